@@ -1,0 +1,27 @@
+"""The ``spinewise`` command line: one Typer app that mounts each domain's commands.
+
+Commands follow DESIGN §5: ``--json`` for machine-readable output, exit 2 with one line
+on stderr for bad input, no partial output files.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="spinewise",
+    help="Spinewise: back-pain care with posture sensing, remote physiotherapy and decision support.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# Domain command groups (one line each, alphabetical).
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces shared by every domain: errors, auth, permissions, audit, events."""
