@@ -10,7 +10,7 @@ import typer
 
 app = typer.Typer(
     name="spinewise",
-    help="Spinewise: back-pain care with posture sensing, remote physiotherapy and decision support.",
+    help="Spinewise: back-pain care — posture sensing, remote physiotherapy, decision support.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

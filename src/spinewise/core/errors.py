@@ -52,7 +52,7 @@ class NotAuthenticated(SpinewiseError):
 
 
 class Forbidden(SpinewiseError):
-    """The caller can see the object but not perform this action on it (e.g. a patient editing a programme)."""
+    """The caller may see the object but not do this to it (a patient editing a programme)."""
 
     status_code = 403
     code = "forbidden"
@@ -78,7 +78,9 @@ class SafetyLimitExceeded(SpinewiseError):
     status_code = 422
     code = "safety_limit_exceeded"
 
-    def __init__(self, rule: str, limit: float | str, value: float | str, message: str = "") -> None:
+    def __init__(
+        self, rule: str, limit: float | str, value: float | str, message: str = ""
+    ) -> None:
         super().__init__(message or f"{rule}: {value} exceeds the limit {limit}")
         self.rule = rule
         self.limit = limit
