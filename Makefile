@@ -1,0 +1,42 @@
+# The two commands a newcomer types: `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/spinewise/web/static/vendor
+
+.PHONY: demo test install assets lint typecheck browsers clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python assets
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+# Front-end libraries come from npm at install time and are served by the app (offline-safe).
+assets:
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/uplot/dist/uPlot.iife.min.js $(VENDOR)/uPlot.iife.min.js
+	cp node_modules/uplot/dist/uPlot.min.css $(VENDOR)/uPlot.min.css
+
+demo: install
+	$(BIN)/spinewise demo
+
+lint:
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+
+# Debian's Chromium drives the Playwright browser tests (no browser download).
+browsers:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install browsers
+	$(MAKE) lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --cov=spinewise --cov-report=term:skip-covered -q
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

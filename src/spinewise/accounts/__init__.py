@@ -1,0 +1,1 @@
+"""Accounts: users and roles, patient profiles, care teams, invitations, sign-in."""

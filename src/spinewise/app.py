@@ -1,0 +1,155 @@
+"""The FastAPI application factory: one place that wires settings, database, bus and routes.
+
+``create_app(settings)`` builds its own engine; there is no module-level engine or settings, so a
+test runs on a temporary database without touching the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+import spinewise
+from spinewise.accounts import api as accounts_api
+from spinewise.accounts import pages as accounts_pages
+from spinewise.config import Settings
+from spinewise.core.errors import NotAuthenticated, SpinewiseError, TooManyAttempts
+from spinewise.core.events import make_bus
+from spinewise.core.logging import configure_logging
+from spinewise.core.metrics import HttpMetrics
+from spinewise.db import make_engine, make_session_factory, upgrade_schema
+from spinewise.web.templating import render
+
+API_PREFIXES = ("/api/", "/fhir")
+
+# Browsers may load only what the app itself serves (no CDN, nothing leaves the origin).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(json_logs=settings.log_json)
+    engine = make_engine(settings.database_url)
+    upgrade_schema(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.bus.close()
+        engine.dispose()
+
+    app = FastAPI(
+        title="Spinewise",
+        version=spinewise.__version__,
+        description="Back-pain care platform API. Patient data routes enforce care-team access.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.bus = make_bus(settings.event_bus, settings.redis_url)
+    metrics = HttpMetrics()
+    app.state.metrics = metrics
+
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.middleware("http")(metrics.middleware)
+    app.middleware("http")(_security_headers)
+    _install_error_handlers(app)
+
+    static_dir = resources.files("spinewise.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    def metrics_endpoint() -> Response:
+        return metrics.render()
+
+    app.include_router(accounts_api.router)
+    app.include_router(accounts_pages.router)
+    return app
+
+
+async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Permissions-Policy",
+        "camera=(self), microphone=(self), accelerometer=(self), gyroscope=(self)",
+    )
+    if request.url.path.startswith(API_PREFIXES) or request.url.path.startswith("/me"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIXES)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SpinewiseError)
+    async def domain_error(request: Request, exc: SpinewiseError) -> Response:
+        headers: dict[str, str] = {}
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after_s)
+        if _wants_json(request):
+            if isinstance(exc, NotAuthenticated):
+                headers["WWW-Authenticate"] = "Bearer"
+            return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
+        if isinstance(exc, NotAuthenticated) and request.method == "GET":
+            target = quote(
+                request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            )
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        template = (
+            "web/error_fragment.html" if request.headers.get("HX-Request") else "web/error.html"
+        )
+        title = {
+            401: "Please sign in",
+            403: "Not allowed",
+            404: "Not found",
+            429: "Please wait",
+        }.get(exc.status_code, "Please check your input")
+        response = render(
+            request, template, {"title": title, "detail": exc.message}, exc.status_code
+        )
+        response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {
+                "loc": list(e.get("loc", ())),
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"error": "invalid_input", "detail": errors}, status_code=422)
+        detail = "; ".join(
+            f"{'.'.join(map(str, e['loc'][1:])) or 'input'}: {e['msg']}" for e in errors
+        )
+        template = (
+            "web/error_fragment.html" if request.headers.get("HX-Request") else "web/error.html"
+        )
+        return render(
+            request, template, {"title": "Please check your input", "detail": detail}, 422
+        )

@@ -1,0 +1,75 @@
+"""One settings object for the whole app (pydantic-settings, ``SPINEWISE_`` prefix, ``.env`` aware).
+
+Settings are built once and passed in (``create_app(settings)``), never read from a module global,
+so a test runs on its own temporary database without touching the environment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_FILE = Path(".spinewise-secret")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SPINEWISE_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./spinewise.db"
+    secret_key: str = ""
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "testserver"]
+    )
+    base_url: str = "http://127.0.0.1:8000"
+    data_dir: Path = Path("./var")
+
+    # Mail: "console" prints messages to the log (development); "smtp" sends them.
+    mail_backend: Literal["console", "smtp"] = "console"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    mail_from: str = "Spinewise <no-reply@spinewise.local>"
+
+    # Event bus: "memory" (in-process, default) or "redis".
+    event_bus: Literal["memory", "redis"] = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    # Sessions and account protection.
+    session_max_age_s: int = 12 * 3600
+    token_max_age_s: int = 30 * 24 * 3600
+    lockout_threshold: int = 10
+    lockout_cooldown_s: int = 15 * 60
+    invite_max_age_s: int = 7 * 24 * 3600
+    cookie_secure: bool = False
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _secret_key_present(self) -> Settings:
+        if not self.secret_key:
+            if self.env == "production":
+                raise ValueError("SPINEWISE_SECRET_KEY must be set when SPINEWISE_ENV=production")
+            self.secret_key = _development_secret()
+        if self.env == "production" and len(self.secret_key) < 32:
+            raise ValueError("SPINEWISE_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _development_secret() -> str:
+    """Generate a secret once and keep it beside the dev database, so sessions survive restarts."""
+    if DEV_SECRET_FILE.exists():
+        return DEV_SECRET_FILE.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    DEV_SECRET_FILE.write_text(key)
+    DEV_SECRET_FILE.chmod(0o600)
+    return key

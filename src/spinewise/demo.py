@@ -1,0 +1,105 @@
+"""Demo data: one clinician, three patients with plausible profiles, and an administrator.
+
+Every account here is fictional and for local demonstration only; ``spinewise demo`` refuses to
+run with ``SPINEWISE_ENV=production``. The passwords are printed on purpose (they are demo
+logins, not secrets). Re-running updates the same accounts instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spinewise.accounts import service as accounts
+from spinewise.accounts.models import Patient, Role, Sex
+from spinewise.core.security import hash_password
+
+DEMO_PASSWORD = "spinewise-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    role: Role
+    date_of_birth: date | None = None
+    sex: Sex = Sex.unknown
+    timezone: str = "Europe/London"
+    history: tuple[str, ...] = ()
+    notes: str = ""
+
+
+CLINICIAN = DemoPerson(
+    "clinician@demo.spinewise.org", "Dr Amira Haddad (physiotherapist)", Role.clinician
+)
+ADMIN = DemoPerson("admin@demo.spinewise.org", "Sam Ortega (administrator)", Role.admin)
+PATIENTS = (
+    DemoPerson(
+        "olivia@demo.spinewise.org",
+        "Olivia Bennett",
+        Role.patient,
+        date(1984, 3, 14),
+        Sex.female,
+        notes="Office worker, 6 weeks of non-specific low back pain after moving house.",
+    ),
+    DemoPerson(
+        "james@demo.spinewise.org",
+        "James Okafor",
+        Role.patient,
+        date(1962, 11, 2),
+        Sex.male,
+        "America/New_York",
+        ("osteoporosis",),
+        "Warehouse supervisor; chronic low back pain for 2 years.",
+    ),
+    DemoPerson(
+        "mei@demo.spinewise.org",
+        "Mei Tanaka",
+        Role.patient,
+        date(1975, 7, 29),
+        Sex.female,
+        history=("spinal_surgery", "cancer_history"),
+        notes="L5/S1 microdiscectomy 5 weeks ago; breast cancer treated in 2015, in remission.",
+    ),
+)
+
+
+def seed(session: Session) -> list[DemoPerson]:
+    """Create or refresh the demo accounts; returns them in the order they are printed."""
+    people = [CLINICIAN, *PATIENTS, ADMIN]
+    for person in people:
+        user = accounts.get_user_by_email(session, person.email)
+        if user is None:
+            user = accounts.create_user(
+                session,
+                email=person.email,
+                password=DEMO_PASSWORD,
+                role=person.role,
+                name=person.name,
+                date_of_birth=person.date_of_birth,
+                sex=person.sex,
+                timezone=person.timezone,
+            )
+        else:
+            user.name = person.name
+            user.password_hash = hash_password(DEMO_PASSWORD)
+            user.is_active = True
+            user.failed_logins = 0
+            user.locked_until = None
+        if person.role == Role.patient:
+            patient = session.scalar(select(Patient).where(Patient.user_id == user.id))
+            assert patient is not None
+            patient.date_of_birth = person.date_of_birth
+            patient.sex = person.sex
+            patient.timezone = person.timezone
+            patient.history_notes = person.notes
+            for flag in ("cancer_history", "osteoporosis", "spinal_surgery"):
+                setattr(patient, flag, flag in person.history)
+            accounts.add_to_care_team(
+                session, clinician_email=CLINICIAN.email, patient_email=person.email
+            )
+    session.flush()
+    return people

@@ -1,0 +1,9 @@
+"""Import every ORM module so ``Base.metadata`` knows all tables (used by Alembic autogenerate)."""
+
+from spinewise.accounts import models as accounts_models
+from spinewise.core import models as core_models
+from spinewise.db import Base
+
+metadata = Base.metadata
+
+__all__ = ["accounts_models", "core_models", "metadata"]

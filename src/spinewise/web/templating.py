@@ -1,0 +1,44 @@
+"""Jinja2 templates from every domain (``accounts/login.html`` lives in ``accounts/templates/``).
+
+Pages render through ``render`` so that every template gets the signed-in user and the CSRF
+token (the base layout puts it in a meta tag that HTMX sends on every request).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
+
+DOMAINS_WITH_TEMPLATES = ("accounts",)
+
+
+def _environment() -> Environment:
+    prefixed = {
+        name: PackageLoader(f"spinewise.{name}", "templates") for name in DOMAINS_WITH_TEMPLATES
+    }
+    prefixed["web"] = PackageLoader("spinewise.web", "templates")
+    return Environment(
+        loader=ChoiceLoader([PrefixLoader(prefixed, delimiter="/")]),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    credentials = getattr(request.state, "credentials", None)
+    base: dict[str, Any] = {
+        "user": credentials[0] if credentials else None,
+        "csrf_token": credentials[1].csrf_token if credentials else "",
+    }
+    base.update(context or {})
+    return templates.TemplateResponse(request, name, base, status_code=status_code)
