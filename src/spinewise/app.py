@@ -6,6 +6,7 @@ test runs on a temporary database without touching the environment.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -24,6 +25,7 @@ from spinewise.config import Settings
 from spinewise.core.errors import NotAuthenticated, SpinewiseError, TooManyAttempts
 from spinewise.core.events import make_bus
 from spinewise.core.logging import configure_logging
+from spinewise.core.mail import Mailer
 from spinewise.core.metrics import HttpMetrics
 from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.web.templating import render
@@ -40,7 +42,10 @@ CONTENT_SECURITY_POLICY = (
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    configure_logging(json_logs=settings.log_json)
+    configure_logging(
+        json_logs=settings.log_json,
+        level=logging.WARNING if settings.env == "test" else logging.INFO,
+    )
     engine = make_engine(settings.database_url)
     upgrade_schema(engine)
 
@@ -60,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.bus = make_bus(settings.event_bus, settings.redis_url)
+    app.state.mailer = Mailer(settings, outbox=[] if settings.env == "test" else None)
     metrics = HttpMetrics()
     app.state.metrics = metrics
 

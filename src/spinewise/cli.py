@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -42,8 +43,10 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 def _settings() -> Settings:
     try:
         return Settings()
-    except ValueError as exc:
-        fail(f"configuration: {exc}".splitlines()[0])
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "settings"
+        fail(f"configuration: {where}: {first['msg'].removeprefix('Value error, ')}")
 
 
 @contextmanager

@@ -54,7 +54,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def normalise_url(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (the driver we install), not the legacy psycopg2."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
     else:
@@ -85,11 +94,19 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as exc:
+        finish_after_error(session, exc)
         raise
     finally:
         session.close()
+
+
+def finish_after_error(session: Session, exc: BaseException) -> None:
+    """Roll back, unless the domain error asks to keep its writes (``keep_changes``)."""
+    if getattr(exc, "keep_changes", False):
+        session.commit()
+    else:
+        session.rollback()
 
 
 def alembic_config(url: str) -> Any:

@@ -31,6 +31,7 @@ from spinewise.core.deps import (
     CurrentClinician,
     CurrentPatient,
     CurrentUser,
+    MailerDep,
     SessionDep,
     SettingsDep,
 )
@@ -137,6 +138,7 @@ def invite_patient(
     clinician: CurrentClinician,
     session: SessionDep,
     settings: SettingsDep,
+    mailer: MailerDep,
     background: BackgroundTasks,
 ) -> InviteRead:
     """E-mail a one-time sign-up link to a new patient, who joins this clinician's care team."""
@@ -149,7 +151,7 @@ def invite_patient(
     )
     email = service.normalise_email(body.email)
     # Background tasks run after the request's transaction has committed.
-    background.add_task(service.send_invite, settings, email=email, raw=raw, clinician=clinician)
+    background.add_task(service.send_invite, mailer, email=email, raw=raw, clinician=clinician)
     return InviteRead(email=email, expires_in_s=settings.invite_max_age_s)
 
 

@@ -21,6 +21,7 @@ from spinewise.core.deps import (
     CurrentClinician,
     CurrentPatient,
     CurrentUser,
+    MailerDep,
     OptionalUser,
     SessionDep,
     SettingsDep,
@@ -244,6 +245,7 @@ def invite_send(
     clinician: CurrentClinician,
     session: SessionDep,
     settings: SettingsDep,
+    mailer: MailerDep,
     background: BackgroundTasks,
     email: Annotated[str, Form(max_length=254)],
     name: Annotated[str, Form(max_length=200)] = "",
@@ -264,7 +266,7 @@ def invite_send(
             exc.status_code,
         )
     address = service.normalise_email(email)
-    background.add_task(service.send_invite, settings, email=address, raw=raw, clinician=clinician)
+    background.add_task(service.send_invite, mailer, email=address, raw=raw, clinician=clinician)
     return render(request, "accounts/invite.html", {"messages": [f"Invitation sent to {address}."]})
 
 

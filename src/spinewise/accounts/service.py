@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spinewise.accounts.models import CareTeamMember, Invite, Patient, Role, Sex, User
-from spinewise.config import Settings
 from spinewise.core import audit
 from spinewise.core.audit import Actor
 from spinewise.core.errors import (
@@ -120,7 +119,7 @@ def authenticate(
                 user.locked_until = now + timedelta(seconds=cooldown_s)
                 user.failed_logins = 0
             session.flush()
-        raise NotAuthenticated("wrong e-mail or password")
+        raise NotAuthenticated("wrong e-mail or password", keep_changes=True)
     if not user.is_active:
         raise NotAuthenticated("this account is deactivated")
     user.failed_logins = 0
@@ -358,11 +357,12 @@ def set_active(session: Session, *, user_id: int, active: bool) -> User:
     return user
 
 
-def send_invite(settings: Settings, *, email: str, raw: str, clinician: User) -> None:
+def send_invite(mailer: Mailer, *, email: str, raw: str, clinician: User) -> None:
     """The invitation e-mail: a link and nothing about the patient's health."""
+    settings = mailer.settings
     link = f"{settings.base_url.rstrip('/')}/signup/{raw}"
     days = settings.invite_max_age_s // 86400
-    Mailer(settings).send(
+    mailer.send(
         to=email,
         subject="Your Spinewise invitation",
         body=(

@@ -9,6 +9,7 @@ unsafe method must carry the session's CSRF token (form field ``csrf_token`` or 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,11 +21,27 @@ from spinewise.config import Settings
 from spinewise.core.audit import Actor
 from spinewise.core.errors import Forbidden, NotAuthenticated
 from spinewise.core.events import EventBus
+from spinewise.core.mail import Mailer
 from spinewise.core.models import AuthToken, TokenKind
 from spinewise.core.permissions import get_patient
 from spinewise.core.security import tokens_equal
+from spinewise.db import finish_after_error
 
 SESSION_COOKIE = "spinewise_session"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Plain facts about the signed-in user for templates: safe to use after the session closes
+    (an error page is rendered after the transaction has been rolled back)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    csrf_token: str
+
+
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -39,8 +56,8 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as exc:
+        finish_after_error(session, exc)
         raise
     finally:
         session.close()
@@ -51,7 +68,13 @@ def get_bus(request: Request) -> EventBus:
     return bus
 
 
+def get_mailer(request: Request) -> Mailer:
+    mailer: Mailer = request.app.state.mailer
+    return mailer
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+MailerDep = Annotated[Mailer, Depends(get_mailer)]
 SessionDep = Annotated[Session, Depends(get_session)]
 BusDep = Annotated[EventBus, Depends(get_bus)]
 
@@ -71,6 +94,11 @@ async def _credentials(request: Request, session: SessionDep) -> tuple[User, Aut
         if resolved is not None and request.method not in SAFE_METHODS:
             await _check_csrf(request, resolved[1])
     request.state.credentials = resolved
+    if resolved is not None:
+        user, token = resolved
+        request.state.viewer = Viewer(
+            user.id, user.email, user.name, str(user.role), token.csrf_token
+        )
     return resolved
 
 

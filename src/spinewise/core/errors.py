@@ -16,10 +16,14 @@ class SpinewiseError(Exception):
 
     status_code = 400
     code = "error"
+    # Most errors undo the transaction; a few must keep what was written before them (the
+    # failed sign-in counter that drives lockout). The session owner reads this flag.
+    keep_changes = False
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, keep_changes: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.keep_changes = keep_changes
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": self.code, "detail": self.message}
@@ -67,8 +71,8 @@ class TooManyAttempts(SpinewiseError):
     status_code = 429
     code = "too_many_attempts"
 
-    def __init__(self, message: str, retry_after_s: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after_s: int, *, keep_changes: bool = False) -> None:
+        super().__init__(message, keep_changes=keep_changes)
         self.retry_after_s = retry_after_s
 
 

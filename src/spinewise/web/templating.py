@@ -35,10 +35,7 @@ templates = Jinja2Templates(env=_environment())
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    credentials = getattr(request.state, "credentials", None)
-    base: dict[str, Any] = {
-        "user": credentials[0] if credentials else None,
-        "csrf_token": credentials[1].csrf_token if credentials else "",
-    }
+    viewer = getattr(request.state, "viewer", None)
+    base: dict[str, Any] = {"user": viewer, "csrf_token": viewer.csrf_token if viewer else ""}
     base.update(context or {})
     return templates.TemplateResponse(request, name, base, status_code=status_code)

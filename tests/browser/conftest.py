@@ -1,0 +1,104 @@
+"""A real server and Debian's Chromium driven by Playwright.
+
+The server runs as a subprocess (``spinewise serve``) on a free port against a demo-seeded
+SQLite file, exactly as a newcomer would run it. Screenshots go to ``artifacts/screenshots``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import service_unavailable
+
+CHROMIUM = os.environ.get("SPINEWISE_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir = tmp_path_factory.mktemp("live")
+    env = {
+        **os.environ,
+        "SPINEWISE_DATABASE_URL": f"sqlite:///{workdir / 'live.db'}",
+        "SPINEWISE_SECRET_KEY": "browser-test-secret-" + "b" * 32,
+        "SPINEWISE_ENV": "development",
+        "SPINEWISE_LOG_JSON": "true",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "spinewise", "demo", "--no-serve"],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=workdir,
+    )
+    port = _free_port()
+    log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spinewise", "serve", "--port", str(port)],
+        env=env,
+        cwd=workdir,
+        stdout=log,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"server did not start: {(workdir / 'server.log').read_text()[-2000:]}")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        service_unavailable("Playwright", exc)
+    if not Path(CHROMIUM).exists():
+        service_unavailable("Chromium", FileNotFoundError(CHROMIUM))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path

@@ -1,0 +1,70 @@
+"""Import direction (STYLE.md): pure science never imports a web or database framework,
+services never import the web framework, and only the session owner commits."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "spinewise"
+SHELL_FILES = {
+    "models.py",
+    "schemas.py",
+    "service.py",
+    "api.py",
+    "pages.py",
+    "deps.py",
+    "tasks.py",
+    "jobs.py",
+    "__init__.py",
+}
+PURE_DOMAINS = ["posture", "dosing", "robotics", "motion", "outcomes", "predict", "imaging"]
+FRAMEWORKS = ("fastapi", "starlette", "sqlalchemy")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def _pure_modules() -> list[Path]:
+    files: list[Path] = []
+    for domain in PURE_DOMAINS:
+        folder = SRC / domain
+        if folder.is_dir():
+            files += [
+                p for p in folder.rglob("*.py") if p.name not in SHELL_FILES and p.name != "cli.py"
+            ]
+    return files
+
+
+@pytest.mark.parametrize("path", _pure_modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_pure_modules_import_no_web_or_database_framework(path: Path) -> None:
+    bad = {name for name in _imports(path) if name.split(".")[0] in FRAMEWORKS}
+    assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SRC.rglob("service.py")), ids=lambda p: str(p.relative_to(SRC))
+)
+def test_services_do_not_import_the_web_framework(path: Path) -> None:
+    bad = {name for name in _imports(path) if name.split(".")[0] in ("fastapi", "starlette")}
+    assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+def test_only_the_session_owner_commits() -> None:
+    offenders = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if ".commit(" in p.read_text(encoding="utf-8")
+        and p.relative_to(SRC).as_posix() not in {"db.py", "core/deps.py"}
+    ]
+    assert offenders == []

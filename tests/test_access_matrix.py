@@ -1,0 +1,121 @@
+"""Object-level access for EVERY route that takes a patient id, found by walking the app's routes,
+so that a route added later is covered without anyone remembering to add it here.
+
+Expectations (foundation issue): the patient themself and a clinician of their care team are
+allowed; another patient and a clinician outside the team get 404 (hidden, not forbidden); an
+anonymous caller gets 401 from the API (or is sent to sign in by a page). Each allowed read is
+in the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+
+import fastapi.routing
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from spinewise.app import create_app
+from spinewise.config import Settings
+from spinewise.core import audit
+from spinewise.db import unit_of_work
+from tests.conftest import World
+
+ALLOWED = ("patient_1", "clinician_a")
+HIDDEN = ("patient_2", "clinician_b", "admin")
+# Routes where an allowed identity still cannot act (e.g. patient-only actions) list the
+# identities that get 403 instead; hidden identities must still get 404.
+ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {}
+
+
+def _patient_routes() -> list[tuple[str, str]]:
+    app = create_app(
+        Settings(database_url="sqlite://", secret_key="k" * 40, env="test", _env_file=None)
+    )  # type: ignore[call-arg]
+    routes = []
+    for path, methods in _all_routes(app):
+        if "{patient_id}" in path:
+            routes.extend((method, path) for method in sorted(methods - {"HEAD"}))
+    return routes
+
+
+def _all_routes(app: FastAPI) -> list[tuple[str, set[str]]]:
+    """Every (path, methods), including routers that newer FastAPI includes lazily."""
+    iter_contexts = getattr(fastapi.routing, "iter_route_contexts", None)
+    if iter_contexts is not None:
+        return [(c.path, set(c.methods or ())) for c in iter_contexts(app.routes) if c.methods]
+    return [(r.path, set(r.methods)) for r in app.routes if isinstance(r, APIRoute)]
+
+
+PATIENT_ROUTES = _patient_routes()
+
+
+def _url(path: str, patient_id: int) -> str:
+    # Other path parameters get an id that does not exist: access must be decided before lookup.
+    return re.sub(
+        r"\{(?!patient_id)[^}]+\}", "999999", path.replace("{patient_id}", str(patient_id))
+    )
+
+
+def _call(client: TestClient, method: str, url: str, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    kwargs = {} if method in ("GET", "DELETE") else {"json": {}}
+    return client.request(method, url, headers=headers, follow_redirects=False, **kwargs)
+
+
+def test_the_matrix_found_the_patient_routes() -> None:
+    assert ("GET", "/api/v1/patients/{patient_id}") in PATIENT_ROUTES
+    assert ("GET", "/patients/{patient_id}") in PATIENT_ROUTES
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), PATIENT_ROUTES, ids=[f"{m} {p}" for m, p in PATIENT_ROUTES]
+)
+def test_patient_data_routes_enforce_the_care_relationship(
+    client: TestClient, app: FastAPI, world: World, method: str, path: str
+) -> None:
+    url = _url(path, world.patient_1.patient_id or 0)
+    is_api = path.startswith("/api/")
+    restricted = ROLE_RESTRICTED.get((method, path), set())
+
+    anonymous = _call(client, method, url, {})
+    if is_api:
+        assert anonymous.status_code == 401, url
+    else:
+        assert anonymous.status_code in (303, 401) and (
+            anonymous.status_code == 401 or "/login" in anonymous.headers["location"]
+        )
+
+    for name in HIDDEN:
+        answer = _call(client, method, url, getattr(world, name).headers)
+        assert answer.status_code == 404, f"{name} {method} {url} -> {answer.status_code}"
+
+    for name in ALLOWED:
+        answer = _call(client, method, url, getattr(world, name).headers)
+        if name in restricted:
+            assert answer.status_code == 403, f"{name} {method} {url}"
+            continue
+        assert answer.status_code not in (401, 403, 404), (
+            f"{name} {method} {url} -> {answer.status_code}"
+        )
+        if method == "GET":
+            assert answer.status_code == 200, f"{name} {method} {url} -> {answer.status_code}"
+
+    if method == "GET":
+        with unit_of_work(app.state.session_factory) as session:
+            entries = audit.tail(session, patient_id=world.patient_1.patient_id, limit=100)
+            readers = {(e.actor_email, e.resource, e.action) for e in entries}
+        for name in ALLOWED:
+            assert (getattr(world, name).email, path, "read") in readers
+
+
+def test_a_hidden_patient_and_a_missing_patient_look_the_same(
+    client: TestClient, world: World
+) -> None:
+    hidden = client.get(
+        f"/api/v1/patients/{world.patient_3.patient_id}", headers=world.clinician_a.headers
+    )
+    missing = client.get("/api/v1/patients/987654", headers=world.clinician_a.headers)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
