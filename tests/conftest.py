@@ -7,12 +7,15 @@ process (the "template"), then every test gets its own copy — a file copy on S
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from fastapi import FastAPI
@@ -31,6 +34,17 @@ POSTGRES_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("SPINEWISE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "a-long-test-passphrase"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a fresh event loop in its own thread.
+
+    The Playwright fixtures keep an event loop running in the main thread for the whole test
+    process, where ``asyncio.run`` would refuse to start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def service_unavailable(name: str, error: Exception) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 
 import pytest
 
 from spinewise.core.events import EventBus, MemoryBus, RedisBus
-from tests.conftest import REDIS_URL, service_unavailable
+from tests.conftest import REDIS_URL, run_async, service_unavailable
 
 
 async def _redis_bus() -> RedisBus:
@@ -45,7 +44,7 @@ def test_a_subscriber_receives_matching_events_in_order_and_not_others(kind: str
         await bus.close()
         return [(e.topic, e.payload) for e in received]
 
-    assert asyncio.run(scenario()) == [("posture.alert.7", {"n": 1}), ("posture.alert.8", {"n": 3})]
+    assert run_async(scenario()) == [("posture.alert.7", {"n": 1}), ("posture.alert.8", {"n": 3})]
 
 
 @pytest.mark.parametrize("kind", BUSES)
@@ -60,7 +59,7 @@ def test_every_subscriber_gets_its_own_copy(kind: str) -> None:
         await bus.close()
         return a.payload, b.payload
 
-    a, b = asyncio.run(scenario())
+    a, b = run_async(scenario())
     assert a == b == {"patient_id": 3, "level": "emergency"}
 
 
@@ -72,4 +71,4 @@ def test_a_slow_in_process_subscriber_drops_its_oldest_events_instead_of_blockin
             await bus.publish("tick", {"n": n})
         return [int((await sub.get(timeout_s=1)).payload["n"]) for _ in range(3)]
 
-    assert asyncio.run(scenario()) == [2, 3, 4]
+    assert run_async(scenario()) == [2, 3, 4]
