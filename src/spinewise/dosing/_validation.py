@@ -14,4 +14,8 @@ def invalid_input_from(exc: ValidationError, root: str) -> InvalidInput:
     for part in err["loc"]:
         loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
     msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "missing":
+        msg = "is required"
+    elif err["type"] == "extra_forbidden":
+        msg = "is not a known field (check the spelling)"
     return InvalidInput(loc or root, msg)

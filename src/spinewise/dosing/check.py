@@ -93,7 +93,9 @@ class CheckResult:
             "warnings": [w.to_dict() for w in self.warnings],
             "basal_daily_dose": float(self.basal_daily_dose),
             "max_daily_dose": float(self.max_daily_dose),
-            "refill_due_days": None if self.refill_due_days is None else float(self.refill_due_days),
+            "refill_due_days": None
+            if self.refill_due_days is None
+            else float(self.refill_due_days),
         }
 
 

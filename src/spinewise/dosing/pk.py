@@ -25,6 +25,7 @@ population values. The level is for comparing schedules, not a measured CSF conc
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ def _validate_boluses(programme: Programme, bolus_min: list[int]) -> float:
             f"({bolus.max_per_day}); the pump would refuse the extra ones",
         )
     # Gaps within the day and across midnight into the next day's first bolus.
-    gaps = [b - a for a, b in zip(bolus_min, bolus_min[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(bolus_min)]
     gaps.append(bolus_min[0] + MINUTES_PER_DAY - bolus_min[-1])
     if min(gaps) < bolus.lockout_min:
         raise InvalidInput(
@@ -226,5 +227,6 @@ def programme_hourly_levels(programme: Programme, pk: PKParams) -> NDArray[np.fl
     durations_h = (np.asarray(ends, dtype=np.float64) - np.asarray(cuts, dtype=np.float64)) / 60
     steady = periodic_steady_state(durations_h, rates[active], pk)
     hour_of_piece = np.asarray(cuts) // 60
+    # Each hour's pieces add up to exactly 1 h, so the duration-weighted sum is the mean.
     weighted = np.bincount(hour_of_piece, weights=steady.mean_level * durations_h, minlength=24)
-    return weighted  # each hour's pieces add up to exactly 1 h, so the sum is the mean
+    return np.asarray(weighted, dtype=np.float64)

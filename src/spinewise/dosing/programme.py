@@ -132,8 +132,6 @@ def programme_from_dict(data: Any) -> Programme:
     """Validate a parsed programme document; malformed input raises ``InvalidInput``."""
     if not isinstance(data, dict):
         raise InvalidInput("programme", "must be a JSON object")
-    if "bolus" not in data:
-        raise InvalidInput("bolus", "is required (use null for no patient bolus)")
     try:
         return Programme.model_validate(data)
     except ValidationError as exc:
