@@ -22,19 +22,7 @@ from spinewise.dosing.planner import (
 )
 from spinewise.dosing.programme import Programme, programme_from_dict
 
-from .conftest import MORNING_PEAK_PAIN
-
-# Morphine 10 mg/mL at a flat 0.6 mL/day = 6 mg/day basal; 0.25 mg boluses, 3 a day.
-# Within the default library (PACC 2017: <= 20 mg/mL, <= 15 mg/day).
-FLAT_MORPHINE: dict[str, Any] = {
-    "drug": "morphine",
-    "concentration": 10,
-    "reservoir_ml": 20,
-    "fill_volume_ml": 20,
-    "steps": [{"start": "00:00", "rate_ml_per_day": 0.6}],
-    "bolus": {"dose": 0.25, "lockout_min": 120, "max_per_day": 3},
-    "previous_daily_dose": 6.75,
-}
+from .conftest import FLAT_MORPHINE, MORNING_PEAK_PAIN
 
 
 @pytest.fixture
