@@ -21,9 +21,10 @@ from spinewise.core.console import (
 )
 from spinewise.dosing.check import CheckResult, ProgrammeRejected, check_programme
 from spinewise.dosing.library import load_library
-from spinewise.dosing.pk import simulate
-from spinewise.dosing.planner import parse_pain_profile, plan_schedule
 from spinewise.dosing.programme import programme_from_dict
+
+# simulate and plan import numpy/scipy/matplotlib inside the command, so that
+# `spinewise --help` and `dosing check` start without loading them.
 
 app = typer.Typer(
     help="Intrathecal pump programmes: check against a drug library, simulate, plan.",
@@ -91,6 +92,9 @@ def simulate_command(
     ),
 ) -> None:
     """Simulate the drug level (unit/mL) with the exact one-compartment solution."""
+    from spinewise.dosing.pk import simulate
+    from spinewise.dosing.planner import parse_pain_profile
+
     lib = load_library(library)
     programme = programme_from_dict(load_json_file(program))
     entry = lib.require(programme.drug)
@@ -129,6 +133,8 @@ def plan_command(
     json_out: bool = JsonOpt,
 ) -> None:
     """Suggest a schedule giving more of the same daily dose before the painful hours."""
+    from spinewise.dosing.planner import parse_pain_profile, plan_schedule
+
     lib = load_library(library)
     programme = programme_from_dict(load_json_file(program))
     pain_profile = parse_pain_profile(load_json_file(pain))
