@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -177,12 +178,12 @@ def test_periodic_steady_state_matches_the_last_day_of_a_long_simulation(
 )
 def test_simulation_refuses_what_the_pump_would_not_do(
     make_programme: Callable[..., Programme],
-    kwargs: dict[str, object],
+    kwargs: dict[str, Any],
     field: str,
     fragment: str,
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        simulate(make_programme(), PK, **kwargs)  # type: ignore[arg-type]
+        simulate(make_programme(), PK, **kwargs)
     assert caught.value.field == field
     assert fragment in caught.value.message
 

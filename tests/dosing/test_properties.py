@@ -208,7 +208,7 @@ def safe_cases(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], list[fl
         {"start": f"{m // 60:02d}:{m % 60:02d}", "rate_ml_per_day": draw(rate)}
         for m in [0, *sorted(later)]
     ]
-    programme = {
+    programme: dict[str, Any] = {
         "drug": "alpha",
         "concentration": draw(decimal(0.01, 100)),
         "reservoir_ml": 20,

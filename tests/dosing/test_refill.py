@@ -30,7 +30,7 @@ def test_partial_days_round_down(
         library,
         date(2025, 1, 1),
     )
-    assert 25.7 < plan.due_days < 25.8  # type: ignore[operator]
+    assert plan.due_days is not None and 25.7 < plan.due_days < 25.8
     assert plan.due_on == date(2025, 1, 26)
 
 

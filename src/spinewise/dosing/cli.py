@@ -43,7 +43,8 @@ def _print_check(result: CheckResult) -> None:
     status = "OK: every hard limit holds" if result.ok else "REFUSED: hard limits broken"
     print(status)
     for v in result.violations:
-        print(f"  violation {v.rule}: value {v.value} (limit {v.limit})")
+        limit = "not in the drug library" if v.limit is None else f"limit {v.limit}"
+        print(f"  violation {v.rule}: value {v.value} ({limit})")
     for w in result.warnings:
         print(
             f"  warning {w.rule}: value {w.value} (limit {w.limit}) - "
