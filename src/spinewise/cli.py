@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from spinewise.config import Settings
 from spinewise.core.console import cli_errors, console, fail, print_json
 
+from spinewise.dosing import cli as dosing_cli
+
 app = typer.Typer(
     name="spinewise",
     help="Spinewise: back-pain care — posture sensing, remote physiotherapy, decision support.",
@@ -36,6 +38,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 
 # Domain command groups (one line each, alphabetical).
+app.add_typer(dosing_cli.app, name="dosing")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
