@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from spinewise.outcomes import cli as outcomes_cli
+from spinewise.rehab import cli as rehab_cli
 
 app = typer.Typer(
     name="spinewise",
@@ -20,6 +21,7 @@ app = typer.Typer(
 
 # Domain command groups (one line each, alphabetical).
 app.add_typer(outcomes_cli.app, name="outcomes")
+app.add_typer(rehab_cli.app, name="rehab")
 
 
 def main() -> None:
