@@ -78,6 +78,12 @@ def test_invalid_answers_exit_2_with_one_line_and_no_traceback(instrument, answe
     assert "Traceback" not in result.stderr
 
 
+def test_missing_answers_is_one_line_too():
+    result = run("score", "odi", "--json")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: answers: --answers JSON is required"
+
+
 def test_instruments_lists_licence_status():
     result = run("instruments", "--json")
     rows = {row["id"]: row for row in json.loads(result.stdout)}

@@ -1,7 +1,9 @@
 """Validation of raw answers at the boundary (one clear message per mistake).
 
 JSON gives us ``bool`` as a subclass of ``int`` in Python, so every integer check refuses
-booleans explicitly: ``true`` is not a valid answer to a 0–5 item.
+booleans explicitly: ``true`` is not a valid answer to a 0–5 item. A float with no
+fractional part (``3.0``, as some form libraries send numbers) is read as the integer;
+``2.5`` is refused.
 """
 
 from __future__ import annotations

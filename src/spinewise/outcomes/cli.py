@@ -11,6 +11,7 @@ import json
 import typer
 
 from spinewise.core.console import cli_errors, console, print_json
+from spinewise.core.errors import InvalidInput
 from spinewise.outcomes.definition import BUILTIN_IDS, builtin_definition
 from spinewise.outcomes.scoring import score_answers
 
@@ -23,10 +24,13 @@ app = typer.Typer(
 @cli_errors
 def score_command(
     instrument: str = typer.Argument(..., help="odi | rmdq | nprs | startback | psfs"),
-    answers: str = typer.Option(..., "--answers", help="answers as a JSON array"),
+    answers: str | None = typer.Option(None, "--answers", help="answers as a JSON array"),
     as_json: bool = typer.Option(False, "--json", help="print machine-readable JSON"),
 ) -> None:
     """Score one questionnaire from its answers (the JSON array of DESIGN §5)."""
+    if answers is None:
+        # Checked here rather than by Typer so the error is the one-line exit-2 contract.
+        raise InvalidInput("answers", "--answers JSON is required")
     result = score_answers(instrument.strip().lower(), json.loads(answers)).to_dict()
     if as_json:
         print_json(result)
