@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from spinewise.config import Settings
 from spinewise.core.console import cli_errors, console, fail, print_json
 from spinewise.dosing import cli as dosing_cli
+from spinewise.outcomes import cli as outcomes_cli
+from spinewise.rehab import cli as rehab_cli
 
 app = typer.Typer(
     name="spinewise",
@@ -39,6 +41,8 @@ app.add_typer(db_app, name="db")
 
 # Domain command groups (one line each, alphabetical).
 app.add_typer(dosing_cli.app, name="dosing")
+app.add_typer(outcomes_cli.app, name="outcomes")
+app.add_typer(rehab_cli.app, name="rehab")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 

@@ -1,0 +1,1 @@
+"""Built-in instrument definition files (JSON); see :mod:`spinewise.outcomes.definition`."""

@@ -1,0 +1,1 @@
+"""Exercise library and programme template data files (JSON)."""
