@@ -127,7 +127,7 @@ class SimulatedTrunkDevice:
         self._last_command = 0.0
         self._queue = deque([0.0] * self._latency)
         self.motor_torque_nm = 0.0
-        if was_armed or not self.brake_engaged:
+        if was_armed:  # the brake's engagement time runs from the first torque off
             self._brake_timer_s = self.config.brake_engage_s
             self.brake_engaged = self._brake_timer_s <= 0.0
 
