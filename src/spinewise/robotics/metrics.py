@@ -71,7 +71,7 @@ def log_dimensionless_jerk(speed: np.ndarray, fs_hz: float) -> float:
         return math.nan
     dt = 1.0 / fs_hz
     duration = (v.size - 1) * dt
-    second = np.gradient(np.gradient(v, dt), dt)
+    second = np.gradient(np.gradient(v, dt, edge_order=2), dt, edge_order=2)
     integral = float(np.trapezoid(second**2, dx=dt))
     if integral <= 0.0:
         return math.nan
