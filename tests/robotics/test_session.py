@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from spinewise.core.errors import InvalidInput
+from spinewise.robotics.patient import PatientModel
 from spinewise.robotics.session import FAULT_KINDS, FaultSpec, TherapySession
 
 from .conftest import flexion_protocol, patient
@@ -129,3 +130,25 @@ def test_a_60_second_session_simulates_in_a_few_seconds() -> None:
     # About 1 s on one free core; generous because test machines are shared.
     assert elapsed < 6.0, f"{elapsed:.2f} s for {session.t_s:.0f} s of session"
     assert math.isfinite(session.metrics().tracking_rmse_deg)
+
+
+@pytest.mark.parametrize(
+    ("velocity_limit", "kind"), [(40.0, "velocity_limit"), (90.0, "angle_limit")]
+)
+def test_a_patient_the_robot_cannot_hold_is_stopped_before_the_limits(
+    velocity_limit: float, kind: str
+) -> None:
+    # 120 kg, 1.90 m, no strength: holding 34° takes k θ - m g d sin θ ≈ 86 × 0.593 - 273.5 ×
+    # 0.559 ≈ -102 N·m, more than the 80 N·m limit, so the trunk sinks into flexion.
+    limits = {"angle_deg": [-10, 40], "torque_nm": 80, "velocity_deg_s": velocity_limit}
+    protocol = flexion_protocol(range_deg=(0.0, 34.0), period_s=8.0, limits=limits)
+    heavy = PatientModel(mass_kg=120.0, height_m=1.9, strength=0.0)
+    session = TherapySession(protocol, heavy)
+    trace = session.run()
+    assert [e.kind for e in session.events] == [kind]
+    assert session.events[0].action == "torque_off"
+    assert np.degrees(trace.angle_rad.max()) < 40.0
+    assert np.max(np.abs(trace.motor_torque_nm)) <= 80.0
+    bound = velocity_limit + np.degrees(session.monitor.velocity_overshoot_bound_rad_s)
+    assert np.degrees(np.max(np.abs(trace.velocity_rad_s))) <= bound
+    assert trace.velocity_rad_s[-1] == 0.0  # held on the brake

@@ -32,8 +32,9 @@ Choices and why:
 - ``g_min`` defaults to 1.5 · (m g d - k) / K: even at minimum assistance the robot's
   spring alone exceeds the gravitational negative stiffness of the passive trunk by 50 %,
   so a patient who suddenly stops contributing sags slowly instead of falling.
-- Gain changes are ramped over ``assistance_ramp_s`` and the output slew is limited, so a
-  legitimate command never looks like a runaway to the safety monitor.
+- Gain changes are ramped over ``assistance_ramp_s``, the output slew is limited and the
+  output saturates at the torque limit, so a legitimate command never looks like a runaway
+  to the safety monitor.
 """
 
 from __future__ import annotations
@@ -69,10 +70,19 @@ class AssistAsNeededController:
     config : controller settings.
     segment : the controller's estimate of the patient's trunk (from height and weight).
     dt_s : control period.
+    torque_limit_nm : the output saturates here (the safety monitor clamps again on its own).
     """
 
-    def __init__(self, config: ControllerConfig, segment: TrunkSegment, dt_s: float) -> None:
+    def __init__(
+        self,
+        config: ControllerConfig,
+        segment: TrunkSegment,
+        dt_s: float,
+        *,
+        torque_limit_nm: float = math.inf,
+    ) -> None:
         self.config = config
+        self.torque_limit_nm = torque_limit_nm
         self.segment = segment
         self.dt_s = dt_s
         mgd = segment.gravity_stiffness_nm_per_rad
@@ -124,6 +134,8 @@ class AssistAsNeededController:
             )
             + perturbation_nm
         )
+        limit = self.torque_limit_nm
+        desired = max(-limit, min(limit, desired))  # saturate here: no windup past the limit
         change = max(-self._slew_per_cycle, min(self._slew_per_cycle, desired - self._last))
         if math.isfinite(desired):
             self._last += change

@@ -159,7 +159,7 @@ class SafetyMonitor:
         self._logged: set[str] = set()
         self._requests: set[str] = set()
         self._last_counter: int | None = None
-        self._last_command: float | None = None
+        self._last_command: float | None = 0.0  # the actuator starts from zero torque
         self._missed_commands = 0
         self._last_velocity: float | None = None
         self._accel = 0.0

@@ -18,7 +18,8 @@ Faults for testing and demonstration (``KIND@SECONDS``), each starting at the fi
 or after its time and persisting:
 
 - ``sensor_dropout``: no sensor sample arrives (``read_state`` yields nothing);
-- ``sensor_stuck``: the sensor keeps re-sending its last frame (value and counter frozen);
+- ``sensor_stuck``: the sensor keeps re-sending its last frame (value and counter frozen;
+  at t = 0 there is no earlier frame, so the first one repeats from the next cycle);
 - ``sensor_nan``: the sensor reports NaN;
 - ``comm_loss``: the controller's command stream stops reaching the device;
 - ``runaway``: the controller's output runs away (jumps ten times the legitimate slew per
@@ -172,8 +173,13 @@ class TherapySession:
         self._sim = self.device if isinstance(self.device, SimulatedTrunkDevice) else None
         # Checked once: a runtime Protocol isinstance check costs microseconds per call.
         self._advance = self.device.advance if isinstance(self.device, SteppableDevice) else None
-        self.controller = AssistAsNeededController(protocol.controller, model_segment, self.dt_s)
         self.monitor = SafetyMonitor(protocol.limits, config, model_segment)
+        self.controller = AssistAsNeededController(
+            protocol.controller,
+            model_segment,
+            self.dt_s,
+            torque_limit_nm=self.monitor.torque_limit_nm,
+        )
         ref = self.reference
         self._ref_theta = ref.theta_rad.tolist()
         self._ref_omega = ref.omega_rad_s.tolist()
@@ -391,10 +397,11 @@ class TherapySession:
             kind = self._pending_faults.pop(0).kind
             self._active.add(kind)
             if kind == "stop_button":
+                # The patient's button is a hard-wired safety input of the monitor, so it
+                # works even when the sensor frame (which also reports it) is lost.
                 if self._sim is not None:
                     self._sim.press_stop_button()
-                else:
-                    self.press_stop_button()
+                self.press_stop_button()
             elif kind == "emergency_stop":
                 self.emergency_stop()
             elif kind == "sensor_stuck":
@@ -409,7 +416,9 @@ class TherapySession:
             return state
         if "sensor_dropout" in active:
             return None
-        if "sensor_stuck" in active and self._stuck_state is not None:
+        if "sensor_stuck" in active:
+            if self._stuck_state is None:  # stuck from the very first frame: it repeats
+                self._stuck_state = state
             return self._stuck_state
         if "sensor_nan" in active and state is not None:
             return dataclasses.replace(state, angle_rad=math.nan)
