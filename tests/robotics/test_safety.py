@@ -218,3 +218,24 @@ def test_a_sensor_fault_during_a_compliant_hold_escalates_to_torque_off() -> Non
     decision = feed.cycle(None, state=None)
     assert decision.mode == "torque_off"
     assert [e.kind for e in decision.events] == ["sensor_dropout"]
+
+
+@pytest.mark.parametrize(
+    ("last_command", "bias"),
+    [
+        (-20.0, -20.0),  # supporting the flexed trunk: keep that support
+        (-50.0, -28.55),  # more than the passive trunk needs: capped, never a push upright
+        (20.0, 0.0),  # pushing into flexion (a perturbation): dropped
+    ],
+)
+def test_compliant_hold_keeps_only_the_support_against_gravity(
+    last_command: float, bias: float
+) -> None:
+    mon = monitor(safe_state="compliant_hold", max_command_slew_nm_per_s=1e6)
+    feed = Feed(mon)
+    feed.cycle(last_command, angle_deg=30.0)
+    # Needed to hold the passive trunk at 30°: k θ - m g d sin θ = 86 × 0.5236 - 147.15 × 0.5
+    # = 45.03 - 73.58 = -28.55 N·m (extension).
+    decision = feed.cycle(None, angle_deg=30.0)  # comm_loss: hold here
+    assert decision.mode == "compliant_hold"
+    assert decision.torque_nm == pytest.approx(bias, abs=0.01)

@@ -188,8 +188,9 @@ class SessionMetrics:
         }
 
 
-def _r(value: float, digits: int = 4) -> float:
-    return round(float(value), digits) if math.isfinite(value) else math.nan
+def _r(value: float, digits: int = 4) -> float | None:
+    """Rounded for display; undefined values (NaN) become JSON null."""
+    return round(float(value), digits) if math.isfinite(value) else None
 
 
 def repetition_metrics(

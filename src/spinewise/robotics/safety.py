@@ -27,11 +27,13 @@ safe state is latched (no automatic restart, as IEC 60204-1 requires of stops): 
 - ``torque_off``: safe torque off (motor torque zero at once, bypassing the command
   latency) and the fail-safe brake, which engages after ``brake_engage_s`` and can only
   dissipate energy;
-- ``compliant_hold``: the monitor itself holds the posture at the moment of the stop with a
-  soft spring–damper (``hold_stiffness_factor`` × m g d, damping ratio
-  ``hold_damping_ratio``) and no feedforward, so it never pushes: its torque only grows
-  with the patient's deviation and stays within the torque limit. Used for comm_loss,
-  runaway and the stop button when the device is configured for it.
+- ``compliant_hold``: the monitor itself holds the posture at the moment of the stop: it
+  keeps the support against gravity the robot was giving (only in the direction that holds
+  the trunk up, and at most what the passive trunk needs to stay at that angle, so a weak
+  patient is not dropped and nothing is pushed) plus a soft spring–damper about the stop
+  posture (``hold_stiffness_factor`` × m g d, damping ratio ``hold_damping_ratio``), within
+  the torque limit. Used for comm_loss, runaway and the stop button when the device is
+  configured for it.
 
 Braking distance (documented contract, tested): a condition shown by a sample is acted on
 within the reaction time ``t_r = dt + brake_engage_s``. Until the brake bites, the trunk may
@@ -121,6 +123,7 @@ class SafetyMonitor:
     def __init__(self, limits: PatientLimits, device: DeviceConfig, segment: TrunkSegment) -> None:
         self.limits = limits
         self.device = device
+        self.segment = segment
         self.dt_s = device.control_period_s
         self.torque_limit_nm = min(limits.torque_nm, device.actuator_torque_limit_nm)
         self.angle_lo_rad, self.angle_hi_rad = limits.angle_rad
@@ -164,6 +167,8 @@ class SafetyMonitor:
         self._last_velocity: float | None = None
         self._accel = 0.0
         self._hold_angle = 0.0
+        self._hold_bias_nm = 0.0
+        self._last_passed_nm = 0.0
 
     def request_stop(self, kind: Literal["stop_button", "emergency_stop"] = "stop_button") -> None:
         """A stop from outside the loop (web page button, hardware e-stop): next cycle."""
@@ -222,7 +227,8 @@ class SafetyMonitor:
         if self.mode == "compliant_hold":
             assert state is not None  # a missing sample always escalates to torque off
             hold = (
-                self.hold_stiffness_nm_per_rad * (self._hold_angle - state.angle_rad)
+                self._hold_bias_nm
+                + self.hold_stiffness_nm_per_rad * (self._hold_angle - state.angle_rad)
                 - self.hold_damping_nm_s_per_rad * state.velocity_rad_s
             )
             return SafetyDecision(self._clamp(hold)[0], True, "compliant_hold", events)
@@ -230,6 +236,7 @@ class SafetyMonitor:
             command_nm = self._last_command if self._last_command is not None else 0.0
         torque, clamped = self._clamp(command_nm)
         self.clamped_cycles += clamped
+        self._last_passed_nm = torque
         return SafetyDecision(torque, True, "run", events, clamped)
 
     # --- checks -------------------------------------------------------------------------
@@ -304,6 +311,7 @@ class SafetyMonitor:
             action = "torque_off"  # never relax a latched torque off
         if self.mode == "run" and action == "compliant_hold" and state is not None:
             self._hold_angle = state.angle_rad
+            self._hold_bias_nm = self._support_bias_nm(state.angle_rad)
         self.mode = action
         if kind in self._logged:
             return None
@@ -311,6 +319,17 @@ class SafetyMonitor:
         event = SafetyEvent(t_s=t_s, kind=kind, action=action, detail=detail)
         self.events.append(event)
         return event
+
+    def _support_bias_nm(self, theta_rad: float) -> float:
+        """The support against gravity to keep holding: the torque the robot was applying,
+        but only in the direction that holds the trunk up and never more than the passive
+        trunk needs to stay at ``theta_rad``; so dropping a weak patient is avoided and the
+        hold can never push (a flexion perturbation in progress, for instance, is dropped)."""
+        need = self.segment.holding_torque_nm(theta_rad)
+        last = self._last_passed_nm
+        if need * last <= 0.0:
+            return 0.0
+        return math.copysign(min(abs(last), abs(need)), need)
 
     def _clamp(self, torque_nm: float) -> tuple[float, bool]:
         limit = self.torque_limit_nm
