@@ -171,6 +171,8 @@ class TherapySession:
             patient, config=config, seed=seed
         )
         self._sim = self.device if isinstance(self.device, SimulatedTrunkDevice) else None
+        # What a simulated patient sees on the screen (simulated devices only).
+        self._set_goal = getattr(self.device, "set_patient_goal", None)
         # Checked once: a runtime Protocol isinstance check costs microseconds per call.
         self._advance = self.device.advance if isinstance(self.device, SteppableDevice) else None
         self.monitor = SafetyMonitor(protocol.limits, config, model_segment)
@@ -249,11 +251,11 @@ class TherapySession:
             self.controller.start_repetition()
 
         theta_ref, omega_ref = self._ref_theta[i], self._ref_omega[i]
-        if self._sim is not None:
+        if self._set_goal is not None:
             if self.stop_t_s is None:
-                self._sim.set_patient_goal(theta_ref, omega_ref, self._ref_alpha[i])
+                self._set_goal(theta_ref, omega_ref, self._ref_alpha[i])
             else:
-                self._sim.set_patient_goal(self._stop_angle, 0.0, 0.0)
+                self._set_goal(self._stop_angle, 0.0, 0.0)
 
         state = self._sensor(self.device.read_state())
         command: float | None = None
