@@ -75,6 +75,12 @@ def test_a_perturbation_beyond_the_torque_limit_is_refused() -> None:
         load_protocol(with_exercise(stab))
 
 
+def test_a_controller_allowed_to_slew_as_fast_as_the_runaway_check_is_refused() -> None:
+    data = {**with_exercise(FE), "controller": {"max_slew_nm_per_s": 6000}}
+    with pytest.raises(InvalidInput, match="runaway"):
+        load_protocol(data)
+
+
 def test_unknown_and_missing_fields_name_the_field() -> None:
     with pytest.raises(InvalidInput, match=r"protocol\.exercises\.0\.flexion_extension\.speed"):
         load_protocol(with_exercise({**FE, "speed": 3}))

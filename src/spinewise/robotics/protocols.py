@@ -151,6 +151,11 @@ class TherapyProtocol(BaseModel):
                 f"limits.torque_nm {self.limits.torque_nm:g} exceeds the actuator's "
                 f"{self.device.actuator_torque_limit_nm:g} N·m"
             )
+        if self.controller.max_slew_nm_per_s >= self.device.max_command_slew_nm_per_s:
+            raise ValueError(
+                "controller.max_slew_nm_per_s must stay below device.max_command_slew_nm_per_s,"
+                " or legitimate commands would look like a runaway"
+            )
         for i, ex in enumerate(self.exercises):
             angles = ex.range_deg if isinstance(ex, FlexionExtension) else (ex.angle_deg,) * 2
             if angles[0] < lo + TARGET_MARGIN_DEG or angles[1] > hi - TARGET_MARGIN_DEG:

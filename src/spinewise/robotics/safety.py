@@ -222,10 +222,13 @@ class SafetyMonitor:
         if command_nm is not None and math.isfinite(command_nm):
             self._last_command = command_nm
 
+        if self.mode == "compliant_hold" and state is None:
+            self.mode = (
+                "torque_off"  # unreachable (a missing sample escalates), but never hold blind
+            )
         if self.mode == "torque_off":
             return SafetyDecision(0.0, False, "torque_off", events)
-        if self.mode == "compliant_hold":
-            assert state is not None  # a missing sample always escalates to torque off
+        if self.mode == "compliant_hold" and state is not None:
             hold = (
                 self._hold_bias_nm
                 + self.hold_stiffness_nm_per_rad * (self._hold_angle - state.angle_rad)

@@ -204,7 +204,6 @@ class TherapySession:
         self._cols: dict[str, list[float]] = {
             f.name: [] for f in dataclasses.fields(SessionTrace) if f.name != "dt_s"
         }
-        self._last_sample_state: DeviceState | None = None
         self._last_mode = "run"
         self.device.connect()
         self.device.arm()
@@ -306,7 +305,6 @@ class TherapySession:
         cols["assistance"].append(self.controller.assistance)
         cols["mode"].append(MODE_CODES[decision.mode])
         cols["repetition"].append(rep)
-        self._last_sample_state = state
         self.k = k + 1
 
     def run_for(self, seconds: float) -> None:
