@@ -58,6 +58,7 @@ def test_the_live_page_stop_button_reaches_the_monitor_on_the_next_cycle() -> No
     session.step()
     assert [(e.kind, e.t_s) for e in session.events] == [("stop_button", pressed_at)]
     assert session.sample().mode == "compliant_hold"
+    assert session.sample().stop_reason == "stop_button"
 
 
 def test_stream_yields_display_samples_at_50_hz_until_the_session_ends() -> None:

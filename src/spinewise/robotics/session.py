@@ -102,6 +102,7 @@ class SessionSample:
     repetition: int
     limits_deg: tuple[float, float]
     torque_limit_nm: float
+    stop_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -356,6 +357,7 @@ class TherapySession:
             repetition=rep,
             limits_deg=self.protocol.limits.angle_deg,
             torque_limit_nm=self.monitor.torque_limit_nm,
+            stop_reason=self.events[0].kind if self.events else None,
         )
 
     def trace(self) -> SessionTrace:
