@@ -119,3 +119,19 @@ def test_a_therapy_session_runs_end_to_end_through_the_wire_protocol() -> None:
     assert 20.0 < math.degrees(np.nanmax(trace.angle_rad)) < 40.0  # it really moved
     assert np.nanmax(np.abs(trace.motor_torque_nm)) <= protocol.limits.torque_nm
     assert device.sequence.lost == 0
+
+
+def test_an_idle_link_is_kept_alive_by_heartbeats_and_lost_after_three_missed() -> None:
+    host, firmware, _ = rig()
+    host.connect()
+    for k in range(400):  # disarmed, 400 ms: a heartbeat every 50 ms keeps the link
+        if k % 50 == 0:
+            host.heartbeat(k)
+        firmware.tick()
+        assert not firmware.link_lost
+    for _ in range(151):  # silence for more than 3 × 50 ms
+        firmware.tick()
+    assert firmware.link_lost
+    host.heartbeat(551)
+    firmware.tick()
+    assert not firmware.link_lost

@@ -20,6 +20,8 @@ from spinewise.robotics.safety import SafetyMonitor
 from spinewise.robotics.simulator import SimulatedTrunkDevice
 from spinewise.robotics.wire import (
     FAULT_CODES,
+    HEARTBEAT_PERIOD_S,
+    MISSED_HEARTBEATS_FOR_LINK_LOSS,
     SAFE_STATE_CODES,
     Ack,
     Arm,
@@ -200,10 +202,17 @@ class FirmwareEmulator:
         self.monitor: SafetyMonitor | None = None
         self._command: float | None = None
         self._reported = 0
+        self._silent_s = 0.0
         device.connect()
+
+    @property
+    def link_lost(self) -> bool:
+        """No frame from the host for three heartbeat periods (150 ms)."""
+        return self._silent_s > MISSED_HEARTBEATS_FOR_LINK_LOSS * HEARTBEAT_PERIOD_S
 
     def poll(self) -> None:
         for frame in self._decoder.feed(self._transport.receive()):
+            self._silent_s = 0.0
             if not self.sequence.accept(frame.seq):
                 continue
             self._handle(frame.seq, frame.message)
@@ -265,6 +274,7 @@ class FirmwareEmulator:
             self._reported = len(monitor.events)
         self._command = None
         device.advance()
+        self._silent_s += device.dt_s
         self.send_state()
 
     def send_state(self) -> None:

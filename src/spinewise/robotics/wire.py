@@ -28,6 +28,7 @@ Messages (host → device 0x01–0x7F, device → host 0x80–0xFF)::
                          u32 sensor_counter, u8 flags (bit0 armed, bit1 brake engaged,
                          bit2 stop button, bit3 emergency-stopped)   every control cycle
     0x82 ACK             u16 acked_seq, u8 acked_type, u8 status (0 ok, 1 refused, 2 invalid)
+                         for SET_LIMITS, ARM, DISARM and EMERGENCY_STOP
     0x83 SAFETY_EVENT    u64 t_us, u8 kind (index in FAULT_CODES), u8 action
                          (0 compliant_hold, 1 torque_off)
 
