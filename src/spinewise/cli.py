@@ -22,6 +22,7 @@ from spinewise.core.console import cli_errors, console, fail, print_json
 from spinewise.dosing import cli as dosing_cli
 from spinewise.outcomes import cli as outcomes_cli
 from spinewise.rehab import cli as rehab_cli
+from spinewise.robotics import cli as robotics_cli
 
 app = typer.Typer(
     name="spinewise",
@@ -43,6 +44,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(dosing_cli.app, name="dosing")
 app.add_typer(outcomes_cli.app, name="outcomes")
 app.add_typer(rehab_cli.app, name="rehab")
+app.add_typer(robotics_cli.app, name="robotics")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
