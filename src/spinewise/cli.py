@@ -17,6 +17,9 @@ app = typer.Typer(
 )
 
 # Domain command groups (one line each, alphabetical).
+from spinewise.imaging import cli as imaging_cli  # noqa: E402
+
+app.add_typer(imaging_cli.app, name="imaging")
 
 
 def main() -> None:
