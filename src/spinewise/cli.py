@@ -20,6 +20,9 @@ app = typer.Typer(
 from spinewise.imaging import cli as imaging_cli  # noqa: E402
 
 app.add_typer(imaging_cli.app, name="imaging")
+from spinewise.motion import cli as motion_cli  # noqa: E402
+
+app.add_typer(motion_cli.app, name="motion")
 
 
 def main() -> None:
