@@ -17,6 +17,8 @@ Three steps, each with its own job, in this order:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
@@ -81,30 +83,26 @@ def fill_gaps(values: Series, fps: float, max_gap_s: float = 0.5) -> Series:
     return out
 
 
-def moving_average(values: Series, fps: float, window_s: float = 0.2) -> Series:
-    """Centred moving average ignoring NaN; NaN stays NaN."""
+def _centred(values: Series, fps: float, window_s: float, reduce: Callable[..., Series]) -> Series:
+    """A centred window statistic that ignores NaN; a missing value stays missing."""
     out = values.astype(np.float64).copy()
     if out.size == 0:
         return out
     windows = _windows(out, _half_window(window_s, fps))
-    counts = np.sum(~np.isnan(windows), axis=1)
-    sums = np.nansum(windows, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = sums / counts
-    return np.where(np.isnan(out), np.nan, mean)
+    result = np.full(out.shape, np.nan)
+    seen = ~np.isnan(out)  # the window of a seen value holds at least that value
+    result[seen] = reduce(windows[seen], axis=1)
+    return result
+
+
+def moving_average(values: Series, fps: float, window_s: float = 0.2) -> Series:
+    """Centred moving average ignoring NaN; NaN stays NaN."""
+    return _centred(values, fps, window_s, np.nanmean)
 
 
 def moving_median(values: Series, fps: float, window_s: float = 0.4) -> Series:
     """Centred moving median ignoring NaN; NaN stays NaN."""
-    out = values.astype(np.float64).copy()
-    if out.size == 0:
-        return out
-    windows = _windows(out, _half_window(window_s, fps))
-    has_value = np.any(~np.isnan(windows), axis=1)
-    median = np.full(out.shape, np.nan)
-    if np.any(has_value):
-        median[has_value] = np.nanmedian(windows[has_value], axis=1)
-    return np.where(np.isnan(out), np.nan, median)
+    return _centred(values, fps, window_s, np.nanmedian)
 
 
 def clean_series(
