@@ -115,7 +115,9 @@ def build_case(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     expected = synthetic.expected(
         exercise.target_deg,
         min_duration_s=limits["too_fast"]["min_duration_s"],
+        tolerance_shank=limits.get("knees_past_toes", {}).get("tolerance_shank", 0.1),
         max_sag_deg=limits.get("hips_sagging", {}).get("max_sag_deg", 15.0),
+        boundary_fraction=exercise.boundary_fraction,
     )
     cli = f"spinewise motion analyze {name}.keypoints.json --exercise {spec.exercise}"
     if target is not None:

@@ -52,3 +52,14 @@ def test_cleaning_keeps_the_peak_of_a_2_s_movement_within_2_percent() -> None:
     t = np.arange(0, 6, 1 / FPS)
     values = 30 * (1 - np.cos(2 * np.pi * t / 2.0))  # peaks of 60
     assert np.nanmax(clean_series(values, FPS)) == pytest.approx(60, rel=0.02)
+
+
+def test_a_spike_on_a_steep_movement_is_still_removed() -> None:
+    # 15 fps, rising 3.5 deg per frame (52 deg/s); one frame thrown 34 deg too high. The values
+    # of a 0.5 s window spread over ~25 deg, which would hide the spike from a Hampel filter
+    # scaled on the values; scaled on the residuals from the running median, it is caught.
+    values = np.arange(40) * 3.5
+    values[20] += 34.0
+    cleaned = hampel(values, 15.0)
+    assert np.isnan(cleaned[20])
+    assert np.count_nonzero(np.isnan(cleaned)) == 1

@@ -7,12 +7,12 @@ They are coaching cues from a 2-D side view, not clinical findings:
   than ``min_duration_s``; flagged at the repetition's start;
 - ``knees_past_toes`` (squat): the knee travels in front of the toes (MediaPipe ``foot_index``)
   by more than ``tolerance_shank`` shank lengths (knee–ankle distance, so the check does not
-  depend on the image scale); the facing direction is taken from heel→toe. Flagged at the
-  furthest point. Knees passing the toes is not harmful in itself; the cue exists because
-  clinicians ask for it for some patients (e.g. with patellofemoral pain), and can be removed
-  from the definition;
-- ``hips_sagging`` (bridge): during the top of the bridge (the hold around the peak) the hip
-  stays more than ``max_sag_deg`` below the shoulder–knee line (median over the hold).
+  depend on the image scale) at the deepest point of the squat; the facing direction is taken
+  from heel→toe. Restricting forward knee travel moves load to the hip and lower back (Fry,
+  Smith & Schilling 2003, J Strength Cond Res 17(4):629–633), so this is a cue a clinician
+  chooses per patient, not a rule; remove it from the definition where it does not apply;
+- ``hips_sagging`` (bridge): at the top of the bridge (the frame of the highest lift) the hip
+  lies more than ``max_sag_deg`` below the shoulder–knee line.
 """
 
 from __future__ import annotations
@@ -43,12 +43,6 @@ class FormFlag:
         return {"t_s": round(self.t_s, 3), "check": self.check, "rep": self.rep}
 
 
-def _frames(rec: Recording, start_s: float, end_s: float) -> slice:
-    first = max(0, math.floor(start_s * rec.fps))
-    last = min(rec.n_frames - 1, math.ceil(end_s * rec.fps))
-    return slice(first, last + 1)
-
-
 def _smooth(values: Series, fps: float) -> Series:
     return moving_average(fill_gaps(values, fps), fps)
 
@@ -67,22 +61,18 @@ def _knees_past_toes(rec: Recording, rep: Repetition, params: dict[str, float]) 
         return None  # feet not seen: the check cannot be made
     shank = np.hypot(knee[:, 0] - ankle[:, 0], knee[:, 1] - ankle[:, 1])
     excess = _smooth(facing * (knee[:, 0] - toe[:, 0]) / shank, rec.fps)
-    frames = _frames(rec, rep.start_s, rep.end_s)
-    window = excess[frames]
-    if np.all(np.isnan(window)):
+    at_bottom = excess[min(rec.n_frames - 1, round(rep.peak_s * rec.fps))]
+    if math.isnan(at_bottom):
         return None
-    worst = int(np.nanargmax(window))
-    if window[worst] > params["tolerance_shank"]:
-        return (frames.start + worst) / rec.fps
-    return None
+    return rep.peak_s if at_bottom > params["tolerance_shank"] else None
 
 
 def _hips_sagging(rec: Recording, rep: Repetition, params: dict[str, float]) -> float | None:
     sag = _smooth(hip_sag_deg(rec), rec.fps)
-    top = sag[_frames(rec, rep.start_s + rep.up_s, rep.end_s - rep.down_s)]
-    if np.all(np.isnan(top)):
+    at_top = sag[min(rec.n_frames - 1, round(rep.peak_s * rec.fps))]
+    if math.isnan(at_top):
         return None
-    return rep.peak_s if float(np.nanmedian(top)) > params["max_sag_deg"] else None
+    return rep.peak_s if at_top > params["max_sag_deg"] else None
 
 
 CHECKS: dict[str, Callable[[Recording, Repetition, dict[str, float]], float | None]] = {

@@ -4,9 +4,10 @@ Three steps, each with its own job, in this order:
 
 1. **Outliers** — a Hampel identifier (Hampel 1974, JASA 69:383–393; Pearson 2002): a value
    further than 3 scaled median absolute deviations (and at least ``min_outlier_deg``) from
-   the median of its ±``hampel_window_s`` neighbourhood is set missing. It removes the
-   single-frame jumps a tracker makes when it confuses limbs, which low visibility alone
-   does not flag.
+   the median of its ``hampel_window_s`` neighbourhood is set missing; the deviations are
+   taken from the running median, so that the steep part of a fast movement does not widen
+   the tolerance. It removes the single-frame jumps a tracker makes when it confuses limbs,
+   which low visibility alone does not flag.
 2. **Gaps** — missing values (null frames, unseen joints, outliers) inside a gap no longer than
    ``max_gap_s`` are filled by linear interpolation between the neighbouring values; longer
    gaps stay missing, since inventing a second of movement would invent repetitions.
@@ -38,24 +39,48 @@ def _windows(values: Series, half: int) -> NDArray[np.float64]:
     return sliding_window_view(padded, 2 * half + 1)
 
 
-def hampel(
-    values: Series, fps: float, window_s: float = 0.5, min_outlier_deg: float = 10.0
-) -> Series:
-    """Set to NaN the values that are outliers against their neighbourhood median."""
+def _centred(values: Series, fps: float, window_s: float, reduce: Callable[..., Series]) -> Series:
+    """A centred window statistic that ignores NaN; a missing value stays missing."""
     out = values.astype(np.float64).copy()
     if out.size == 0:
         return out
     windows = _windows(out, _half_window(window_s, fps))
-    counts = np.sum(~np.isnan(windows), axis=1)
-    ok = counts >= 3
-    median = np.full(out.shape, np.nan)
-    mad = np.full(out.shape, np.nan)
-    if np.any(ok):
-        median[ok] = np.nanmedian(windows[ok], axis=1)
-        mad[ok] = np.nanmedian(np.abs(windows[ok] - median[ok, None]), axis=1)
-    limit = np.maximum(3.0 * MAD_TO_SD * mad, min_outlier_deg)
+    result = np.full(out.shape, np.nan)
+    seen = ~np.isnan(out)  # the window of a seen value holds at least that value
+    result[seen] = reduce(windows[seen], axis=1)
+    return result
+
+
+def moving_average(values: Series, fps: float, window_s: float = 0.2) -> Series:
+    """Centred moving average ignoring NaN; NaN stays NaN."""
+    return _centred(values, fps, window_s, np.nanmean)
+
+
+def moving_median(values: Series, fps: float, window_s: float = 0.4) -> Series:
+    """Centred moving median ignoring NaN; NaN stays NaN."""
+    return _centred(values, fps, window_s, np.nanmedian)
+
+
+def hampel(
+    values: Series, fps: float, window_s: float = 0.5, min_outlier_deg: float = 10.0
+) -> Series:
+    """Set to NaN the values that are outliers against their neighbourhood.
+
+    The reference is the running median over ``window_s``; the spread is the running median
+    of the absolute residuals (scaled to a standard deviation), not of the values themselves,
+    so a fast but smooth movement (whose values spread widely in the window while their
+    residuals stay small) does not hide a one-frame jump. Windows with fewer than three values
+    decide nothing.
+    """
+    out = values.astype(np.float64).copy()
+    if out.size == 0:
+        return out
+    counts = np.sum(~np.isnan(_windows(out, _half_window(window_s, fps))), axis=1)
+    residual = out - moving_median(out, fps, window_s)
+    spread = MAD_TO_SD * moving_median(np.abs(residual), fps, window_s)
+    limit = np.maximum(3.0 * spread, min_outlier_deg)
     with np.errstate(invalid="ignore"):
-        outlier = ok & (np.abs(out - median) > limit)
+        outlier = (counts >= 3) & (np.abs(residual) > limit)
     out[outlier] = np.nan
     return out
 
@@ -81,28 +106,6 @@ def fill_gaps(values: Series, fps: float, max_gap_s: float = 0.5) -> Series:
                 out[start:i] = filled[start:i]
             start = None
     return out
-
-
-def _centred(values: Series, fps: float, window_s: float, reduce: Callable[..., Series]) -> Series:
-    """A centred window statistic that ignores NaN; a missing value stays missing."""
-    out = values.astype(np.float64).copy()
-    if out.size == 0:
-        return out
-    windows = _windows(out, _half_window(window_s, fps))
-    result = np.full(out.shape, np.nan)
-    seen = ~np.isnan(out)  # the window of a seen value holds at least that value
-    result[seen] = reduce(windows[seen], axis=1)
-    return result
-
-
-def moving_average(values: Series, fps: float, window_s: float = 0.2) -> Series:
-    """Centred moving average ignoring NaN; NaN stays NaN."""
-    return _centred(values, fps, window_s, np.nanmean)
-
-
-def moving_median(values: Series, fps: float, window_s: float = 0.4) -> Series:
-    """Centred moving median ignoring NaN; NaN stays NaN."""
-    return _centred(values, fps, window_s, np.nanmedian)
 
 
 def clean_series(

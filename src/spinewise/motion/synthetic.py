@@ -98,10 +98,18 @@ class RepTruth:
     excursion_deg: float
     fault: str | None
     movement_s: float  # up + hold + down
+    hold_s: float = 0.0
     finished: bool = True  # False when the recording stops before the return
 
     def counted(self, target_deg: float, count_fraction: float = 0.5) -> bool:
         return self.finished and self.excursion_deg >= count_fraction * target_deg
+
+    def onset_to_return_s(self, level_deg: float) -> float:
+        """Time the excursion spends above ``level_deg``: the raised cosine of amplitude A
+        over half-time h reaches the level after h·acos(1 − 2·level/A)/π on each side."""
+        half = (self.movement_s - self.hold_s) / 2
+        ratio = min(1.0, level_deg / self.excursion_deg)
+        return self.movement_s - 2 * half * math.acos(1 - 2 * ratio) / math.pi
 
 
 @dataclass(frozen=True)
@@ -113,23 +121,32 @@ class SyntheticRecording:
     document: dict[str, Any] = field(repr=False)
 
     def expected(
-        self, target_deg: float, min_duration_s: float = 2.0, max_sag_deg: float = 15.0
+        self,
+        target_deg: float,
+        *,
+        min_duration_s: float = 2.0,
+        tolerance_shank: float = 0.1,
+        max_sag_deg: float = 15.0,
+        boundary_fraction: float = 0.1,
     ) -> dict[str, Any]:
         """What an analysis with ``target_deg`` must find: counted reps, their peaks, flags.
 
-        Flags follow from the construction: ``too_fast`` when the whole movement (up, hold,
-        down) is shorter than ``min_duration_s``, ``knees_past_toes`` for a ``knees_forward``
-        repetition, ``hips_sagging`` when the figure's hip at the peak lies more than
-        ``max_sag_deg`` below its shoulder–knee line.
+        Flags follow from the construction, with the definitions of the checks
+        (:mod:`spinewise.motion.checks`): ``too_fast`` when the time from onset to return (at
+        ``boundary_fraction`` of the target) is under ``min_duration_s``;
+        ``knees_past_toes`` when the figure's knee at the deepest point is more than
+        ``tolerance_shank`` shank lengths in front of its toes; ``hips_sagging`` when its hip
+        at the top lies more than ``max_sag_deg`` below its shoulder–knee line.
         """
         counted = [r for r in self.truth if r.counted(target_deg)]
         flags: list[dict[str, Any]] = []
         for number, rep in enumerate(counted, start=1):
-            if rep.movement_s < min_duration_s:
+            if rep.onset_to_return_s(boundary_fraction * target_deg) < min_duration_s:
                 flags.append({"rep": number, "check": "too_fast"})
-            if rep.fault == "knees_forward":
+            exercise = self.spec.exercise
+            if exercise == "squat" and knee_excess_shank(rep.peak_deg, rep.fault) > tolerance_shank:
                 flags.append({"rep": number, "check": "knees_past_toes"})
-            if self.spec.exercise == "bridge" and bridge_sag_deg(rep.peak_deg) > max_sag_deg:
+            if exercise == "bridge" and bridge_sag_deg(rep.peak_deg) > max_sag_deg:
                 flags.append({"rep": number, "check": "hips_sagging"})
         return {
             "reps": len(counted),
@@ -160,6 +177,7 @@ def _timeline(spec: SyntheticSpec) -> tuple[NDArray[np.float64], list[RepTruth],
                 excursion_deg=rep.peak_deg - spec.rest_deg,
                 fault=rep.fault,
                 movement_s=rep.duration_s + rep.hold_s,
+                hold_s=rep.hold_s,
             )
         )
         t = end + rep.rest_after_s
@@ -261,6 +279,12 @@ def _pose(exercise: Exercise, angle_deg: float, fault: str | None, f: float) -> 
         "heel": heel,
         "foot_index": toe,
     }
+
+
+def knee_excess_shank(knee_flexion_deg: float, fault: str | None = None) -> float:
+    """How far the squatting figure's knee is in front of its toes, in shank lengths."""
+    pose = _pose("squat", knee_flexion_deg, fault, 1.0)
+    return (pose["knee"][0] - pose["foot_index"][0]) / SHANK
 
 
 def bridge_sag_deg(lift_deg: float) -> float:
