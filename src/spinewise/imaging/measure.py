@@ -68,15 +68,16 @@ class LateralMeasurements:
     slip_percent: float | None = None  # Taillard, only with the optional L5 landmark
 
     def to_dict(self) -> dict[str, float]:
+        """The CLI/JSON contract, rounded to 0.001 (far below any landmark's precision)."""
         out = {
-            "pelvic_incidence_deg": self.pelvic_incidence_deg,
-            "pelvic_tilt_deg": self.pelvic_tilt_deg,
-            "sacral_slope_deg": self.sacral_slope_deg,
-            "lumbar_lordosis_deg": self.lumbar_lordosis_deg,
-            "pelvic_radius_mm": self.pelvic_radius_mm,
+            "pelvic_incidence_deg": round(self.pelvic_incidence_deg, 3),
+            "pelvic_tilt_deg": round(self.pelvic_tilt_deg, 3),
+            "sacral_slope_deg": round(self.sacral_slope_deg, 3),
+            "lumbar_lordosis_deg": round(self.lumbar_lordosis_deg, 3),
+            "pelvic_radius_mm": round(self.pelvic_radius_mm, 3),
         }
         if self.slip_percent is not None:
-            out["slip_percent"] = self.slip_percent
+            out["slip_percent"] = round(self.slip_percent, 3)
         return out
 
 
@@ -85,7 +86,7 @@ class FrontalMeasurements:
     cobb_deg: float
 
     def to_dict(self) -> dict[str, float]:
-        return {"cobb_deg": self.cobb_deg}
+        return {"cobb_deg": round(self.cobb_deg, 3)}
 
 
 # --- geometry in millimetres -------------------------------------------------------------
