@@ -17,6 +17,9 @@ app = typer.Typer(
 )
 
 # Domain command groups (one line each, alphabetical).
+from spinewise.predict import cli as predict_cli  # noqa: E402
+
+app.add_typer(predict_cli.app, name="predict")
 
 
 def main() -> None:
