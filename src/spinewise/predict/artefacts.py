@@ -79,10 +79,7 @@ def write_artefact(out: Path, files: dict[str, bytes]) -> None:
     ``metrics.json``), so a slip such as ``--out .`` cannot delete someone's folder.
     """
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InvalidInput("out", f"{out} exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / METRICS_FILE).is_file():
-        raise InvalidInput("out", f"{out} is a non-empty directory that is not a model artefact")
+    check_artefact_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
     try:
@@ -104,6 +101,16 @@ def write_artefact(out: Path, files: dict[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def check_artefact_target(out: Path) -> None:
+    """Refuse a destination that is a file or a foreign non-empty directory (call it early,
+    before a long training run)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InvalidInput("out", f"{out} exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / METRICS_FILE).is_file():
+        raise InvalidInput("out", f"{out} is a non-empty directory that is not a model artefact")
 
 
 def read_metrics(path: Path) -> dict[str, Any]:

@@ -161,6 +161,7 @@ def train_spine(
     """Compare model families with nested CV, refit the selected one, write the artefact."""
     from spinewise.predict.spine_artefact import train_spine_artefact
 
+    art.check_artefact_target(out)
     path = data or _spine_data_default()
     table = read_spine_csv(path, require_class=True)
     chosen = tuple(f.strip() for f in families.split(",")) if families else tuple(CANDIDATES)
@@ -173,8 +174,9 @@ def train_spine(
     )
 
     def progress(line: str) -> None:
+        # stdout, human mode only: stderr is reserved for the one-line error of DESIGN §5
         if not json_out:
-            print(line, file=sys.stderr, flush=True)
+            print(line, flush=True)
 
     files, metrics = train_spine_artefact(
         table, data_name=Path(path).name, config=config, progress=progress
@@ -445,6 +447,7 @@ def train_response(
 
     if bootstrap < 20:
         raise InvalidInput("bootstrap", "use at least 20 bootstrap refits")
+    art.check_artefact_target(out)
     rows = read_outcome_csv(records)
     config = TreatmentResponseConfig(min_records=min_records, n_bootstrap=bootstrap, seed=seed)
     files, metrics = train_response_artefact(

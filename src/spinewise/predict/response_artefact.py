@@ -48,8 +48,9 @@ def train_response_artefact(
         "response",
         {"data": data_sha256, "config": config.to_dict(), "code": CODE_VERSION, **versions},
     )
-    evaluation = evaluate(records, config, folds=folds)
+    # The full fit first: its data guards give the clearest refusal on all records.
     model = TreatmentResponseModel(config).fit(records)
+    evaluation = evaluate(records, config, folds=folds)
     model.version = version
     blob = dump_model(model)
     synthetic = model.synthetic_
