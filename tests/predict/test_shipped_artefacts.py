@@ -87,8 +87,10 @@ def test_retraining_with_the_default_settings_reproduces_the_shipped_figures(
 ) -> None:
     shipped = art.read_metrics(SPINE)
     table = read_spine_csv(vertebral_csv, require_class=True)
-    _, metrics = train_spine_artefact(
+    files, metrics = train_spine_artefact(
         table, data_name=shipped["data"]["file"], config=NestedCVConfig()
     )
     assert metrics["version"] == shipped["version"]
     assert json.loads(json.dumps(metrics["nested_cv"])) == shipped["nested_cv"]
+    assert metrics["model_sha256"] == shipped["model_sha256"]
+    assert files["model_card.md"] == (SPINE / "model_card.md").read_bytes()

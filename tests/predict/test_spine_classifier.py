@@ -120,3 +120,10 @@ def test_fitted_model_gives_calibrated_probabilities_and_flags_impossible_rows(
     assert any(r.startswith("pelvic_radius = 400") for r in odd.reasons)
     refused = odd.to_dict(refuse_out_of_distribution=True)
     assert refused["class"] is None and refused["refused"] is True
+
+
+def test_too_few_rows_per_class_are_refused_before_any_fitting() -> None:
+    X = np.tile([60.0, 20.0, 50.0, 40.0, 120.0, 5.0], (12, 1))
+    y = ["normal"] * 6 + ["hernia"] * 5 + ["spondylolisthesis"]
+    with pytest.raises(InvalidInput, match="need 10 per class"):
+        run_nested_cv(X, y, NestedCVConfig(outer_folds=5, inner_folds=5))

@@ -112,14 +112,19 @@ def spine_card(metrics: dict[str, Any]) -> ModelCard:
         ("brier", "Brier score (0-2)"),
         ("ece", "expected calibration error"),
     ):
+        low, high = selected[key]["repeat_range"]
+        spread = (
+            f"pooled over repeats; single repeats {low:.3f}-{high:.3f} (fewer predictions "
+            "per bin inflate ECE)"
+            if key == "ece"
+            else f"split-to-split range {low:.3f}-{high:.3f}"
+        )
         rows.append(
             Metric(
                 label,
                 selected[key]["estimate"],
                 selected[key]["ci95"],
-                f"baseline {baseline[key]['estimate']:.3f}; "
-                f"split-to-split range {selected[key]['repeat_range'][0]:.3f}-"
-                f"{selected[key]['repeat_range'][1]:.3f}",
+                f"baseline {baseline[key]['estimate']:.3f}; {spread}",
             )
         )
     for key, label in (("accuracy", "accuracy"), ("log_loss", "log-loss")):
@@ -360,6 +365,19 @@ def response_card(metrics: dict[str, Any]) -> ModelCard:
         "sha256": metrics["data"]["sha256"],
         "provenance": metrics["data_label"],
     }
+    generator = metrics["data"].get("generator")
+    if generator:
+        data["generator effects"] = "; ".join(
+            f"{e['treatment']} +{e['odi_points_vs_advice']:g} ODI points vs advice"
+            + (
+                f" (+{e['extra_for_high_risk_points']:g} more for high risk)"
+                if "extra_for_high_risk_points" in e
+                else ""
+            )
+            + f" ({e['source']})"
+            for e in generator["effects"]
+        )
+        data["generator assumptions"] = " ".join(generator["assumptions"])
     limits = [
         "Per-treatment probabilities from observational platform records are associations, "
         "confounded by the reasons each treatment was chosen; only randomised assignment "
@@ -385,7 +403,7 @@ def response_card(metrics: dict[str, Any]) -> ModelCard:
         version=metrics["version"],
         kind="ml-model",
         summary=(
-            f"Probability that the {metrics['outcome']}, for each treatment option "
+            f"Probability of response ({metrics['outcome']}) for each treatment option "
             f"({', '.join(design['treatments_offered'])}), with a bootstrap interval, "
             "per-feature contributions and refusal outside the training distribution."
         ),

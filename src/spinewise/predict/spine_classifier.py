@@ -324,7 +324,7 @@ def run_nested_cv(
     config = config or NestedCVConfig()
     X = np.asarray(X, dtype=np.float64)
     y_idx = encode_labels(y)
-    _check_training_data(X, y_idx, config.outer_folds * config.inner_folds)
+    _check_training_data(X, y_idx, 2 * max(config.outer_folds, config.inner_folds))
     n, k = X.shape[0], len(CLASSES)
     outer = RepeatedStratifiedKFold(
         n_splits=config.outer_folds, n_repeats=config.outer_repeats, random_state=config.seed
@@ -358,16 +358,17 @@ def run_nested_cv(
     return NestedCVResult(config, y_idx, oof, fold_metrics, chosen, selections)
 
 
-def _check_training_data(X: FloatArray, y: IntArray, min_rows: int) -> None:
+def _check_training_data(X: FloatArray, y: IntArray, min_per_class: int) -> None:
+    """Every class needs enough rows for stratified folds (else scikit-learn fails mid-run)."""
     if X.ndim != 2 or X.shape[1] != len(FEATURES):
         raise InvalidInput("X", f"expected {len(FEATURES)} columns in order {FEATURES}")
     if len(y) != X.shape[0]:
         raise InvalidInput("y", "one label per row")
     counts = np.bincount(y, minlength=len(CLASSES))
-    if counts.min() < min_rows // 5 or X.shape[0] < min_rows:
+    if counts.min() < min_per_class:
         raise InvalidInput(
             "data",
-            f"too few rows for nested CV: {X.shape[0]} rows, class counts "
+            f"too few rows for cross-validation: need {min_per_class} per class, have "
             f"{dict(zip(CLASSES, counts.tolist(), strict=True))}",
         )
 
