@@ -138,16 +138,8 @@ class OutcomeRecord:
 
     @property
     def patient(self) -> PatientFeatures:
-        return PatientFeatures(
-            odi_baseline=self.odi_baseline,
-            nprs_baseline=self.nprs_baseline,
-            startback_risk=self.startback_risk,
-            age_years=self.age_years,
-            symptom_duration_weeks=self.symptom_duration_weeks,
-            fabq_pa=self.fabq_pa,
-            posture_flexed_fraction=self.posture_flexed_fraction,
-            adherence_fraction=self.adherence_fraction,
-        )
+        """The baseline part of the record (what was known when the treatment was chosen)."""
+        return PatientFeatures(**{f.name: getattr(self, f.name) for f in fields(PatientFeatures)})
 
     @property
     def responder(self) -> bool:

@@ -398,7 +398,8 @@ def summarise(result: NestedCVResult) -> dict[str, Any]:
 
     - ``estimate``: the metric over all out-of-fold predictions, pooled over repeats;
     - ``ci95``: percentile bootstrap over patients (each resampled patient keeps its
-      predictions from every repeat), the uncertainty from having only these patients;
+      predictions from every repeat), the uncertainty from having only these patients
+      (``None`` for ECE, which resampling biases upwards);
     - ``repeat_range``: min-max of the estimate across outer repeats, the uncertainty from
       the random split alone (narrower, it ignores patient sampling);
     - ``fold_sd``: standard deviation over the outer test folds.
