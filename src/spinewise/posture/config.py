@@ -21,7 +21,7 @@ class ZoneThresholds:
 
     neutral_max_deg: float = 20.0  # ISO 11226: < 20° trunk inclination acceptable
     severe_min_deg: float = 60.0  # ISO 11226: > 60° not recommended
-    hysteresis_deg: float = 2.0  # half-width of the band around each threshold
+    hysteresis_deg: float = 0.5  # half-width of the band around each threshold
     min_zone_s: float = 0.5  # shorter zone changes are absorbed (no flicker)
 
     def __post_init__(self) -> None:

@@ -96,17 +96,14 @@ class FrameBuilder:
             t_ns, step, gap, findex = t_ns[:n], step[:n], gap[:n], findex[:n]
         self.last_ns = int(t_ns[n - 1])
         self.segments += int(np.count_nonzero(gap))
-        seconds = step * 1e-9
-        stacked = np.empty((n, 9))
-        stacked[:, 0:3] = samples.acc
-        stacked[:, 3:6] = samples.gyr
-        np.multiply(samples.gyr, seconds[:, None], out=stacked[:, 6:9])
-        sums = np.add.reduceat(stacked, starts, axis=0)
+        acc_sum = np.add.reduceat(samples.acc, starts, axis=0)
+        gyr_sum = np.add.reduceat(samples.gyr, starts, axis=0)
         count = np.diff(np.append(starts, n))
         ends = np.append(starts[1:], n) - 1
         csum = np.cumsum(step)
         dur = csum[ends] - np.concatenate([[0], csum[ends[:-1]]])
         inv = 1.0 / count
+        gyr_mean = gyr_sum * inv[:, None]
         # A frame opens a segment when its first sample does (gaps exceed a frame).
         return Frames(
             index=findex[starts],
@@ -114,9 +111,11 @@ class FrameBuilder:
             dur_ns=dur,
             count=count.astype(np.int64),
             seg_start=gap[starts],
-            acc=sums[:, 0:3] * inv[:, None],
-            gyr=sums[:, 3:6] * inv[:, None],
-            rot=sums[:, 6:9],
+            acc=acc_sum * inv[:, None],
+            gyr=gyr_mean,
+            # Rotation over the frame: mean rate × covered time. Equal to Σ ω_k Δt_k for
+            # regular sampling, and it also spans samples lost inside the frame.
+            rot=gyr_mean * (dur * 1e-9)[:, None],
         )
 
     # ------------------------------------------------------------------ state

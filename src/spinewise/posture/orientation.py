@@ -42,7 +42,7 @@ class TiltEstimate:
     """Per-frame output of the filter."""
 
     up: FloatArray  # (n, 3) unit "up" vector in the sensor frame
-    accel_var_g2: FloatArray  # (n,) variance of the acceleration vector, g²
+    accel_var_g2: FloatArray  # (n,) variance of the acceleration magnitude, g²
     gyro_var_dps2: FloatArray  # (n,) variance of the angular rate, (deg/s)²
     still: NDArray[np.bool_]
     bias_dps: FloatArray  # (n, 3) gyroscope bias estimate in use
@@ -75,7 +75,7 @@ class TiltFilter:
         # State (None until the first frame of a segment).
         self.ref_last = np.zeros((self.passes, 3))
         self.v_state = np.zeros((self.passes, 3))
-        self.act_state = np.zeros(8)
+        self.act_state = np.zeros(6)
         self.bias_count = 0
         self.bias_sum = np.zeros(3)
         self.bias = np.zeros(3)
@@ -105,26 +105,27 @@ class TiltFilter:
     def _segment(self, fr: Frames, fresh: bool) -> TiltEstimate:
         s = self.settings
         acc, gyr = fr.acc, fr.gyr
-        # Movement statistics: EMA of the vectors and of their squared norms.
-        act_in = np.empty((len(fr), 8))
-        act_in[:, 0:3] = acc
-        act_in[:, 3] = np.einsum("ij,ij->i", acc, acc)
-        act_in[:, 4:7] = gyr
-        act_in[:, 7] = np.einsum("ij,ij->i", gyr, gyr)
+        # Movement statistics: EMAs of |a|, |a|², ω and |ω|² give exponentially weighted
+        # variances; |a| (not the vector) so that turning the trunk is not "acceleration".
+        a_norm = np.sqrt(np.einsum("ij,ij->i", acc, acc))
+        act_in = np.empty((len(fr), 6))
+        act_in[:, 0] = a_norm
+        act_in[:, 1] = a_norm * a_norm
+        act_in[:, 2:5] = gyr
+        act_in[:, 5] = np.einsum("ij,ij->i", gyr, gyr)
         a = self.alpha_act
         if fresh:
             self.act_state = (1.0 - a) * act_in[0]
         act, zf = lfilter([a], [1.0, a - 1.0], act_in, axis=0, zi=self.act_state[None, :])
         self.act_state = zf[0]
-        accel_var = np.maximum(act[:, 3] - np.einsum("ij,ij->i", act[:, 0:3], act[:, 0:3]), 0.0)
-        gyro_var = np.maximum(act[:, 7] - np.einsum("ij,ij->i", act[:, 4:7], act[:, 4:7]), 0.0)
+        accel_var = np.maximum(act[:, 1] - act[:, 0] * act[:, 0], 0.0)
+        gyro_var = np.maximum(act[:, 5] - np.einsum("ij,ij->i", act[:, 2:5], act[:, 2:5]), 0.0)
         still = (gyro_var < s.still_gyro_dps**2) & (accel_var < s.still_accel_g**2)
 
         bias = self._track_bias(gyr, still)
         seconds = fr.dur_ns * 1e-9
         dtheta = np.radians(fr.rot - bias * seconds[:, None])
 
-        a_norm = np.sqrt(np.einsum("ij,ij->i", acc, acc))
         a_dir = acc / a_norm[:, None]
         trusted = np.abs(a_norm - 1.0) < s.accel_reject_g
         beta = self.beta
