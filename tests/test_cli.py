@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,45 @@ def test_audit_tail_lists_reads_of_a_patient(env: dict[str, str], tmp_path: Path
         entries[0]["resource"] == "/api/v1/patients/{patient_id}" and entries[0]["action"] == "read"
     )
     assert all(entry["patient_id"] == 2 for entry in entries)
+
+
+def test_usage_errors_from_the_real_entry_point_are_one_line_with_exit_2(
+    env: dict[str, str],
+) -> None:
+    import subprocess
+    import sys
+
+    for args in (["nosuch"], ["audit", "tail", "--limit", "lots"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "spinewise", *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+        )
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_an_explicit_exit_code_survives_the_entry_point(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    import subprocess
+    import sys
+
+    programme = {
+        "drug": "morphine",
+        "concentration": 10,
+        "reservoir_ml": 20,
+        "fill_volume_ml": 20,
+        "steps": [{"start": "00:00", "rate_ml_per_day": 100}],
+        "bolus": None,
+    }
+    path = tmp_path / "too_much.json"
+    path.write_text(json.dumps(programme))
+    done = subprocess.run(
+        [sys.executable, "-m", "spinewise", "dosing", "check", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert done.returncode == 1, done.stdout + done.stderr

@@ -7,6 +7,7 @@ first brings its schema up to date.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from spinewise.config import Settings
 from spinewise.core.console import cli_errors, console, fail, print_json
+from spinewise.dosing import cli as dosing_cli
 
 app = typer.Typer(
     name="spinewise",
@@ -36,6 +38,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 
 # Domain command groups (one line each, alphabetical).
+app.add_typer(dosing_cli.app, name="dosing")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -226,7 +229,20 @@ def demo(
 
 
 def main() -> None:
-    app()
+    """Run the CLI; usage errors (unknown option, bad value) also give one line and exit 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        fail("aborted", code=130)
+    except typer.TyperException as exc:  # Typer's click errors: usage, bad parameter, …
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            context = getattr(exc, "ctx", None)
+            print(context.get_help() if context else "", file=sys.stderr)
+            raise SystemExit(2) from None
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        fail(message, code=int(getattr(exc, "exit_code", 2)))
+    # Without standalone mode an explicit ``typer.Exit(code)`` is returned, not raised.
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
