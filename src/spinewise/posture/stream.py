@@ -229,6 +229,7 @@ class PostureStream:
                 "count": frames.count,
                 "seg_start": frames.seg_start,
                 "up": est.up,
+                "acc": frames.acc,
                 "accel_var": est.accel_var_g2,
                 "still": est.still,
             }
@@ -259,7 +260,11 @@ class PostureStream:
                 f"no samples between {cal.start_s:g} s and {cal.end_s:g} s from the start "
                 "(the calibration window falls outside the recording or in a gap)",
             )
-        self._calibration = NeutralCalibration.from_up_vectors(buf["up"][in_window], cal.max_tilt_deg)
+        # The neutral is the mean accelerometer direction: the wearer is still in the window,
+        # and the filter's start-up transient (bias not yet learned) must not shift it.
+        acc = buf["acc"][in_window]
+        directions = acc / np.linalg.norm(acc, axis=1)[:, None]
+        self._calibration = NeutralCalibration.from_up_vectors(directions, cal.max_tilt_deg)
         update.calibration = self._calibration
         self._cal_buffer = None
         return buf
@@ -277,6 +282,7 @@ class PostureStream:
         dur, seg = table["dur_ns"], table["seg_start"]
         self._zone_ready = np.concatenate([self._zone_ready, self._zone_deb.push(zone_raw, dur, seg)])
         self._act_ready = np.concatenate([self._act_ready, self._act_deb.push(act_raw, dur, seg)])
+        table.pop("acc", None)
         keep = {
             "t_end": table["t_end"],
             "dur_ns": dur,
