@@ -17,8 +17,12 @@ def play_operator_loop(f: np.ndarray, th: ZoneThresholds, previous: int = 0) -> 
     out = np.empty(f.size, dtype=np.int8)
     z = previous
     for i, v in enumerate(f):
-        lo = int(v >= th.neutral_max_deg + th.hysteresis_deg) + int(v > th.severe_min_deg + th.hysteresis_deg)
-        hi = int(v >= th.neutral_max_deg - th.hysteresis_deg) + int(v > th.severe_min_deg - th.hysteresis_deg)
+        lo = int(v >= th.neutral_max_deg + th.hysteresis_deg) + int(
+            v > th.severe_min_deg + th.hysteresis_deg
+        )
+        hi = int(v >= th.neutral_max_deg - th.hysteresis_deg) + int(
+            v > th.severe_min_deg - th.hysteresis_deg
+        )
         z = min(max(z, lo), hi)
         out[i] = z
     return out
@@ -36,9 +40,13 @@ def test_noise_inside_the_band_keeps_the_zone() -> None:
     st.integers(min_value=0, max_value=2),
 )
 @settings(max_examples=200, deadline=None)
-def test_vectorised_hysteresis_equals_the_sequential_definition(values: list[float], prev: int) -> None:
+def test_vectorised_hysteresis_equals_the_sequential_definition(
+    values: list[float], prev: int
+) -> None:
     f = np.array(values)
-    np.testing.assert_array_equal(zone_with_hysteresis(f, TH, prev), play_operator_loop(f, TH, prev))
+    np.testing.assert_array_equal(
+        zone_with_hysteresis(f, TH, prev), play_operator_loop(f, TH, prev)
+    )
 
 
 def test_short_excursions_are_absorbed_and_long_ones_back_dated() -> None:
@@ -53,7 +61,9 @@ def test_short_excursions_are_absorbed_and_long_ones_back_dated() -> None:
 
 @given(st.lists(st.integers(min_value=0, max_value=2), min_size=1, max_size=120), st.data())
 @settings(max_examples=100, deadline=None)
-def test_debouncer_gives_the_same_labels_for_any_chunking(labels: list[int], data: st.DataObject) -> None:
+def test_debouncer_gives_the_same_labels_for_any_chunking(
+    labels: list[int], data: st.DataObject
+) -> None:
     lab = np.array(labels, dtype=np.int8)
     dur = np.full(lab.size, 100_000_000, dtype=np.int64)
     seg = np.zeros(lab.size, dtype=bool)

@@ -40,7 +40,9 @@ def test_csv_columns_are_found_by_header_name_in_any_order() -> None:
 
 def test_units_are_converted_to_g_deg_per_s_and_seconds() -> None:
     # 9.80665 m/s² is 1 g; π rad/s is 180 °/s; 20 ms is 0.02 s.
-    text = HEADER + "".join(f"{i * 20},0,{STANDARD_GRAVITY_M_S2},0,{math.pi},0,0\n" for i in range(10))
+    text = HEADER + "".join(
+        f"{i * 20},0,{STANDARD_GRAVITY_M_S2},0,{math.pi},0,0\n" for i in range(10)
+    )
     s = read_csv(io.StringIO(text), Units(accel="m/s2", gyro="rad/s", time="ms"))
     assert s.acc[0, 1] == pytest.approx(1.0)
     assert s.gyr[0, 0] == pytest.approx(180.0)
@@ -48,7 +50,7 @@ def test_units_are_converted_to_g_deg_per_s_and_seconds() -> None:
 
 
 def test_missing_columns_are_named() -> None:
-    with pytest.raises(InvalidInput, match="missing column.*gy, gz"):
+    with pytest.raises(InvalidInput, match=r"missing column.*gy, gz"):
         read_csv(io.StringIO("t,ax,ay,az,gx\n0,0,1,0,0\n"))
 
 

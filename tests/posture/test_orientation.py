@@ -15,7 +15,9 @@ from spinewise.posture.orientation import TiltFilter, exact_tilt_filter
 from spinewise.posture.simulate import SensorModel, simulate
 
 
-def static_recording(flexion_deg: float, bias_dps: float, rate_hz: float, seconds: float) -> ImuSamples:
+def static_recording(
+    flexion_deg: float, bias_dps: float, rate_hz: float, seconds: float
+) -> ImuSamples:
     """A motionless sensor flexed by θ: accelerometer (0, cos θ, sin θ) g, gyro = bias only."""
     n = int(seconds * rate_hz)
     th = math.radians(flexion_deg)
@@ -31,7 +33,9 @@ def tilt_deg(up: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("rate_hz", [25.0, 50.0, 100.0, 200.0])
 def test_a_2_deg_per_s_gyro_bias_is_learned_while_still(rate_hz: float) -> None:
     settings = FilterSettings()
-    frames = FrameBuilder(settings.frame_s).push(static_recording(40.0, 2.0, rate_hz, 60.0), final=True)
+    frames = FrameBuilder(settings.frame_s).push(
+        static_recording(40.0, 2.0, rate_hz, 60.0), final=True
+    )
     est = TiltFilter(settings).process(frames)
     # Without bias tracking the complementary filter would settle at θ − b·τ ≈ 40 − 2·1.5 = 37°.
     assert est.bias_dps[-1, 0] == pytest.approx(2.0, abs=1e-6)
@@ -43,7 +47,9 @@ def test_timestamp_jitter_does_not_bias_the_angle() -> None:
     rng = np.random.default_rng(1)
     t = rec.t + rng.uniform(-0.003, 0.003, len(rec))
     settings = FilterSettings()
-    frames = FrameBuilder(settings.frame_s).push(ImuSamples.from_arrays(t, rec.acc, rec.gyr), final=True)
+    frames = FrameBuilder(settings.frame_s).push(
+        ImuSamples.from_arrays(t, rec.acc, rec.gyr), final=True
+    )
     est = TiltFilter(settings).process(frames)
     np.testing.assert_allclose(tilt_deg(est.up[-100:]), 25.0, atol=0.01)
 

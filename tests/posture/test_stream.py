@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import cache
 from typing import Any
@@ -41,7 +42,7 @@ def run(samples: ImuSamples, cuts: list[int], restart_after: int | None = None) 
             got["flexion"].append(update.frames.flexion_deg)
 
     bounds = [0, *cuts, len(samples)]
-    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+    for i, (a, b) in enumerate(itertools.pairwise(bounds)):
         collect(stream.feed(samples.slice(a, b)))
         if restart_after == i:  # a server restart: state through JSON and back
             stream = PostureStream.from_state(json.loads(json.dumps(stream.get_state())))

@@ -18,12 +18,15 @@ from spinewise.posture.stream import analyze
 ZONES = ("neutral", "flexed", "severe")
 
 
-def errors(scenario: str, rate_hz: float, seed: int, duration_s: float = 1200.0) -> tuple[float, float]:
+def errors(
+    scenario: str, rate_hz: float, seed: int, duration_s: float = 1200.0
+) -> tuple[float, float]:
     sim = simulate(scenario, rate_hz, duration_s, seed=seed)
     truth = sim.truth_summary()
     report = analyze(sim.samples)
     zone_err = max(
-        abs(report.time_in_zone_s[z] - truth["time_in_zone_s"][z]) / report.duration_s for z in ZONES
+        abs(report.time_in_zone_s[z] - truth["time_in_zone_s"][z]) / report.duration_s
+        for z in ZONES
     )
     pct_err = max(
         abs(report.flexion_deg[p] - truth["flexion_deg"][p])  # type: ignore[operator]

@@ -11,7 +11,13 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from spinewise.core.console import cli_errors, load_json_file, print_json, save_figure_atomic, write_atomic
+from spinewise.core.console import (
+    cli_errors,
+    load_json_file,
+    print_json,
+    save_figure_atomic,
+    write_atomic,
+)
 from spinewise.core.errors import InvalidInput
 from spinewise.posture.config import PostureConfig
 from spinewise.posture.io import REQUIRED_COLUMNS, Units, iter_recording
@@ -127,7 +133,9 @@ def _write_csv_atomic(path: Path, t: np.ndarray, acc: np.ndarray, gyr: np.ndarra
             handle.write(",".join(REQUIRED_COLUMNS) + "\n")
             fmt = ["%.6f", "%.6f", "%.6f", "%.6f", "%.4f", "%.4f", "%.4f"]
             for a in range(0, t.size, 100_000):
-                block = np.column_stack([t[a : a + 100_000], acc[a : a + 100_000], gyr[a : a + 100_000]])
+                block = np.column_stack(
+                    [t[a : a + 100_000], acc[a : a + 100_000], gyr[a : a + 100_000]]
+                )
                 np.savetxt(handle, block, fmt=fmt, delimiter=",")
             handle.flush()
             os.fsync(handle.fileno())

@@ -84,8 +84,11 @@ def recommend(days: list[DailySummary], *, dismissed_alerts: int = 0) -> list[Re
                     f"plan a movement break at {_hhmm(best - 1, 45)}.",
                     f"{share:.0%} of your {flexed_total / 3600:.1f} h of flexed posture fell "
                     f"between {_hhmm(best)} and {_hhmm(best + 2)}.",
-                    {"window_start_hour": best, "share": round(share, 3),
-                     "flexed_h": round(flexed_total / 3600, 2)},
+                    {
+                        "window_start_hour": best,
+                        "share": round(share, 3),
+                        "flexed_h": round(flexed_total / 3600, 2),
+                    },
                     "Buckley et al. 2015, Br J Sports Med 49:1357",
                 )
             )
@@ -99,8 +102,11 @@ def recommend(days: list[DailySummary], *, dismissed_alerts: int = 0) -> list[Re
                 "with your physiotherapist.",
                 f"{ignored} of {week.alerts} alerts were followed by the same posture "
                 "(escalated) or dismissed.",
-                {"alerts": week.alerts, "escalated": week.alerts_escalated,
-                 "dismissed": dismissed_alerts},
+                {
+                    "alerts": week.alerts,
+                    "escalated": week.alerts_escalated,
+                    "dismissed": dismissed_alerts,
+                },
             )
         )
 
@@ -111,8 +117,7 @@ def recommend(days: list[DailySummary], *, dismissed_alerts: int = 0) -> list[Re
                 "severe_flexion",
                 "Review bending and lifting with your physiotherapist (bend at the hips and "
                 "knees, bring the load close).",
-                f"You spent {severe_per_day / 60:.0f} min a day bent beyond the severe "
-                "threshold.",
+                f"You spent {severe_per_day / 60:.0f} min a day bent beyond the severe threshold.",
                 {"severe_min_per_day": round(severe_per_day / 60, 1)},
                 "ISO 11226:2000 (trunk inclination > 60° not recommended)",
             )

@@ -28,10 +28,11 @@ def format_text(report: PostureReport) -> str:
         lines.append(f"{zone:<16} {seconds:9.1f} s  {share:6.1%}")
     f = report.flexion_deg
     if f["p50"] is not None:
-        lines.append(f"flexion          p50 {f['p50']:.1f}°  p90 {f['p90']:.1f}°  max {f['max']:.1f}°")
+        lines.append(
+            f"flexion          p50 {f['p50']:.1f}°  p90 {f['p90']:.1f}°  max {f['max']:.1f}°"
+        )
     lines.append(
-        "activity         "
-        + "  ".join(f"{k} {v:.0f} s" for k, v in report.activity_s.items())
+        "activity         " + "  ".join(f"{k} {v:.0f} s" for k, v in report.activity_s.items())
     )
     lines.append(f"episodes         {len(report.episodes)}")
     for e in report.episodes:
