@@ -93,7 +93,7 @@ class Debouncer:
     """
 
     def __init__(self, min_s: float) -> None:
-        self.min_ns = int(round(min_s * 1e9))
+        self.min_ns = round(min_s * 1e9)
         self.stable = -1  # last stable label (-1: none yet)
         self.run_label = -1
         self.run_ns = 0
@@ -116,9 +116,7 @@ class Debouncer:
         run_cov = (csum[bounds[1:]] - csum[bounds[:-1]]).tolist()
         run_lab = labels[starts].tolist()
         run_len = np.diff(bounds).tolist()
-        continues = (
-            self.run_label == run_lab[0] and not bool(seg_start[0]) and self.run_label >= 0
-        )
+        continues = self.run_label == run_lab[0] and not bool(seg_start[0]) and self.run_label >= 0
         out_lab: list[int] = []
         out_len: list[int] = []
         min_ns = self.min_ns
@@ -154,7 +152,9 @@ class Debouncer:
         return out
 
     def get_state(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("stable", "run_label", "run_ns", "run_stable", "pending")}
+        return {
+            k: getattr(self, k) for k in ("stable", "run_label", "run_ns", "run_stable", "pending")
+        }
 
     def set_state(self, state: dict[str, Any]) -> None:
         for key, value in state.items():

@@ -68,7 +68,7 @@ class FilterSettings:
     still_gyro_dps: float = 3.0  # rms angular-rate variation below which a frame is still
     still_accel_g: float = 0.03  # rms acceleration variation below which it is still
     walk_accel_g: float = 0.07  # rms acceleration variation above which upright = walking
-    bias_time_constant_s: float = 30.0  # gyro bias tracking over still time
+    bias_time_constant_s: float = 120.0  # gyro bias tracking over still time
     min_activity_s: float = 2.0
     lying_inclination_deg: float = 60.0  # trunk further than this from vertical may be lying
 

@@ -16,6 +16,7 @@ codes (``flexed_held``, ``severe_held``, ``…_escalated``) for scripts; message
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -77,8 +78,8 @@ class FeedbackTracker:
         self.thresholds = thresholds
         self.runs = {kind: _Run() for kind in KINDS}
         self.hold_ns = {
-            "flexed": int(round(rules.flexed_hold_s * 1e9)),
-            "severe": int(round(rules.severe_hold_s * 1e9)),
+            "flexed": round(rules.flexed_hold_s * 1e9),
+            "severe": round(rules.severe_hold_s * 1e9),
         }
 
     def push(
@@ -144,7 +145,7 @@ class FeedbackTracker:
         edge |= seg_start
         starts = np.flatnonzero(edge)
         bounds = np.append(starts, n).tolist()
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        for a, b in itertools.pairwise(bounds):
             inside = bool(mask[a])
             new_run = a > 0 or bool(seg_start[a]) or not run.active
             if run.active and (not inside or new_run):
@@ -179,7 +180,7 @@ class FeedbackTracker:
             if run.level == 0:
                 ok = (cum >= self.hold_ns[kind]) & (t_end >= run.last_alert_s + rules.cooldown_s)
             else:
-                ok = cum >= run.alert_ns + int(round(rules.escalate_after_s * 1e9))
+                ok = cum >= run.alert_ns + round(rules.escalate_after_s * 1e9)
             hits = np.flatnonzero(ok)
             if hits.size == 0:
                 return
@@ -200,7 +201,9 @@ class FeedbackTracker:
         )
         held = f"held {held_ns / 1e9:.0f} s"
         if level == 1:
-            return Alert(t_s, f"{kind}_held", kind, 1, f"{what} {held}: straighten up or change position")
+            return Alert(
+                t_s, f"{kind}_held", kind, 1, f"{what} {held}: straighten up or change position"
+            )
         return Alert(
             t_s,
             f"{kind}_held_escalated",

@@ -54,8 +54,8 @@ class FrameBuilder:
     """Stateful grouping of samples into frames; holds back the frame still filling up."""
 
     def __init__(self, frame_s: float, max_gap_s: float = MAX_GAP_S) -> None:
-        self.frame_ns = int(round(frame_s * NS_PER_S))
-        self.max_gap_ns = int(round(max_gap_s * NS_PER_S))
+        self.frame_ns = round(frame_s * NS_PER_S)
+        self.max_gap_ns = round(max_gap_s * NS_PER_S)
         self.last_ns: int | None = None  # time of the last sample before ``pending``
         self.pending: ImuSamples | None = None
         self.samples_seen = 0
@@ -65,7 +65,9 @@ class FrameBuilder:
         """Add samples; return the frames that are complete (all of them if ``final``)."""
         self.samples_seen += len(samples)
         if self.pending is not None and len(self.pending):
-            samples = ImuSamples.concatenate([self.pending, samples]) if len(samples) else self.pending
+            samples = (
+                ImuSamples.concatenate([self.pending, samples]) if len(samples) else self.pending
+            )
         self.pending = None
         n = len(samples)
         if n == 0:

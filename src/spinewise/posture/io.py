@@ -123,8 +123,8 @@ class ImuSamples:
     def concatenate(blocks: list[ImuSamples]) -> ImuSamples:
         if not blocks:
             return ImuSamples(np.empty(0), np.empty((0, 3)), np.empty((0, 3)))
-        mags = [b.mag for b in blocks]
-        mag = None if any(m is None for m in mags) else np.concatenate(mags)  # type: ignore[arg-type]
+        mags = [b.mag for b in blocks if b.mag is not None]
+        mag: FloatArray | None = np.concatenate(mags) if len(mags) == len(blocks) else None
         return ImuSamples(
             np.concatenate([b.t for b in blocks]),
             np.concatenate([b.acc for b in blocks]),
@@ -147,7 +147,11 @@ def validate_samples(
 
     # Fast paths first (one reduction each); locate the culprit only when one fails.
     # Finite values below the plausibility limits cannot overflow these sums.
-    if not (np.isfinite(samples.t.sum()) and np.isfinite(samples.acc.sum()) and np.isfinite(samples.gyr.sum())):
+    if not (
+        np.isfinite(samples.t.sum())
+        and np.isfinite(samples.acc.sum())
+        and np.isfinite(samples.gyr.sum())
+    ):
         bad = ~np.isfinite(samples.t) | ~np.isfinite(samples.acc).all(axis=1)
         bad |= ~np.isfinite(samples.gyr).all(axis=1)
         if bad.any():
@@ -231,7 +235,9 @@ def _header_indices(header: str) -> tuple[list[int], bool]:
     return [names.index(c) for c in wanted], has_mag
 
 
-def _parse_lines(lines: list[str], cols: list[int], names: list[str], first_line: int) -> FloatArray:
+def _parse_lines(
+    lines: list[str], cols: list[int], names: list[str], first_line: int
+) -> FloatArray:
     try:
         data = np.loadtxt(lines, delimiter=",", usecols=cols, dtype=np.float64, ndmin=2)
     except ValueError:
@@ -379,7 +385,5 @@ def format_csv(samples: ImuSamples, decimals: int = 6) -> str:
         cols.append(samples.mag)
         header += list(MAG_COLUMNS)
     data = np.hstack(cols)
-    body = "\n".join(
-        ",".join(f"{v:.{decimals}f}" for v in row) for row in data.tolist()
-    )
+    body = "\n".join(",".join(f"{v:.{decimals}f}" for v in row) for row in data.tolist())
     return ",".join(header) + "\n" + (body + "\n" if body else "")

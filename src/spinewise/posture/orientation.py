@@ -23,6 +23,7 @@ frame-mean angular rate and acceleration.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -70,7 +71,7 @@ class TiltFilter:
         self.beta = math.exp(-frame / settings.time_constant_s)
         self.alpha_act = 1.0 - math.exp(-frame / settings.activity_window_s)
         self.alpha_bias = 1.0 - math.exp(-frame / settings.bias_time_constant_s)
-        self.bias_warmup = int(round(settings.bias_time_constant_s / frame))
+        self.bias_warmup = round(settings.bias_time_constant_s / frame)
         self.passes = settings.passes
         # State (None until the first frame of a segment).
         self.ref_last = np.zeros((self.passes, 3))
@@ -89,7 +90,7 @@ class TiltFilter:
         bounds = [*starts.tolist(), n]
         parts = [
             self._segment(frames.take(slice(a, b)), bool(frames.seg_start[a]))
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            for a, b in itertools.pairwise(bounds)
             if b > a
         ]
         if len(parts) == 1:
@@ -171,7 +172,7 @@ class TiltFilter:
             self.bias = out[n_mean - 1].copy()
         if n_mean < m:
             a = self.alpha_bias
-            ema, zf = lfilter(
+            ema, _zf = lfilter(
                 [a], [1.0, a - 1.0], g[n_mean:], axis=0, zi=((1.0 - a) * self.bias)[None, :]
             )
             out[n_mean:] = ema
@@ -205,9 +206,7 @@ class TiltFilter:
         self.bias = np.asarray(state["bias"], dtype=float)
 
 
-def exact_tilt_filter(
-    acc: FloatArray, dtheta_rad: FloatArray, beta: float
-) -> FloatArray:
+def exact_tilt_filter(acc: FloatArray, dtheta_rad: FloatArray, beta: float) -> FloatArray:
     """Reference: the same complementary filter with the exact (nonlinear) recursion,
     one frame at a time in Python. Used by tests and docs to bound the linearisation error."""
     u = acc[0] / np.linalg.norm(acc[0])

@@ -137,7 +137,9 @@ def _warehouse(rng: np.random.Generator) -> list[Phase]:
         phases.append(Phase(rng.uniform(2, 6), rng.uniform(62, 95), rng.normal(0, 8), "moving"))
         phases.append(Phase(rng.uniform(2, 8), rng.uniform(0, 8), 0.0, "still", 1.0, 1.5))
     phases.append(  # bench work: sustained moderate flexion
-        Phase(rng.uniform(60, 240), float(np.clip(rng.normal(35, 8), 22, 55)), 0.0, "moving", 1.5, 4.0)
+        Phase(
+            rng.uniform(60, 240), float(np.clip(rng.normal(35, 8), 22, 55)), 0.0, "moving", 1.5, 4.0
+        )
     )
     phases.append(Phase(rng.uniform(10, 40), rng.uniform(0, 6), 0.0, "still", 1.0, 1.5))
     return phases
@@ -257,7 +259,9 @@ class _Trajectory:
         heading = heading + walk * 3.0 * np.sin(0.5 * step + gp[2])
         return theta, psi, heading, walk
 
-    def hip_acceleration_ms2(self, t: FloatArray, heading_deg: FloatArray, walk: FloatArray) -> FloatArray:
+    def hip_acceleration_ms2(
+        self, t: FloatArray, heading_deg: FloatArray, walk: FloatArray
+    ) -> FloatArray:
         """Gait accelerations of the pelvis in the world frame (X right, Y up, Z back)."""
         step = 2 * math.pi * self.step_hz * t
         gp = self.gait_phase
@@ -280,7 +284,9 @@ def up_vector(flexion_deg: FloatArray, lateral_deg: FloatArray) -> FloatArray:
     return np.stack([-np.sin(ps), np.cos(ps) * np.cos(th), np.cos(ps) * np.sin(th)], axis=1)
 
 
-def _body_rotation(flexion_deg: FloatArray, lateral_deg: FloatArray, heading_deg: FloatArray) -> FloatArray:
+def _body_rotation(
+    flexion_deg: FloatArray, lateral_deg: FloatArray, heading_deg: FloatArray
+) -> FloatArray:
     """Body-to-world rotation matrices (n, 3, 3): heading about Y after the minimal tilt."""
     u = up_vector(flexion_deg, lateral_deg)
     # Minimal rotation M with M u = e_Y: R = I + [v]x + [v]x² / (1 + c), v = u × e_Y, c = u_y.
@@ -307,7 +313,7 @@ def _axis_angle_matrix(axis: FloatArray, angle_rad: float) -> FloatArray:
 
 def _kinematics(
     traj: _Trajectory, t: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, NDArray[np.int8]]:
     """Specific force (g) and angular velocity (deg/s) in the body frame, plus truth."""
     rs = []
     hip = None
@@ -320,7 +326,9 @@ def _kinematics(
     r_m, r_0, r_p = rs
     # Angular velocity in the body frame: skew part of R^T dR/dt.
     w = np.einsum("nji,njk->nik", r_0, (r_p - r_m) / (2 * _EPS_S))
-    omega = np.stack([w[:, 2, 1] - w[:, 1, 2], w[:, 0, 2] - w[:, 2, 0], w[:, 1, 0] - w[:, 0, 1]], 1) / 2
+    omega = (
+        np.stack([w[:, 2, 1] - w[:, 1, 2], w[:, 0, 2] - w[:, 2, 0], w[:, 1, 0] - w[:, 0, 1]], 1) / 2
+    )
     lever = np.array([0.0, SENSOR_HEIGHT_M, 0.0])
     p_m, p_0, p_p = (r @ lever for r in rs)
     acc_world = (p_p - 2 * p_0 + p_m) / (_EPS_S**2) + hip  # m/s²
@@ -359,7 +367,9 @@ def simulate(
         else sensor.mount_tilt_azimuth_deg
     )
     az = math.radians(azimuth)
-    tilt = _axis_angle_matrix(np.array([math.cos(az), 0.0, math.sin(az)]), math.radians(sensor.mount_tilt_deg))
+    tilt = _axis_angle_matrix(
+        np.array([math.cos(az), 0.0, math.sin(az)]), math.radians(sensor.mount_tilt_deg)
+    )
     yaw = _axis_angle_matrix(np.array([0.0, 1.0, 0.0]), math.radians(sensor.mount_yaw_deg))
     r_bs = tilt @ yaw  # sensor axes expressed in the body frame
     bias_dir = rng.normal(size=3)
@@ -368,7 +378,7 @@ def simulate(
     gyro_scale = 1 + rng.uniform(-sensor.gyro_scale_error, sensor.gyro_scale_error, 3)
     accel_scale = 1 + rng.uniform(-sensor.accel_scale_error, sensor.accel_scale_error, 3)
 
-    n = int(round(duration_s * rate_hz))
+    n = round(duration_s * rate_hz)
     true_t = np.arange(n) / rate_hz
     keep = np.ones(n, dtype=bool)
     for _ in range(sensor.gaps):
@@ -397,7 +407,9 @@ def simulate(
     jitter = rng.normal(0, sensor.timestamp_jitter_s, len(true_t))
     jitter = np.clip(jitter, -0.3 / rate_hz, 0.3 / rate_hz)  # keeps time strictly increasing
     t_reported = np.round(start_s + true_t + jitter, 6)
-    samples = ImuSamples.from_arrays(t_reported, np.concatenate(acc_parts), np.concatenate(gyr_parts))
+    samples = ImuSamples.from_arrays(
+        t_reported, np.concatenate(acc_parts), np.concatenate(gyr_parts)
+    )
     info = {
         "synthetic": True,
         "scenario": scenario,
@@ -439,8 +451,11 @@ def truth_summary(
     neutral = ~severe & ~flexed
     upright = flexion_deg[~lying]
     pct = (
-        {"p50": float(np.percentile(upright, 50)), "p90": float(np.percentile(upright, 90)),
-         "max": float(upright.max())}
+        {
+            "p50": float(np.percentile(upright, 50)),
+            "p90": float(np.percentile(upright, 90)),
+            "max": float(upright.max()),
+        }
         if upright.size
         else {"p50": None, "p90": None, "max": None}
     )

@@ -184,7 +184,9 @@ class PostureStream:
         """Flush everything held back; the stream accepts no more samples afterwards."""
         if self._closed:
             return StreamUpdate()
-        frames = self._frames.push(ImuSamples.from_arrays([], np.empty((0, 3)), np.empty((0, 3))), final=True)
+        frames = self._frames.push(
+            ImuSamples.from_arrays([], np.empty((0, 3)), np.empty((0, 3))), final=True
+        )
         update = self._process(frames, final=True)
         self._closed = True
         return update
@@ -195,9 +197,7 @@ class PostureStream:
         duration_ns = int(tot.zone_ns.sum())
         samples = self._frames.samples_seen
         segments = self._frames.segments
-        rate = (
-            (samples - segments) / (duration_ns / NS_PER_S) if duration_ns > 0 else None
-        )
+        rate = (samples - segments) / (duration_ns / NS_PER_S) if duration_ns > 0 else None
         return PostureReport(
             samples=samples,
             duration_s=duration_ns / NS_PER_S,
@@ -229,6 +229,7 @@ class PostureStream:
                 "count": frames.count,
                 "seg_start": frames.seg_start,
                 "up": est.up,
+                "acc": frames.acc,
                 "accel_var": est.accel_var_g2,
                 "still": est.still,
             }
@@ -259,7 +260,11 @@ class PostureStream:
                 f"no samples between {cal.start_s:g} s and {cal.end_s:g} s from the start "
                 "(the calibration window falls outside the recording or in a gap)",
             )
-        self._calibration = NeutralCalibration.from_up_vectors(buf["up"][in_window], cal.max_tilt_deg)
+        # The neutral is the mean accelerometer direction: the wearer is still in the window,
+        # and the filter's start-up transient (bias not yet learned) must not shift it.
+        acc = buf["acc"][in_window]
+        directions = acc / np.linalg.norm(acc, axis=1)[:, None]
+        self._calibration = NeutralCalibration.from_up_vectors(directions, cal.max_tilt_deg)
         update.calibration = self._calibration
         self._cal_buffer = None
         return buf
@@ -275,8 +280,11 @@ class PostureStream:
             up_body, flexion, lateral, table["accel_var"], table["still"], self.config.filter
         )
         dur, seg = table["dur_ns"], table["seg_start"]
-        self._zone_ready = np.concatenate([self._zone_ready, self._zone_deb.push(zone_raw, dur, seg)])
+        self._zone_ready = np.concatenate(
+            [self._zone_ready, self._zone_deb.push(zone_raw, dur, seg)]
+        )
         self._act_ready = np.concatenate([self._act_ready, self._act_deb.push(act_raw, dur, seg)])
+        table.pop("acc", None)
         keep = {
             "t_end": table["t_end"],
             "dur_ns": dur,
@@ -316,7 +324,7 @@ class PostureStream:
         update.alerts.extend(alerts)
         if self.keep_history:
             self._alerts.extend(alerts)
-        alert_minutes = [(int(round(a.t_s * NS_PER_S)) // NS_PER_MIN, a.level) for a in alerts]
+        alert_minutes = [(round(a.t_s * NS_PER_S) // NS_PER_MIN, a.level) for a in alerts]
         update.minutes.extend(
             self._minutes.push(t_end, dur, done["count"], zone, activity, flex, alert_minutes)
         )
@@ -334,7 +342,9 @@ class PostureStream:
             "keep_history": self.keep_history,
             "frames": self._frames.get_state(),
             "tilt": self._tilt.get_state(),
-            "calibration": None if self._calibration is None else list(self._calibration.neutral_up),
+            "calibration": None
+            if self._calibration is None
+            else list(self._calibration.neutral_up),
             "cal_buffer": self._cal_buffer,
             "first_t": self._first_t,
             "last_t": self._last_t,
@@ -356,7 +366,9 @@ class PostureStream:
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> PostureStream:
         if state.get("version") != STATE_VERSION:
-            raise InvalidInput("state", f"unsupported posture state version {state.get('version')!r}")
+            raise InvalidInput(
+                "state", f"unsupported posture state version {state.get('version')!r}"
+            )
         s = _from_jsonable(state)
         cal = None if s["calibration"] is None else NeutralCalibration(tuple(s["calibration"]))
         stream = cls(
@@ -387,7 +399,11 @@ class PostureStream:
 
 def _to_jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
-        return {"__ndarray__": value.dtype.str, "shape": list(value.shape), "data": value.ravel().tolist()}
+        return {
+            "__ndarray__": value.dtype.str,
+            "shape": list(value.shape),
+            "data": value.ravel().tolist(),
+        }
     if isinstance(value, dict):
         return {k: _to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -400,7 +416,9 @@ def _to_jsonable(value: Any) -> Any:
 def _from_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         if "__ndarray__" in value:
-            return np.asarray(value["data"], dtype=np.dtype(value["__ndarray__"])).reshape(value["shape"])
+            return np.asarray(value["data"], dtype=np.dtype(value["__ndarray__"])).reshape(
+                value["shape"]
+            )
         return {k: _from_jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_from_jsonable(v) for v in value]

@@ -14,6 +14,7 @@ meaningless) and counted as neutral time.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -86,7 +87,7 @@ class MinuteAggregator:
         alerts_by_min: dict[int, list[int]] = {}
         for m, level in alert_minutes:
             alerts_by_min.setdefault(m, []).append(level)
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        for a, b in itertools.pairwise(bounds):
             m = int(minute[a])
             if self.minute is not None and m != self.minute:
                 out.append(self._emit())
