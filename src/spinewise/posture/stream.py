@@ -163,6 +163,11 @@ class PostureStream:
     def calibration(self) -> NeutralCalibration | None:
         return self._calibration
 
+    @property
+    def last_t(self) -> float | None:
+        """Time of the last sample fed (None before the first); later samples must be newer."""
+        return self._last_t
+
     def feed(self, samples: ImuSamples) -> StreamUpdate:
         """Process a chunk (canonical units, strictly increasing time); any size, even 0."""
         if self._closed:
