@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from spinewise.accounts.models import Patient, Role
 from spinewise.core.deps import (
-    CurrentActor,
+    CurrentClinician,
     CurrentPatient,
     CurrentUser,
     SessionDep,
@@ -258,13 +258,14 @@ def get_posture_settings(patient: CurrentPatient, session: SessionDep) -> Postur
 
 @router.put("/patients/{patient_id}/posture/settings", response_model=PostureSettingsRead)
 def put_posture_settings(
-    patient: CurrentPatient, body: PostureSettingsRead, actor: CurrentActor, session: SessionDep
+    patient: CurrentPatient,
+    clinician: CurrentClinician,
+    body: PostureSettingsRead,
+    session: SessionDep,
 ) -> PostureSettingsRead:
     """Per-patient thresholds and holding times; set by a clinician of the care team."""
-    if actor.user is None or actor.user.role != Role.clinician:
-        raise Forbidden("thresholds are set by the care team")
     config = service.set_posture_config(
-        session, patient_id=patient.id, config=body.config, updated_by=actor.user.id
+        session, patient_id=patient.id, config=body.config, updated_by=clinician.id
     )
     return PostureSettingsRead(config=config.to_dict())
 
