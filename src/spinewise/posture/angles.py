@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,7 @@ class NeutralCalibration:
     def mount_tilt_deg(self) -> float:
         return math.degrees(math.acos(max(-1.0, min(1.0, self.neutral_up[1]))))
 
-    @property
+    @cached_property
     def rotation(self) -> FloatArray:
         """3×3 matrix R with R @ neutral_up = (0, 1, 0) (Rodrigues, minimal rotation)."""
         n = np.asarray(self.neutral_up)
