@@ -87,3 +87,16 @@ def test_two_passes_are_as_accurate_as_the_exact_recursion() -> None:
     fast, exact, _ = _flexion_errors(passes=2)
     assert rms(fast) <= rms(exact) + 0.1
     assert rms(fast) < 1.5
+
+
+def test_the_fast_first_order_filter_is_lfilter_bit_for_bit() -> None:
+    from scipy.signal import lfilter
+
+    from spinewise.posture.orientation import first_order_iir
+
+    x = np.random.default_rng(0).normal(size=(3, 1000))
+    zi = np.array([[0.1], [0.0], [-2.0]])
+    y, zf = first_order_iir(0.3, 0.7, x, zi)
+    y_ref, zf_ref = lfilter([0.3], [1.0, -0.7], x, axis=-1, zi=zi)
+    np.testing.assert_array_equal(y, y_ref)
+    np.testing.assert_array_equal(zf, zf_ref)

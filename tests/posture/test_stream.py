@@ -124,3 +124,16 @@ def test_time_must_keep_increasing_between_chunks() -> None:
     stream.feed(recording().slice(0, 300))
     with pytest.raises(InvalidInput, match="does not increase"):
         stream.feed(recording().slice(299, 310))
+
+
+def test_a_calibration_event_can_be_given_instead_of_the_first_window() -> None:
+    from spinewise.posture.angles import NeutralCalibration
+
+    samples = recording()
+    first_5_s = samples.slice(0, int(np.searchsorted(samples.t, samples.t[0] + 5.0)))
+    neutral = NeutralCalibration.from_accelerometer(first_5_s.acc)
+    given = analyze(samples, CONFIG, neutral=neutral)
+    default = batch()["report"]
+    assert given.calibration is neutral
+    for zone, seconds in default.time_in_zone_s.items():
+        assert abs(given.time_in_zone_s[zone] - seconds) < 0.001 * default.duration_s

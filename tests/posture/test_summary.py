@@ -116,3 +116,13 @@ def test_improvement_is_acknowledged() -> None:
     codes = {r.code for r in recommend(first + second)}
     assert "improving" in codes
     assert np.isfinite(weekly_summary(first + second).flexed_share)
+
+
+def test_minute_p90_is_numpys_linear_percentile() -> None:
+    from spinewise.posture.summary import _percentile_linear
+
+    values = np.random.default_rng(4).normal(20, 8, size=601)
+    for size in (1, 2, 7, 601):
+        assert _percentile_linear(values[:size], 90.0) == pytest.approx(
+            np.percentile(values[:size], 90), abs=1e-12
+        )

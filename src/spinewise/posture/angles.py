@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -52,11 +53,22 @@ class NeutralCalibration:
             )
         return cal
 
+    @classmethod
+    def from_accelerometer(
+        cls, acc_g: FloatArray, max_tilt_deg: float = 45.0
+    ) -> NeutralCalibration:
+        """Calibrate on raw accelerometer samples (n, 3) of a still, upright moment — e.g.
+        the seconds after the wearer pressed "calibrate" in the app."""
+        norms = np.linalg.norm(acc_g, axis=1)
+        if acc_g.shape[0] == 0 or not np.all(norms > 0.5):
+            raise InvalidInput("calibrate", "need still accelerometer samples near 1 g")
+        return cls.from_up_vectors(acc_g / norms[:, None], max_tilt_deg)
+
     @property
     def mount_tilt_deg(self) -> float:
         return math.degrees(math.acos(max(-1.0, min(1.0, self.neutral_up[1]))))
 
-    @property
+    @cached_property
     def rotation(self) -> FloatArray:
         """3×3 matrix R with R @ neutral_up = (0, 1, 0) (Rodrigues, minimal rotation)."""
         n = np.asarray(self.neutral_up)

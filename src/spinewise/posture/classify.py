@@ -110,12 +110,15 @@ class Debouncer:
         change[0] = True
         np.not_equal(labels[1:], labels[:-1], out=change[1:])
         change |= seg_start
-        starts = np.flatnonzero(change)
-        bounds = np.append(starts, n)
-        csum = np.concatenate([[0], np.cumsum(dur_ns)])
+        starts = change.nonzero()[0]
+        bounds = np.empty(starts.size + 1, dtype=np.int64)
+        bounds[:-1] = starts
+        bounds[-1] = n
+        csum = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(dur_ns, out=csum[1:])
         run_cov = (csum[bounds[1:]] - csum[bounds[:-1]]).tolist()
         run_lab = labels[starts].tolist()
-        run_len = np.diff(bounds).tolist()
+        run_len = (bounds[1:] - bounds[:-1]).tolist()
         continues = self.run_label == run_lab[0] and not bool(seg_start[0]) and self.run_label >= 0
         out_lab: list[int] = []
         out_len: list[int] = []

@@ -85,7 +85,7 @@ class FrameBuilder:
         change = np.empty(n, dtype=bool)
         change[0] = True
         np.not_equal(findex[1:], findex[:-1], out=change[1:])
-        starts = np.flatnonzero(change)
+        starts = change.nonzero()[0]
         if not final:
             keep_from = int(starts[-1])
             if keep_from == 0:
@@ -100,10 +100,14 @@ class FrameBuilder:
         self.segments += int(np.count_nonzero(gap))
         acc_sum = np.add.reduceat(samples.acc, starts, axis=0)
         gyr_sum = np.add.reduceat(samples.gyr, starts, axis=0)
-        count = np.diff(np.append(starts, n))
-        ends = np.append(starts[1:], n) - 1
-        csum = np.cumsum(step)
-        dur = csum[ends] - np.concatenate([[0], csum[ends[:-1]]])
+        bounds = np.empty(starts.size + 1, dtype=np.int64)
+        bounds[:-1] = starts
+        bounds[-1] = n
+        count = bounds[1:] - bounds[:-1]
+        ends = bounds[1:] - 1
+        cum_at_end = np.cumsum(step)[ends]
+        dur = cum_at_end.copy()
+        dur[1:] -= cum_at_end[:-1]
         inv = 1.0 / count
         gyr_mean = gyr_sum * inv[:, None]
         # A frame opens a segment when its first sample does (gaps exceed a frame).
@@ -111,7 +115,7 @@ class FrameBuilder:
             index=findex[starts],
             t_end=samples.t[ends],
             dur_ns=dur,
-            count=count.astype(np.int64),
+            count=count,
             seg_start=gap[starts],
             acc=acc_sum * inv[:, None],
             gyr=gyr_mean,

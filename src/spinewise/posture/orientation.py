@@ -32,6 +32,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.signal import lfilter
 
+try:  # lfilter's C core: the Python wrapper costs ~15 µs a call, which matters per chunk
+    from scipy.signal._sigtools import _linear_filter
+except ImportError:  # pragma: no cover - a future scipy may move it; lfilter still works
+    _linear_filter = None
+
 from spinewise.posture.config import FilterSettings
 from spinewise.posture.frames import Frames
 
@@ -49,17 +54,34 @@ class TiltEstimate:
     bias_dps: FloatArray  # (n, 3) gyroscope bias estimate in use
 
 
+def first_order_iir(
+    gain: float, pole: float, x: FloatArray, zi: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """``y[n] = gain·x[n] + pole·y[n-1]`` along the last axis; ``zi`` has shape (rows, 1).
+
+    Identical (bit for bit) to ``lfilter([gain], [1, -pole], x, axis=-1, zi=zi)``.
+    """
+    b = np.array([gain])
+    a = np.array([1.0, -pole])
+    if _linear_filter is not None and x.dtype == np.float64 and zi.dtype == np.float64:
+        y, zf = _linear_filter(b, a, x, -1, zi)
+        return y, zf
+    y, zf = lfilter(b, a, x, axis=-1, zi=zi)
+    return y, zf
+
+
 def _cross(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Row-wise cross product of (3, n) arrays."""
     out = np.empty_like(a)
-    out[:, 0] = a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1]
-    out[:, 1] = a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2]
-    out[:, 2] = a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]
+    out[0] = a[1] * b[2] - a[2] * b[1]
+    out[1] = a[2] * b[0] - a[0] * b[2]
+    out[2] = a[0] * b[1] - a[1] * b[0]
     return out
 
 
 def _normalise(v: FloatArray) -> FloatArray:
-    norm = np.sqrt(v[:, 0] * v[:, 0] + v[:, 1] * v[:, 1] + v[:, 2] * v[:, 2])
-    return v / norm[:, None]
+    """Unit vectors from a (3, n) array."""
+    return v / np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
 
 
 class TiltFilter:
@@ -105,52 +127,57 @@ class TiltFilter:
 
     def _segment(self, fr: Frames, fresh: bool) -> TiltEstimate:
         s = self.settings
-        acc, gyr = fr.acc, fr.gyr
+        n = len(fr)
+        # Structure of arrays: rows x, y, z are contiguous, which keeps numpy fast.
+        acc = np.ascontiguousarray(fr.acc.T)
+        gyr = np.ascontiguousarray(fr.gyr.T)
         # Movement statistics: EMAs of |a|, |a|², ω and |ω|² give exponentially weighted
         # variances; |a| (not the vector) so that turning the trunk is not "acceleration".
-        a_norm = np.sqrt(np.einsum("ij,ij->i", acc, acc))
-        act_in = np.empty((len(fr), 6))
-        act_in[:, 0] = a_norm
-        act_in[:, 1] = a_norm * a_norm
-        act_in[:, 2:5] = gyr
-        act_in[:, 5] = np.einsum("ij,ij->i", gyr, gyr)
+        act_in = np.empty((6, n))
+        a_sq = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2]
+        a_norm = np.sqrt(a_sq)
+        act_in[0] = a_norm
+        act_in[1] = a_sq
+        act_in[2:5] = gyr
+        act_in[5] = gyr[0] * gyr[0] + gyr[1] * gyr[1] + gyr[2] * gyr[2]
         a = self.alpha_act
         if fresh:
-            self.act_state = (1.0 - a) * act_in[0]
-        act, zf = lfilter([a], [1.0, a - 1.0], act_in, axis=0, zi=self.act_state[None, :])
-        self.act_state = zf[0]
-        accel_var = np.maximum(act[:, 1] - act[:, 0] * act[:, 0], 0.0)
-        gyro_var = np.maximum(act[:, 5] - np.einsum("ij,ij->i", act[:, 2:5], act[:, 2:5]), 0.0)
+            self.act_state = (1.0 - a) * act_in[:, 0]
+        act, zf = first_order_iir(a, 1.0 - a, act_in, self.act_state[:, None])
+        self.act_state = zf[:, 0]
+        accel_var = np.maximum(act[1] - act[0] * act[0], 0.0)
+        gyro_var = np.maximum(act[5] - (act[2] * act[2] + act[3] * act[3] + act[4] * act[4]), 0.0)
         still = (gyro_var < s.still_gyro_dps**2) & (accel_var < s.still_accel_g**2)
 
-        bias = self._track_bias(gyr, still)
+        bias = self._track_bias(fr.gyr, still)
         seconds = fr.dur_ns * 1e-9
-        dtheta = np.radians(fr.rot - bias * seconds[:, None])
+        dtheta = np.radians(np.ascontiguousarray(fr.rot.T) - bias.T * seconds)
 
-        a_dir = acc / a_norm[:, None]
+        a_dir = acc / a_norm
         trusted = np.abs(a_norm - 1.0) < s.accel_reject_g
+        all_trusted = bool(trusted.all())
         beta = self.beta
         ref = a_dir
         if fresh:
-            self.ref_last[:] = a_dir[0]
+            self.ref_last[:] = a_dir[:, 0]
             self.v_state[:] = 0.0
         for p in range(self.passes):
             prev = np.empty_like(ref)
-            prev[0] = self.ref_last[p]
-            prev[1:] = ref[:-1]
+            prev[:, 0] = self.ref_last[p]
+            prev[:, 1:] = ref[:, :-1]
             c1 = _cross(prev, dtheta)
             delta = c1 + 0.5 * _cross(c1, dtheta)
             target = a_dir
-            if not trusted.all():
-                target = np.where(trusted[:, None], a_dir, _normalise(prev + delta))
+            if not all_trusted:
+                target = np.where(trusted, a_dir, _normalise(prev + delta))
             x = beta * delta + (1.0 - beta) * target
             if fresh:
-                x[0] = a_dir[0]
-            v, zf = lfilter([1.0], [1.0, -beta], x, axis=0, zi=self.v_state[p][None, :])
-            self.v_state[p] = zf[0]
-            self.ref_last[p] = ref[-1]
+                x[:, 0] = a_dir[:, 0]
+            v, zf = first_order_iir(1.0, beta, x, self.v_state[p][:, None])
+            self.v_state[p] = zf[:, 0]
+            self.ref_last[p] = ref[:, -1]
             ref = _normalise(v)
-        return TiltEstimate(ref, accel_var, gyro_var, still, bias)
+        return TiltEstimate(ref.T, accel_var, gyro_var, still, bias)
 
     def _track_bias(self, gyr: FloatArray, still: NDArray[np.bool_]) -> FloatArray:
         """Bias in use at each frame: running mean, then EMA, of the still frames' rate."""
@@ -172,11 +199,11 @@ class TiltFilter:
             self.bias = out[n_mean - 1].copy()
         if n_mean < m:
             a = self.alpha_bias
-            ema, _zf = lfilter(
-                [a], [1.0, a - 1.0], g[n_mean:], axis=0, zi=((1.0 - a) * self.bias)[None, :]
+            ema, _ = first_order_iir(
+                a, 1.0 - a, np.ascontiguousarray(g[n_mean:].T), ((1.0 - a) * self.bias)[:, None]
             )
-            out[n_mean:] = ema
-            self.bias = ema[-1].copy()
+            out[n_mean:] = ema.T
+            self.bias = ema[:, -1].copy()
             self.bias_count += m - n_mean
         # Forward-fill: each frame uses the estimate of the latest still frame up to it.
         pos = np.cumsum(still) - 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -51,7 +52,16 @@ class MinuteAggregate:
 
 
 def _nan_to_none(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(value)
+    return float(value) if math.isfinite(value) else None
+
+
+def _percentile_linear(values: NDArray[np.float64], q: float) -> float:
+    """``np.percentile(values, q)`` (linear interpolation) via one partial sort."""
+    rank = q / 100.0 * (values.size - 1)
+    lo = math.floor(rank)
+    hi = min(lo + 1, values.size - 1)
+    part = np.partition(values, (lo, hi))
+    return float(part[lo] + (part[hi] - part[lo]) * (rank - lo))
 
 
 class MinuteAggregator:
@@ -82,7 +92,18 @@ class MinuteAggregator:
         if n == 0:
             return out
         minute = np.floor_divide(np.rint(t_end * 1e9).astype(np.int64), NS_PER_MIN)
-        change = np.flatnonzero(np.diff(minute)) + 1
+        # Per-minute sums for the whole block at once: bincount over (minute, label) keys
+        # (integer-valued float sums below 2^53 are exact, whatever the chunking).
+        first = int(minute[0])
+        rel = minute - first
+        n_min = int(rel[-1]) + 1
+        zone_ns = np.bincount(rel * 3 + zone, weights=dur_ns, minlength=3 * n_min)
+        act_ns = np.bincount(rel * 4 + activity, weights=dur_ns, minlength=4 * n_min)
+        samples = np.bincount(rel, weights=count, minlength=n_min)
+        zone_ns = zone_ns.astype(np.int64).reshape(n_min, 3)
+        act_ns = act_ns.astype(np.int64).reshape(n_min, 4)
+        upright = activity != LYING
+        change = (rel[1:] != rel[:-1]).nonzero()[0] + 1
         bounds = [0, *change.tolist(), n]
         alerts_by_min: dict[int, list[int]] = {}
         for m, level in alert_minutes:
@@ -92,13 +113,11 @@ class MinuteAggregator:
             if self.minute is not None and m != self.minute:
                 out.append(self._emit())
             self.minute = m
-            d = dur_ns[a:b]
-            z = zone[a:b]
-            act = activity[a:b]
-            self.zone_ns += np.bincount(z, weights=d, minlength=3).astype(np.int64)
-            self.act_ns += np.bincount(act, weights=d, minlength=4).astype(np.int64)
-            self.samples += int(count[a:b].sum())
-            self.flex.append(flexion_deg[a:b][act != LYING])
+            r = m - first
+            self.zone_ns += zone_ns[r]
+            self.act_ns += act_ns[r]
+            self.samples += int(samples[r])
+            self.flex.append(flexion_deg[a:b][upright[a:b]])
             levels = alerts_by_min.pop(m, [])
             self.alerts += len(levels)
             self.escalated += sum(1 for level in levels if level > 1)
@@ -110,7 +129,7 @@ class MinuteAggregator:
     def _emit(self) -> MinuteAggregate:
         flex = np.concatenate(self.flex) if self.flex else np.empty(0)
         mean = float(flex.sum() / flex.size) if flex.size else float("nan")
-        p90 = float(np.percentile(flex, 90)) if flex.size else float("nan")
+        p90 = _percentile_linear(flex, 90.0) if flex.size else float("nan")
         zs, acts = self.zone_ns / 1e9, self.act_ns / 1e9
         agg = MinuteAggregate(
             minute_start_s=float(self.minute) * 60.0,  # type: ignore[arg-type]
