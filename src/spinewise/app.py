@@ -31,6 +31,7 @@ from spinewise.core.mail import Mailer
 from spinewise.core.metrics import HttpMetrics
 from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
+from spinewise.devices import pages as devices_pages
 from spinewise.devices.runtime import LiveIngestor
 from spinewise.web.templating import render
 
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_api.router)
     app.include_router(accounts_pages.router)
     app.include_router(devices_api.router)
+    app.include_router(devices_pages.router)
     return app
 
 

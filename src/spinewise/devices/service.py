@@ -609,3 +609,184 @@ def respond_to_alert(
     alert.response = response
     session.flush()
     return alert
+
+
+# --- the posture overview shown to patients and clinicians ---------------------------------------
+
+GOAL_FLEXED_SHARE = 0.30  # a good day: at most 30 % of worn time flexed or severe (app default)
+GOAL_MIN_WEAR_S = 3600.0  # … on a day with at least an hour of wear
+
+
+@dataclass
+class PostureOverview:
+    today: str
+    today_minutes: list[tuple[int, dict[str, float]]]
+    today_totals: PostureTotals
+    days: list[Any]  # posture.summary.DailySummary, oldest first
+    heatmap_min: list[list[float]]  # weekday x hour, mean flexed minutes per day
+    streak_days: int
+    goal_met_today: bool | None
+    recommendations: list[Any]  # posture.recommend.Recommendation
+    last_alert: PostureAlert | None
+    devices: list[Device]
+
+
+def overview(
+    session: Session, *, patient: Patient, now: datetime | None = None, days: int = 28
+) -> PostureOverview:
+    from spinewise.posture.recommend import recommend
+    from spinewise.posture.summary import MinuteAggregate, daily_summaries
+
+    now = now or utcnow()
+    tz = ZoneInfo(patient.timezone)
+    local_now = now.astimezone(tz)
+    today_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    window_start = (today_start - timedelta(days=days - 1)).astimezone(UTC)
+    rows = minutes(
+        session,
+        patient_id=patient.id,
+        start=window_start,
+        end=now + timedelta(minutes=1),
+        limit=days * 1440 * 2,
+    )
+    aggregates = [
+        MinuteAggregate(
+            minute_start_s=m.minute_start.timestamp(),
+            covered_s=m.covered_s,
+            samples=0,
+            neutral_s=m.neutral_s,
+            flexed_s=m.flexed_s,
+            severe_s=m.severe_s,
+            flexion_mean_deg=m.flexion_mean_deg,
+            flexion_p90_deg=m.flexion_p90_deg,
+            still_s=m.still_s,
+            moving_s=m.moving_s,
+            walking_s=m.walking_s,
+            lying_s=m.lying_s,
+            alerts=m.alerts,
+            alerts_escalated=m.alerts_escalated,
+        )
+        for m in rows
+    ]
+    offset = local_now.utcoffset()
+    offset_s = offset.total_seconds() if offset is not None else 0.0
+    summaries = daily_summaries(aggregates, utc_offset_s=offset_s)
+    today_iso = local_now.date().isoformat()
+    today_minutes = [
+        (
+            int((m.minute_start.astimezone(tz) - today_start).total_seconds() // 60),
+            {"neutral": m.neutral_s, "flexed": m.flexed_s, "severe": m.severe_s},
+        )
+        for m in rows
+        if m.minute_start.astimezone(tz).date() == local_now.date()
+    ]
+    heat = [[0.0] * 24 for _ in range(7)]
+    weekday_days = [0] * 7
+    for day in summaries:
+        weekday = datetime.fromisoformat(day.date).weekday()
+        weekday_days[weekday] += 1
+        for hour, seconds in enumerate(day.flexed_s_by_hour):
+            heat[weekday][hour] += seconds / 60.0
+    heat = [[v / max(1, weekday_days[d]) for v in row] for d, row in enumerate(heat)]
+
+    def good(day: Any) -> bool:
+        return bool(day.wear_s >= GOAL_MIN_WEAR_S and day.flexed_share <= GOAL_FLEXED_SHARE)
+
+    by_date = {d.date: d for d in summaries}
+    streak = 0
+    cursor = local_now.date()
+    if today_iso in by_date and not good(by_date[today_iso]):
+        streak = 0
+    else:
+        if today_iso not in by_date or not good(by_date[today_iso]):
+            cursor -= timedelta(days=1)  # today still open: count from yesterday
+        while cursor.isoformat() in by_date and good(by_date[cursor.isoformat()]):
+            streak += 1
+            cursor -= timedelta(days=1)
+    week_start = (today_start - timedelta(days=6)).astimezone(UTC)
+    last_week = [
+        d for d in summaries if d.date >= (local_now.date() - timedelta(days=6)).isoformat()
+    ]
+    dismissed = session.scalar(
+        select(func.count(PostureAlert.id)).where(
+            PostureAlert.patient_id == patient.id,
+            PostureAlert.at >= week_start,
+            PostureAlert.response == "dismissed",
+        )
+    )
+    last_alert = session.scalar(
+        select(PostureAlert)
+        .where(PostureAlert.patient_id == patient.id)
+        .order_by(PostureAlert.at.desc())
+        .limit(1)
+    )
+    today_day = by_date.get(today_iso)
+    return PostureOverview(
+        today=today_iso,
+        today_minutes=today_minutes,
+        today_totals=totals(
+            session,
+            patient_id=patient.id,
+            start=today_start.astimezone(UTC),
+            end=now + timedelta(minutes=1),
+        ),
+        days=summaries,
+        heatmap_min=heat,
+        streak_days=streak,
+        goal_met_today=None
+        if today_day is None or today_day.wear_s < GOAL_MIN_WEAR_S
+        else good(today_day),
+        recommendations=recommend(last_week, dismissed_alerts=int(dismissed or 0)),
+        last_alert=last_alert,
+        devices=list_devices(session, patient_id=patient.id),
+    )
+
+
+def seed_demo(
+    session: Session,
+    *,
+    patient: Patient,
+    scenario: str,
+    days: int = 7,
+    hours: tuple[int, ...] = (9, 14),
+    now: datetime | None = None,
+) -> Device | None:
+    """Demo posture history: SIMULATED recordings (``posture.simulate``) streamed through the real
+    ingestion path, one hour from each of ``hours`` on each of the last ``days`` days.
+
+    The device is named "Demo sensor (simulated data)" so nobody mistakes it for a real record.
+    Does nothing when the patient already has it.
+    """
+    from spinewise.posture.simulate import simulate
+
+    name = "Demo sensor (simulated data)"
+    if session.scalar(
+        select(Device.id).where(Device.patient_id == patient.id, Device.name == name)
+    ):
+        return None
+    device, _ = register_device(session, patient=patient, name=name, kind=DeviceKind.imu_wearable)
+    device.settings = {**device.settings, "simulated": True}
+    cache = EngineCache()
+    tz = ZoneInfo(patient.timezone)
+    today = (now or utcnow()).astimezone(tz).date()
+    seq = 0
+    for back in range(days, 0, -1):
+        day = today - timedelta(days=back)
+        for index, hour in enumerate(hours):
+            start = datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz).timestamp()
+            sim = simulate(
+                scenario, 25.0, 3600.0, seed=back * 10 + index + patient.id * 1000, start_s=start
+            )
+            rows = np.column_stack([sim.samples.t, sim.samples.acc, sim.samples.gyr])
+            for first in range(0, len(rows), 7500):
+                ingest(
+                    session,
+                    device=device,
+                    seq=seq,
+                    rows=rows[first : first + 7500].tolist(),
+                    cache=cache,
+                    timezone=patient.timezone,
+                )
+                seq += 1
+            finalise(session, device=device, cache=cache, timezone=patient.timezone)
+    return device
