@@ -6,12 +6,14 @@ test runs on a temporary database without touching the environment.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from urllib.parse import quote
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -28,6 +30,9 @@ from spinewise.core.logging import configure_logging
 from spinewise.core.mail import Mailer
 from spinewise.core.metrics import HttpMetrics
 from spinewise.db import make_engine, make_session_factory, upgrade_schema
+from spinewise.devices import api as devices_api
+from spinewise.devices import pages as devices_pages
+from spinewise.devices.runtime import LiveIngestor
 from spinewise.web.templating import render
 
 API_PREFIXES = ("/api/", "/fhir")
@@ -51,7 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        finaliser = asyncio.create_task(_finalise_idle_devices(app))
         yield
+        finaliser.cancel()
         await app.state.bus.close()
         engine.dispose()
 
@@ -66,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.bus = make_bus(settings.event_bus, settings.redis_url)
     app.state.mailer = Mailer(settings, outbox=[] if settings.env == "test" else None)
+    app.state.ingestor = LiveIngestor(app.state.session_factory, app.state.bus)
     metrics = HttpMetrics()
     app.state.metrics = metrics
 
@@ -87,7 +95,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(accounts_api.router)
     app.include_router(accounts_pages.router)
+    app.include_router(devices_api.router)
+    app.include_router(devices_pages.router)
     return app
+
+
+async def _finalise_idle_devices(app: FastAPI) -> None:
+    """In-process job: flush the posture of devices that stopped sending (see devices.service)."""
+    idle_s = app.state.settings.posture_idle_s
+    while True:
+        await asyncio.sleep(min(30.0, idle_s / 2))
+        try:
+            await app.state.ingestor.finalise_idle(idle_s=idle_s)
+        except Exception:  # keep the job alive; the next round retries
+            structlog.get_logger("spinewise.devices").exception("posture.finalise_failed")
 
 
 async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

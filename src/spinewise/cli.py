@@ -23,6 +23,7 @@ from spinewise.dosing import cli as dosing_cli
 from spinewise.imaging import cli as imaging_cli
 from spinewise.motion import cli as motion_cli
 from spinewise.outcomes import cli as outcomes_cli
+from spinewise.posture import cli as posture_cli
 from spinewise.predict import cli as predict_cli
 from spinewise.rehab import cli as rehab_cli
 from spinewise.robotics import cli as robotics_cli
@@ -48,6 +49,7 @@ app.add_typer(dosing_cli.app, name="dosing")
 app.add_typer(imaging_cli.app, name="imaging")
 app.add_typer(motion_cli.app, name="motion")
 app.add_typer(outcomes_cli.app, name="outcomes")
+app.add_typer(posture_cli.app, name="posture")
 app.add_typer(predict_cli.app, name="predict")
 app.add_typer(rehab_cli.app, name="rehab")
 app.add_typer(robotics_cli.app, name="robotics")

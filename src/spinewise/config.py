@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     lockout_cooldown_s: int = 15 * 60
     invite_max_age_s: int = 7 * 24 * 3600
     cookie_secure: bool = False
+
+    # Live posture: a device silent this long has its open minute and episode finalised.
+    posture_idle_s: float = 120.0
     log_json: bool = True
 
     @model_validator(mode="after")

@@ -102,4 +102,24 @@ def seed(session: Session) -> list[DemoPerson]:
                 session, clinician_email=CLINICIAN.email, patient_email=person.email
             )
     session.flush()
+    _seed_posture(session)
     return people
+
+
+DEMO_POSTURE = {
+    "olivia@demo.spinewise.org": "office",
+    "james@demo.spinewise.org": "warehouse",
+    "mei@demo.spinewise.org": "home",
+}
+
+
+def _seed_posture(session: Session) -> None:
+    """A week of simulated sensor wear per demo patient (labelled simulated in the app)."""
+    from spinewise.devices.service import seed_demo
+
+    for email, scenario in DEMO_POSTURE.items():
+        user = accounts.get_user_by_email(session, email)
+        assert user is not None
+        patient = accounts.patient_of(session, user=user)
+        assert patient is not None
+        seed_demo(session, patient=patient, scenario=scenario)

@@ -3,7 +3,8 @@
 from spinewise.accounts import models as accounts_models
 from spinewise.core import models as core_models
 from spinewise.db import Base
+from spinewise.devices import models as devices_models
 
 metadata = Base.metadata
 
-__all__ = ["accounts_models", "core_models", "metadata"]
+__all__ = ["accounts_models", "core_models", "devices_models", "metadata"]

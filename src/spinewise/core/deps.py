@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.requests import HTTPConnection
 from sqlalchemy.orm import Session
 
 from spinewise.accounts.models import Patient, Role, User
@@ -25,7 +26,7 @@ from spinewise.core.mail import Mailer
 from spinewise.core.models import AuthToken, TokenKind
 from spinewise.core.permissions import get_patient
 from spinewise.core.security import tokens_equal
-from spinewise.db import finish_after_error
+from spinewise.db import finish_after_error, unit_of_work
 
 SESSION_COOKIE = "spinewise_session"
 
@@ -79,20 +80,29 @@ SessionDep = Annotated[Session, Depends(get_session)]
 BusDep = Annotated[EventBus, Depends(get_bus)]
 
 
+def resolve_caller(session: Session, request: HTTPConnection) -> tuple[User, AuthToken] | None:
+    """The user behind a bearer token or a browser session cookie (no CSRF check here)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() == "bearer" and raw:
+        return resolve_token(session, raw=raw.strip(), kind=TokenKind.api)
+    if cookie := request.cookies.get(SESSION_COOKIE):
+        return resolve_token(session, raw=cookie, kind=TokenKind.session)
+    return None
+
+
 async def _credentials(request: Request, session: SessionDep) -> tuple[User, AuthToken] | None:
     """Resolve the caller once per request (cached on ``request.state``)."""
     if hasattr(request.state, "credentials"):
         cached: tuple[User, AuthToken] | None = request.state.credentials
         return cached
-    resolved: tuple[User, AuthToken] | None = None
-    header = request.headers.get("authorization", "")
-    scheme, _, raw = header.partition(" ")
-    if scheme.lower() == "bearer" and raw:
-        resolved = resolve_token(session, raw=raw.strip(), kind=TokenKind.api)
-    elif cookie := request.cookies.get(SESSION_COOKIE):
-        resolved = resolve_token(session, raw=cookie, kind=TokenKind.session)
-        if resolved is not None and request.method not in SAFE_METHODS:
-            await _check_csrf(request, resolved[1])
+    resolved = resolve_caller(session, request)
+    if (
+        resolved is not None
+        and resolved[1].kind == TokenKind.session
+        and request.method not in SAFE_METHODS
+    ):
+        await _check_csrf(request, resolved[1])
     request.state.credentials = resolved
     if resolved is not None:
         user, token = resolved
@@ -175,3 +185,16 @@ def _patient_in_path(
 
 
 CurrentPatient = Annotated[Patient, Depends(_patient_in_path)]
+
+
+def authorize_patient_stream(connection: HTTPConnection, *, patient_id: int, resource: str) -> None:
+    """Access check for long-lived streams (SSE, WebSocket), in a short transaction of its own,
+    so that no database session stays open for the life of the stream."""
+    with unit_of_work(connection.app.state.session_factory) as session:
+        caller = resolve_caller(session, connection)
+        if caller is None:
+            raise NotAuthenticated("sign in first")
+        client = connection.client.host if connection.client else ""
+        get_patient(
+            session, actor=Actor(caller[0], client), patient_id=patient_id, resource=resource
+        )

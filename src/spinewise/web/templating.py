@@ -6,14 +6,16 @@ token (the base layout puts it in a meta tag that HTMX sends on every request).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
-DOMAINS_WITH_TEMPLATES = ("accounts",)
+DOMAINS_WITH_TEMPLATES = ("accounts", "devices")
 
 
 def _environment() -> Environment:
@@ -29,7 +31,16 @@ def _environment() -> Environment:
     )
 
 
+def localtime(moment: datetime | None, timezone: str, fmt: str = "%d %b %H:%M") -> str:
+    """A UTC datetime shown in a person's own time zone (the zone's abbreviation appended)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.strftime(fmt)} {local.tzname() or ''}".strip()
+
+
 templates = Jinja2Templates(env=_environment())
+templates.env.filters["localtime"] = localtime
 
 
 def render(

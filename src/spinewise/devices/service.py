@@ -1,0 +1,792 @@
+"""Device registry and ingestion: every acknowledged batch is committed first and counted once.
+
+Ingestion of one batch is one transaction (the caller's ``unit_of_work``):
+
+1. ``(device, seq)`` already recorded → a duplicate: acknowledged again, never re-counted.
+2. ``seq`` is the next expected one → fed to the device's posture engine together with any
+   held batches that now follow in order; the minutes, episodes and alerts it produced and the
+   engine's new state are written in the same transaction as the batch record.
+3. ``seq`` is ahead of a missing batch → held (stored, committed, acknowledged) until the gap
+   fills; after ``reorder_window`` held batches the gap is given up and analysis moves on.
+4. ``seq`` is behind a gap already given up → acknowledged and recorded as skipped.
+
+The engine object is cached in memory per device and checked against the committed cursor
+(``next_seq``), so a rolled-back transaction or another worker's progress is never missed: a
+stale cache entry is rebuilt from the committed state.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from spinewise.accounts.models import Patient
+from spinewise.core.errors import InvalidInput, NotAuthenticated, NotFound
+from spinewise.core.security import hash_token, new_token
+from spinewise.db import utcnow
+from spinewise.devices.models import (
+    BatchStatus,
+    Device,
+    DeviceKind,
+    IngestedBatch,
+    PostureAlert,
+    PostureEpisode,
+    PostureMinute,
+    PostureSettings,
+)
+from spinewise.posture.config import PostureConfig
+from spinewise.posture.io import ImuSamples
+from spinewise.posture.stream import PostureStream, StreamUpdate
+
+MAX_SAMPLES_PER_BATCH = 20_000  # 200 s at 100 Hz: larger uploads must be split
+REORDER_WINDOW = 10  # held batches before a missing one is given up
+DEFAULT_DEVICE_SETTINGS: dict[str, Any] = {
+    "mounting": "upper-back",
+    "vibrate": True,
+    "sound": False,
+    "quiet_hours": None,  # ["22:00", "07:00"] in the patient's time zone
+    "snooze_until": None,  # ISO 8601 UTC
+}
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+
+def register_device(
+    session: Session, *, patient: Patient, name: str, kind: DeviceKind | str
+) -> tuple[Device, str]:
+    """Create a device and return it with its token (shown once; only its hash is kept)."""
+    try:
+        kind = DeviceKind(kind)
+    except ValueError:
+        raise InvalidInput(
+            "kind", f"must be one of {', '.join(k.value for k in DeviceKind)}"
+        ) from None
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", "must not be empty")
+    raw, digest = new_token()
+    device = Device(
+        patient_id=patient.id,
+        name=name[:100],
+        kind=kind,
+        token_hash=digest,
+        settings=dict(DEFAULT_DEVICE_SETTINGS),
+    )
+    session.add(device)
+    session.flush()
+    return device, raw
+
+
+def device_for_token(session: Session, *, raw: str) -> Device | None:
+    device = session.scalar(select(Device).where(Device.token_hash == hash_token(raw)))
+    if device is None or device.revoked_at is not None:
+        return None
+    return device
+
+
+def list_devices(session: Session, *, patient_id: int) -> list[Device]:
+    return list(
+        session.scalars(select(Device).where(Device.patient_id == patient_id).order_by(Device.id))
+    )
+
+
+def get_device(session: Session, *, patient_id: int, device_id: int) -> Device:
+    device = session.scalar(
+        select(Device).where(Device.id == device_id, Device.patient_id == patient_id)
+    )
+    if device is None:
+        raise NotFound("device not found")
+    return device
+
+
+def lock_device(session: Session, *, device_id: int) -> Device:
+    """The device row, locked for this transaction on PostgreSQL (several workers, one device)."""
+    device = session.scalar(select(Device).where(Device.id == device_id).with_for_update())
+    if device is None or device.revoked_at is not None:
+        raise NotAuthenticated("unknown or revoked device token")
+    return device
+
+
+def revoke_device(session: Session, *, device: Device) -> None:
+    device.revoked_at = device.revoked_at or utcnow()
+    session.flush()
+
+
+def update_device_settings(session: Session, *, device: Device, changes: dict[str, Any]) -> Device:
+    settings = {**DEFAULT_DEVICE_SETTINGS, **(device.settings or {})}
+    for key, value in changes.items():
+        if key not in DEFAULT_DEVICE_SETTINGS:
+            raise InvalidInput(key, "is not a device setting")
+        if key == "quiet_hours" and value is not None:
+            _parse_quiet_hours(value)
+        settings[key] = value
+    device.settings = settings
+    session.flush()
+    return device
+
+
+def posture_config(session: Session, *, patient_id: int) -> PostureConfig:
+    row = session.get(PostureSettings, patient_id)
+    return PostureConfig.from_dict(row.config if row else {})
+
+
+def set_posture_config(
+    session: Session, *, patient_id: int, config: dict[str, Any], updated_by: int | None
+) -> PostureConfig:
+    """Validate and store per-patient thresholds; devices pick them up at their next batch."""
+    parsed = PostureConfig.from_dict(config)
+    row = session.get(PostureSettings, patient_id)
+    if row is None:
+        row = PostureSettings(patient_id=patient_id)
+        session.add(row)
+    row.config = config
+    row.updated_at = utcnow()
+    row.updated_by = updated_by
+    session.flush()
+    return parsed
+
+
+# --- ingestion --------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestResult:
+    accepted: int
+    duplicate: bool
+    status: str
+    alerts: list[PostureAlert] = field(default_factory=list)  # new and to be delivered live
+    live: dict[str, Any] | None = None  # latest angle for the "Now" view
+
+
+@dataclass
+class EngineCache:
+    """Per-process cache of live engines, keyed by device, tagged with the committed cursor."""
+
+    engines: dict[int, tuple[int, PostureStream]] = field(default_factory=dict)
+
+    def get(self, device: Device, config: PostureConfig) -> PostureStream:
+        cached = self.engines.get(device.id)
+        if cached is not None and cached[0] == device.next_seq and cached[1].config == config:
+            return cached[1]
+        if device.engine_state:
+            stream = PostureStream.from_state(json.loads(zlib.decompress(device.engine_state)))
+            if stream.config != config:  # thresholds changed: keep calibration, new rules
+                stream = PostureStream(
+                    config, neutral=stream.calibration, emit_frames=True, keep_history=False
+                )
+            return stream
+        return PostureStream(config, emit_frames=True, keep_history=False)
+
+    def put(self, device: Device, stream: PostureStream) -> None:
+        assert device.next_seq is not None
+        self.engines[device.id] = (device.next_seq, stream)
+
+
+def parse_samples(rows: Any) -> ImuSamples:
+    """``[[t, ax, ay, az, gx, gy, gz], ...]`` (Unix s, g, deg/s) → validated arrays."""
+    if not isinstance(rows, list):
+        raise InvalidInput("samples", "must be a list of [t, ax, ay, az, gx, gy, gz] rows")
+    if len(rows) > MAX_SAMPLES_PER_BATCH:
+        raise InvalidInput("samples", f"at most {MAX_SAMPLES_PER_BATCH} samples per batch")
+    try:
+        data = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInput("samples", "every row must be 7 numbers") from None
+    if len(rows) == 0:
+        data = np.empty((0, 7))
+    if data.ndim != 2 or data.shape[1] != 7:
+        raise InvalidInput("samples", "every row must be 7 numbers: t, ax, ay, az, gx, gy, gz")
+    if not np.isfinite(data).all():
+        raise InvalidInput("samples", "values must be finite numbers (no NaN or infinity)")
+    if len(data) > 1 and np.any(np.diff(data[:, 0]) <= 0):
+        raise InvalidInput("samples", "time must increase strictly within a batch")
+    return ImuSamples.from_arrays(data[:, 0], data[:, 1:4], data[:, 4:7])
+
+
+def ingest(
+    session: Session,
+    *,
+    device: Device,
+    seq: int,
+    rows: Any,
+    cache: EngineCache,
+    timezone: str = "UTC",
+    reorder_window: int = REORDER_WINDOW,
+    now: datetime | None = None,
+) -> IngestResult:
+    """Record one batch and advance the device's analysis as far as the data allows."""
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**62:
+        raise InvalidInput("seq", "must be a non-negative integer")
+    now = now or utcnow()
+    existing = session.scalar(
+        select(IngestedBatch.samples).where(
+            IngestedBatch.device_id == device.id, IngestedBatch.seq == seq
+        )
+    )
+    if existing is not None:
+        return IngestResult(accepted=existing, duplicate=True, status="duplicate")
+    samples = parse_samples(rows)
+    device.last_seen_at = now
+    if device.next_seq is None:
+        device.next_seq = seq
+    if seq < device.next_seq:
+        session.add(
+            IngestedBatch(
+                device_id=device.id, seq=seq, samples=len(samples), status=BatchStatus.skipped
+            )
+        )
+        session.flush()
+        return IngestResult(accepted=len(samples), duplicate=False, status="skipped")
+
+    result = IngestResult(accepted=len(samples), duplicate=False, status="processed")
+    if seq > device.next_seq:
+        session.add(
+            IngestedBatch(
+                device_id=device.id,
+                seq=seq,
+                samples=len(samples),
+                status=BatchStatus.pending,
+                payload=json.dumps(rows),
+            )
+        )
+        session.flush()
+        result.status = "pending"
+        held = session.scalar(
+            select(func.count()).where(
+                IngestedBatch.device_id == device.id, IngestedBatch.status == BatchStatus.pending
+            )
+        )
+        if (held or 0) <= reorder_window:
+            return result
+        # Give up on the gap: continue from the oldest held batch.
+        device.next_seq = session.scalar(
+            select(func.min(IngestedBatch.seq)).where(
+                IngestedBatch.device_id == device.id, IngestedBatch.status == BatchStatus.pending
+            )
+        )
+        ready: list[tuple[IngestedBatch | None, ImuSamples]] = []
+    else:
+        batch = IngestedBatch(
+            device_id=device.id, seq=seq, samples=len(samples), status=BatchStatus.processed
+        )
+        session.add(batch)
+        ready = [(None, samples)]
+
+    config = posture_config(session, patient_id=device.patient_id)
+    stream = cache.get(device, config)
+    try:
+        _advance(
+            session,
+            device=device,
+            stream=stream,
+            ready=ready,
+            result=result,
+            now=now,
+            tz=ZoneInfo(timezone),
+        )
+    except BaseException:
+        cache.engines.pop(
+            device.id, None
+        )  # the engine may have moved past what will be rolled back
+        raise
+    _save_engine(session, device=device, stream=stream, cache=cache)
+    device.engine_open = True
+    return result
+
+
+def _save_engine(
+    session: Session, *, device: Device, stream: PostureStream, cache: EngineCache
+) -> None:
+    device.engine_state = zlib.compress(json.dumps(stream.get_state()).encode(), 3)
+    session.flush()
+    cache.put(device, stream)
+
+
+def idle_devices(session: Session, *, idle_s: float, now: datetime | None = None) -> list[int]:
+    """Devices holding unfinalised data that have sent nothing for ``idle_s`` seconds."""
+    cutoff = (now or utcnow()) - timedelta(seconds=idle_s)
+    query = select(Device.id).where(Device.engine_open.is_(True), Device.last_seen_at < cutoff)
+    return list(session.scalars(query))
+
+
+def finalise(
+    session: Session, *, device: Device, cache: EngineCache, timezone: str = "UTC"
+) -> IngestResult:
+    """End of a wearing session: flush the open minute and any running episode to the database.
+
+    The engine restarts with the same calibration, so the next batch continues seamlessly (a
+    pause is a gap, which the engine never interpolates across).
+    """
+    result = IngestResult(accepted=0, duplicate=False, status="finalised")
+    if not device.engine_open or device.next_seq is None:
+        return result
+    config = posture_config(session, patient_id=device.patient_id)
+    stream = cache.get(device, config)
+    try:
+        update = stream.close()
+        _store(
+            session,
+            device=device,
+            update=update,
+            result=result,
+            now=utcnow(),
+            tz=ZoneInfo(timezone),
+        )
+    except BaseException:
+        cache.engines.pop(device.id, None)
+        raise
+    fresh = PostureStream(config, neutral=stream.calibration, emit_frames=True, keep_history=False)
+    _save_engine(session, device=device, stream=fresh, cache=cache)
+    device.engine_open = False
+    session.flush()
+    return result
+
+
+def _advance(
+    session: Session,
+    *,
+    device: Device,
+    stream: PostureStream,
+    ready: list[tuple[IngestedBatch | None, ImuSamples]],
+    result: IngestResult,
+    now: datetime,
+    tz: ZoneInfo,
+) -> None:
+    """Feed the ready batch and every held batch that now follows it in sequence."""
+    assert device.next_seq is not None
+    while True:
+        if not ready:
+            held_batch = session.scalar(
+                select(IngestedBatch).where(
+                    IngestedBatch.device_id == device.id,
+                    IngestedBatch.seq == device.next_seq,
+                    IngestedBatch.status == BatchStatus.pending,
+                )
+            )
+            if held_batch is None:
+                break
+            ready = [(held_batch, parse_samples(json.loads(held_batch.payload or "[]")))]
+        held_batch, chunk = ready.pop()
+        update = stream.feed(_after(chunk, stream.last_t))
+        _store(session, device=device, update=update, result=result, now=now, tz=tz)
+        if held_batch is not None:
+            held_batch.status = BatchStatus.processed
+            held_batch.payload = None
+        device.next_seq += 1
+
+
+def _after(samples: ImuSamples, last_t: float | None) -> ImuSamples:
+    """Drop samples at or before the engine's last time (a device clock overlap between batches)."""
+    if last_t is None or len(samples) == 0 or samples.t[0] > last_t:
+        return samples
+    first = int(np.searchsorted(samples.t, last_t, side="right"))
+    return samples.slice(first, len(samples))
+
+
+def _utc(t_s: float) -> datetime:
+    return datetime.fromtimestamp(t_s, UTC)
+
+
+def _store(
+    session: Session,
+    *,
+    device: Device,
+    update: StreamUpdate,
+    result: IngestResult,
+    now: datetime,
+    tz: ZoneInfo,
+) -> None:
+    for minute in update.minutes:
+        session.add(
+            PostureMinute(
+                device_id=device.id,
+                patient_id=device.patient_id,
+                minute_start=_utc(minute.minute_start_s),
+                covered_s=minute.covered_s,
+                neutral_s=minute.neutral_s,
+                flexed_s=minute.flexed_s,
+                severe_s=minute.severe_s,
+                flexion_mean_deg=_finite(minute.flexion_mean_deg),
+                flexion_p90_deg=_finite(minute.flexion_p90_deg),
+                still_s=minute.still_s,
+                moving_s=minute.moving_s,
+                walking_s=minute.walking_s,
+                lying_s=minute.lying_s,
+                alerts=minute.alerts,
+                alerts_escalated=minute.alerts_escalated,
+            )
+        )
+    for episode in update.episodes:
+        session.add(
+            PostureEpisode(
+                device_id=device.id,
+                patient_id=device.patient_id,
+                start=_utc(episode.start_s),
+                end=_utc(episode.end_s),
+                zone=episode.zone,
+                peak_flexion_deg=episode.peak_flexion_deg,
+                duration_s=episode.duration_s,
+                alerts=episode.alerts,
+                max_level=episode.max_level,
+            )
+        )
+    for alert in update.alerts:
+        row = PostureAlert(
+            device_id=device.id,
+            patient_id=device.patient_id,
+            at=_utc(alert.t_s),
+            reason=alert.reason,
+            zone=alert.zone,
+            level=alert.level,
+            message=alert.message,
+            delivered=feedback_allowed(device.settings or {}, at=now, tz=tz),
+        )
+        session.add(row)
+        result.alerts.append(row)
+    if update.frames is not None and len(update.frames.t_end):
+        frames = update.frames
+        result.live = {
+            "t": float(frames.t_end[-1]),
+            "flexion_deg": _finite(float(frames.flexion_deg[-1])),
+            "lateral_deg": _finite(float(frames.lateral_deg[-1])),
+            "zone": ["neutral", "flexed", "severe"][int(frames.zone[-1])],
+        }
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def _parse_quiet_hours(value: Any) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(part) for part in value)
+    except (TypeError, ValueError):
+        raise InvalidInput("quiet_hours", 'must be ["HH:MM", "HH:MM"] or null') from None
+    return start, end
+
+
+def feedback_allowed(settings: dict[str, Any], *, at: datetime, tz: ZoneInfo) -> bool:
+    """Live feedback is held back while snoozed or within quiet hours (patient's local time)."""
+    snooze = settings.get("snooze_until")
+    if snooze and datetime.fromisoformat(snooze) > at:
+        return False
+    quiet = settings.get("quiet_hours")
+    if not quiet:
+        return True
+    start, end = _parse_quiet_hours(quiet)
+    local = at.astimezone(tz).time()
+    inside = start <= local < end if start <= end else (local >= start or local < end)
+    return not inside
+
+
+def snooze(
+    session: Session, *, device: Device, minutes: int, now: datetime | None = None
+) -> Device:
+    if not 1 <= minutes <= 24 * 60:
+        raise InvalidInput("minutes", "must be between 1 and 1440")
+    until = (now or utcnow()) + timedelta(minutes=minutes)
+    return update_device_settings(
+        session, device=device, changes={"snooze_until": until.isoformat()}
+    )
+
+
+# --- reading posture data ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostureTotals:
+    neutral_s: float
+    flexed_s: float
+    severe_s: float
+    worn_s: float
+    alerts: int
+
+
+def totals(session: Session, *, patient_id: int, start: datetime, end: datetime) -> PostureTotals:
+    """Sums of the per-minute aggregates whose minute starts in [start, end)."""
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(PostureMinute.neutral_s), 0.0),
+            func.coalesce(func.sum(PostureMinute.flexed_s), 0.0),
+            func.coalesce(func.sum(PostureMinute.severe_s), 0.0),
+            func.coalesce(func.sum(PostureMinute.covered_s), 0.0),
+        ).where(
+            PostureMinute.patient_id == patient_id,
+            PostureMinute.minute_start >= start,
+            PostureMinute.minute_start < end,
+        )
+    ).one()
+    alerts = session.scalar(
+        select(func.count(PostureAlert.id)).where(
+            PostureAlert.patient_id == patient_id, PostureAlert.at >= start, PostureAlert.at < end
+        )
+    )
+    return PostureTotals(
+        float(row[0]), float(row[1]), float(row[2]), float(row[3]), int(alerts or 0)
+    )
+
+
+def minutes(
+    session: Session,
+    *,
+    patient_id: int,
+    start: datetime,
+    end: datetime,
+    offset: int = 0,
+    limit: int = 1440,
+) -> list[PostureMinute]:
+    return list(
+        session.scalars(
+            select(PostureMinute)
+            .where(
+                PostureMinute.patient_id == patient_id,
+                PostureMinute.minute_start >= start,
+                PostureMinute.minute_start < end,
+            )
+            .order_by(PostureMinute.minute_start, PostureMinute.id)
+            .offset(offset)
+            .limit(limit)
+        )
+    )
+
+
+def episodes(
+    session: Session, *, patient_id: int, start: datetime, end: datetime, limit: int = 500
+) -> list[PostureEpisode]:
+    return list(
+        session.scalars(
+            select(PostureEpisode)
+            .where(
+                PostureEpisode.patient_id == patient_id,
+                PostureEpisode.start >= start,
+                PostureEpisode.start < end,
+            )
+            .order_by(PostureEpisode.start)
+            .limit(limit)
+        )
+    )
+
+
+def alerts(
+    session: Session, *, patient_id: int, start: datetime, end: datetime, limit: int = 500
+) -> list[PostureAlert]:
+    return list(
+        session.scalars(
+            select(PostureAlert)
+            .where(
+                PostureAlert.patient_id == patient_id,
+                PostureAlert.at >= start,
+                PostureAlert.at < end,
+            )
+            .order_by(PostureAlert.at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def respond_to_alert(
+    session: Session, *, patient_id: int, alert_id: int, response: str
+) -> PostureAlert:
+    if response not in ("dismissed", "corrected"):
+        raise InvalidInput("response", "must be dismissed or corrected")
+    alert = session.scalar(
+        select(PostureAlert).where(
+            PostureAlert.id == alert_id, PostureAlert.patient_id == patient_id
+        )
+    )
+    if alert is None:
+        raise NotFound("alert not found")
+    alert.response = response
+    session.flush()
+    return alert
+
+
+# --- the posture overview shown to patients and clinicians ---------------------------------------
+
+GOAL_FLEXED_SHARE = 0.30  # a good day: at most 30 % of worn time flexed or severe (app default)
+GOAL_MIN_WEAR_S = 3600.0  # … on a day with at least an hour of wear
+
+
+@dataclass
+class PostureOverview:
+    today: str
+    today_minutes: list[tuple[int, dict[str, float]]]
+    today_totals: PostureTotals
+    days: list[Any]  # posture.summary.DailySummary, oldest first
+    heatmap_min: list[list[float]]  # weekday x hour, mean flexed minutes per day
+    streak_days: int
+    goal_met_today: bool | None
+    recommendations: list[Any]  # posture.recommend.Recommendation
+    last_alert: PostureAlert | None
+    devices: list[Device]
+
+
+def overview(
+    session: Session, *, patient: Patient, now: datetime | None = None, days: int = 28
+) -> PostureOverview:
+    from spinewise.posture.recommend import recommend
+    from spinewise.posture.summary import MinuteAggregate, daily_summaries
+
+    now = now or utcnow()
+    tz = ZoneInfo(patient.timezone)
+    local_now = now.astimezone(tz)
+    today_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    window_start = (today_start - timedelta(days=days - 1)).astimezone(UTC)
+    rows = minutes(
+        session,
+        patient_id=patient.id,
+        start=window_start,
+        end=now + timedelta(minutes=1),
+        limit=days * 1440 * 2,
+    )
+    aggregates = [
+        MinuteAggregate(
+            minute_start_s=m.minute_start.timestamp(),
+            covered_s=m.covered_s,
+            samples=0,
+            neutral_s=m.neutral_s,
+            flexed_s=m.flexed_s,
+            severe_s=m.severe_s,
+            flexion_mean_deg=m.flexion_mean_deg,
+            flexion_p90_deg=m.flexion_p90_deg,
+            still_s=m.still_s,
+            moving_s=m.moving_s,
+            walking_s=m.walking_s,
+            lying_s=m.lying_s,
+            alerts=m.alerts,
+            alerts_escalated=m.alerts_escalated,
+        )
+        for m in rows
+    ]
+    offset = local_now.utcoffset()
+    offset_s = offset.total_seconds() if offset is not None else 0.0
+    summaries = daily_summaries(aggregates, utc_offset_s=offset_s)
+    today_iso = local_now.date().isoformat()
+    today_minutes = [
+        (
+            int((m.minute_start.astimezone(tz) - today_start).total_seconds() // 60),
+            {"neutral": m.neutral_s, "flexed": m.flexed_s, "severe": m.severe_s},
+        )
+        for m in rows
+        if m.minute_start.astimezone(tz).date() == local_now.date()
+    ]
+    heat = [[0.0] * 24 for _ in range(7)]
+    weekday_days = [0] * 7
+    for day in summaries:
+        weekday = datetime.fromisoformat(day.date).weekday()
+        weekday_days[weekday] += 1
+        for hour, seconds in enumerate(day.flexed_s_by_hour):
+            heat[weekday][hour] += seconds / 60.0
+    heat = [[v / max(1, weekday_days[d]) for v in row] for d, row in enumerate(heat)]
+
+    def good(day: Any) -> bool:
+        return bool(day.wear_s >= GOAL_MIN_WEAR_S and day.flexed_share <= GOAL_FLEXED_SHARE)
+
+    by_date = {d.date: d for d in summaries}
+    streak = 0
+    cursor = local_now.date()
+    if today_iso in by_date and not good(by_date[today_iso]):
+        streak = 0
+    else:
+        if today_iso not in by_date or not good(by_date[today_iso]):
+            cursor -= timedelta(days=1)  # today still open: count from yesterday
+        while cursor.isoformat() in by_date and good(by_date[cursor.isoformat()]):
+            streak += 1
+            cursor -= timedelta(days=1)
+    week_start = (today_start - timedelta(days=6)).astimezone(UTC)
+    last_week = [
+        d for d in summaries if d.date >= (local_now.date() - timedelta(days=6)).isoformat()
+    ]
+    dismissed = session.scalar(
+        select(func.count(PostureAlert.id)).where(
+            PostureAlert.patient_id == patient.id,
+            PostureAlert.at >= week_start,
+            PostureAlert.response == "dismissed",
+        )
+    )
+    last_alert = session.scalar(
+        select(PostureAlert)
+        .where(PostureAlert.patient_id == patient.id)
+        .order_by(PostureAlert.at.desc())
+        .limit(1)
+    )
+    today_day = by_date.get(today_iso)
+    return PostureOverview(
+        today=today_iso,
+        today_minutes=today_minutes,
+        today_totals=totals(
+            session,
+            patient_id=patient.id,
+            start=today_start.astimezone(UTC),
+            end=now + timedelta(minutes=1),
+        ),
+        days=summaries,
+        heatmap_min=heat,
+        streak_days=streak,
+        goal_met_today=None
+        if today_day is None or today_day.wear_s < GOAL_MIN_WEAR_S
+        else good(today_day),
+        recommendations=recommend(last_week, dismissed_alerts=int(dismissed or 0)),
+        last_alert=last_alert,
+        devices=list_devices(session, patient_id=patient.id),
+    )
+
+
+def seed_demo(
+    session: Session,
+    *,
+    patient: Patient,
+    scenario: str,
+    days: int = 7,
+    hours: tuple[int, ...] = (9, 14),
+    now: datetime | None = None,
+) -> Device | None:
+    """Demo posture history: SIMULATED recordings (``posture.simulate``) streamed through the real
+    ingestion path, one hour from each of ``hours`` on each of the last ``days`` days.
+
+    The device is named "Demo sensor (simulated data)" so nobody mistakes it for a real record.
+    Does nothing when the patient already has it.
+    """
+    from spinewise.posture.simulate import simulate
+
+    name = "Demo sensor (simulated data)"
+    if session.scalar(
+        select(Device.id).where(Device.patient_id == patient.id, Device.name == name)
+    ):
+        return None
+    device, _ = register_device(session, patient=patient, name=name, kind=DeviceKind.imu_wearable)
+    device.settings = {**device.settings, "simulated": True}
+    cache = EngineCache()
+    tz = ZoneInfo(patient.timezone)
+    today = (now or utcnow()).astimezone(tz).date()
+    seq = 0
+    for back in range(days, 0, -1):
+        day = today - timedelta(days=back)
+        for index, hour in enumerate(hours):
+            start = datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz).timestamp()
+            sim = simulate(
+                scenario, 25.0, 3600.0, seed=back * 10 + index + patient.id * 1000, start_s=start
+            )
+            rows = np.column_stack([sim.samples.t, sim.samples.acc, sim.samples.gyr])
+            for first in range(0, len(rows), 7500):
+                ingest(
+                    session,
+                    device=device,
+                    seq=seq,
+                    rows=rows[first : first + 7500].tolist(),
+                    cache=cache,
+                    timezone=patient.timezone,
+                )
+                seq += 1
+            finalise(session, device=device, cache=cache, timezone=patient.timezone)
+    return device
