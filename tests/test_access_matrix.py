@@ -28,9 +28,9 @@ HIDDEN = ("patient_2", "clinician_b", "admin")
 # Routes where an allowed identity still cannot act (e.g. patient-only actions) list the
 # identities that get 403 instead; hidden identities must still get 404.
 ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
-    ("PUT", "/api/v1/patients/{patient_id}/posture/settings"): {
-        "patient_1"
-    },  # the care team sets thresholds
+    # Thresholds are set by the care team, not by the patient.
+    ("PUT", "/api/v1/patients/{patient_id}/posture/settings"): {"patient_1"},
+    ("POST", "/patients/{patient_id}/posture/thresholds"): {"patient_1"},
 }
 
 
