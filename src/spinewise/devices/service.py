@@ -193,8 +193,11 @@ class EngineCache:
 
 
 def parse_samples(rows: Any) -> ImuSamples:
-    """``[[t, ax, ay, az, gx, gy, gz], ...]`` (Unix s, g, deg/s) → validated arrays."""
-    if not isinstance(rows, list):
+    """``[[t, ax, ay, az, gx, gy, gz], ...]`` (Unix s, g, deg/s; a list or an n×7 array) →
+    validated arrays."""
+    if isinstance(rows, np.ndarray):
+        rows = rows if rows.size else []
+    if not isinstance(rows, list | np.ndarray):
         raise InvalidInput("samples", "must be a list of [t, ax, ay, az, gx, gy, gz] rows")
     if len(rows) > MAX_SAMPLES_PER_BATCH:
         raise InvalidInput("samples", f"at most {MAX_SAMPLES_PER_BATCH} samples per batch")
@@ -256,7 +259,7 @@ def ingest(
                 seq=seq,
                 samples=len(samples),
                 status=BatchStatus.pending,
-                payload=json.dumps(rows),
+                payload=json.dumps(np.column_stack([samples.t, samples.acc, samples.gyr]).tolist()),
             )
         )
         session.flush()
@@ -752,7 +755,7 @@ def seed_demo(
     now: datetime | None = None,
 ) -> Device | None:
     """Demo posture history: SIMULATED recordings (``posture.simulate``) streamed through the real
-    ingestion path, one hour from each of ``hours`` on each of the last ``days`` days.
+    ingestion path, ``segment_s`` from each of ``hours`` on each of the last ``days`` days.
 
     The device is named "Demo sensor (simulated data)" so nobody mistakes it for a real record.
     Does nothing when the patient already has it.
