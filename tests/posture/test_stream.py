@@ -31,7 +31,7 @@ def recording() -> ImuSamples:
 
 
 def run(samples: ImuSamples, cuts: list[int], restart_after: int | None = None) -> dict[str, Any]:
-    stream = PostureStream(CONFIG, emit_frames=True)
+    stream = PostureStream(CONFIG, emit_frames=True, keep_history=True)
     got: dict[str, Any] = {"minutes": [], "episodes": [], "alerts": [], "flexion": []}
 
     def collect(update: Any) -> None:

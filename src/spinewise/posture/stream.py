@@ -133,11 +133,13 @@ class PostureStream:
         *,
         neutral: NeutralCalibration | None = None,
         emit_frames: bool = False,
-        keep_history: bool = True,
+        keep_history: bool = False,
     ) -> None:
         self.config = config or PostureConfig()
         self.emit_frames = emit_frames
-        self.keep_history = keep_history  # keep episodes/alerts for report()
+        # Keep every episode and alert for report() (files); a long-lived per-device stream
+        # leaves it off so that its state stays small: updates carry them as they happen.
+        self.keep_history = keep_history
         c = self.config
         self._frames = FrameBuilder(c.filter.frame_s)
         self._tilt = TiltFilter(c.filter)
@@ -432,7 +434,7 @@ def analyze(
     neutral: NeutralCalibration | None = None,
 ) -> PostureReport:
     """Batch analysis: the stream fed with the whole recording (or its chunks) and closed."""
-    stream = PostureStream(config, neutral=neutral)
+    stream = PostureStream(config, neutral=neutral, keep_history=True)
     for chunk in [chunks] if isinstance(chunks, ImuSamples) else chunks:
         stream.feed(chunk)
     stream.close()
