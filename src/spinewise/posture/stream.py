@@ -134,6 +134,7 @@ class PostureStream:
         neutral: NeutralCalibration | None = None,
         emit_frames: bool = False,
         keep_history: bool = False,
+        batch_s: float = 0.0,
     ) -> None:
         self.config = config or PostureConfig()
         self.emit_frames = emit_frames
@@ -141,7 +142,10 @@ class PostureStream:
         # leaves it off so that its state stays small: updates carry them as they happen.
         self.keep_history = keep_history
         c = self.config
-        self._frames = FrameBuilder(c.filter.frame_s)
+        if not 0.0 <= batch_s <= 60.0:
+            raise InvalidInput("batch_s", "must be between 0 and 60 seconds")
+        self.batch_s = batch_s  # > 0: process only once this much has accumulated
+        self._frames = FrameBuilder(c.filter.frame_s, batch_s=batch_s)
         self._tilt = TiltFilter(c.filter)
         self._calibration = neutral
         self._cal_buffer: Table | None = None
@@ -342,6 +346,7 @@ class PostureStream:
             "config": self.config.to_dict(),
             "emit_frames": self.emit_frames,
             "keep_history": self.keep_history,
+            "batch_s": self.batch_s,
             "frames": self._frames.get_state(),
             "tilt": self._tilt.get_state(),
             "calibration": None
@@ -378,6 +383,7 @@ class PostureStream:
             neutral=cal,
             emit_frames=s["emit_frames"],
             keep_history=s["keep_history"],
+            batch_s=s["batch_s"],
         )
         stream._frames.set_state(s["frames"])
         stream._tilt.set_state(s["tilt"])
