@@ -53,9 +53,7 @@ class Frames:
 class FrameBuilder:
     """Stateful grouping of samples into frames; holds back the frame still filling up."""
 
-    def __init__(
-        self, frame_s: float, max_gap_s: float = MAX_GAP_S, batch_s: float = 0.0
-    ) -> None:
+    def __init__(self, frame_s: float, max_gap_s: float = MAX_GAP_S, batch_s: float = 0.0) -> None:
         self.frame_ns = round(frame_s * NS_PER_S)
         self.batch_s = batch_s  # hold samples until they span this long (fewer, larger calls)
         self.max_gap_ns = round(max_gap_s * NS_PER_S)
