@@ -99,3 +99,38 @@ def test_unknown_scenario_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "scenario" in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_json_lines_give_the_same_analysis_as_csv(recording: Path, tmp_path: Path) -> None:
+    lines = recording.read_text().splitlines()
+    names = lines[0].split(",")
+    jsonl = tmp_path / "shift.jsonl"
+    jsonl.write_text(
+        "".join(
+            json.dumps(dict(zip(names, map(float, row.split(",")), strict=True))) + "\n"
+            for row in lines[1:]
+        )
+    )
+    from_csv = runner.invoke(app, ["posture", "analyze", str(recording), "--json"])
+    from_jsonl = runner.invoke(app, ["posture", "analyze", str(jsonl), "--json"])
+    assert from_jsonl.exit_code == 0, from_jsonl.output
+    assert json.loads(from_jsonl.stdout) == json.loads(from_csv.stdout)
+
+
+def test_per_patient_thresholds_from_a_config_file(recording: Path, tmp_path: Path) -> None:
+    default = json.loads(
+        runner.invoke(app, ["posture", "analyze", str(recording), "--json"]).stdout
+    )
+    config = tmp_path / "patient.json"
+    config.write_text(json.dumps({"zones": {"neutral_max_deg": 30, "severe_min_deg": 70}}))
+    result = runner.invoke(
+        app, ["posture", "analyze", str(recording), "--json", "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    custom = json.loads(result.stdout)
+    # Raising both thresholds can only move time toward the lower zones.
+    assert custom["time_in_zone_s"]["neutral"] >= default["time_in_zone_s"]["neutral"]
+    assert custom["time_in_zone_s"]["severe"] <= default["time_in_zone_s"]["severe"]
+    config.write_text(json.dumps({"zones": {"neutral_max": 30}}))
+    result = runner.invoke(app, ["posture", "analyze", str(recording), "--config", str(config)])
+    assert result.exit_code == 2 and "unknown setting" in result.stderr

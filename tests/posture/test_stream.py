@@ -30,8 +30,10 @@ def recording() -> ImuSamples:
     return simulate("warehouse", 25.0, 180.0, seed=11, sensor=SensorModel(gaps=2)).samples
 
 
-def run(samples: ImuSamples, cuts: list[int], restart_after: int | None = None) -> dict[str, Any]:
-    stream = PostureStream(CONFIG, emit_frames=True)
+def run(
+    samples: ImuSamples, cuts: list[int], restart_after: int | None = None, batch_s: float = 0.0
+) -> dict[str, Any]:
+    stream = PostureStream(CONFIG, emit_frames=True, keep_history=True, batch_s=batch_s)
     got: dict[str, Any] = {"minutes": [], "episodes": [], "alerts": [], "flexion": []}
 
     def collect(update: Any) -> None:
@@ -79,7 +81,8 @@ def test_any_chunking_gives_exactly_the_batch_result(data: st.DataObject) -> Non
     n = len(recording())
     cuts = sorted(data.draw(st.sets(st.integers(1, n - 1), min_size=1, max_size=40)))
     restart = data.draw(st.none() | st.integers(0, len(cuts)))
-    assert_identical(run(recording(), cuts, restart), batch())
+    batch_s = data.draw(st.sampled_from([0.0, 0.0, 1.0, 5.0]))  # optional batching of calls
+    assert_identical(run(recording(), cuts, restart, batch_s), batch())
 
 
 def test_sample_by_sample_feeding_gives_the_batch_result() -> None:

@@ -28,7 +28,7 @@ def minute(start_s: float, **kw: float) -> MinuteAggregate:
 def test_minute_aggregates_add_up_to_the_recording_totals() -> None:
     # SYNTHETIC recording starting at an arbitrary Unix time, mid-minute.
     sim = simulate("mixed", 50.0, 400.0, seed=3, start_s=DAY0 + 9 * 3600 + 17.5)
-    stream = PostureStream()
+    stream = PostureStream(keep_history=True)
     minutes = stream.feed(sim.samples).minutes + stream.close().minutes
     report = stream.report()
     assert len(minutes) == 7  # from 17.5 s into a minute to 417.5 s: clock minutes 0..6

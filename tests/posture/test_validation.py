@@ -63,3 +63,14 @@ def test_error_distribution_over_many_recordings() -> None:
     assert max(pct) < 3.0
     assert np.median(zone) < 0.015
     assert np.mean(np.array(zone) < 0.02) >= 0.85
+
+
+def test_walking_and_lying_time_match_the_truth() -> None:
+    # SYNTHETIC home recording with 7.9 min lying and 43 s walking (seed 3, the first of
+    # seeds 0–3 whose random timeline contains lying).
+    sim = simulate("home", 50.0, 1200.0, seed=3)
+    truth = sim.truth_summary()["activity_s"]
+    report = analyze(sim.samples)
+    assert truth["lying"] > 400
+    assert abs(report.activity_s["lying"] - truth["lying"]) < 0.02 * truth["lying"]
+    assert abs(report.activity_s["walking"] - truth["walking"]) < 0.10 * truth["walking"]

@@ -65,7 +65,7 @@ def analyze_command(
     units = Units(accel=accel_unit, gyro=gyro_unit, time=time_unit)  # type: ignore[arg-type]
     if not file.is_file():
         raise FileNotFoundError(2, "not found", str(file))
-    stream = PostureStream(settings, emit_frames=plot is not None)
+    stream = PostureStream(settings, emit_frames=plot is not None, keep_history=True)
     t_parts: list[np.ndarray] = []
     f_parts: list[np.ndarray] = []
     for chunk in iter_recording(file, units):

@@ -53,8 +53,9 @@ class Frames:
 class FrameBuilder:
     """Stateful grouping of samples into frames; holds back the frame still filling up."""
 
-    def __init__(self, frame_s: float, max_gap_s: float = MAX_GAP_S) -> None:
+    def __init__(self, frame_s: float, max_gap_s: float = MAX_GAP_S, batch_s: float = 0.0) -> None:
         self.frame_ns = round(frame_s * NS_PER_S)
+        self.batch_s = batch_s  # hold samples until they span this long (fewer, larger calls)
         self.max_gap_ns = round(max_gap_s * NS_PER_S)
         self.last_ns: int | None = None  # time of the last sample before ``pending``
         self.pending: ImuSamples | None = None
@@ -71,6 +72,9 @@ class FrameBuilder:
         self.pending = None
         n = len(samples)
         if n == 0:
+            return None
+        if not final and self.batch_s > 0.0 and samples.t[-1] - samples.t[0] < self.batch_s:
+            self.pending = samples
             return None
         t_ns = np.rint(samples.t * NS_PER_S).astype(np.int64)
         prev = np.empty(n, dtype=np.int64)

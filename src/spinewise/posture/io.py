@@ -270,7 +270,7 @@ def _to_samples(data: FloatArray, has_mag: bool, units: Units) -> ImuSamples:
 
 
 def iter_csv(
-    source: Path | str | TextIO, units: Units | None = None, chunk_rows: int = 100_000
+    source: Path | str | TextIO, units: Units | None = None, chunk_rows: int = 20_000
 ) -> Iterator[ImuSamples]:
     """Yield validated blocks of a CSV recording (header naming the columns, any order)."""
     units = units or Units()
@@ -368,7 +368,7 @@ def iter_jsonl(
 
 
 def iter_recording(
-    path: Path | str, units: Units | None = None, chunk_rows: int = 100_000
+    path: Path | str, units: Units | None = None, chunk_rows: int = 20_000
 ) -> Iterator[ImuSamples]:
     """Pick the reader from the suffix: ``.jsonl``/``.ndjson`` are JSON lines, else CSV."""
     suffix = Path(path).suffix.lower()

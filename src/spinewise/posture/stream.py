@@ -133,13 +133,19 @@ class PostureStream:
         *,
         neutral: NeutralCalibration | None = None,
         emit_frames: bool = False,
-        keep_history: bool = True,
+        keep_history: bool = False,
+        batch_s: float = 0.0,
     ) -> None:
         self.config = config or PostureConfig()
         self.emit_frames = emit_frames
-        self.keep_history = keep_history  # keep episodes/alerts for report()
+        # Keep every episode and alert for report() (files); a long-lived per-device stream
+        # leaves it off so that its state stays small: updates carry them as they happen.
+        self.keep_history = keep_history
         c = self.config
-        self._frames = FrameBuilder(c.filter.frame_s)
+        if not 0.0 <= batch_s <= 60.0:
+            raise InvalidInput("batch_s", "must be between 0 and 60 seconds")
+        self.batch_s = batch_s  # > 0: process only once this much has accumulated
+        self._frames = FrameBuilder(c.filter.frame_s, batch_s=batch_s)
         self._tilt = TiltFilter(c.filter)
         self._calibration = neutral
         self._cal_buffer: Table | None = None
@@ -345,6 +351,7 @@ class PostureStream:
             "config": self.config.to_dict(),
             "emit_frames": self.emit_frames,
             "keep_history": self.keep_history,
+            "batch_s": self.batch_s,
             "frames": self._frames.get_state(),
             "tilt": self._tilt.get_state(),
             "calibration": None
@@ -381,6 +388,7 @@ class PostureStream:
             neutral=cal,
             emit_frames=s["emit_frames"],
             keep_history=s["keep_history"],
+            batch_s=s["batch_s"],
         )
         stream._frames.set_state(s["frames"])
         stream._tilt.set_state(s["tilt"])
@@ -437,7 +445,7 @@ def analyze(
     neutral: NeutralCalibration | None = None,
 ) -> PostureReport:
     """Batch analysis: the stream fed with the whole recording (or its chunks) and closed."""
-    stream = PostureStream(config, neutral=neutral)
+    stream = PostureStream(config, neutral=neutral, keep_history=True)
     for chunk in [chunks] if isinstance(chunks, ImuSamples) else chunks:
         stream.feed(chunk)
     stream.close()
