@@ -1,0 +1,179 @@
+"""Figures for the assistant on labelled sets: triage safety and retrieval recall.
+
+Triage (per split):
+
+- **red-flag sensitivity** = escalated red-flag messages / red-flag messages, where a red-flag
+  message is labelled ``urgent`` or ``emergency`` and *escalated* means triaged ``urgent`` or
+  ``emergency``. The safety target is 100 %.
+- **emergency sensitivity** = messages labelled ``emergency`` triaged ``emergency``.
+- **benign specificity** = benign messages (labelled ``routine`` or ``self_care``) not triaged
+  ``urgent``/``emergency`` / benign messages. The target is at least 90 %.
+- exact-level accuracy and the confusion matrix, for information.
+
+Retrieval: **recall@3** = questions whose labelled article is among the articles of the top 3
+passages / questions.
+
+The labelled sets in ``data/`` are synthetic messages written by the developers (see
+docs/assistant.md): they test the rules, they are not clinical evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spinewise.assistant.triage import LEVELS, RED_FLAG_LEVELS, PatientProfile, triage
+from spinewise.core.errors import InvalidInput
+
+TRIAGE_SPLITS = ("dev", "heldout")
+RETRIEVAL_SPLITS = ("dev", "heldout")
+
+
+@dataclass(frozen=True)
+class LabelledMessage:
+    id: str
+    text: str
+    level: str
+    profile: PatientProfile
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelledQuestion:
+    id: str
+    question: str
+    article_ids: tuple[str, ...]
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("spinewise.assistant").joinpath("data", name)))
+
+
+def load_triage_set(split_or_path: str | Path) -> list[LabelledMessage]:
+    """Load a labelled triage set: ``"dev"``, ``"heldout"`` or a path to a JSON file."""
+    path = (
+        _data_path(f"triage_{split_or_path}.json")
+        if split_or_path in TRIAGE_SPLITS
+        else Path(split_or_path)
+    )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise InvalidInput(str(path), "expected an object with a non-empty 'messages' list")
+    out: list[LabelledMessage] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"{path.name} messages[{i}]"
+        if not isinstance(item, dict) or not {"id", "text", "level"} <= item.keys():
+            raise InvalidInput(where, "needs id, text and level")
+        if item["level"] not in LEVELS:
+            raise InvalidInput(where, f"level must be one of {', '.join(LEVELS)}")
+        if item["id"] in seen:
+            raise InvalidInput(where, f"duplicate id {item['id']}")
+        seen.add(item["id"])
+        out.append(
+            LabelledMessage(
+                id=str(item["id"]),
+                text=str(item["text"]),
+                level=str(item["level"]),
+                profile=PatientProfile.from_dict(item.get("profile")),
+                category=item.get("category"),
+            )
+        )
+    return out
+
+
+def load_retrieval_set(split_or_path: str | Path) -> list[LabelledQuestion]:
+    """Load a labelled question → article set: ``"dev"``, ``"heldout"`` or a JSON path."""
+    path = (
+        _data_path(f"retrieval_{split_or_path}.json")
+        if split_or_path in RETRIEVAL_SPLITS
+        else Path(split_or_path)
+    )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise InvalidInput(str(path), "expected an object with a non-empty 'questions' list")
+    out: list[LabelledQuestion] = []
+    for i, item in enumerate(items):
+        where = f"{path.name} questions[{i}]"
+        if not isinstance(item, dict) or not {"id", "question", "articles"} <= item.keys():
+            raise InvalidInput(where, "needs id, question and articles")
+        articles = item["articles"]
+        if isinstance(articles, str):
+            articles = [articles]
+        out.append(LabelledQuestion(str(item["id"]), str(item["question"]), tuple(articles)))
+    return out
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def evaluate_triage(messages: Iterable[LabelledMessage]) -> dict[str, Any]:
+    """Run the triage on each message and compute the figures defined in the module docstring.
+
+    ``missed`` lists ids of red-flag messages that were not escalated and ``over_triaged`` ids
+    of benign messages that were; ``misses_emergency`` ids of emergencies triaged lower.
+    """
+    confusion: dict[str, dict[str, int]] = {truth: dict.fromkeys(LEVELS, 0) for truth in LEVELS}
+    red = red_hit = emerg = emerg_hit = benign = benign_ok = exact = total = 0
+    missed: list[str] = []
+    over: list[str] = []
+    emergency_missed: list[str] = []
+    for item in messages:
+        predicted = triage(item.text, item.profile).level
+        confusion[item.level][predicted] += 1
+        total += 1
+        exact += predicted == item.level
+        escalated = predicted in RED_FLAG_LEVELS
+        if item.level in RED_FLAG_LEVELS:
+            red += 1
+            red_hit += escalated
+            if not escalated:
+                missed.append(item.id)
+        else:
+            benign += 1
+            benign_ok += not escalated
+            if escalated:
+                over.append(item.id)
+        if item.level == "emergency":
+            emerg += 1
+            emerg_hit += predicted == "emergency"
+            if predicted != "emergency":
+                emergency_missed.append(item.id)
+    return {
+        "messages": total,
+        "red_flag_messages": red,
+        "benign_messages": benign,
+        "red_flag_sensitivity": _ratio(red_hit, red),
+        "emergency_sensitivity": _ratio(emerg_hit, emerg),
+        "benign_specificity": _ratio(benign_ok, benign),
+        "level_accuracy": _ratio(exact, total),
+        "confusion": confusion,
+        "missed": missed,
+        "missed_emergency": emergency_missed,
+        "over_triaged": over,
+    }
+
+
+def evaluate_retrieval(
+    questions: Iterable[LabelledQuestion],
+    search: Callable[[str, int], list[str]],
+    k: int = 3,
+) -> dict[str, Any]:
+    """recall@k of ``search(question, k) -> article ids`` against the labels."""
+    hits = total = 0
+    misses: list[str] = []
+    for q in questions:
+        found = search(q.question, k)[:k]
+        total += 1
+        if any(a in found for a in q.article_ids):
+            hits += 1
+        else:
+            misses.append(q.id)
+    return {"questions": total, f"recall_at_{k}": _ratio(hits, total), "misses": misses}
