@@ -58,7 +58,8 @@ SADDLE = (
     r"(?:saddle|groin|genitals?|genital area|private (?:parts?|area)|privates|down there|"
     r"down below|bum\b|bottom\b(?! of)|buttocks|backside|anus|back passage|rectum|perine\w*|"
     r"between (?:my|the) legs|inner thighs?|crotch|vagina\w*|penis|scrotum|testicles?|labia|"
-    r"clitoris|(?:when|after) (?:i )?wip\w*|toilet paper|wiping)"
+    r"clitoris|(?:when|after) (?:i )?wip\w*|toilet paper|wiping|inside of (?:my )?thighs|"
+    r"(?:the )?(?:area|part|bit)s? (?:i|you) sit on|cheeks of my (?:bum|bottom))"
 )
 URINE = r"(?:urine|wee|pee|bladder|water|waterworks|urinating|peeing)"
 BOWEL = r"(?:bowels?|stools?|poo|poop|faeces|feces|back passage|bowel movements?)"
@@ -125,12 +126,37 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(NUMB) + _gap(6) + SADDLE,
             SADDLE + _gap(5) + _core(NUMB),
             _core(r"numb bum|numb bottom|numb down there"),
+            _core(r"feels? like (?:i am )?sitting on (?:cotton wool|a cushion|nothing|air)"),
         ),
     ),
     Concept(
         "bladder_bowel_dysfunction",
         (
             _core(DIFFICULTY + _gap(3) + VOID),
+            _core(
+                r"(?:only |just )?(?:a )?(?:trickle|dribble|few drops|drops|little bit|tiny bit|"
+                r"nothing|hardly anything|barely anything|very little)(?: \S+){0,2}? "
+                r"(?:comes?|came|coming) out|"
+                r"(?:peeing|urinating|weeing|passing urine|passing water|going for a wee) "
+                r"(?:is|has been|feels?|became|got) (?:\S+ )?(?:difficult|hard|a struggle|"
+                r"impossible|slow|strange|different)|"
+                r"(?:have not|did not|not) (?:\S+ )?(?:peed|urinated|weed|passed urine|passed "
+                r"water|"
+                r"had a wee|been for a wee)(?! \S+ (?:normally|fine))|"
+                r"bladder (?:will not|does not|would not|is not|cannot|not) (?:\S+ )?empty\w*|"
+                r"catheter\w*"
+            ),
+            _core(
+                r"(?:cannot|could not|not|do not|did not|no longer) (?:\S+ )?feel (?:\S+ )?"
+                r"(?:myself |it )?(?:peeing|pee|weeing|wee|urinating|the urine|the flow|"
+                r"(?:it |the poo |myself )?(?:coming|going)|when i (?:pee|wee|go|poo))|"
+                r"(?:had|having|have|keep having) (?:an |some )?accidents? (?:in|on) "
+                r"(?:my |the )?(?:pants|underwear|trousers|knickers|bed)|"
+                r"(?:had|having|keep having) (?:\S+ )?accidents?(?: \S+){0,3}? (?:toilet|loo|"
+                r"bladder|bowels?|poo|wee|pee)|"
+                r"lost control (?:down there|of myself)|(?:poo|stool|faeces)(?: \S+){0,2}? "
+                r"(?:leak\w*|came out|comes out)"
+            ),
             _core(
                 r"(?:pee|wee|urine|water|nothing) (?:will not|would not|does not|did not|cannot|"
                 r"not|just will not) (?:\S+ )?(?:come|comes|flow|flows|start|starts|pass|passes)|"
@@ -214,6 +240,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 DIFFICULTY + r" (?:\S+ )?(?:getting|get|stay|staying|keeping) (?:it )?(?:hard|up)"
             ),
             _core(
+                r"erections? (?:have |has )?(?:stopped|gone|disappeared|not working)|"
                 r"erect\w* (?:problems?|issues?|dysfunction|trouble|difficult\w*)|erectile|"
                 r"impoten\w*"
             ),
@@ -236,6 +263,10 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(WEAK) + _gap(4) + LIMB,
             LIMB + _gap(4) + _core(WEAK),
             _core(r"legs? (?:will not|do not|does not|would not) (?:work|move|hold me)"),
+            _core(
+                r"legs? (?:\S+ )?(?:like jelly|like rubber)|keeps? (?:falling|collapsing) (?:over|"
+                r"down)"
+            ),
         ),
     ),
     Concept(
@@ -298,6 +329,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:fell|fall\w*) (?:from )?(?:about |around |over )?\d+(?:\.\d+)? ?"
                 r"(?:m|meters?|metres?|feet|ft|foot)\b|"
                 r"landed (?:hard |heavily )?on (?:my )?(?:back|head|neck|tailbone|coccyx)|"
+                r"came off (?:my |a |the )?(?:motorbike|motorcycle|bike|horse|scooter|quad)|"
                 r"thrown (?:from|off)|high[- ]speed|whiplash|assault\w*|beaten up|"
                 r"kicked (?:in|on) (?:the |my )?back|tackled|diving accident|dived into"
             ),
@@ -310,7 +342,10 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"fell(?! asleep| in love| ill| pregnant)|(?:a|my|the) (?:\S+ )?fall\b|slipp?ed|"
                 r"tripp?ed|"
-                r"stumbled|lost my (?:balance|footing)|landed (?:\S+ )?on|bumped|knocked|twisted|"
+                r"stumbled|lost my (?:balance|footing)|landed (?:\S+ )?on|landed (?:hard|heavily|"
+                r"badly|awkwardly)|missed (?:a|the) (?:\S+ )?step|went flying|fell (?:backwards|"
+                r"over|"
+                r"down)|bumped|knocked|twisted|"
                 r"jarred|jolted|lifted|lifting|bent (?:down|over)|bending down|sneezed|sneezing|"
                 r"coughed|coughing fit|picked (?:\S+ ){0,2}?up|"
                 r"felt (?:a |something )?(?:crack|snap|pop|give)\w*|"
@@ -363,6 +398,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"c)\b|"
                 r"\b10[0-4](?:\.\d)? ?(?:degrees|f)\b|chills|rigou?rs|shiver\w*|hot and cold|"
                 r"cold and hot|(?:night )?sweats|sweating (?:at night|a lot at night)|flu[- ]?like|"
+                r"(?:sweat\w*|soak\w*|drench\w*|wet)(?: \S+){0,4}? (?:at night|the sheets|sheets|"
+                r"pyjamas|bed clothes|bedclothes)|high temp\b|temp (?:of |is |was )?(?:3[89]|"
+                r"4[0-2])|"
                 r"burning up"
             ),
         ),
@@ -372,6 +410,10 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth\w*|cocaine|crack)|"
+                r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|"
+                r"vitamin|b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|"
+                r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth\w*)|"
+                r"needles? for drugs|"
                 r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)"
             ),
         ),
@@ -480,7 +522,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"eases|"
                 r"easing|let up|lets up|settle|settles|go away|goes away|stop|stops|change|changes|"
                 r"improve|improves|get better|gets better)|"
-                r"constant\w*|unrelenting|relentless|non[- ]?stop|"
+                r"constant\w*|unrelenting|relentless|non[- ]?stop|no matter what|whatever i do|"
+                r"nothing i do|all the time|"
                 r"(?:pain|it|ache|hurts?)(?: \S+){0,4}? all night|"
                 r"(?:wakes?|woken|waking) (?:me )?(?:up )?every night|"
                 r"every night (?:\S+ ){0,3}?(?:pain|wakes?|hurts?)|night after night|"
@@ -554,6 +597,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "chest_pain",
         (
             _core(
+                r"crushing (?:\S+ )?(?:in|on|across) (?:my |the )?chest|"
+                r"chest (?:feels? )?(?:tight|heavy|crushed|squeezed)|tight(?:ness)? (?:feeling "
+                r")?in "
+                r"(?:my |the )?chest|"
                 r"chest (?:pain|tightness|pressure|heaviness)|(?:pain|tightness|pressure|"
                 r"heaviness) "
                 r"(?:in|across|on) (?:my |the )?chest|crushing (?:\S+ ){0,2}?(?:pain|chest)|heart "
@@ -565,7 +612,11 @@ CONCEPTS: tuple[Concept, ...] = (
         "suicidal",
         (
             _core(
-                r"(?:kill|end|take) (?:my ?self|my (?:own )?life|it all)|suicid\w*|"
+                r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
+                r"suicid\w*|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being "
+                r"here)|"
+                r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
+                r"(?:overdose|take all (?:my|the) (?:tablets|pills))|want to disappear|"
                 r"(?:want|wanted|wish|wishing|going) (?:\S+ ){0,2}?(?:to die|to be dead|i was dead|"
                 r"i were dead|to not wake up|not to wake up|not be here)|better off dead|"
                 r"self[- ]?harm\w*|(?:want|wanted|going|thinking about|thoughts of|urge to) (?:\S+ "

@@ -388,7 +388,9 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     steroid_mentions = [m for m in a.active("steroids") if _LONG_TERM.search(_sentence_text(a, m))]
     steroids = profile.long_term_steroids or bool(steroid_mentions)
     old = age is not None and age >= FRACTURE_AGE_YEARS
-    if minor and pain and not major and (osteoporosis or steroids or old):
+    # a felt crack or snap is itself the event to worry about, even if pain is not named
+    felt_give = any(re.search(r"crack|snap|pop|gave|went", m.text) for m in minor)
+    if minor and (pain or felt_give) and not major and (osteoporosis or steroids or old):
         risks = [
             name
             for name, present in (
