@@ -163,14 +163,16 @@ def evaluate_triage(messages: Iterable[LabelledMessage]) -> dict[str, Any]:
 
 def evaluate_retrieval(
     questions: Iterable[LabelledQuestion],
-    search: Callable[[str, int], list[str]],
+    search_many: Callable[[list[str], int], list[list[str]]],
     k: int = 3,
 ) -> dict[str, Any]:
-    """recall@k of ``search(question, k) -> article ids`` against the labels."""
+    """recall@k of ``search_many(questions, k) -> article ids per question`` against labels."""
+    items = list(questions)
+    results = search_many([q.question for q in items], k)
     hits = total = 0
     misses: list[str] = []
-    for q in questions:
-        found = search(q.question, k)[:k]
+    for q, found_all in zip(items, results, strict=True):
+        found = found_all[:k]
         total += 1
         if any(a in found for a in q.article_ids):
             hits += 1
