@@ -65,7 +65,8 @@ URINE = r"(?:urine|wee|pee|bladder|water|waterworks|urinating|peeing)"
 BOWEL = r"(?:bowels?|stools?|poo|poop|faeces|feces|back passage|bowel movements?)"
 VOID = (
     r"(?:pee|peeing|urinat\w*|wee|weeing|pass (?:urine|water)|passing (?:urine|water)|"
-    r"empty(?:ing)? (?:my |the )?bladder|start (?:peeing|to pee|urinating|the flow|a wee))"
+    r"empty(?:ing)? (?:my |the )?bladder|start (?:peeing|to pee|urinating|the flow|a wee)|"
+    r"(?:pass|passing|passed) (?:\S+ ){0,4}?(?:urine|water|wee))"
 )
 DIFFICULTY = (
     r"(?:cannot|could not|unable to|not able to|not been able to|been unable to|not managed to|"
@@ -1043,8 +1044,9 @@ _CHRONIC = re.compile(
     r"(?:\S+ )?(?:years|childbirth))|ever since (?:i was|childhood)|all my life|lifelong)\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|has gone|have gone|is gone|"
-    r"are gone|was gone|all gone|gone now|fully recovered|recovered|healed|no longer|"
+    r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
+    r"(?:has|have|is|are|was) gone(?! (?:numb|weak|dead|stiff|funny|strange|weird|tingly|cold|"
+    r"worse|bad|floppy|heavy))|fully recovered|recovered|healed|no longer|"
     r"not any ?more|settled down|settled|better now|fine now|sorted)\b"
 )
 _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
@@ -1061,8 +1063,9 @@ _HYPOTHETICAL = re.compile(
     r"tell me about|information about|learn about|read about)\b"
 )
 _DIAGNOSIS_DOUBT = re.compile(
-    r"\b(?:is (?:it|this|that)|could (?:it|this|that) be|might (?:it|this|that) be|"
-    r"can (?:it|this|that) be|does (?:\S+ ){0,3}?mean|signs? of|worried|worry|worries|scared|"
+    r"\b(?:is (?:it|this|that)|(?:could|might|can|would) (?:\S+ ){0,4}?be\b|"
+    r"is (?:\S+ ){0,3}?(?:a sign|a symptom|caused by)|does (?:\S+ ){0,3}?mean|signs? of|worried|"
+    r"worry|worries|scared|"
     r"afraid|fear\w*|concerned|anxious|check\w* for|test\w* for|screen\w* for|scan\w* for|"
     r"rule\w* out|risk of|chance of|possib\w*|what about|think (?:it is|i have)|in case)\b"
 )
@@ -1132,7 +1135,7 @@ def analyse(message: str, repair_typos: bool = True) -> AnalysedText:
         for pattern, replacement in _PHRASE_FIXES:
             text = pattern.sub(replacement, text)
     clauses = tuple(split_clauses(text))
-    mentions: list[Mention] = []
+    found: list[tuple[Concept, int, int]] = []
     for concept in CONCEPTS:
         seen: set[tuple[int, int]] = set()
         for pattern in concept.compiled:
@@ -1141,7 +1144,11 @@ def analyse(message: str, repair_typos: bool = True) -> AnalysedText:
                 if (start, end) in seen or start == end:
                     continue
                 seen.add((start, end))
-                mentions.append(_contextualise(concept, text, clauses, start, end))
+                found.append((concept, start, end))
+    # Words inside any finding ("nothing helps", "no feeling") are part of that finding and
+    # must not negate a neighbouring one ("nothing helps at night" does not negate "night").
+    cores = [(start, end) for _, start, end in found]
+    mentions = [_contextualise(c, text, clauses, start, end, cores) for c, start, end in found]
     mentions.sort(key=lambda m: (m.start, m.concept))
     return AnalysedText(message, text, clauses, tuple(mentions))
 
@@ -1158,21 +1165,21 @@ def _clause_index(clauses: tuple[Clause, ...], position: int) -> int:
 
 
 def _contextualise(
-    concept: Concept, text: str, clauses: tuple[Clause, ...], start: int, end: int
+    concept: Concept,
+    text: str,
+    clauses: tuple[Clause, ...],
+    start: int,
+    end: int,
+    cores: list[tuple[int, int]],
 ) -> Mention:
     if not clauses:
         return Mention(concept.name, start, end, text[start:end])
     index = _clause_index(clauses, start)
     clause = clauses[index]
     sentence_start = min(c.start for c in clauses if c.sentence == clause.sentence)
-    # context text of the clause with the core blanked out, so words of the finding itself
-    # ("cannot feel", "no longer") are not read as negation or time
-    before = text[clause.start : start]
     after = text[end : clause.end]
-    outside = before + " " + after
-
-    negated = _negated(text, clauses, index, start) or bool(_POST_NEGATION.match(after))
-    past = _past(concept.time, outside, clauses, index, text)
+    negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
+    past = _past(concept.time, text, clauses, index, start, end)
     sentence_before = text[sentence_start:start]
     hypothetical = bool(_HYPOTHETICAL.search(sentence_before))
     if concept.diagnosis_word and not hypothetical:
@@ -1181,10 +1188,22 @@ def _contextualise(
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
 
 
-def _negated(text: str, clauses: tuple[Clause, ...], index: int, start: int) -> bool:
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= position < b for a, b in spans)
+
+
+def _negated(
+    text: str,
+    clauses: tuple[Clause, ...],
+    index: int,
+    start: int,
+    cores: list[tuple[int, int]],
+) -> bool:
     clause = clauses[index]
-    tokens = _TOKEN.findall(text, clause.start, start)
-    window = tokens[-_NEGATION_WINDOW:]
+    tokens = [
+        m for m in _TOKEN.finditer(text, clause.start, start) if not _inside(m.start(), cores)
+    ]
+    window = [m.group(0) for m in tokens[-_NEGATION_WINDOW:]]
     for i in range(len(window) - 1, -1, -1):
         word = window[i]
         if word in _SCOPE_STOP:
@@ -1194,24 +1213,33 @@ def _negated(text: str, clauses: tuple[Clause, ...], index: int, start: int) -> 
             if following in _PSEUDO_NEGATION_NEXT:
                 continue
             return True
-    # a comma list continues a negation: "no numbness, tingling or weakness"
-    if index > 0 and len(tokens) <= 1:
+    # a list after a comma continues a negation: "no numbness, tingling or weakness in my legs"
+    # but a new statement does not: "no fever, my legs went numb", "... and my foot slaps"
+    if index > 0:
         previous = clauses[index - 1]
-        if previous.sentence == clause.sentence:
+        if previous.sentence == clause.sentence and _NEGATED_LIST_HEAD.match(
+            text, previous.start, previous.end
+        ):
             current_words = _TOKEN.findall(text, clause.start, clause.end)
-            pronoun = any(
-                w in {"i", "my", "me", "it", "is", "am", "are", "was", "have", "has"}
-                for w in current_words
-            )
-            previous_words = _TOKEN.findall(text, previous.start, previous.end)
-            if (
-                not pronoun
-                and len(current_words) <= 6
-                and previous_words[:3]
-                and any(w in _NEGATION_WORDS for w in previous_words[:4])
-            ):
+            has_verb = any(w in _VERBS or w.endswith("ed") for w in current_words)
+            starts_statement = bool(current_words) and current_words[0] in _SUBJECTS
+            if not has_verb and not starts_statement and len(current_words) <= 8:
                 return True
     return False
+
+
+_NEGATED_LIST_HEAD = re.compile(
+    r"\W*(?:i (?:do not|did not|have not|have never|never) (?:have|had|got|get|notice|noticed|"
+    r"feel|felt|suffer from)\b|(?:i (?:have|had|deny|denies) |there (?:is|are|was|were) )?"
+    r"(?:any )?(?:no|not any|without|neither|none of|denies|deny)\b)"
+)
+_SUBJECTS = frozenset("i my it the this that she he we they there".split())  # noqa: SIM905
+_VERBS = frozenset(
+    """is am are was were be been being have has had do does did can cannot could will would
+    went go goes going gone feel feels felt feeling hurt hurts hurting get gets got getting
+    become became keep keeps kept start started starts seem seems came come comes think
+    notice noticed make makes made""".split()  # noqa: SIM905
+)
 
 
 def _since_before(text: str, marker_start: int) -> bool:
@@ -1220,23 +1248,41 @@ def _since_before(text: str, marker_start: int) -> bool:
     )
 
 
-def _past(kind: TimeKind, outside: str, clauses: tuple[Clause, ...], index: int, text: str) -> bool:
+def _markers(pattern: re.Pattern[str], text: str, a: int, b: int, core: tuple[int, int]) -> bool:
+    """True if ``pattern`` occurs in ``text[a:b]`` outside the core and not after "since"."""
+    for match in pattern.finditer(text, a, b):
+        if match.start() < core[1] and match.end() > core[0]:
+            continue  # part of the finding itself ("no longer feel", "for years" in a core)
+        if _since_before(text, match.start()):
+            continue  # "since last month" means it is still going on
+        return True
+    return False
+
+
+def _past(
+    kind: TimeKind,
+    text: str,
+    clauses: tuple[Clause, ...],
+    index: int,
+    start: int,
+    end: int,
+) -> bool:
     if kind == "history":
         return False
-    resolved = bool(_RESOLVED.search(outside))
+    clause = clauses[index]
+    core = (start, end)
+    resolved = _markers(_RESOLVED, text, clause.start, clause.end, core)
     if not resolved and index + 1 < len(clauses):
         following = clauses[index + 1]
         nxt = text[following.start : following.end]
-        if following.sentence == clauses[index].sentence and _ANAPHOR_START.match(nxt):
+        if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
             resolved = bool(_RESOLVED.search(nxt))
-    if resolved:
-        return True
-    remote = any(not _since_before(outside, m.start()) for m in _REMOTE_PAST.finditer(outside))
-    if remote:
+    if resolved or _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
         return True
     if kind == "current":
-        recent = any(not _since_before(outside, m.start()) for m in _RECENT_PAST.finditer(outside))
-        return recent or bool(_CHRONIC.search(outside))
+        return _markers(_RECENT_PAST, text, clause.start, clause.end, core) or _markers(
+            _CHRONIC, text, clause.start, clause.end, core
+        )
     return False
 
 
