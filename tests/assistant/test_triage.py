@@ -11,13 +11,13 @@ import re
 
 import pytest
 
+from spinewise.assistant.concepts import analyse
 from spinewise.assistant.triage import (
     SOURCES,
     PatientProfile,
     age_from_text,
     triage,
 )
-from spinewise.assistant.concepts import analyse
 from spinewise.core.errors import InvalidInput
 
 

@@ -44,8 +44,8 @@ SEEK_HELP_ARTICLES: dict[str, tuple[str, ...]] = {
     "crisis": ("feeling-low-or-hopeless",),
 }
 _QUESTION = re.compile(
-    r"\?|\b(?:what|how|why|which|when|where|who|can|could|should|is it|are|do|does|will|would|"
-    r"tips|advice|help|explain|tell me)\b",
+    r"\?|^\W*(?:what|how|why|which|when|where|who|can|could|should|is|are|do|does|will|would)"
+    r"\b|\b(?:how|what|why|which|tips|advice|explain|tell me)\b",
     re.IGNORECASE,
 )
 Generator = Literal["triage", "extractive", "llm", "actions"]
