@@ -29,7 +29,7 @@ from typing import Any
 from spinewise.assistant.triage import LEVELS, RED_FLAG_LEVELS, PatientProfile, triage
 from spinewise.core.errors import InvalidInput
 
-TRIAGE_SPLITS = ("dev", "heldout", "heldout2")
+TRIAGE_SPLITS = ("dev", "heldout", "heldout2", "heldout3")
 RETRIEVAL_SPLITS = ("dev", "heldout")
 
 
