@@ -52,6 +52,8 @@ NUMB = (
     r"(?:really )?feel"
     r"(?! (?:any\b|well|good|better|fine|sure|like|ok|okay|numb|tingl|pain|unwell|weak|sick|ill))|"
     r"feels? (?:strange|different|weird|dead|funny|odd|numb|like cotton wool|like rubber)|"
+    r"(?:feels?|felt) like (?:\S+ ){0,3}?(?:someone else|somebody else|not mine|not my own|"
+    r"cardboard|cotton wool|rubber|wood|a stranger)|"
     r"dead|asleep)"
 )
 SADDLE = (
@@ -134,6 +136,11 @@ CONCEPTS: tuple[Concept, ...] = (
         "bladder_bowel_dysfunction",
         (
             _core(DIFFICULTY + _gap(3) + VOID),
+            _core(
+                r"(?:loo|toilet|bathroom|bladder)(?: \S+){0,8}? (?:cannot|could not|unable to|"
+                r"not able to|still cannot) (?:go|do anything|pass anything|do a wee)\b|"
+                r"bladder (?:feels |is |still feels |is still )?(?:full|bursting|swollen|tight)"
+            ),
             _core(
                 r"(?:only |just )?(?:a )?(?:trickle|dribble|few drops|drops|little bit|tiny bit|"
                 r"nothing|hardly anything|barely anything|very little)(?: \S+){0,2}? "
@@ -231,6 +238,7 @@ CONCEPTS: tuple[Concept, ...] = (
             + _gap(5)
             + r"(?:down|into|in|to|through) both (?:of )?(?:my |the )?(?:legs|sides|thighs|calves)",
             _core(ACHE + r" (?:\S+ ){0,3}?(?:down|into) (?:my |the )?legs"),
+            _core(ACHE) + _gap(8) + r"both (?:of )?(?:my |the )?(?:legs|thighs|calves|feet)",
         ),
     ),
     Concept(
@@ -343,6 +351,8 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"fell(?! asleep| in love| ill| pregnant)|(?:a|my|the) (?:\S+ )?fall\b|slipp?ed|"
                 r"tripp?ed|"
+                r"sat down (?:heavily|hard|awkwardly)|felt (?:my |a |something )?(?:\S+ )?"
+                r"(?:crunch|crack|snap|pop|give|go)\w*|crunch\w*|"
                 r"stumbled|lost my (?:balance|footing)|landed (?:\S+ )?on|landed (?:hard|heavily|"
                 r"badly|awkwardly)|missed (?:a|the) (?:\S+ )?step|went flying|fell (?:backwards|"
                 r"over|"
@@ -393,7 +403,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "fever",
         (
             _core(
-                r"fever\w*|feverish|febrile|(?:high|a|running a|had a|got a|with a|have|has|got) "
+                r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!yellow )fever\w*|feverish|febrile|"
+                r"(?:high|a|running a|had a|got a|with a|have|has|got) "
                 r"temperature|"
                 r"temperature (?:of |is |was )?(?:3[89]|4[0-2])|\b3[89](?:\.\d)? ?(?:degrees|deg|"
                 r"c)\b|"
@@ -473,6 +484,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:lost|losing|lose|loss of|dropped|drop of|down) (?:\S+ ){0,3}?"
                 r"(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone)\b|weight loss|"
                 r"weight (?:has )?(?:dropped|gone down|is dropping)|"
+                r"(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|clothes|clothing|"
+                r"jeans?|belt|waist) sizes?|"
                 r"(?:clothes|trousers|jeans|belt|rings?) (?:\S+ ){0,3}?(?:loose|looser|baggy|too "
                 r"big|"
                 r"falling off)|getting (?:very )?(?:thin|thinner|skinny)|wasting away"
@@ -526,7 +539,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"constant\w*|unrelenting|relentless|non[- ]?stop|no matter what|whatever i do|"
                 r"nothing i do|all the time|"
                 r"(?:pain|it|ache|hurts?)(?: \S+){0,4}? all night|"
-                r"(?:wakes?|woken|waking) (?:me )?(?:up )?every night|"
+                r"(?:wakes?|woken|waking) (?:me )?(?:\S+ ){0,3}?every night|"
+                r"(?:does not|do not|did not|never|will not) (?:even )?touch (?:it|the pain)|"
                 r"every night (?:\S+ ){0,3}?(?:pain|wakes?|hurts?)|night after night|"
                 r"day (?:and|or) night|around the clock|24 ?(?:/|hours a day) ?7?|"
                 r"even (?:when )?(?:i am )?(?:lying|resting|at rest|still|in bed)|at rest|"
@@ -616,6 +630,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
                 r"suicid\w*|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being "
                 r"here)|"
+                r"(?:do not |does not |cannot |can not )?see (?:the |any )?point (?:in |of )?"
+                r"(?:living|life|going on|being alive|carrying on)|"
                 r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
                 r"(?:overdose|take all (?:my|the) (?:tablets|pills))|want to disappear|"
                 r"(?:want|wanted|wish|wishing|going) (?:\S+ ){0,2}?(?:to die|to be dead|i was dead|"

@@ -347,7 +347,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
 
     # --- fracture (Downie et al. 2013) --------------------------------------------------------
     fracture_src = ("Downie 2013", *core)
-    major = a.active("significant_trauma")
+    # "a small fall off my bike onto grass" is described by the patient as minor
+    major = [
+        m
+        for m in a.active("significant_trauma")
+        if not re.search(r"\b(?:small|minor|little|slight|gentle|tiny)\s+$", a.text[: m.start])
+    ]
     if major and (deficits or a.has("bilateral_leg_symptoms")):
         out.append(
             Finding(
@@ -389,7 +394,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     steroids = profile.long_term_steroids or bool(steroid_mentions)
     old = age is not None and age >= FRACTURE_AGE_YEARS
     # a felt crack or snap is itself the event to worry about, even if pain is not named
-    felt_give = any(re.search(r"crack|snap|pop|gave|went", m.text) for m in minor)
+    felt_give = any(re.search(r"crack|snap|pop|gave|went|crunch", m.text) for m in minor)
     if minor and (pain or felt_give) and not major and (osteoporosis or steroids or old):
         risks = [
             name
