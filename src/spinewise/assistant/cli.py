@@ -155,6 +155,14 @@ def evaluate(
             f"exact level {_pct(figures['level_accuracy'])}",
             markup=False,
         )
+    for split, figures in (report.get("triage_with_semantic_net") or {}).items():
+        console.print(
+            f"triage+net {split:>9}: red-flag sensitivity "
+            f"{_pct(figures['red_flag_sensitivity'])}, emergency sensitivity "
+            f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
+            f"{_pct(figures['benign_specificity'])}",
+            markup=False,
+        )
     for mode, splits in report["retrieval"].items():
         for split, figures in splits.items():
             console.print(

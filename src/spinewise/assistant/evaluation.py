@@ -29,7 +29,7 @@ from typing import Any
 from spinewise.assistant.triage import LEVELS, RED_FLAG_LEVELS, PatientProfile, triage
 from spinewise.core.errors import InvalidInput
 
-TRIAGE_SPLITS = ("dev", "heldout", "heldout2", "heldout3")
+TRIAGE_SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
 RETRIEVAL_SPLITS = ("dev", "heldout")
 
 
@@ -114,8 +114,13 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 
 
-def evaluate_triage(messages: Iterable[LabelledMessage]) -> dict[str, Any]:
+def evaluate_triage(
+    messages: Iterable[LabelledMessage],
+    classify: Callable[[str, PatientProfile], str] | None = None,
+) -> dict[str, Any]:
     """Run the triage on each message and compute the figures defined in the module docstring.
+
+    ``classify(text, profile) -> level`` defaults to the rule-based :func:`triage`.
 
     ``missed`` lists ids of red-flag messages that were not escalated and ``over_triaged`` ids
     of benign messages that were; ``misses_emergency`` ids of emergencies triaged lower.
@@ -126,7 +131,9 @@ def evaluate_triage(messages: Iterable[LabelledMessage]) -> dict[str, Any]:
     over: list[str] = []
     emergency_missed: list[str] = []
     for item in messages:
-        predicted = triage(item.text, item.profile).level
+        predicted = (
+            classify(item.text, item.profile) if classify else triage(item.text, item.profile).level
+        )
         confusion[item.level][predicted] += 1
         total += 1
         exact += predicted == item.level
@@ -212,8 +219,11 @@ def run_all(
             return HybridRetriever(knowledge, mode=mode)  # type: ignore[arg-type]
 
     retrieval_report: dict[str, dict[str, Any]] = {}
+    semantic_report: dict[str, Any] | None = None
     for mode in ("bm25",) if bm25_only else ("hybrid", "bm25"):
         retriever = retriever_factory(mode)
+        if mode == "hybrid":
+            semantic_report = _semantic_triage(retriever, extra_triage_sets)
 
         def search_many(questions: list[str], k: int, r: Any = retriever) -> list[list[str]]:
             return [[x.article_id for x in found] for found in r.search_many(questions, k)]
@@ -231,10 +241,34 @@ def run_all(
         and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
         for t in triage_report.values()
     ) and all((f["recall_at_3"] or 0) >= TARGETS["recall_at_3"] for f in primary.values())
+    if semantic_report:
+        met = met and all(
+            (t["red_flag_sensitivity"] or 0) >= TARGETS["red_flag_sensitivity"]
+            and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
+            for t in semantic_report.values()
+        )
     return {
         "synthetic_data": True,
         "triage": triage_report,
+        "triage_with_semantic_net": semantic_report,
         "retrieval": retrieval_report,
         "targets": TARGETS,
         "targets_met": met,
     }
+
+
+def _semantic_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[str, Any] | None:
+    """Triage figures with the semantic safety net, when the real embedding model is loaded."""
+    from spinewise.assistant.respond import Assistant
+
+    assistant = Assistant(retriever.knowledge, retriever)
+    if assistant._safety_net() is None:
+        return None
+
+    def classify(text: str, profile: PatientProfile) -> str:
+        return assistant.triage(text, profile).level
+
+    report = {s: evaluate_triage(load_triage_set(s), classify) for s in TRIAGE_SPLITS}
+    for path in extra_triage_sets:
+        report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), classify)
+    return report

@@ -27,8 +27,8 @@ from typing import Any, Literal
 from spinewise.assistant.intents import Intent, parse_intents
 from spinewise.assistant.knowledge import KnowledgeBase, load_knowledge_base
 from spinewise.assistant.llm import LLMConfig, LLMError, generate_answer
-from spinewise.assistant.retrieval import HybridRetriever, SearchResult
-from spinewise.assistant.triage import PatientProfile, TriageResult, triage
+from spinewise.assistant.retrieval import MODEL_NAME, HybridRetriever, SearchResult
+from spinewise.assistant.triage import PatientProfile, TriageResult, combine, triage
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +84,13 @@ class Assistant:
         knowledge: KnowledgeBase | None = None,
         retriever: HybridRetriever | None = None,
         llm: LLMConfig | None = None,
+        semantic_net: bool = True,
     ) -> None:
         self.knowledge = knowledge or load_knowledge_base()
         self._retriever = retriever
         self.llm = llm
+        self.semantic_net = semantic_net
+        self._net: Any = None
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -95,8 +98,34 @@ class Assistant:
             self._retriever = HybridRetriever(self.knowledge)
         return self._retriever
 
-    def reply(self, message: str, profile: PatientProfile | None = None) -> AssistantReply:
+    def _safety_net(self) -> Any:
+        """The semantic safety net, when enabled and the real embedding model is loaded.
+
+        Its thresholds are calibrated for all-MiniLM-L6-v2, so any other encoder (or BM25-only
+        retrieval) means no net: the rules alone decide.
+        """
+        if not self.semantic_net:
+            return None
+        if self._net is None:
+            encoder = self.retriever.encoder()
+            if encoder is None or getattr(encoder, "name", "") != MODEL_NAME:
+                return None
+            from spinewise.assistant.semantic import SemanticSafetyNet
+
+            self._net = SemanticSafetyNet(encoder)
+        return self._net
+
+    def triage(self, message: str, profile: PatientProfile | None = None) -> TriageResult:
+        """Rules first; then, below emergency, the semantic safety net may raise the level."""
         result = triage(message, profile)
+        if result.level != "emergency":
+            net = self._safety_net()
+            if net is not None:
+                result = combine(result, net.findings(message))
+        return result
+
+    def reply(self, message: str, profile: PatientProfile | None = None) -> AssistantReply:
+        result = self.triage(message, profile)
         if result.level == "emergency":
             return self._escalation(result, ())
         intents = tuple(parse_intents(message))

@@ -255,6 +255,10 @@ class HybridRetriever:
                 logger.warning("assistant retrieval: cannot write cache %s (%s)", path, exc)
         return vectors
 
+    def encoder(self) -> Encoder | None:
+        """The loaded embedding model, or None in BM25 mode (loads it on first call)."""
+        return self._encoder if self._ensure_embeddings() else None
+
     # --- search ---------------------------------------------------------------------------
 
     def search(self, query: str, k: int = 3) -> list[SearchResult]:

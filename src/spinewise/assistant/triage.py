@@ -245,6 +245,29 @@ def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
     )
 
 
+def combine(result: TriageResult, extra: list[Finding] | tuple[Finding, ...]) -> TriageResult:
+    """``result`` with ``extra`` findings added (e.g. from the semantic safety net).
+
+    The level can only go up; advice, notification and citations follow the new level.
+    """
+    if not extra:
+        return result
+    found = [*result.findings, *extra]
+    level: Level = result.level
+    for finding in found:
+        if level_rank(finding.level) > level_rank(level):
+            level = finding.level
+    findings = tuple(sorted(found, key=lambda f: -level_rank(f.level)))
+    citations = tuple(dict.fromkeys(s for f in findings for s in f.sources if f.level == level))
+    return TriageResult(
+        level=level,
+        findings=findings,
+        advice=advice_for(level, findings),
+        notify_care_team=level in RED_FLAG_LEVELS,
+        citations=citations or result.citations,
+    )
+
+
 def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     out: list[Finding] = []
     age = profile.age if profile.age is not None else age_from_text(a)
