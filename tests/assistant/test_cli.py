@@ -30,7 +30,7 @@ def test_ask_json_follows_the_contract_for_an_emergency() -> None:
 def test_ask_uses_the_patient_profile_flags() -> None:
     text = "I tripped on the stairs at home and my back hurts"
     _, plain, _ = run("ask", text, "--json", "--bm25-only")
-    _, profiled, _ = run("ask", text, "--json", "--osteoporosis", "--age", "80")
+    _, profiled, _ = run("ask", text, "--json", "--osteoporosis", "--age", "80", "--bm25-only")
     assert json.loads(plain)["triage"] in {"self_care", "routine"}
     assert json.loads(profiled)["triage"] == "urgent"
 
@@ -46,7 +46,7 @@ def test_ask_answers_a_question_from_the_knowledge_base() -> None:
 
 
 def test_ask_returns_app_actions_needing_confirmation() -> None:
-    _, out, _ = run("ask", "my pain is 6 today", "--json")
+    _, out, _ = run("ask", "my pain is 6 today", "--json", "--bm25-only")
     action = json.loads(out)["actions"][0]
     assert action["type"] == "log_pain" and action["params"]["score"] == 6
     assert action["requires_confirmation"] is True

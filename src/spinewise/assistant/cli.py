@@ -147,31 +147,28 @@ def evaluate(
         print_json(report)
         return
     for split, figures in report["triage"].items():
-        console.print(
+        typer.echo(
             f"triage {split:>9}: red-flag sensitivity {_pct(figures['red_flag_sensitivity'])} "
             f"({figures['red_flag_messages']} msgs), emergency sensitivity "
             f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
             f"{_pct(figures['benign_specificity'])} ({figures['benign_messages']} msgs), "
-            f"exact level {_pct(figures['level_accuracy'])}",
-            markup=False,
+            f"exact level {_pct(figures['level_accuracy'])}"
         )
     for split, figures in (report.get("triage_with_semantic_net") or {}).items():
-        console.print(
+        typer.echo(
             f"triage+net {split:>9}: red-flag sensitivity "
             f"{_pct(figures['red_flag_sensitivity'])}, emergency sensitivity "
             f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
-            f"{_pct(figures['benign_specificity'])}",
-            markup=False,
+            f"{_pct(figures['benign_specificity'])}"
         )
     for mode, splits in report["retrieval"].items():
         for split, figures in splits.items():
-            console.print(
+            typer.echo(
                 f"retrieval {mode:>6} {split:>7}: recall@3 {_pct(figures['recall_at_3'])} "
-                f"({figures['questions']} questions)",
-                markup=False,
+                f"({figures['questions']} questions)"
             )
     verdict = "met" if report["targets_met"] else "NOT met"
-    console.print(f"targets ({report['targets']}): {verdict}", markup=False)
+    typer.echo(f"targets ({report['targets']}): {verdict}")
 
 
 @app.command()
@@ -201,9 +198,9 @@ def articles(json_out: JsonOpt = False) -> None:
         )
         return
     for category, items in grouped.items():
-        console.print(f"{CATEGORIES[category]} ({len(items)})", markup=False)
+        typer.echo(f"{CATEGORIES[category]} ({len(items)})")
         for article in items:
-            console.print(f"  {article.id}: {article.title}", markup=False)
+            typer.echo(f"  {article.id}: {article.title}")
 
 
 def _pct(value: float | None) -> str:

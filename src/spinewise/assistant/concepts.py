@@ -90,6 +90,7 @@ LIMB = r"(?:legs?|foot|feet|knees?|ankles?|thighs?|toes?|calf|calves|hips?)"
 WEAK = (
     r"(?:weak\w*|giv\w* way|gave way|buckl\w*|paralys\w*|paralyz\w*|"
     r"(?:cannot|can no longer|could not|unable to|not able to|difficult\w* to|trouble|"
+    r"can (?:barely|hardly|only just)|"
     r"struggl\w* to|hard to) (?:\S+ )?(?:move|lift|raise|control|stand on|"
     r"bear weight on|put weight on|walk on))"
 )
@@ -210,7 +211,7 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"(?:cannot|could not|not|do not|does not|unable to|no longer) (?:\S+ )?"
                 r"(?:feel|know|notice|tell|sense) (?:when|if) (?:\S+ ){0,4}?(?:need to|have to|"
-                r"want to|it is full|is full|full|go)|"
+                r"want to|it is full|is full|full|go|need (?:the |a )?(?:toilet|loo|wee|poo))|"
                 r"no (?:urge|need|feeling) to (?:pee|wee|urinate|go|poo)"
             ),
             _core(
@@ -272,6 +273,7 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(WEAK) + _gap(4) + LIMB,
             LIMB + _gap(4) + _core(WEAK),
             _core(r"legs? (?:will not|do not|does not|would not) (?:work|move|hold me)"),
+            _core(r"keeps? (?:stumbling|tripping)|keep (?:stumbling|tripping)"),
             _core(
                 r"legs? (?:\S+ )?(?:like jelly|like rubber)|keeps? (?:falling|collapsing) (?:over|"
                 r"down)"
@@ -282,6 +284,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "foot_drop",
         (
             _core(
+                r"(?:foot|toes?) (?:will not|would not|does not|do not|cannot|could not) "
+                r"(?:\S+ )?(?:come up|lift|raise|go up|bend up)|"
                 r"foot ?drop|drop ?foot|(?:foot|toes?) (?:is |are |keeps? |keep )?(?:dragging|"
                 r"drags|"
                 r"slapping|slaps|catch\w*|scuff\w*|flop\w*)|drag\w* (?:my )?(?:\S+ )?(?:foot|leg|"
@@ -457,6 +461,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "wound_signs",
         (
             _core(
+                r"(?:red|hot|swollen|angry|weeping|oozing|tender)(?: \S+){0,2}? (?:lump|area|patch|"
+                r"bump|skin|swelling)|"
                 r"(?:wound|scar|injection site|the spot|incision|stitches|site) (?:\S+ ){0,6}?"
                 r"(?:red|hot|swollen|ooz\w*|leak\w*|pus|discharg\w*|weep\w*|infected)"
             ),
@@ -1061,7 +1067,8 @@ _CHRONIC = re.compile(
 )
 _RESOLVED = re.compile(
     r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
-    r"(?:has|have|is|are|was) gone(?! (?:numb|weak|dead|stiff|funny|strange|weird|tingly|cold|"
+    r"(?:has|have|is|are|was) gone(?! (?:\w+ly )?(?:numb|weak|dead|stiff|funny|strange|weird|"
+    r"tingly|cold|"
     r"worse|bad|floppy|heavy))|fully recovered|recovered|healed|no longer|"
     r"not any ?more|settled down|settled|better now|fine now|sorted)\b"
 )

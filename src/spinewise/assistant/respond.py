@@ -107,6 +107,8 @@ class Assistant:
         if not self.semantic_net:
             return None
         if self._net is None:
+            if self.retriever.encoder_name not in (MODEL_NAME, None):
+                return None  # a different model: thresholds do not apply; do not load it
             encoder = self.retriever.encoder()
             if encoder is None or getattr(encoder, "name", "") != MODEL_NAME:
                 return None

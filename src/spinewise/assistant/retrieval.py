@@ -255,6 +255,18 @@ class HybridRetriever:
                 logger.warning("assistant retrieval: cannot write cache %s (%s)", path, exc)
         return vectors
 
+    @property
+    def encoder_name(self) -> str | None:
+        """Name of the configured embedding model without loading it (None: not known yet)."""
+        if self.mode == "bm25":
+            return None
+        if self._encoder is not None:
+            return self._encoder.name
+        spec = self._encoder_spec
+        if spec is None:
+            return MODEL_NAME
+        return getattr(spec, "name", None) if hasattr(spec, "encode") else None
+
     def encoder(self) -> Encoder | None:
         """The loaded embedding model, or None in BM25 mode (loads it on first call)."""
         return self._encoder if self._ensure_embeddings() else None
