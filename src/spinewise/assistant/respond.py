@@ -255,4 +255,12 @@ def _extractive_answer(passages: tuple[SearchResult, ...]) -> str:
         )
     best = passages[0]
     heading = f" - {best.passage.heading}" if best.passage.heading else ""
-    return f"From \u201c{best.title}{heading}\u201d: {best.passage.text}"
+    text = f"From \u201c{best.title}{heading}\u201d: {best.passage.text}"
+    extra = best.second_passage
+    if extra is not None:
+        # keep the article's own order: introduction before sections
+        first, then = sorted((best.passage, extra), key=lambda p: p.index)
+        heading = f" - {first.heading}" if first.heading else ""
+        text = f"From \u201c{best.title}{heading}\u201d: {first.text}"
+        text += f"\n{then.heading + ': ' if then.heading else ''}{then.text}"
+    return text

@@ -35,6 +35,7 @@ from spinewise.core.console import write_atomic
 logger = logging.getLogger(__name__)
 
 RRF_K = 60  # Cormack et al. 2009
+SECOND_PASSAGE_WITHIN = 6  # show a second passage of an article ranked in the top 6 overall
 MODEL_NAME = "all-MiniLM-L6-v2"
 
 _STOPWORDS = frozenset(
@@ -143,6 +144,8 @@ class SearchResult:
     score: float
     bm25_rank: int | None
     embedding_rank: int | None
+    # the article's next-best passage when it also ranks among the top passages overall
+    second_passage: Passage | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -298,11 +301,16 @@ class HybridRetriever:
             emb_rank = _ranks(cosine)
             fused += 1.0 / (self.rrf_k + emb_rank)
         best: dict[str, int] = {}
-        for i in np.argsort(-fused, kind="stable"):
-            if fused[i] <= 0:
-                break
-            best.setdefault(self.passages[i].article_id, int(i))
-            if len(best) >= k:
+        second: dict[str, int] = {}
+        order = [int(i) for i in np.argsort(-fused, kind="stable") if fused[i] > 0]
+        for position, i in enumerate(order):
+            article_id = self.passages[i].article_id
+            if article_id not in best:
+                if len(best) < k:
+                    best[article_id] = i
+            elif article_id not in second and position < SECOND_PASSAGE_WITHIN:
+                second[article_id] = i
+            if len(best) >= k and position >= SECOND_PASSAGE_WITHIN:
                 break
         return [
             SearchResult(
@@ -312,8 +320,9 @@ class HybridRetriever:
                 score=float(fused[i]),
                 bm25_rank=int(bm25_rank[i]) if bm25_rank[i] > 0 else None,
                 embedding_rank=int(emb_rank[i]) if emb_rank is not None else None,
+                second_passage=(self.passages[second[a]] if a in second else None),
             )
-            for i in best.values()
+            for a, i in best.items()
         ]
 
     def search_ids(self, query: str, k: int = 3) -> list[str]:
