@@ -34,3 +34,10 @@ def test_clauses_split_at_commas_contrast_words_and_new_subjects() -> None:
 
 def test_a_decimal_point_does_not_end_a_sentence() -> None:
     assert len(split_clauses("temperature of 38.5 and back pain")) == 1
+
+
+def test_without_an_english_word_list_only_doubled_letters_are_repaired() -> None:
+    repairer = TypoRepairer(["weak", "legs"], english=frozenset())
+    assert not repairer.edits_allowed
+    assert repairer.repair("leggs") == "legs"
+    assert repairer.repair("week") == "week"  # could be a typo of "weak", but we cannot know

@@ -3,6 +3,7 @@
 Pure modules only (no web framework, no database):
 
 - :mod:`spinewise.assistant.triage` — red-flag triage of free text (runs first, always);
+- :mod:`spinewise.assistant.semantic` — embedding-based safety net that can raise the level;
 - :mod:`spinewise.assistant.knowledge` — the Markdown knowledge base and its loader;
 - :mod:`spinewise.assistant.retrieval` — hybrid BM25 + sentence-embedding retrieval;
 - :mod:`spinewise.assistant.intents` — app actions parsed from chat (need confirmation);

@@ -150,6 +150,9 @@ class TypoRepairer:
         self.lexicon = frozenset(w for w in lexicon if w.isalpha())
         self.english = english if english is not None else _english_words()
         self._counts = _english_counts()
+        # Without a word list we cannot tell "week" from a typo of "weak": only collapse
+        # doubled letters then, never edit.
+        self.edits_allowed = bool(self.english)
         self._by_first: dict[str, list[str]] = {}
         self._by_squeeze: dict[str, set[str]] = {}
         for word in sorted(self.lexicon):
@@ -163,6 +166,8 @@ class TypoRepairer:
         squeezed = self._by_squeeze.get(_squeeze(word))
         if squeezed and len(squeezed) == 1:
             return next(iter(squeezed))
+        if not self.edits_allowed:
+            return word
         limit = 2 if len(word) >= 9 else 1
         best: list[tuple[int, str]] = []
         for candidate in self._by_first.get(word[0], ()):
