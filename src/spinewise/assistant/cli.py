@@ -161,13 +161,21 @@ def evaluate(
             f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
             f"{_pct(figures['benign_specificity'])}"
         )
+    for variant, figures in report["triage_untouched"].items():
+        typer.echo(
+            f"UNTOUCHED set, {variant}: red-flag sensitivity "
+            f"{_pct(figures['red_flag_sensitivity'])} ({figures['red_flag_messages']} msgs), "
+            f"emergency sensitivity {_pct(figures['emergency_sensitivity'])}, benign "
+            f"specificity {_pct(figures['benign_specificity'])} ({figures['benign_messages']} "
+            "msgs) - estimate for messages never seen while writing the rules"
+        )
     for mode, splits in report["retrieval"].items():
         for split, figures in splits.items():
             typer.echo(
                 f"retrieval {mode:>6} {split:>7}: recall@3 {_pct(figures['recall_at_3'])} "
                 f"({figures['questions']} questions)"
             )
-    verdict = "met" if report["targets_met"] else "NOT met"
+    verdict = "met on dev and held-out sets" if report["targets_met"] else "NOT met"
     typer.echo(f"targets ({report['targets']}): {verdict}")
 
 
