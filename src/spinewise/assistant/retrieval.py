@@ -22,6 +22,7 @@ import hashlib
 import io
 import logging
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +202,8 @@ class HybridRetriever:
         self._cache_dir = cache_dir
         self.mode: Literal["hybrid", "bm25"] = mode
         self.degraded_reason: str | None = None
+        # a web server may send the first two questions at once: load the model only once
+        self._load_lock = threading.Lock()
 
     # --- embeddings -----------------------------------------------------------------------
 
@@ -210,6 +213,12 @@ class HybridRetriever:
             return False
         if self._passage_vectors is not None:
             return True
+        with self._load_lock:
+            if self._passage_vectors is not None or self.mode == "bm25":
+                return self._passage_vectors is not None
+            return self._load_embeddings()
+
+    def _load_embeddings(self) -> bool:
         try:
             spec = self._encoder_spec
             if spec is None:
@@ -218,8 +227,9 @@ class HybridRetriever:
                 encoder = spec()
             else:
                 encoder = spec  # type: ignore[assignment]
-            self._passage_vectors = self._load_or_compute(encoder)
-            self._encoder = encoder
+            vectors = self._load_or_compute(encoder)
+            self._encoder = encoder  # set before the vectors: readers check the vectors
+            self._passage_vectors = vectors
             return True
         except Exception as exc:  # any failure to load the model degrades, never breaks
             self.mode = "bm25"
