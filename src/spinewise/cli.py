@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from spinewise.assistant import cli as assistant_cli
 from spinewise.config import Settings
 from spinewise.core.console import cli_errors, console, fail, print_json
 from spinewise.dosing import cli as dosing_cli
@@ -45,6 +46,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 
 # Domain command groups (one line each, alphabetical).
+app.add_typer(assistant_cli.app, name="assistant")
 app.add_typer(dosing_cli.app, name="dosing")
 app.add_typer(imaging_cli.app, name="imaging")
 app.add_typer(motion_cli.app, name="motion")

@@ -1,0 +1,215 @@
+"""``spinewise assistant …``: ask, triage, evaluate and list articles (DESIGN §5).
+
+``ask`` loads the embedding model only when the message needs the knowledge base, so a
+message that triages as urgent or emergency, or that is only an app action, answers in well
+under a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from spinewise.core.console import cli_errors, console, print_json
+
+app = typer.Typer(
+    help="Virtual assistant: red-flag triage, help-centre answers, app actions.",
+    no_args_is_help=True,
+)
+
+# Parsed and range-checked here (not by Typer) so that bad input gets the one-line exit-2 error.
+AgeOpt = Annotated[str | None, typer.Option("--age", help="Patient age in years (0-120).")]
+CancerOpt = Annotated[bool, typer.Option("--cancer-history", help="History of cancer.")]
+OsteoOpt = Annotated[bool, typer.Option("--osteoporosis", help="Known osteoporosis.")]
+SteroidOpt = Annotated[bool, typer.Option("--steroids", help="Long-term oral corticosteroid use.")]
+ImmunoOpt = Annotated[bool, typer.Option("--immunosuppressed", help="Weakened immune system.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+Bm25Opt = Annotated[
+    bool, typer.Option("--bm25-only", help="Skip the embedding model (BM25 retrieval only).")
+]
+
+
+def _profile(
+    age: str | None, cancer: bool, osteoporosis: bool, steroids: bool, immuno: bool
+) -> Any:
+    from spinewise.assistant.triage import PatientProfile
+    from spinewise.core.errors import InvalidInput
+
+    years: int | None = None
+    if age is not None:
+        try:
+            years = int(age)
+        except ValueError:
+            raise InvalidInput("age", f"must be a whole number of years, got {age!r}") from None
+    return PatientProfile(
+        age=years,
+        cancer_history=cancer,
+        osteoporosis=osteoporosis,
+        long_term_steroids=steroids,
+        immunosuppressed=immuno,
+    )
+
+
+def _quiet_libraries() -> None:
+    for name in ("bm25s", "sentence_transformers", "transformers", "httpx"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@app.command()
+@cli_errors
+def ask(
+    text: Annotated[str, typer.Argument(help="The patient's message.")],
+    age: AgeOpt = None,
+    cancer_history: CancerOpt = False,
+    osteoporosis: OsteoOpt = False,
+    steroids: SteroidOpt = False,
+    immunosuppressed: ImmunoOpt = False,
+    bm25_only: Bm25Opt = False,
+    no_llm: Annotated[
+        bool, typer.Option("--no-llm", help="Ignore SPINEWISE_LLM_URL for this answer.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Answer a message: triage first, then the help centre and app actions."""
+    _quiet_libraries()
+    from spinewise.assistant.knowledge import load_knowledge_base
+    from spinewise.assistant.llm import LLMConfig
+    from spinewise.assistant.respond import Assistant
+    from spinewise.assistant.retrieval import HybridRetriever
+
+    profile = _profile(age, cancer_history, osteoporosis, steroids, immunosuppressed)
+    knowledge = load_knowledge_base()
+    retriever = HybridRetriever(knowledge, mode="bm25") if bm25_only else None
+    llm = None if no_llm else LLMConfig.from_env(os.environ)
+    reply = Assistant(knowledge, retriever, llm).reply(text, profile)
+    if json_out:
+        print_json(reply.to_dict())
+        return
+    colour = {"emergency": "bold red", "urgent": "red", "routine": "yellow"}.get(
+        reply.triage.level, "green"
+    )
+    console.print(f"[{colour}]Triage: {reply.triage.level}[/{colour}]")
+    console.print(reply.answer, markup=False)
+    if reply.sources:
+        console.print("Sources: " + "; ".join(f"{t} ({i})" for i, t in reply.sources), markup=False)
+    for action in reply.actions:
+        label = action.get("label") or action.get("confirmation_prompt") or action["type"]
+        console.print(f"Action: {action['type']} - {label}", markup=False)
+
+
+@app.command("triage")
+@cli_errors
+def triage_command(
+    text: Annotated[str, typer.Argument(help="The patient's message.")],
+    age: AgeOpt = None,
+    cancer_history: CancerOpt = False,
+    osteoporosis: OsteoOpt = False,
+    steroids: SteroidOpt = False,
+    immunosuppressed: ImmunoOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Red-flag triage only (no knowledge base, no model): level, findings, advice."""
+    from spinewise.assistant.triage import triage
+
+    result = triage(text, _profile(age, cancer_history, osteoporosis, steroids, immunosuppressed))
+    if json_out:
+        print_json(result.to_dict())
+        return
+    console.print(f"Triage: {result.level}", markup=False)
+    for finding in result.findings:
+        console.print(f"- [{finding.level}] {finding.code}: {finding.reason}", markup=False)
+    console.print(result.advice, markup=False)
+
+
+@app.command()
+@cli_errors
+def evaluate(
+    json_out: JsonOpt = False,
+    bm25_only: Bm25Opt = False,
+    triage_set: Annotated[
+        list[Path] | None,
+        typer.Option("--triage-set", help="Extra labelled triage JSON file(s) to score."),
+    ] = None,
+) -> None:
+    """Print triage sensitivity/specificity and retrieval recall@3 on the labelled sets."""
+    _quiet_libraries()
+    from spinewise.assistant.evaluation import run_all
+
+    report = run_all(bm25_only=bm25_only, extra_triage_sets=triage_set or [])
+    if json_out:
+        print_json(report)
+        return
+    for split, figures in report["triage"].items():
+        typer.echo(
+            f"triage {split:>9}: red-flag sensitivity {_pct(figures['red_flag_sensitivity'])} "
+            f"({figures['red_flag_messages']} msgs), emergency sensitivity "
+            f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
+            f"{_pct(figures['benign_specificity'])} ({figures['benign_messages']} msgs), "
+            f"exact level {_pct(figures['level_accuracy'])}"
+        )
+    for split, figures in (report.get("triage_with_semantic_net") or {}).items():
+        typer.echo(
+            f"triage+net {split:>9}: red-flag sensitivity "
+            f"{_pct(figures['red_flag_sensitivity'])}, emergency sensitivity "
+            f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
+            f"{_pct(figures['benign_specificity'])}"
+        )
+    for variant, figures in report["triage_untouched"].items():
+        typer.echo(
+            f"UNTOUCHED set, {variant}: red-flag sensitivity "
+            f"{_pct(figures['red_flag_sensitivity'])} ({figures['red_flag_messages']} msgs), "
+            f"emergency sensitivity {_pct(figures['emergency_sensitivity'])}, benign "
+            f"specificity {_pct(figures['benign_specificity'])} ({figures['benign_messages']} "
+            "msgs) - estimate for messages never seen while writing the rules"
+        )
+    for mode, splits in report["retrieval"].items():
+        for split, figures in splits.items():
+            typer.echo(
+                f"retrieval {mode:>6} {split:>7}: recall@3 {_pct(figures['recall_at_3'])} "
+                f"({figures['questions']} questions)"
+            )
+    verdict = "met on dev and held-out sets" if report["targets_met"] else "NOT met"
+    typer.echo(f"targets ({report['targets']}): {verdict}")
+
+
+@app.command()
+@cli_errors
+def articles(json_out: JsonOpt = False) -> None:
+    """List the knowledge-base articles by category (the help centre's contents)."""
+    from spinewise.assistant.knowledge import CATEGORIES, load_knowledge_base
+
+    knowledge = load_knowledge_base()
+    grouped = knowledge.by_category()
+    if json_out:
+        print_json(
+            {
+                "count": len(knowledge),
+                "categories": [
+                    {
+                        "id": category,
+                        "title": CATEGORIES[category],
+                        "articles": [
+                            {"id": a.id, "title": a.title, "reviewed": a.reviewed.isoformat()}
+                            for a in items
+                        ],
+                    }
+                    for category, items in grouped.items()
+                ],
+            }
+        )
+        return
+    for category, items in grouped.items():
+        typer.echo(f"{CATEGORIES[category]} ({len(items)})")
+        for article in items:
+            typer.echo(f"  {article.id}: {article.title}")
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f} %"

@@ -1,0 +1,1318 @@
+"""Clinical concepts found in patient messages, each with its context (negated, past, whose).
+
+A *concept* is a regular expression over the normalised message (see :mod:`.text`) with a
+named group ``core``: the words that carry the finding ("numb", "cannot pee"). Site words next
+to it ("groin", "both legs") are part of the match but not of the core. A *mention* is one
+match plus four context checks, each scoped to the sub-clause (or sentence) of the core:
+
+- **negated** — a negation word shortly before the core ("no numbness", "I do not have any
+  fever or weight loss"), or "… are fine" right after it. Negation words inside the core are
+  part of the finding ("cannot feel", "no feeling"), so they do not count. Pseudo-negations
+  ("no idea", "not sure") are skipped, as in NegEx (Chapman et al., J Biomed Inform 2001).
+- **past** — time markers that take the finding out of the present, by the concept's kind:
+  ``current`` symptoms are dropped by remote past ("years ago", "as a teenager"), month-scale
+  past ("last month"), long-standing ("for years", "since giving birth") and resolution
+  ("it has gone"); ``event`` (an injury) only by remote past and resolution; ``exposure``
+  (drug use, steroids) by remote past and resolution; ``history`` (cancer) never: a cancer
+  treated years ago is exactly the history that matters.
+- **hypothetical** — conditionals and questions about signs ("what should I do if I lose
+  bladder control?"); for diagnosis words ("cancer", "fracture") also worry and questions
+  ("could it be cancer?").
+- **other person** — a relative or friend named before the core with no first-person word in
+  between ("my mum had bowel cancer"; but "my partner noticed I cannot feel …" is mine).
+
+The lists are written for safety first: when unsure, a finding stays present.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from spinewise.assistant.text import Clause, TypoRepairer, normalise, split_clauses
+
+TimeKind = Literal["current", "event", "exposure", "history"]
+
+
+def _gap(n: int) -> str:
+    """Up to ``n`` words between two parts of a pattern, never crossing a sentence end."""
+    return rf"(?:\s+[^\s.!?;:]+){{0,{n}}}?\s+"
+
+
+# --- vocabulary -----------------------------------------------------------------------------
+
+NUMB = (
+    r"(?:numb\w*|tingl\w*|pins and needles|"
+    r"(?:no|lost|lost the|loss of|lose|losing|reduced|altered|less|without|strange|weird|funny|"
+    r"dead|different|changed) (?:feeling|sensation)s?"
+    r"(?! (?:changes?|problems?|issues?|loss|difference|of (?:pain|weakness)))|"
+    r"(?:cannot|can no longer|no longer|could not|not|do not|does not|unable to|hard to) "
+    r"(?:really )?feel"
+    r"(?! (?:any\b|well|good|better|fine|sure|like|ok|okay|numb|tingl|pain|unwell|weak|sick|ill))|"
+    r"feels? (?:strange|different|weird|dead|funny|odd|numb|like cotton wool|like rubber)|"
+    r"(?:feels?|felt) like (?:\S+ ){0,3}?(?:someone else|somebody else|not mine|not my own|"
+    r"cardboard|cotton wool|rubber|wood|a stranger)|"
+    r"dead|asleep)"
+)
+SADDLE = (
+    r"(?:saddle|groin|genitals?|genital area|private (?:parts?|area)|privates|down there|"
+    r"down below|bum\b|bottom\b(?! of)|buttocks|backside|anus|back passage|rectum|perine\w*|"
+    r"between (?:my|the) legs|inner thighs?|crotch|vagina\w*|penis|scrotum|testicles?|labia|"
+    r"clitoris|(?:when|after) (?:i )?wip\w*|toilet paper|wiping|inside of (?:my )?thighs|"
+    r"(?:the )?(?:area|part|bit)s? (?:i|you) sit on|cheeks of my (?:bum|bottom))"
+)
+URINE = r"(?:urine|wee|pee|bladder|water|waterworks|urinating|peeing)"
+BOWEL = r"(?:bowels?|stools?|poo|poop|faeces|feces|back passage|bowel movements?)"
+VOID = (
+    r"(?:pee|peeing|urinat\w*|wee|weeing|pass (?:urine|water)|passing (?:urine|water)|"
+    r"empty(?:ing)? (?:my |the )?bladder|start (?:peeing|to pee|urinating|the flow|a wee)|"
+    r"(?:pass|passing|passed) (?:\S+ ){0,4}?(?:urine|water|wee))"
+)
+DIFFICULTY = (
+    r"(?:cannot|could not|unable to|not able to|not been able to|been unable to|not managed to|"
+    r"struggl\w*(?: to)?|difficult\w*(?: to| in)?|trouble|hard to|have to strain(?: to)?|"
+    r"straining to|problems?|can only|can hardly|can barely)"
+)
+LEGS_PLURAL = (
+    r"(?:both (?:of )?(?:my |the )?(?:legs?|sides|thighs|calves|feet|buttocks|hips)|"
+    r"legs\b|feet\b|thighs\b|calves\b|(?:left and right|right and left) (?:legs?|sides?)|"
+    r"each leg|one leg then the other|alternat\w* (?:between )?(?:legs|sides))"
+)
+RADICULAR = (
+    r"(?:sciatica|shoot\w*|radiat\w*|electric\w*|burning|numb\w*|tingl\w*|pins and needles|"
+    r"weak\w*|giv\w* way|gave way|(?:no|lost|loss of|reduced) (?:feeling|sensation)|"
+    r"cannot feel|nerve pain)"
+)
+ACHE = r"(?:pain\w*|hurt\w*|ach\w*|sore)"
+LIMB = r"(?:legs?|foot|feet|knees?|ankles?|thighs?|toes?|calf|calves|hips?)"
+WEAK = (
+    r"(?:weak\w*|giv\w* way|gave way|buckl\w*|paralys\w*|paralyz\w*|"
+    r"(?:cannot|can no longer|could not|unable to|not able to|difficult\w* to|trouble|"
+    r"can (?:barely|hardly|only just)|"
+    r"struggl\w* to|hard to) (?:\S+ )?(?:move|lift|raise|control|stand on|"
+    r"bear weight on|put weight on|walk on))"
+)
+ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
+SEX_SITE = r"(?:sex|intercourse|penis|vagina|genitals?|clitoris)"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A finding: its name, patterns (each with a ``core`` group) and how time applies."""
+
+    name: str
+    patterns: tuple[str, ...]
+    time: TimeKind = "current"
+    diagnosis_word: bool = False  # worry/questions make it hypothetical ("could it be cancer?")
+
+    @property
+    def compiled(self) -> tuple[re.Pattern[str], ...]:
+        return _compile(self.patterns)
+
+
+@cache
+def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _core(pattern: str) -> str:
+    return f"(?P<core>{pattern})"
+
+
+CONCEPTS: tuple[Concept, ...] = (
+    # --- cauda equina syndrome (GIRFT national suspected CES pathway, 2023) -----------------
+    Concept(
+        "saddle_anaesthesia",
+        (
+            _core(r"saddle (?:an(?:a)?esthesia|numbness|area (?:is |feels )?numb\w*)"),
+            _core(NUMB) + _gap(6) + SADDLE,
+            SADDLE + _gap(5) + _core(NUMB),
+            _core(r"numb bum|numb bottom|numb down there"),
+            _core(r"feels? like (?:i am )?sitting on (?:cotton wool|a cushion|nothing|air)"),
+        ),
+    ),
+    Concept(
+        "bladder_bowel_dysfunction",
+        (
+            _core(DIFFICULTY + _gap(3) + VOID),
+            _core(
+                r"(?:loo|toilet|bathroom|bladder)(?: \S+){0,8}? (?:cannot|could not|unable to|"
+                r"not able to|still cannot) (?:go|do anything|pass anything|do a wee)\b|"
+                r"bladder (?:feels |is |still feels |is still )?(?:full|bursting|swollen|tight)"
+            ),
+            _core(
+                r"(?:only |just )?(?:a )?(?:trickle|dribble|few drops|drops|little bit|tiny bit|"
+                r"nothing|hardly anything|barely anything|very little)(?: \S+){0,2}? "
+                r"(?:comes?|came|coming) out|"
+                r"(?:peeing|urinating|weeing|passing urine|passing water|going for a wee) "
+                r"(?:is|has been|feels?|became|got) (?:\S+ )?(?:difficult|hard|a struggle|"
+                r"impossible|slow|strange|different)|"
+                r"(?:have not|did not|not) (?:\S+ )?(?:peed|urinated|weed|passed urine|passed "
+                r"water|"
+                r"had a wee|been for a wee)(?! \S+ (?:normally|fine))|"
+                r"bladder (?:will not|does not|would not|is not|cannot|not) (?:\S+ )?empty\w*|"
+                r"catheter\w*"
+            ),
+            _core(
+                r"(?:cannot|could not|not|do not|did not|no longer) (?:\S+ )?feel (?:\S+ )?"
+                r"(?:myself |it )?(?:peeing|pee|weeing|wee|urinating|the urine|the flow|"
+                r"(?:it |the poo |myself )?(?:coming|going)|when i (?:pee|wee|go|poo))|"
+                r"(?:had|having|have|keep having) (?:an |some )?accidents? (?:in|on) "
+                r"(?:my |the )?(?:pants|underwear|trousers|knickers|bed)|"
+                r"(?:had|having|keep having) (?:\S+ )?accidents?(?: \S+){0,3}? (?:toilet|loo|"
+                r"bladder|bowels?|poo|wee|pee)|"
+                r"lost control (?:down there|of myself)|(?:poo|stool|faeces)(?: \S+){0,2}? "
+                r"(?:leak\w*|came out|comes out)"
+            ),
+            _core(
+                r"(?:pee|wee|urine|water|nothing) (?:will not|would not|does not|did not|cannot|"
+                r"not|just will not) (?:\S+ )?(?:come|comes|flow|flows|start|starts|pass|passes)|"
+                r"(?:weak|slow|poor|thin) (?:urine |pee |wee )?(?:stream|flow)|"
+                r"(?:stream|flow) (?:is |has become |got )?(?:weak|weaker|slow|poor)|"
+                r"strain\w* (?:\S+ )?(?:to )?(?:pee|wee|urinate|pass urine|pass water|empty)"
+            ),
+            _core(
+                r"(?:urinary )?retention|retaining (?:urine|water)|"
+                r"bladder (?:is |feels )?(?:full|swollen) (?:but|and) (?:\S+ ){0,3}?"
+                r"(?:cannot|not|nothing)"
+            ),
+            _core(
+                r"(?:lost|losing|lose|loss of|cannot|could not|unable to|not able to|difficulty|"
+                r"trouble|problems?|struggl\w*) (?:\S+ ){0,2}?control\w*(?: of| over)? "
+                rf"(?:my |the )?(?:{URINE}|{BOWEL})"
+            ),
+            _core(
+                rf"(?:no|without|zero|poor|reduced) control (?:of|over) (?:my |the )?(?:{URINE}|"
+                rf"{BOWEL})"
+            ),
+            _core(
+                rf"(?:lost|losing|lose|loss of|no|reduced|poor) (?:my |the )?(?:{URINE}|{BOWEL}) "
+                rf"control"
+            ),
+            _core(
+                rf"(?:{URINE}|{BOWEL}) (?:\S+ ){{0,3}}?(?:without|out of|beyond|no) (?:my )?"
+                r"(?:control|warning|noticing|knowing|feeling|realising|realizing)"
+            ),
+            _core(
+                r"(?:cannot|could not|unable to|not able to|can no longer) hold (?:it in|on|in|"
+                r"(?:my |the )?(?:urine|wee|pee|bladder|water|stools?|poo|bowels?))"
+            ),
+            _core(
+                r"incontinen\w*|wet (?:myself|the bed|my (?:pants|trousers|bed|underwear|"
+                r"knickers))|"
+                r"wetting (?:myself|the bed)|leak\w* (?:\S+ ){0,2}?(?:urine|wee|pee)|"
+                r"(?:urine|wee|pee) (?:is )?leak\w*|"
+                r"pee\w* (?:\S+ ){0,3}?(?:myself|without (?:knowing|noticing|realising|realizing|"
+                r"feeling))|"
+                r"(?:soiled|pooed|pooped|messed|weed|pissed) myself|dribbl\w*"
+            ),
+            _core(
+                r"(?:cannot|could not|not|do not|does not|unable to|no longer) (?:\S+ )?"
+                r"(?:feel|know|notice|tell|sense) (?:when|if) (?:\S+ ){0,4}?(?:need to|have to|"
+                r"want to|it is full|is full|full|go|need (?:the |a )?(?:toilet|loo|wee|poo))|"
+                r"no (?:urge|need|feeling) to (?:pee|wee|urinate|go|poo)"
+            ),
+            _core(
+                rf"(?:{URINE}|{BOWEL}) (?:\S+ ){{0,2}}?feels? (?:strange|different|weird|numb|"
+                rf"funny|odd)"
+            ),
+            _core(
+                r"(?:bladder|urinary|bowel|waterworks) (?:problems?|issues?|changes?|dysfunction|"
+                r"trouble|symptoms?|habits? (?:have |has )?changed)|"
+                r"(?:problems?|trouble|issues?|changes?|difficult\w*) (?:with|in|controlling|"
+                r"passing) "
+                r"(?:my |the )?(?:bladder|bowels?|peeing|urinating|urine|waterworks)"
+            ),
+        ),
+    ),
+    Concept(
+        "bilateral_leg_symptoms",
+        (
+            _core(RADICULAR) + _gap(6) + LEGS_PLURAL,
+            LEGS_PLURAL + _gap(5) + _core(RADICULAR),
+            r"both (?:of )?(?:my |the )?(?:legs?|sides|thighs|calves)"
+            + _gap(4)
+            + _core(ACHE + r"|like sciatica"),
+            _core(ACHE)
+            + _gap(5)
+            + r"(?:down|into|in|to|through) both (?:of )?(?:my |the )?(?:legs|sides|thighs|calves)",
+            _core(ACHE + r" (?:\S+ ){0,3}?(?:down|into) (?:my |the )?legs"),
+            _core(ACHE) + _gap(8) + r"both (?:of )?(?:my |the )?(?:legs|thighs|calves|feet)",
+        ),
+    ),
+    Concept(
+        "sexual_dysfunction",
+        (
+            _core(DIFFICULTY + _gap(3) + r"(?:an )?erections?"),
+            _core(
+                DIFFICULTY + r" (?:\S+ )?(?:getting|get|stay|staying|keeping) (?:it )?(?:hard|up)"
+            ),
+            _core(
+                r"erections? (?:have |has )?(?:stopped|gone|disappeared|not working)|"
+                r"erect\w* (?:problems?|issues?|dysfunction|trouble|difficult\w*)|erectile|"
+                r"impoten\w*"
+            ),
+            _core(
+                r"(?:cannot|could not|unable to|not able to|no longer) (?:\S+ ){0,2}?"
+                r"(?:ejaculat\w*|orgasm\w*|climax\w*)"
+            ),
+            _core(
+                r"(?:no|lost|loss of|reduced) (?:\S+ )?(?:erections?|sensation during sex|feeling "
+                r"during sex)"
+            ),
+            SEX_SITE + _gap(3) + _core(NUMB),
+            _core(NUMB) + _gap(3) + r"(?:during|in|with|when having) (?:sex|intercourse)",
+        ),
+    ),
+    # --- neurological deficit --------------------------------------------------------------
+    Concept(
+        "leg_weakness",
+        (
+            _core(WEAK) + _gap(4) + LIMB,
+            LIMB + _gap(4) + _core(WEAK),
+            _core(r"legs? (?:will not|do not|does not|would not) (?:work|move|hold me)"),
+            _core(r"keeps? (?:stumbling|tripping)|keep (?:stumbling|tripping)"),
+            _core(
+                r"legs? (?:\S+ )?(?:like jelly|like rubber)|keeps? (?:falling|collapsing) (?:over|"
+                r"down)"
+            ),
+        ),
+    ),
+    Concept(
+        "foot_drop",
+        (
+            _core(
+                r"(?:foot|toes?) (?:will not|would not|does not|do not|cannot|could not) "
+                r"(?:\S+ )?(?:come up|lift|raise|go up|bend up)|"
+                r"foot ?drop|drop ?foot|(?:foot|toes?) (?:is |are |keeps? |keep )?(?:dragging|"
+                r"drags|"
+                r"slapping|slaps|catch\w*|scuff\w*|flop\w*)|drag\w* (?:my )?(?:\S+ )?(?:foot|leg|"
+                r"toes)|"
+                r"(?:trip\w*|stumbl\w*) over (?:my )?(?:own )?(?:foot|feet|toes)|"
+                r"(?:cannot|could not|unable to|not able to|can no longer|difficult\w* to|trouble|"
+                r"struggl\w* to) (?:lift|raise|pull up|bend up|point|move|flex) (?:\S+ ){0,2}?"
+                r"(?:foot|toes|ankle|big toe)|"
+                r"(?:cannot|could not|unable to|can no longer) (?:stand|walk) on (?:my )?"
+                r"(?:heels?|tip ?toes|tiptoes|toes)"
+            ),
+        ),
+    ),
+    Concept(
+        "limb_sensory",
+        (
+            _core(NUMB) + _gap(4) + LIMB,
+            LIMB + _gap(3) + _core(NUMB),
+        ),
+    ),
+    Concept(
+        "progression",
+        (
+            _core(
+                r"(?:getting|got|becoming|became|grown|growing|gets|going|is) (?:\S+ )?"
+                r"(?:worse|weaker|more numb)|weaker and weaker|worse and worse|worsening|"
+                r"progress\w*|spread\w*|more and more|day by day|by the hour|increasing\w*|"
+                r"deteriorat\w*|worse today|now (?:also|even)"
+            ),
+        ),
+    ),
+    # --- fracture (Downie et al. BMJ 2013;347:f7095) -----------------------------------------
+    Concept(
+        "significant_trauma",
+        (
+            _core(
+                r"(?:car|bike|motorbike|motorcycle|cycling|ski|skiing|road|traffic|bus|riding|"
+                r"horse|"
+                r"rugby|football|sports?) (?:crash|accident|collision|fall)|"
+                r"(?:was|were|been) in a (?:crash|collision|car crash|car accident|accident)|"
+                r"crashed (?:my|the|a|into|on)|collision|collided|"
+                r"hit by (?:a )?(?:car|bus|van|lorry|truck|vehicle|motorbike|bike|cyclist)|"
+                r"knocked (?:down|over|off)(?: \S+){0,3}? by (?:a |the )?(?:car|van|bus|lorry|"
+                r"truck|"
+                r"vehicle|motorbike|cyclist|bike|horse)|knocked off (?:my |a |the )?(?:bike|"
+                r"motorbike|horse|scooter)|run over|"
+                r"fell (?:\S+ ){0,3}?(?:from|off|down|through) (?:a |the |my |our )?(?:\S+ )?"
+                r"(?:ladder|roof|height|stairs|staircase|steps|horse|scaffold\w*|tree|wall|balcony|"
+                r"window|bunk bed|cliff|building|loft|attic|bike|motorbike|motorcycle|trampoline|"
+                r"stair)|"
+                r"fall (?:from|off|down) (?:a |the |my )?(?:\S+ )?(?:ladder|roof|height|stairs?|"
+                r"staircase|steps|horse|scaffold\w*|tree|wall|balcony|window|cliff|building|bike|"
+                r"trampoline)|"
+                r"(?:fell|fall\w*) (?:from )?(?:about |around |over )?\d+(?:\.\d+)? ?"
+                r"(?:m|meters?|metres?|feet|ft|foot)\b|"
+                r"landed (?:hard |heavily )?on (?:my )?(?:back|head|neck|tailbone|coccyx)|"
+                r"came off (?:my |a |the )?(?:motorbike|motorcycle|bike|horse|scooter|quad)|"
+                r"thrown (?:from|off)|high[- ]speed|whiplash|assault\w*|beaten up|"
+                r"kicked (?:in|on) (?:the |my )?back|tackled|diving accident|dived into"
+            ),
+        ),
+        time="event",
+    ),
+    Concept(
+        "minor_trauma",
+        (
+            _core(
+                r"fell(?! asleep| in love| ill| pregnant)|(?:a|my|the) (?:\S+ )?fall\b|slipp?ed|"
+                r"tripp?ed|"
+                r"sat down (?:heavily|hard|awkwardly)|felt (?:my |a |something )?(?:\S+ )?"
+                r"(?:crunch|crack|snap|pop|give|go)\w*|crunch\w*|"
+                r"stumbled|lost my (?:balance|footing)|landed (?:\S+ )?on|landed (?:hard|heavily|"
+                r"badly|awkwardly)|missed (?:a|the) (?:\S+ )?step|went flying|fell (?:backwards|"
+                r"over|"
+                r"down)|bumped|knocked|twisted|"
+                r"jarred|jolted|lifted|lifting|bent (?:down|over)|bending down|sneezed|sneezing|"
+                r"coughed|coughing fit|picked (?:\S+ ){0,2}?up|"
+                r"felt (?:a |something )?(?:crack|snap|pop|give)\w*|"
+                r"something (?:crack|snap|popp|gave|went)\w*|heard (?:a )?(?:crack|snap|pop)"
+            ),
+        ),
+        time="event",
+    ),
+    Concept(
+        "fracture_words",
+        (
+            _core(
+                r"(?:fractur\w*|broke\w*|broken|crack\w*) (?:\S+ ){0,2}?(?:back|spine|vertebra\w*|"
+                r"coccyx|tailbone)|(?:back|spine|vertebra\w*) (?:\S+ ){0,2}?(?:fractur\w*|broken|"
+                r"cracked)|"
+                r"vertebral fracture|compression fracture"
+            ),
+        ),
+        time="event",
+        diagnosis_word=True,
+    ),
+    Concept(
+        "osteoporosis",
+        (
+            _core(
+                r"osteopor\w*|osteopeni\w*|brittle bones?|thin(?:ning)? bones|low bone density|"
+                r"bone density (?:is )?low|fragile bones"
+            ),
+        ),
+        time="history",
+    ),
+    Concept(
+        "steroids",
+        (
+            _core(
+                r"(?:oral )?(?:steroids?|prednis\w*|corticosteroids?|dexamethasone|hydrocortisone|"
+                r"methylprednisolone)(?! injection| jab| shot| cream| inhaler| spray| epidural)"
+            ),
+        ),
+        time="exposure",
+    ),
+    # --- infection -------------------------------------------------------------------------
+    Concept(
+        "fever",
+        (
+            _core(
+                r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!yellow )fever\w*|feverish|febrile|"
+                r"(?:high|a|running a|had a|got a|with a|have|has|got) "
+                r"temperature|"
+                r"temperature (?:of |is |was )?(?:3[89]|4[0-2])|\b3[89](?:\.\d)? ?(?:degrees|deg|"
+                r"c)\b|"
+                r"\b10[0-4](?:\.\d)? ?(?:degrees|f)\b|chills|rigou?rs|shiver\w*|hot and cold|"
+                r"cold and hot|(?:night )?sweats|sweating (?:at night|a lot at night)|flu[- ]?like|"
+                r"(?:sweat\w*|soak\w*|drench\w*|wet)(?: \S+){0,4}? (?:at night|the sheets|sheets|"
+                r"pyjamas|bed clothes|bedclothes)|high temp\b|temp (?:of |is |was )?(?:3[89]|"
+                r"4[0-2])|"
+                r"burning up"
+            ),
+        ),
+    ),
+    Concept(
+        "iv_drug_use",
+        (
+            _core(
+                r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth\w*|cocaine|crack)|"
+                r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|"
+                r"vitamin|b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|"
+                r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth\w*)|"
+                r"needles? for drugs|"
+                r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)"
+            ),
+        ),
+        time="exposure",
+    ),
+    Concept(
+        "immunosuppression",
+        (
+            _core(
+                r"immuno ?suppress\w*|immuno ?compromised|transplant\w*|\bhiv\b|chemo\w*|"
+                r"methotrexate|biologics?|azathioprine|tacrolimus|ciclosporin|cyclosporin\w*|"
+                r"mycophenolate|low immun\w*|weak immune|immune system is (?:weak|low|suppressed)|"
+                r"neutropeni\w*"
+            ),
+        ),
+        time="exposure",
+    ),
+    Concept(
+        "spinal_procedure",
+        (
+            _core(
+                r"(?:spinal|spine|back|epidural|facet|disc|lumbar) (?:\S+ )?(?:injection|surgery|"
+                r"operation|op|procedure|fusion|decompression)|epidural|discectomy|laminectomy"
+            ),
+        ),
+        time="event",
+    ),
+    Concept(
+        "wound_signs",
+        (
+            _core(
+                r"(?:red|hot|swollen|angry|weeping|oozing|tender)(?: \S+){0,2}? (?:lump|area|patch|"
+                r"bump|skin|swelling)|"
+                r"(?:wound|scar|injection site|the spot|incision|stitches|site) (?:\S+ ){0,6}?"
+                r"(?:red|hot|swollen|ooz\w*|leak\w*|pus|discharg\w*|weep\w*|infected)"
+            ),
+        ),
+    ),
+    # --- malignancy (NICE NG234; Downie et al. 2013) ---------------------------------------
+    Concept(
+        "cancer",
+        (
+            _core(
+                r"(?:(?:breast|prostate|lung|bowel|colon|colorectal|kidney|renal|thyroid|skin|"
+                r"stomach|ovarian|cervical|pancreatic|bladder|blood|bone|liver|testicular|womb|"
+                r"uterine|oesophageal|esophageal|throat|mouth|brain) )?cancer|chemo\w*|"
+                r"radiotherapy|radiation (?:therapy|treatment)|metasta\w*|myeloma|lymphoma|"
+                r"leuka?emia|carcinoma|melanoma|sarcoma|malignan\w*|tumou?rs?|oncolog\w*"
+            ),
+        ),
+        time="history",
+        diagnosis_word=True,
+    ),
+    Concept(
+        "weight_loss",
+        (
+            _core(
+                r"(?:lost|losing|lose|loss of|dropped|drop of|down) (?:\S+ ){0,3}?"
+                r"(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone)\b|weight loss|"
+                r"weight (?:has )?(?:dropped|gone down|is dropping)|"
+                r"(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|clothes|clothing|"
+                r"jeans?|belt|waist) sizes?|"
+                r"(?:clothes|trousers|jeans|belt|rings?) (?:\S+ ){0,3}?(?:loose|looser|baggy|too "
+                r"big|"
+                r"falling off)|getting (?:very )?(?:thin|thinner|skinny)|wasting away"
+            ),
+        ),
+    ),
+    Concept(
+        "weight_loss_intended",
+        (
+            _core(
+                r"\b(?:diet\w*|trying to|tried to|on purpose|want to|wanted to|need to|needed to|"
+                r"should|would like|gym|slimming|weight ?watchers|plan\w*|calori\w*|"
+                r"intentional\w*|deliberate\w*|fasting|exercis\w* more|healthier|goal|ozempic|"
+                r"wegovy|mounjaro|semaglutide|tirzepatide)\b"
+            ),
+        ),
+    ),
+    Concept(
+        "weight_loss_unexplained",
+        (
+            _core(
+                r"without trying|not trying|not (?:on a )?diet\w*|no diet|do not know why|"
+                r"for no reason|no reason|unexplained|unintentional\w*|no idea why|not sure why|"
+                r"not eating less|eating normally|eating the same"
+            ),
+        ),
+    ),
+    Concept(
+        "night",
+        (
+            _core(
+                r"night\w*|overnight|in bed|lying (?:down|still|in bed|flat)|wakes? me|woken|"
+                r"waking (?:me )?up"
+            ),
+        ),
+    ),
+    Concept(
+        "unrelenting",
+        (
+            _core(
+                r"(?:no|any|every|whatever|whichever|any other|a different|changing) position "
+                r"(?:\S+ ){0,2}?(?:helps?|eases?|relieves?|makes (?:a |any )?difference|works?|"
+                r"changes? (?:it|anything))|"
+                r"(?:nothing|not anything|no painkiller\w*|no medication|no tablets?) (?:\S+ "
+                r"){0,3}?"
+                r"(?:helps?|eases?|relieves?|works?|touches it|takes it away)|"
+                r"(?:does not|do not|did not|will not|never|not|cannot) (?:\S+ ){0,2}?(?:ease|"
+                r"eases|"
+                r"easing|let up|lets up|settle|settles|go away|goes away|stop|stops|change|changes|"
+                r"improve|improves|get better|gets better)|"
+                r"constant\w*|unrelenting|relentless|non[- ]?stop|no matter what|whatever i do|"
+                r"nothing i do|all the time|"
+                r"(?:pain|it|ache|hurts?)(?: \S+){0,4}? all night|"
+                r"(?:wakes?|woken|waking) (?:me )?(?:\S+ ){0,3}?every night|"
+                r"(?:does not|do not|did not|never|will not) (?:even )?touch (?:it|the pain)|"
+                r"every night (?:\S+ ){0,3}?(?:pain|wakes?|hurts?)|night after night|"
+                r"day (?:and|or) night|around the clock|24 ?(?:/|hours a day) ?7?|"
+                r"even (?:when )?(?:i am )?(?:lying|resting|at rest|still|in bed)|at rest|"
+                r"never lets? up"
+            ),
+        ),
+    ),
+    # --- abdominal aortic aneurysm (NICE NG156) and other emergencies --------------------------
+    Concept(
+        "tearing_pain",
+        (
+            _core(
+                r"(?:tearing|ripping|ripped|torn|shredding)(?: \S+){0,2}? (?:pain|sensation|"
+                r"feeling|ache)|"
+                r"(?:feels?|felt|feeling) (?:\S+ ){0,3}?(?:like )?(?:something )?(?:is |was )?"
+                r"(?:tearing|ripping|being torn|ripped|torn apart)|"
+                r"something (?:has |had )?(?:tore|torn|ripped|burst)"
+            ),
+        ),
+    ),
+    Concept(
+        "pulsatile_abdomen",
+        (
+            _core(
+                rf"(?:puls\w*|throbb\w*|beating|heartbeat|pounding)(?: \S+){{0,3}}? (?:in|on|"
+                rf"inside) "
+                rf"(?:my )?{ABDOMEN}|(?:puls\w*|throbb\w*|beating) (?:lump|mass|swelling)|"
+                rf"(?:lump|mass|swelling)(?: \S+){{0,4}}? (?:puls\w*|throbb\w*|beat\w*)|"
+                rf"{ABDOMEN}(?: \S+){{0,3}}? (?:is |feels )?(?:puls\w*|throbb\w*|beating)"
+            ),
+        ),
+    ),
+    Concept("abdomen", (_core(ABDOMEN),)),
+    Concept("period_pain", (_core(r"periods?\b|menstrua\w*|time of the month"),)),
+    Concept(
+        "sudden_onset",
+        (
+            _core(
+                r"sudden\w*|all at once|all of a sudden|out of nowhere|out of the blue|"
+                r"came on (?:fast|quickly)|abrupt\w*|without warning"
+            ),
+        ),
+    ),
+    Concept(
+        "severe",
+        (
+            _core(
+                r"severe|terrible|excruciating|agony|agonising|agonizing|worst|unbearable|extreme|"
+                r"intense|very bad|awful|horrible|10/10|10 out of 10"
+            ),
+        ),
+    ),
+    Concept(
+        "collapse",
+        (
+            _core(
+                r"faint\w*|pass(?:ed|ing)? out|collaps\w*|black(?:ed|ing)? out|dizzy|dizziness|"
+                r"light ?headed|clammy|cold sweat|sweaty and pale|pale and sweaty|sweating"
+            ),
+        ),
+    ),
+    Concept(
+        "aneurysm",
+        (_core(r"aneurysm|\baaa\b|aortic dissection"),),
+        time="history",
+        diagnosis_word=True,
+    ),
+    Concept(
+        "chest_pain",
+        (
+            _core(
+                r"crushing (?:\S+ )?(?:in|on|across) (?:my |the )?chest|"
+                r"chest (?:feels? )?(?:tight|heavy|crushed|squeezed)|tight(?:ness)? (?:feeling "
+                r")?in "
+                r"(?:my |the )?chest|"
+                r"chest (?:pain|tightness|pressure|heaviness)|(?:pain|tightness|pressure|"
+                r"heaviness) "
+                r"(?:in|across|on) (?:my |the )?chest|crushing (?:\S+ ){0,2}?(?:pain|chest)|heart "
+                r"attack"
+            ),
+        ),
+    ),
+    Concept(
+        "suicidal",
+        (
+            _core(
+                r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
+                r"suicid\w*|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being "
+                r"here)|"
+                r"(?:do not |does not |cannot |can not )?see (?:the |any )?point (?:in |of )?"
+                r"(?:living|life|going on|being alive|carrying on)|"
+                r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
+                r"(?:overdose|take all (?:my|the) (?:tablets|pills))|want to disappear|"
+                r"(?:want|wanted|wish|wishing|going) (?:\S+ ){0,2}?(?:to die|to be dead|i was dead|"
+                r"i were dead|to not wake up|not to wake up|not be here)|better off dead|"
+                r"self[- ]?harm\w*|(?:want|wanted|going|thinking about|thoughts of|urge to) (?:\S+ "
+                r")?"
+                r"hurt(?:ing)? myself|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
+                r"do not want to (?:live|be alive|be here)"
+            ),
+        ),
+    ),
+    # --- general ---------------------------------------------------------------------------
+    Concept(
+        "pain",
+        (
+            _core(
+                r"pain(?!killer)\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|"
+                r"sciatica|lumbago|killing me|spasm\w*|stabbing"
+            ),
+        ),
+    ),
+    Concept(
+        "back_fine",
+        (
+            _core(
+                r"(?:back|spine|back pain)(?: is| feels| has been| seems)(?: \S+)? (?:fine|ok|okay|"
+                r"good|great|normal|better|all right|alright)|no back pain"
+            ),
+        ),
+    ),
+    Concept(
+        "new_onset",
+        (
+            _core(
+                r"new|started|starting|began|begun|came on|coming on|recent\w*|lately|since|"
+                r"this week|for (?:\S+ )?(?:days|weeks)|(?:\d+|a few|few|two|three|four|couple of) "
+                r"(?:days|weeks)|getting worse|worse|worsening|(?:will|does|did|would) not go away|"
+                r"not going away|for no reason|no reason|out of nowhere|now"
+            ),
+        ),
+    ),
+    Concept(
+        "first_episode",
+        (
+            _core(
+                r"first time|never had (?:\S+ ){0,2}?(?:back pain|this|it) before|first ever|first "
+                r"episode"
+            ),
+        ),
+    ),
+    # --- routine-review findings ------------------------------------------------------------
+    Concept(
+        "radicular_one_leg",
+        (
+            _core(
+                r"sciatica|(?:pain\w*|hurt\w*|ach\w*|shoot\w*|burning|radiat\w*|numb\w*|tingl\w*|"
+                r"pins and needles|electric\w*)(?: \S+){0,4}? (?:down|into|to|in|through) (?:my |"
+                r"the )?"
+                r"(?:left |right |one )?(?:leg|thigh|calf|foot|knee|buttock|heel|toes?|big toe|"
+                r"ankle|shin)\b|"
+                r"(?:leg|foot|toes?|big toe|calf|thigh|shin|heel)(?: \S+){0,3}? (?:is |are |feels? "
+                r"|goes |"
+                r"going )?(?:numb\w*|tingl\w*|pins and needles)"
+            ),
+        ),
+    ),
+    Concept(
+        "persistent",
+        (
+            _core(
+                r"(?:\d+|two|three|four|five|six|several|many|a few|few) months|"
+                r"(?:[6-9]|1\d|six|seven|eight|nine|ten|eleven|twelve|several|many) weeks|"
+                r"(?:not|no) (?:\S+ ){0,2}?(?:improving|improved|getting better)|"
+                r"for (?:a )?(?:long time|ages|years)|chronic|(?:getting|got|keeps getting) worse|"
+                r"worsening"
+            ),
+        ),
+    ),
+    Concept(
+        "medication_side_effect",
+        (
+            _core(
+                r"side[- ]?effects?|constipat\w*|makes me (?:\S+ ){0,2}?(?:sick|dizzy|drowsy|"
+                r"sleepy|"
+                r"constipated|nauseous|itchy)|"
+                r"(?:stomach|tummy|rash|itch\w*|nause\w*|vomit\w*|drowsy|dizzy)(?: \S+){0,3}? "
+                r"(?:after|from|since) (?:taking|the|my) "
+            ),
+        ),
+    ),
+    Concept("pregnancy", (_core(r"pregnan\w*|expecting a baby"),)),
+    Concept(
+        "claudication",
+        (
+            _core(
+                r"(?:legs?|calves|calf|thighs?) (?:\S+ ){0,3}?(?:tired|heavy|ache|aching|cramp\w*) "
+                r"(?:\S+ ){0,3}?(?:walk\w*|stand\w*)"
+            ),
+        ),
+    ),
+    Concept(
+        "inflammatory_pattern",
+        (
+            _core(
+                r"(?:morning stiffness|stiff\w* (?:\S+ ){0,4}?mornings?)(?: \S+){0,8}? "
+                r"(?:better|eases?|improves?|loosens?)(?: \S+){0,3}? (?:mov\w*|exercis\w*|activity|"
+                r"walk\w*|get going|warm)"
+            ),
+        ),
+    ),
+)
+CONCEPT_NAMES = frozenset(c.name for c in CONCEPTS)
+
+# Clinical words typos are repaired towards (see TypoRepairer); the English word list keeps
+# real words ("ladder", "week") from being "repaired" into symptoms.
+LEXICON: tuple[str, ...] = tuple(
+    [
+        "feel",
+        "feeling",
+        "parts",
+        "numb",
+        "numbness",
+        "numbed",
+        "tingling",
+        "tingle",
+        "tingly",
+        "needles",
+        "saddle",
+        "groin",
+        "genitals",
+        "genital",
+        "private",
+        "privates",
+        "bottom",
+        "buttocks",
+        "anus",
+        "passage",
+        "rectum",
+        "perineum",
+        "perineal",
+        "thighs",
+        "vagina",
+        "penis",
+        "scrotum",
+        "testicles",
+        "labia",
+        "clitoris",
+        "wipe",
+        "wiping",
+        "toilet",
+        "paper",
+        "urine",
+        "urinate",
+        "urinating",
+        "wee",
+        "pee",
+        "peeing",
+        "bladder",
+        "bowel",
+        "bowels",
+        "stools",
+        "faeces",
+        "waterworks",
+        "incontinence",
+        "incontinent",
+        "retention",
+        "control",
+        "controlling",
+        "leaking",
+        "leak",
+        "dribbling",
+        "soiled",
+        "erection",
+        "erections",
+        "erectile",
+        "impotence",
+        "ejaculate",
+        "orgasm",
+        "sensation",
+        "feeling",
+        "legs",
+        "leg",
+        "feet",
+        "foot",
+        "toes",
+        "ankle",
+        "knee",
+        "calves",
+        "sciatica",
+        "shooting",
+        "radiating",
+        "electric",
+        "burning",
+        "weakness",
+        "weak",
+        "weaker",
+        "giving",
+        "buckling",
+        "paralysed",
+        "dragging",
+        "drop",
+        "tripping",
+        "stumbling",
+        "progressive",
+        "spreading",
+        "worsening",
+        "worse",
+        "getting",
+        "accident",
+        "crash",
+        "collision",
+        "ladder",
+        "stairs",
+        "roof",
+        "horse",
+        "scaffolding",
+        "trampoline",
+        "fell",
+        "fall",
+        "slipped",
+        "tripped",
+        "twisted",
+        "lifted",
+        "lifting",
+        "sneezed",
+        "coughed",
+        "fracture",
+        "fractured",
+        "broken",
+        "cracked",
+        "vertebra",
+        "vertebrae",
+        "osteoporosis",
+        "osteopenia",
+        "brittle",
+        "steroids",
+        "steroid",
+        "prednisolone",
+        "prednisone",
+        "corticosteroids",
+        "dexamethasone",
+        "fever",
+        "feverish",
+        "temperature",
+        "shivering",
+        "shivery",
+        "chills",
+        "rigors",
+        "sweats",
+        "sweating",
+        "inject",
+        "injecting",
+        "heroin",
+        "intravenous",
+        "immunosuppressed",
+        "immunosuppressants",
+        "immunocompromised",
+        "transplant",
+        "chemotherapy",
+        "chemo",
+        "methotrexate",
+        "biologics",
+        "injection",
+        "surgery",
+        "operation",
+        "epidural",
+        "wound",
+        "cancer",
+        "tumour",
+        "tumor",
+        "metastases",
+        "metastatic",
+        "myeloma",
+        "lymphoma",
+        "leukaemia",
+        "carcinoma",
+        "melanoma",
+        "malignant",
+        "radiotherapy",
+        "weight",
+        "losing",
+        "unexplained",
+        "diet",
+        "dieting",
+        "night",
+        "nights",
+        "constant",
+        "unrelenting",
+        "position",
+        "tearing",
+        "ripping",
+        "pulsating",
+        "pulsing",
+        "throbbing",
+        "lump",
+        "stomach",
+        "tummy",
+        "belly",
+        "abdomen",
+        "abdominal",
+        "sudden",
+        "suddenly",
+        "severe",
+        "terrible",
+        "excruciating",
+        "unbearable",
+        "faint",
+        "fainted",
+        "dizzy",
+        "collapsed",
+        "aneurysm",
+        "chest",
+        "crushing",
+        "suicide",
+        "suicidal",
+        "kill",
+        "myself",
+        "self",
+        "harm",
+        "pain",
+        "painful",
+        "hurting",
+        "aching",
+        "sore",
+        "backache",
+        "lumbago",
+        "spasm",
+        "pregnant",
+        "pregnancy",
+        "constipated",
+        "constipation",
+        "side",
+        "effects",
+        "stiffness",
+        "stiff",
+        "morning",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One concept found in a message, with its context."""
+
+    concept: str
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+    past: bool = False
+    hypothetical: bool = False
+    other_person: bool = False
+
+    @property
+    def active(self) -> bool:
+        """True when the finding is the patient's own, present and affirmed."""
+        return not (self.negated or self.past or self.hypothetical or self.other_person)
+
+
+# --- context cues -----------------------------------------------------------------------------
+
+_NEGATION_WORDS = frozenset(
+    [
+        "no",
+        "not",
+        "never",
+        "without",
+        "nor",
+        "neither",
+        "none",
+        "denies",
+        "deny",
+        "denied",
+        "nothing",
+        "free",
+        "absent",
+        "negative",
+        "zero",
+        "ruled",
+    ]
+)
+# NegEx pseudo-negations: a negation word followed by these does not negate what comes later.
+_PSEUDO_NEGATION_NEXT = frozenset(
+    [
+        "idea",
+        "doubt",
+        "matter",
+        "sure",
+        "only",
+        "know",
+        "certain",
+        "reason",
+        "change",
+        "longer",
+        "more",
+        "worse",
+    ]
+)
+_SCOPE_STOP = frozenset(
+    ["only", "just", "still", "apart", "except", "because", "which", "who", "whereas", "now"]
+)
+_NEGATION_WINDOW = 6  # words; NegEx uses a comparable window of 5-6 words
+
+_POST_NEGATION = re.compile(
+    r"^\W*(?:(?:and|or|both|all|also|still|totally|completely|perfectly|seems?|to|be|feels?|"
+    r"are|is|have|has|been|working|works?|functioning|my|the|bowels?|bladder)\W+){0,5}"
+    r"(?:fine|normal|normally|ok|okay|unaffected|unchanged|as usual|all good|no problems?)\b"
+)
+_REMOTE_PAST = re.compile(
+    r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|few|couple of|"
+    r"some) "
+    r"(?:years?|decades?) ago|years ago|decades? ago|long (?:time )?ago|ages ago|"
+    r"as a (?:child|kid|teenager|teen|boy|girl|student|baby)|"
+    r"when i was (?:a |young|little|younger|at school|in school|\d+|pregnant|in my)|"
+    r"in my (?:teens|twenties|thirties|youth|childhood)|back in (?:19|20)\d\d|(?:19|20)\d\d|"
+    r"last year|the year before|used to|in the past|previously|years back|childhood)\b"
+)
+_RECENT_PAST = re.compile(
+    r"\b(?:last month|a month ago|(?:\d+|a few|few|two|three|four|five|six|several|couple of) "
+    r"months ago|months ago)\b"
+)
+_CHRONIC = re.compile(
+    r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|for (?:a )?long time|for ages|"
+    r"for decades|always (?:had|been|have)|long[- ]standing|"
+    r"since (?:i was|childhood|birth|my (?:pregnancy|children|kids|son|daughter)|giving birth|"
+    r"(?:\S+ )?(?:years|childbirth))|ever since (?:i was|childhood)|all my life|lifelong)\b"
+)
+_RESOLVED = re.compile(
+    r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
+    r"(?:has|have|is|are|was) gone(?! (?:\w+ly )?(?:numb|weak|dead|stiff|funny|strange|weird|"
+    r"tingly|cold|"
+    r"worse|bad|floppy|heavy))|fully recovered|recovered|healed|no longer|"
+    r"not any ?more|settled down|settled|better now|fine now|sorted)\b"
+)
+_ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
+_HYPOTHETICAL = re.compile(
+    r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
+    r"what happens if|in case|"
+    r"if (?:i|you|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
+    r"lose|loses|start|starts|experience|ever|were|was|become|becomes)|"
+    r"(?:signs?|symptoms?|warning signs?) (?:of|to look|to watch|that|like|such as|include)|"
+    r"(?:look|watch) out for|should i (?:look|watch|worry)|when should i (?:worry|go|call|seek)|"
+    r"how (?:do|would|can|will) i (?:know|tell|recognise|recognize)|"
+    r"can (?:back pain|sciatica|a slipped disc|a disc) cause|"
+    r"(?:could|does|do) (?:back pain|sciatica|it|a slipped disc) cause|"
+    r"tell me about|information about|learn about|read about)\b"
+)
+_DIAGNOSIS_DOUBT = re.compile(
+    r"\b(?:is (?:it|this|that)|(?:could|might|can|would) (?:\S+ ){0,4}?be\b|"
+    r"is (?:\S+ ){0,3}?(?:a sign|a symptom|caused by)|does (?:\S+ ){0,3}?mean|signs? of|worried|"
+    r"worry|worries|scared|"
+    r"afraid|fear\w*|concerned|anxious|check\w* for|test\w* for|screen\w* for|scan\w* for|"
+    r"rule\w* out|risk of|chance of|possib\w*|what about|think (?:it is|i have)|in case)\b"
+)
+_OTHER_PERSON = re.compile(
+    r"\b(?:(?:my|his|her|our|their|a) (?:mum|mom|mother|mam|dad|father|sister|brother|wife|"
+    r"husband|partner|son|daughter|friend|aunt|auntie|uncle|grandma|grandmother|grandad|"
+    r"granddad|grandfather|grandpa|gran|granny|nan|nana|cousin|neighbou?r|colleague|boss|child|"
+    r"kid|baby|niece|nephew|boyfriend|girlfriend|family|parents?|relative|sibling)s?|"
+    r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered))\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+
+
+@dataclass(frozen=True)
+class AnalysedText:
+    """A message in canonical form with its clauses and concept mentions."""
+
+    original: str
+    text: str
+    clauses: tuple[Clause, ...]
+    mentions: tuple[Mention, ...]
+
+    def active(self, concept: str) -> list[Mention]:
+        """Active mentions of ``concept`` (the patient's own, present, affirmed)."""
+        return [m for m in self.mentions if m.concept == concept and m.active]
+
+    def has(self, concept: str) -> bool:
+        return any(m.concept == concept and m.active for m in self.mentions)
+
+    def any_mention(self, concept: str) -> bool:
+        """True if the concept is mentioned at all, whatever its context."""
+        return any(m.concept == concept for m in self.mentions)
+
+    def sentence_of(self, position: int) -> int:
+        for clause in self.clauses:
+            if clause.start <= position <= clause.end:
+                return clause.sentence
+        return -1
+
+    def same_sentence(self, a: Mention, b: Mention) -> bool:
+        return self.sentence_of(a.start) == self.sentence_of(b.start)
+
+
+# Misspellings that happen to be English words, so the typo repairer must leave them alone.
+_PHRASE_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bfiver\b", "fever"),
+        (r"\bbowls? (movements?|control|habits?|problems?)\b", r"bowel \1"),
+        (r"\bmy bowls?\b", "my bowels"),
+        (r"\bmy tommy\b", "my tummy"),
+    )
+)
+
+
+@lru_cache(maxsize=1)
+def _repairer() -> TypoRepairer:
+    return TypoRepairer(LEXICON)
+
+
+def analyse(message: str, repair_typos: bool = True) -> AnalysedText:
+    """Normalise ``message``, repair typos and find every concept with its context."""
+    text = normalise(message)
+    if repair_typos:
+        text = _repairer().repair(text)
+        for pattern, replacement in _PHRASE_FIXES:
+            text = pattern.sub(replacement, text)
+    clauses = tuple(split_clauses(text))
+    found: list[tuple[Concept, int, int]] = []
+    for concept in CONCEPTS:
+        seen: set[tuple[int, int]] = set()
+        for pattern in concept.compiled:
+            for match in pattern.finditer(text):
+                start, end = match.span("core")
+                if (start, end) in seen or start == end:
+                    continue
+                seen.add((start, end))
+                found.append((concept, start, end))
+    # Words inside any finding ("nothing helps", "no feeling") are part of that finding and
+    # must not negate a neighbouring one ("nothing helps at night" does not negate "night").
+    cores = [(start, end) for _, start, end in found]
+    mentions = [_contextualise(c, text, clauses, start, end, cores) for c, start, end in found]
+    mentions.sort(key=lambda m: (m.start, m.concept))
+    return AnalysedText(message, text, clauses, tuple(mentions))
+
+
+def _clause_index(clauses: tuple[Clause, ...], position: int) -> int:
+    for i, clause in enumerate(clauses):
+        if clause.start <= position < max(clause.end, clause.start + 1):
+            return i
+    # positions on a boundary word ("but") belong to the following clause
+    for i, clause in enumerate(clauses):
+        if position < clause.start:
+            return i
+    return len(clauses) - 1
+
+
+def _contextualise(
+    concept: Concept,
+    text: str,
+    clauses: tuple[Clause, ...],
+    start: int,
+    end: int,
+    cores: list[tuple[int, int]],
+) -> Mention:
+    if not clauses:
+        return Mention(concept.name, start, end, text[start:end])
+    index = _clause_index(clauses, start)
+    clause = clauses[index]
+    sentence_start = min(c.start for c in clauses if c.sentence == clause.sentence)
+    after = text[end : clause.end]
+    negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
+    past = _past(concept.time, text, clauses, index, start, end)
+    sentence_before = text[sentence_start:start]
+    hypothetical = bool(_HYPOTHETICAL.search(sentence_before))
+    if concept.diagnosis_word and not hypothetical:
+        hypothetical = bool(_DIAGNOSIS_DOUBT.search(sentence_before))
+    other = _other_person(sentence_before)
+    return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= position < b for a, b in spans)
+
+
+def _negated(
+    text: str,
+    clauses: tuple[Clause, ...],
+    index: int,
+    start: int,
+    cores: list[tuple[int, int]],
+) -> bool:
+    clause = clauses[index]
+    tokens = [
+        m for m in _TOKEN.finditer(text, clause.start, start) if not _inside(m.start(), cores)
+    ]
+    window = [m.group(0) for m in tokens[-_NEGATION_WINDOW:]]
+    for i in range(len(window) - 1, -1, -1):
+        word = window[i]
+        if word in _SCOPE_STOP:
+            return False
+        if word in _NEGATION_WORDS:
+            following = window[i + 1] if i + 1 < len(window) else ""
+            if following in _PSEUDO_NEGATION_NEXT:
+                continue
+            return True
+    # a list after a comma continues a negation: "no numbness, tingling or weakness in my legs"
+    # but a new statement does not: "no fever, my legs went numb", "... and my foot slaps"
+    if index > 0:
+        previous = clauses[index - 1]
+        if previous.sentence == clause.sentence and _NEGATED_LIST_HEAD.match(
+            text, previous.start, previous.end
+        ):
+            current_words = _TOKEN.findall(text, clause.start, clause.end)
+            has_verb = any(w in _VERBS or w.endswith("ed") for w in current_words)
+            starts_statement = bool(current_words) and current_words[0] in _SUBJECTS
+            if not has_verb and not starts_statement and len(current_words) <= 8:
+                return True
+    return False
+
+
+_NEGATED_LIST_HEAD = re.compile(
+    r"\W*(?:i (?:do not|did not|have not|have never|never) (?:have|had|got|get|notice|noticed|"
+    r"feel|felt|suffer from)\b|(?:i (?:have|had|deny|denies) |there (?:is|are|was|were) )?"
+    r"(?:any )?(?:no|not any|without|neither|none of|denies|deny)\b)"
+)
+_SUBJECTS = frozenset("i my it the this that she he we they there".split())  # noqa: SIM905
+_VERBS = frozenset(
+    """is am are was were be been being have has had do does did can cannot could will would
+    went go goes going gone feel feels felt feeling hurt hurts hurting get gets got getting
+    become became keep keeps kept start started starts seem seems came come comes think
+    notice noticed make makes made""".split()  # noqa: SIM905
+)
+
+
+def _since_before(text: str, marker_start: int) -> bool:
+    return bool(
+        re.search(r"\bsince\s+(?:\S+\s+)?$", text[max(0, marker_start - 20) : marker_start])
+    )
+
+
+def _markers(pattern: re.Pattern[str], text: str, a: int, b: int, core: tuple[int, int]) -> bool:
+    """True if ``pattern`` occurs in ``text[a:b]`` outside the core and not after "since"."""
+    for match in pattern.finditer(text, a, b):
+        if match.start() < core[1] and match.end() > core[0]:
+            continue  # part of the finding itself ("no longer feel", "for years" in a core)
+        if _since_before(text, match.start()):
+            continue  # "since last month" means it is still going on
+        return True
+    return False
+
+
+def _past(
+    kind: TimeKind,
+    text: str,
+    clauses: tuple[Clause, ...],
+    index: int,
+    start: int,
+    end: int,
+) -> bool:
+    if kind == "history":
+        return False
+    clause = clauses[index]
+    core = (start, end)
+    resolved = _markers(_RESOLVED, text, clause.start, clause.end, core)
+    if not resolved and index + 1 < len(clauses):
+        following = clauses[index + 1]
+        nxt = text[following.start : following.end]
+        if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
+            resolved = bool(_RESOLVED.search(nxt))
+    if resolved or _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
+        return True
+    if kind == "current":
+        return _markers(_RECENT_PAST, text, clause.start, clause.end, core) or _markers(
+            _CHRONIC, text, clause.start, clause.end, core
+        )
+    return False
+
+
+def _other_person(sentence_before: str) -> bool:
+    last = None
+    for match in _OTHER_PERSON.finditer(sentence_before):
+        last = match
+    if last is None:
+        return False
+    return not _FIRST_PERSON.search(sentence_before[last.end() :])

@@ -1,0 +1,286 @@
+"""Figures for the assistant on labelled sets: triage safety and retrieval recall.
+
+Triage (per split):
+
+- **red-flag sensitivity** = escalated red-flag messages / red-flag messages, where a red-flag
+  message is labelled ``urgent`` or ``emergency`` and *escalated* means triaged ``urgent`` or
+  ``emergency``. The safety target is 100 %.
+- **emergency sensitivity** = messages labelled ``emergency`` triaged ``emergency``.
+- **benign specificity** = benign messages (labelled ``routine`` or ``self_care``) not triaged
+  ``urgent``/``emergency`` / benign messages. The target is at least 90 %.
+- exact-level accuracy and the confusion matrix, for information.
+
+Retrieval: **recall@3** = questions whose labelled article is among the articles of the top 3
+passages / questions.
+
+The labelled sets in ``data/`` are synthetic messages written by the developers (see
+docs/assistant.md): they test the rules, they are not clinical evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spinewise.assistant.triage import LEVELS, RED_FLAG_LEVELS, PatientProfile, triage
+from spinewise.core.errors import InvalidInput
+
+TRIAGE_SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
+# Written after all tuning and never used to change a rule: its figures estimate performance
+# on unseen messages and are reported, not asserted (see docs/assistant.md).
+UNTOUCHED_SPLIT = "untouched"
+RETRIEVAL_SPLITS = ("dev", "heldout")
+
+
+@dataclass(frozen=True)
+class LabelledMessage:
+    id: str
+    text: str
+    level: str
+    profile: PatientProfile
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelledQuestion:
+    id: str
+    question: str
+    article_ids: tuple[str, ...]
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("spinewise.assistant").joinpath("data", name)))
+
+
+def load_triage_set(split_or_path: str | Path) -> list[LabelledMessage]:
+    """Load a labelled triage set: ``"dev"``, ``"heldout"`` or a path to a JSON file."""
+    path = (
+        _data_path(f"triage_{split_or_path}.json")
+        if split_or_path in (*TRIAGE_SPLITS, UNTOUCHED_SPLIT)
+        else Path(split_or_path)
+    )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise InvalidInput(str(path), "expected an object with a non-empty 'messages' list")
+    out: list[LabelledMessage] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"{path.name} messages[{i}]"
+        if not isinstance(item, dict) or not {"id", "text", "level"} <= item.keys():
+            raise InvalidInput(where, "needs id, text and level")
+        if item["level"] not in LEVELS:
+            raise InvalidInput(where, f"level must be one of {', '.join(LEVELS)}")
+        if item["id"] in seen:
+            raise InvalidInput(where, f"duplicate id {item['id']}")
+        seen.add(item["id"])
+        out.append(
+            LabelledMessage(
+                id=str(item["id"]),
+                text=str(item["text"]),
+                level=str(item["level"]),
+                profile=PatientProfile.from_dict(item.get("profile")),
+                category=item.get("category"),
+            )
+        )
+    return out
+
+
+def load_retrieval_set(split_or_path: str | Path) -> list[LabelledQuestion]:
+    """Load a labelled question → article set: ``"dev"``, ``"heldout"`` or a JSON path."""
+    path = (
+        _data_path(f"retrieval_{split_or_path}.json")
+        if split_or_path in RETRIEVAL_SPLITS
+        else Path(split_or_path)
+    )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise InvalidInput(str(path), "expected an object with a non-empty 'questions' list")
+    out: list[LabelledQuestion] = []
+    for i, item in enumerate(items):
+        where = f"{path.name} questions[{i}]"
+        if not isinstance(item, dict) or not {"id", "question", "articles"} <= item.keys():
+            raise InvalidInput(where, "needs id, question and articles")
+        articles = item["articles"]
+        if isinstance(articles, str):
+            articles = [articles]
+        out.append(LabelledQuestion(str(item["id"]), str(item["question"]), tuple(articles)))
+    return out
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def evaluate_triage(
+    messages: Iterable[LabelledMessage],
+    classify: Callable[[str, PatientProfile], str] | None = None,
+) -> dict[str, Any]:
+    """Run the triage on each message and compute the figures defined in the module docstring.
+
+    ``classify(text, profile) -> level`` defaults to the rule-based :func:`triage`.
+
+    ``missed`` lists ids of red-flag messages that were not escalated and ``over_triaged`` ids
+    of benign messages that were; ``misses_emergency`` ids of emergencies triaged lower.
+    """
+    confusion: dict[str, dict[str, int]] = {truth: dict.fromkeys(LEVELS, 0) for truth in LEVELS}
+    red = red_hit = emerg = emerg_hit = benign = benign_ok = exact = total = 0
+    missed: list[str] = []
+    over: list[str] = []
+    emergency_missed: list[str] = []
+    for item in messages:
+        predicted = (
+            classify(item.text, item.profile) if classify else triage(item.text, item.profile).level
+        )
+        confusion[item.level][predicted] += 1
+        total += 1
+        exact += predicted == item.level
+        escalated = predicted in RED_FLAG_LEVELS
+        if item.level in RED_FLAG_LEVELS:
+            red += 1
+            red_hit += escalated
+            if not escalated:
+                missed.append(item.id)
+        else:
+            benign += 1
+            benign_ok += not escalated
+            if escalated:
+                over.append(item.id)
+        if item.level == "emergency":
+            emerg += 1
+            emerg_hit += predicted == "emergency"
+            if predicted != "emergency":
+                emergency_missed.append(item.id)
+    return {
+        "messages": total,
+        "red_flag_messages": red,
+        "benign_messages": benign,
+        "red_flag_sensitivity": _ratio(red_hit, red),
+        "emergency_sensitivity": _ratio(emerg_hit, emerg),
+        "benign_specificity": _ratio(benign_ok, benign),
+        "level_accuracy": _ratio(exact, total),
+        "confusion": confusion,
+        "missed": missed,
+        "missed_emergency": emergency_missed,
+        "over_triaged": over,
+    }
+
+
+def evaluate_retrieval(
+    questions: Iterable[LabelledQuestion],
+    search_many: Callable[[list[str], int], list[list[str]]],
+    k: int = 3,
+) -> dict[str, Any]:
+    """recall@k of ``search_many(questions, k) -> article ids per question`` against labels."""
+    items = list(questions)
+    results = search_many([q.question for q in items], k)
+    hits = total = 0
+    misses: list[str] = []
+    for q, found_all in zip(items, results, strict=True):
+        found = found_all[:k]
+        total += 1
+        if any(a in found for a in q.article_ids):
+            hits += 1
+        else:
+            misses.append(q.id)
+    return {"questions": total, f"recall_at_{k}": _ratio(hits, total), "misses": misses}
+
+
+# Targets from the assistant issue: no red flag missed, benign messages not over-triaged, and
+# the right article among the first three.
+TARGETS = {"red_flag_sensitivity": 1.0, "benign_specificity": 0.9, "recall_at_3": 0.9}
+
+
+def run_all(
+    bm25_only: bool = False,
+    extra_triage_sets: Iterable[Path] = (),
+    retriever_factory: Callable[[str], Any] | None = None,
+) -> dict[str, Any]:
+    """Every figure printed by ``spinewise assistant evaluate``.
+
+    ``targets_met`` is judged on the development and held-out sets (which the rules have been
+    extended on after their first scoring); ``triage_untouched`` is reported separately.
+
+    ``retriever_factory(mode)`` builds the retriever for ``"hybrid"`` or ``"bm25"`` (tests pass
+    a fake encoder through it); by default the bundled knowledge base and model are used.
+    """
+    triage_report: dict[str, Any] = {}
+    for split in TRIAGE_SPLITS:
+        triage_report[split] = evaluate_triage(load_triage_set(split))
+    for path in extra_triage_sets:
+        triage_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)))
+    untouched_report = {"rules": evaluate_triage(load_triage_set(UNTOUCHED_SPLIT))}
+
+    if retriever_factory is None:
+        from spinewise.assistant.knowledge import load_knowledge_base
+        from spinewise.assistant.retrieval import HybridRetriever
+
+        knowledge = load_knowledge_base()
+
+        def retriever_factory(mode: str) -> Any:
+            return HybridRetriever(knowledge, mode=mode)  # type: ignore[arg-type]
+
+    retrieval_report: dict[str, dict[str, Any]] = {}
+    semantic_report: dict[str, Any] | None = None
+    for mode in ("bm25",) if bm25_only else ("hybrid", "bm25"):
+        retriever = retriever_factory(mode)
+        if mode == "hybrid":
+            semantic_report = _semantic_triage(retriever, extra_triage_sets)
+            if semantic_report is not None:
+                untouched_report["rules_and_semantic_net"] = semantic_report.pop(UNTOUCHED_SPLIT)
+
+        def search_many(questions: list[str], k: int, r: Any = retriever) -> list[list[str]]:
+            return [[x.article_id for x in found] for found in r.search_many(questions, k)]
+
+        figures = {
+            split: evaluate_retrieval(load_retrieval_set(split), search_many, 3)
+            for split in RETRIEVAL_SPLITS
+        }
+        label = mode if retriever.mode == mode else f"{mode} (degraded to {retriever.mode})"
+        retrieval_report[label] = figures
+
+    primary = next(iter(retrieval_report.values()))
+    met = all(
+        (t["red_flag_sensitivity"] or 0) >= TARGETS["red_flag_sensitivity"]
+        and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
+        for t in triage_report.values()
+    ) and all((f["recall_at_3"] or 0) >= TARGETS["recall_at_3"] for f in primary.values())
+    if semantic_report:
+        met = met and all(
+            (t["red_flag_sensitivity"] or 0) >= TARGETS["red_flag_sensitivity"]
+            and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
+            for t in semantic_report.values()
+        )
+    return {
+        "synthetic_data": True,
+        "triage": triage_report,
+        "triage_with_semantic_net": semantic_report,
+        "triage_untouched": untouched_report,
+        "retrieval": retrieval_report,
+        "targets": TARGETS,
+        "targets_met": met,
+    }
+
+
+def _semantic_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[str, Any] | None:
+    """Triage figures with the semantic safety net, when the real embedding model is loaded."""
+    from spinewise.assistant.respond import Assistant
+
+    assistant = Assistant(retriever.knowledge, retriever)
+    if assistant._safety_net() is None:
+        return None
+
+    def classify(text: str, profile: PatientProfile) -> str:
+        return assistant.triage(text, profile).level
+
+    report = {
+        s: evaluate_triage(load_triage_set(s), classify) for s in (*TRIAGE_SPLITS, UNTOUCHED_SPLIT)
+    }
+    for path in extra_triage_sets:
+        report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), classify)
+    return report

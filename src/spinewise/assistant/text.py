@@ -1,0 +1,232 @@
+"""Text normalisation for patient messages: case, contractions, typos, clause boundaries.
+
+Patients write at 2 a.m. on a phone, often in a second language. Before any rule looks at a
+message we put it in one canonical form:
+
+- lower case, typographic quotes and dashes made plain;
+- contractions expanded with or without the apostrophe ("dont", "can't" → "do not", "cannot"),
+  so that negation rules see one spelling;
+- misspelt clinical words repaired ("numbnes" → "numbness", "leggs" → "legs"), but only towards
+  a given clinical lexicon and never when the written word is itself an English word
+  ("ladder" stays "ladder", not "bladder");
+- the text cut into sentences and sub-clauses (commas, "but", "although" …) whose character
+  offsets index the normalised string, so that negation and time can be scoped to a clause.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_PLAIN = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u00a0": " ",
+        "&": " and ",
+    }
+)
+
+# Contractions, written with or without the apostrophe. Bare forms that are English words
+# ("wont", "its", "well", "were") are deliberately absent.
+_CONTRACTIONS: tuple[tuple[str, str], ...] = (
+    (r"can'?t", "cannot"),
+    (r"can not", "cannot"),
+    (r"won't", "will not"),
+    (r"don'?t", "do not"),
+    (r"doesn'?t", "does not"),
+    (r"didn'?t", "did not"),
+    (r"haven'?t", "have not"),
+    (r"hasn'?t", "has not"),
+    (r"hadn'?t", "had not"),
+    (r"isn'?t", "is not"),
+    (r"aren'?t", "are not"),
+    (r"wasn'?t", "was not"),
+    (r"weren't", "were not"),
+    (r"couldn'?t", "could not"),
+    (r"wouldn'?t", "would not"),
+    (r"shouldn'?t", "should not"),
+    (r"mustn'?t", "must not"),
+    (r"ain't", "am not"),
+    (r"i'?m", "i am"),
+    (r"i'?ve", "i have"),
+    (r"i'd", "i would"),
+    (r"i'll", "i will"),
+    (r"it's", "it is"),
+    (r"that's", "that is"),
+    (r"there's", "there is"),
+    (r"what's", "what is"),
+    (r"he's", "he is"),
+    (r"she's", "she is"),
+    (r"you're", "you are"),
+    (r"they're", "they are"),
+    (r"we're", "we are"),
+)
+_CONTRACTION_RE = [(re.compile(rf"\b{pat}\b"), rep) for pat, rep in _CONTRACTIONS]
+_GENERIC_NT = re.compile(r"\b([a-z]+)n't\b")
+_WORD = re.compile(r"[a-z]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case ``text`` and expand contractions; punctuation is kept for clause splitting."""
+    text = unicodedata.normalize("NFKC", text).translate(_PLAIN).lower()
+    for pattern, replacement in _CONTRACTION_RE:
+        text = pattern.sub(replacement, text)
+    text = _GENERIC_NT.sub(r"\1 not", text)
+    text = re.sub(r"'s\b", "", text)  # possessive "'s" carries nothing our rules need
+    text = text.replace("'", "")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+# --- typo repair ----------------------------------------------------------------------------
+
+
+# A word counts as English when it occurs at least this often in pyspellchecker's bundled
+# frequency list; rarer entries are mostly typos or archaic words ("feal", "paine").
+ENGLISH_MIN_COUNT = 100
+
+
+@functools.lru_cache(maxsize=1)
+def _english_counts() -> dict[str, int]:
+    """Word counts from ``pyspellchecker``'s bundled English frequency list (empty if absent)."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # pragma: no cover - dependency missing: repair stays conservative
+        return {}
+    return dict(SpellChecker(language="en", distance=1).word_frequency.items())
+
+
+def _english_words() -> frozenset[str]:
+    """Common English words: those seen at least ``ENGLISH_MIN_COUNT`` times."""
+    return frozenset(w for w, n in _english_counts().items() if n >= ENGLISH_MIN_COUNT)
+
+
+def _squeeze(word: str) -> str:
+    """Collapse doubled letters: "bladdder" → "blader", "leggs" → "legs"."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def damerau_levenshtein(a: str, b: str, limit: int = 3) -> int:
+    """Optimal-string-alignment edit distance (insert, delete, substitute, swap neighbours).
+
+    Returns ``limit + 1`` as soon as the distance must exceed ``limit`` (cheap early exit).
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+class TypoRepairer:
+    """Repair misspelt words towards a clinical ``lexicon``.
+
+    A word is repaired only when it is unknown both to the lexicon and to a list of common
+    English words, and a lexicon word is close to it: equal after collapsing doubled letters,
+    or within one edit (two edits for words of 9+ letters) with the same first letter; ties go
+    to the more common word. Short words (< 4 letters) are never touched. This favours leaving
+    a typo unrepaired over inventing a symptom; the triage rules also tolerate common
+    unrepaired forms.
+    """
+
+    def __init__(self, lexicon: Iterable[str], english: frozenset[str] | None = None) -> None:
+        self.lexicon = frozenset(w for w in lexicon if w.isalpha())
+        self.english = english if english is not None else _english_words()
+        self._counts = _english_counts()
+        # Without a word list we cannot tell "week" from a typo of "weak": only collapse
+        # doubled letters then, never edit.
+        self.edits_allowed = bool(self.english)
+        self._by_first: dict[str, list[str]] = {}
+        self._by_squeeze: dict[str, set[str]] = {}
+        for word in sorted(self.lexicon):
+            self._by_first.setdefault(word[0], []).append(word)
+            self._by_squeeze.setdefault(_squeeze(word), set()).add(word)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - repairers live for the process
+    def repair_word(self, word: str) -> str:
+        if len(word) < 4 or word in self.lexicon or word in self.english:
+            return word
+        squeezed = self._by_squeeze.get(_squeeze(word))
+        if squeezed and len(squeezed) == 1:
+            return next(iter(squeezed))
+        if not self.edits_allowed:
+            return word
+        limit = 2 if len(word) >= 9 else 1
+        best: list[tuple[int, str]] = []
+        for candidate in self._by_first.get(word[0], ()):
+            distance = damerau_levenshtein(word, candidate, limit)
+            if distance <= limit:
+                best.append((distance, candidate))
+        if not best:
+            return word
+        # closest first; among equally close words the more common one ("feal" → "feel",
+        # not "fell"); a tie with no frequency to tell them apart is left unrepaired
+        best.sort(key=lambda item: (item[0], -self._counts.get(item[1], 0)))
+        if (
+            len(best) > 1
+            and best[0][0] == best[1][0]
+            and self._counts.get(best[0][1], 0) == self._counts.get(best[1][1], 0)
+        ):
+            return word
+        return best[0][1]
+
+    def repair(self, text: str) -> str:
+        """Return ``text`` (already normalised) with each word repaired."""
+        return _WORD.sub(lambda m: self.repair_word(m.group(0)), text)
+
+
+# --- clauses ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A sub-clause of a message: ``text[start:end]`` of the normalised message."""
+
+    start: int
+    end: int
+    sentence: int
+
+
+# Sentence ends: . ! ? ; : and new lines, but not a decimal point ("38.5").
+_SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[!?;:\n]+")
+# Sub-clause breaks inside a sentence: commas, contrast words, and "and"/"so" when a new
+# subject follows ("no fever and my back hurts": "my back hurts" is not negated).
+_CLAUSE_BREAK = re.compile(
+    r",|\b(?:but|however|although|though|whereas|except|yet|apart from|other than)\b"
+    r"|\b(?:and|so|then|or)\b(?= (?:i|my|it|now|the pain|this|that|she|he|they|we|am)\b)"
+)
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Cut normalised ``text`` into sub-clauses, numbering the sentence each belongs to."""
+    clauses: list[Clause] = []
+    sentence_start = 0
+    bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    bounds.append((len(text), len(text)))
+    for sentence, (end, after) in enumerate(bounds):
+        piece_start = sentence_start
+        for brk in _CLAUSE_BREAK.finditer(text, sentence_start, end):
+            if text[piece_start : brk.start()].strip():
+                clauses.append(Clause(piece_start, brk.start(), sentence))
+            piece_start = brk.end()
+        if text[piece_start:end].strip():
+            clauses.append(Clause(piece_start, end, sentence))
+        sentence_start = after
+    return clauses

@@ -1,0 +1,848 @@
+"""Red-flag triage of patient messages: runs first, before any answer is looked up.
+
+``triage(message, profile)`` reads free text with :func:`spinewise.assistant.concepts.analyse`
+(negation, past versus present, other people, typos) and combines the findings with the
+patient's profile into one of four levels:
+
+``emergency``
+    possible cauda equina syndrome (saddle numbness, new bladder or bowel dysfunction,
+    bilateral sciatica, sexual dysfunction), progressive neurological deficit or foot drop,
+    trauma with neurological symptoms, suspected abdominal aortic aneurysm or dissection,
+    chest pain, thoughts of suicide. The answer says exactly what to do now and carries no
+    self-care advice.
+``urgent``
+    possible fracture (significant trauma; minor trauma with osteoporosis, long-term steroids
+    or age >= 70), infection (fever, IV drug use, immunosuppression with fever, a red wound
+    after a spinal procedure), malignancy (cancer history with new pain, unexplained weight
+    loss, unrelenting night pain), new leg weakness: same-day medical assessment.
+``routine``
+    no red flag, but worth a clinician's review (one-sided sciatica, pain for 6+ weeks,
+    first episode after 50, side effects of medicines, pregnancy …).
+``self_care``
+    everything else.
+
+Sources: NICE NG59 *Low back pain and sciatica in over 16s* (2016, updated 2020); Finucane LM
+et al., *International framework for red flags for potential serious spinal pathologies*,
+J Orthop Sports Phys Ther 2020;50(7):350-372 (IFOMPT); GIRFT *National suspected cauda equina
+syndrome pathway* (NHS England, 2023); Downie A et al., *Red flags to screen for malignancy
+and fracture in patients with low back pain*, BMJ 2013;347:f7095; NICE NG234 (spinal
+metastases, 2023); NICE NG156 (abdominal aortic aneurysm, 2020); NICE NG225 (self-harm, 2022).
+
+This is decision support written for safety: it escalates when unsure and never tells a
+patient that a symptom is harmless. It is not a diagnosis.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from spinewise.assistant.concepts import AnalysedText, Mention, analyse
+from spinewise.core.errors import InvalidInput
+
+Level = Literal["emergency", "urgent", "routine", "self_care"]
+LEVELS: tuple[Level, ...] = ("self_care", "routine", "urgent", "emergency")
+RED_FLAG_LEVELS: frozenset[str] = frozenset({"urgent", "emergency"})
+
+# Age from which minor trauma raises suspicion of fracture: "older age" in Downie et al. 2013
+# (the primary-care cohort of Henschke et al., Arthritis Rheum 2009, used > 70 years).
+FRACTURE_AGE_YEARS = 70
+# Age from which a first episode of back pain deserves a clinician's review (IFOMPT 2020 lists
+# age > 50 as a risk factor for malignancy; alone it has low diagnostic value, hence routine).
+FIRST_EPISODE_REVIEW_AGE_YEARS = 50
+# Age from which sudden severe abdominal and back pain is treated as a possible aneurysm
+# (NICE NG156: AAA is rare under 50; screening starts at 65 in men).
+AAA_AGE_YEARS = 50
+
+SOURCES: dict[str, str] = {
+    "NICE NG59": (
+        "NICE NG59. Low back pain and sciatica in over 16s: assessment and management "
+        "(2016, updated 2020)."
+    ),
+    "IFOMPT 2020": (
+        "Finucane LM, Downie A, Mercer C, et al. International framework for red flags for "
+        "potential serious spinal pathologies. J Orthop Sports Phys Ther 2020;50(7):350-372."
+    ),
+    "GIRFT CES 2023": (
+        "GIRFT / NHS England. National suspected cauda equina syndrome (CES) pathway (2023)."
+    ),
+    "Downie 2013": (
+        "Downie A, Williams CM, Henschke N, et al. Red flags to screen for malignancy and "
+        "fracture in patients with low back pain: systematic review. BMJ 2013;347:f7095."
+    ),
+    "NICE NG234": "NICE NG234. Spinal metastases and metastatic spinal cord compression (2023).",
+    "NICE NG156": "NICE NG156. Abdominal aortic aneurysm: diagnosis and management (2020).",
+    "NICE NG225": "NICE NG225. Self-harm: assessment, management and preventing recurrence (2022).",
+}
+
+
+@dataclass(frozen=True)
+class PatientProfile:
+    """What the app knows about the patient, passed in by the caller (all optional).
+
+    ``age`` in whole years; the booleans are the patient's recorded history. The triage also
+    reads these from the message itself ("I have osteoporosis"), so an empty profile is safe.
+    """
+
+    age: int | None = None
+    cancer_history: bool = False
+    osteoporosis: bool = False
+    long_term_steroids: bool = False
+    immunosuppressed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.age is not None and not 0 <= self.age <= 120:
+            raise InvalidInput("age", f"must be between 0 and 120 years, got {self.age}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "age": self.age,
+            "cancer_history": self.cancer_history,
+            "osteoporosis": self.osteoporosis,
+            "long_term_steroids": self.long_term_steroids,
+            "immunosuppressed": self.immunosuppressed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> PatientProfile:
+        if not data:
+            return cls()
+        unknown = set(data) - {
+            "age",
+            "cancer_history",
+            "osteoporosis",
+            "long_term_steroids",
+            "immunosuppressed",
+        }
+        if unknown:
+            raise InvalidInput("profile", f"unknown field(s): {', '.join(sorted(unknown))}")
+        age = data.get("age")
+        if age is not None and (isinstance(age, bool) or not isinstance(age, int)):
+            raise InvalidInput("age", "must be a whole number of years")
+        return cls(
+            age=age,
+            cancer_history=bool(data.get("cancer_history", False)),
+            osteoporosis=bool(data.get("osteoporosis", False)),
+            long_term_steroids=bool(data.get("long_term_steroids", False)),
+            immunosuppressed=bool(data.get("immunosuppressed", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason for the triage level."""
+
+    code: str
+    category: str
+    level: Level
+    reason: str
+    evidence: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "category": self.category,
+            "level": self.level,
+            "reason": self.reason,
+            "evidence": list(self.evidence),
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """The level, the findings behind it and what the patient should do now."""
+
+    level: Level
+    findings: tuple[Finding, ...]
+    advice: str
+    notify_care_team: bool
+    citations: tuple[str, ...] = field(default=())
+
+    @property
+    def red_flag(self) -> bool:
+        return self.level in RED_FLAG_LEVELS
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for f in self.findings:
+            if f.level == self.level:
+                seen.setdefault(f.category, None)
+        return tuple(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "red_flag": self.red_flag,
+            "advice": self.advice,
+            "notify_care_team": self.notify_care_team,
+            "findings": [f.to_dict() for f in self.findings],
+            "citations": [SOURCES[c] for c in self.citations],
+        }
+
+
+def level_rank(level: str) -> int:
+    """0 for self_care … 3 for emergency."""
+    return LEVELS.index(level)
+
+
+_AGE_IN_TEXT = re.compile(
+    r"\b(?:i am|aged?|age) (\d{2,3})\b(?!\.\d)(?! (?:kg|kilos?|percent|minutes|mins|hours|days|"
+    r"weeks|months|times|cm|mm|km|miles|degrees|years? ago|stone|pounds))"
+    r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
+)
+_LONG_TERM = re.compile(
+    r"long[- ]term|for (?:\S+ ){0,2}?(?:years?|months)|(?:\d+|two|three|four|five|six|several|"
+    r"many) (?:years?|months)|since (?:19|20)\d\d|every day|daily|\bon (?:\S+ )?(?:steroids?|"
+    r"prednis\w*)|regular\w*|\byears\b"
+)
+
+
+def age_from_text(analysed: AnalysedText) -> int | None:
+    """An age stated in the message ("I'm 68", "74 years old"), if plausible (16-110)."""
+    for match in _AGE_IN_TEXT.finditer(analysed.text):
+        value = int(next(g for g in match.groups() if g))
+        if 16 <= value <= 110:
+            return value
+    return None
+
+
+def _evidence(*mentions: Mention) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.text for m in mentions))
+
+
+def _near(analysed: AnalysedText, a: list[Mention], b: list[Mention]) -> list[Mention]:
+    """Mentions of ``a`` sharing a sentence with some mention of ``b``."""
+    return [x for x in a if any(analysed.same_sentence(x, y) for y in b)]
+
+
+def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
+    """Triage one patient message. ``profile`` adds what the app already knows."""
+    if not isinstance(message, str) or not message.strip():
+        raise InvalidInput("message", "is empty")
+    if len(message) > 5000:
+        raise InvalidInput("message", "is longer than 5000 characters")
+    profile = profile or PatientProfile()
+    analysed = analyse(message)
+    found = _findings(analysed, profile)
+    level: Level = "self_care"
+    for finding in found:
+        if level_rank(finding.level) > level_rank(level):
+            level = finding.level
+    findings = tuple(sorted(found, key=lambda f: -level_rank(f.level)))
+    citations = tuple(dict.fromkeys(s for f in findings for s in f.sources if f.level == level))
+    if not citations:
+        citations = ("NICE NG59", "IFOMPT 2020")
+    return TriageResult(
+        level=level,
+        findings=findings,
+        advice=advice_for(level, findings),
+        notify_care_team=level in RED_FLAG_LEVELS,
+        citations=citations,
+    )
+
+
+def combine(result: TriageResult, extra: list[Finding] | tuple[Finding, ...]) -> TriageResult:
+    """``result`` with ``extra`` findings added (e.g. from the semantic safety net).
+
+    The level can only go up; advice, notification and citations follow the new level.
+    """
+    if not extra:
+        return result
+    found = [*result.findings, *extra]
+    level: Level = result.level
+    for finding in found:
+        if level_rank(finding.level) > level_rank(level):
+            level = finding.level
+    findings = tuple(sorted(found, key=lambda f: -level_rank(f.level)))
+    citations = tuple(dict.fromkeys(s for f in findings for s in f.sources if f.level == level))
+    return TriageResult(
+        level=level,
+        findings=findings,
+        advice=advice_for(level, findings),
+        notify_care_team=level in RED_FLAG_LEVELS,
+        citations=citations or result.citations,
+    )
+
+
+def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
+    out: list[Finding] = []
+    age = profile.age if profile.age is not None else age_from_text(a)
+    pain = a.active("pain")
+    core = ("NICE NG59", "IFOMPT 2020")
+
+    # --- cauda equina syndrome: any one feature is an emergency (GIRFT CES pathway 2023) ---
+    ces = ("GIRFT CES 2023", *core)
+    if m := a.active("saddle_anaesthesia"):
+        out.append(
+            Finding(
+                "ces_saddle_anaesthesia",
+                "cauda_equina",
+                "emergency",
+                "Numbness or altered feeling between the legs, around the back passage or "
+                "genitals (saddle area) can be a sign of cauda equina syndrome.",
+                _evidence(*m),
+                ces,
+            )
+        )
+    if m := a.active("bladder_bowel_dysfunction"):
+        out.append(
+            Finding(
+                "ces_bladder_bowel",
+                "cauda_equina",
+                "emergency",
+                "New difficulty passing urine, loss of bladder or bowel control, or not feeling "
+                "when the bladder is full can be a sign of cauda equina syndrome.",
+                _evidence(*m),
+                ces,
+            )
+        )
+    if m := a.active("bilateral_leg_symptoms"):
+        out.append(
+            Finding(
+                "ces_bilateral_sciatica",
+                "cauda_equina",
+                "emergency",
+                "Sciatica, numbness or weakness in both legs can be a sign of cauda equina "
+                "syndrome.",
+                _evidence(*m),
+                ces,
+            )
+        )
+    if m := a.active("sexual_dysfunction"):
+        out.append(
+            Finding(
+                "ces_sexual_dysfunction",
+                "cauda_equina",
+                "emergency",
+                "New loss of sexual function or genital sensation with back pain can be a sign "
+                "of cauda equina syndrome.",
+                _evidence(*m),
+                ces,
+            )
+        )
+
+    # --- neurological deficit ----------------------------------------------------------------
+    weakness = a.active("leg_weakness")
+    foot_drop = a.active("foot_drop")
+    sensory = a.active("limb_sensory")
+    progression = a.active("progression")
+    deficits = weakness + foot_drop + sensory
+    progressive = _near(a, deficits, progression)
+    if progressive:
+        out.append(
+            Finding(
+                "progressive_neuro_deficit",
+                "neuro_deficit",
+                "emergency",
+                "Weakness or numbness in the leg that is getting worse (a progressive "
+                "neurological deficit) needs emergency assessment.",
+                _evidence(*progressive, *_near(a, progression, deficits)),
+                core,
+            )
+        )
+    if foot_drop:
+        out.append(
+            Finding(
+                "foot_drop",
+                "neuro_deficit",
+                "emergency",
+                "Not being able to lift the foot or toes (foot drop) is a severe loss of nerve "
+                "function and needs emergency assessment.",
+                _evidence(*foot_drop),
+                core,
+            )
+        )
+    if weakness and not progressive:
+        out.append(
+            Finding(
+                "new_leg_weakness",
+                "neuro_deficit",
+                "urgent",
+                "New weakness in the leg needs a same-day clinical examination.",
+                _evidence(*weakness),
+                core,
+            )
+        )
+
+    # --- fracture (Downie et al. 2013) --------------------------------------------------------
+    fracture_src = ("Downie 2013", *core)
+    # "a small fall off my bike onto grass" is described by the patient as minor
+    major = [
+        m
+        for m in a.active("significant_trauma")
+        if not re.search(r"\b(?:small|minor|little|slight|gentle|tiny)\s+$", a.text[: m.start])
+    ]
+    if major and (deficits or a.has("bilateral_leg_symptoms")):
+        out.append(
+            Finding(
+                "trauma_with_neuro_deficit",
+                "fracture",
+                "emergency",
+                "A significant injury followed by numbness, tingling or weakness in the legs "
+                "may mean a spinal fracture pressing on nerves.",
+                _evidence(*major, *deficits, *a.active("bilateral_leg_symptoms")),
+                fracture_src,
+            )
+        )
+    elif major:
+        out.append(
+            Finding(
+                "fracture_significant_trauma",
+                "fracture",
+                "urgent",
+                "Back pain after a significant injury (fall from height or down stairs, road "
+                "accident, sports collision) needs an examination for a spinal fracture.",
+                _evidence(*major),
+                fracture_src,
+            )
+        )
+    if m := a.active("fracture_words"):
+        out.append(
+            Finding(
+                "fracture_suspected",
+                "fracture",
+                "urgent",
+                "A possible broken bone in the spine needs a same-day assessment.",
+                _evidence(*m),
+                fracture_src,
+            )
+        )
+    minor = a.active("minor_trauma")
+    osteoporosis = profile.osteoporosis or a.has("osteoporosis")
+    steroid_mentions = [m for m in a.active("steroids") if _LONG_TERM.search(_sentence_text(a, m))]
+    steroids = profile.long_term_steroids or bool(steroid_mentions)
+    old = age is not None and age >= FRACTURE_AGE_YEARS
+    # a felt crack or snap is itself the event to worry about, even if pain is not named
+    felt_give = any(re.search(r"crack|snap|pop|gave|went|crunch", m.text) for m in minor)
+    if minor and (pain or felt_give) and not major and (osteoporosis or steroids or old):
+        risks = [
+            name
+            for name, present in (
+                ("osteoporosis", osteoporosis),
+                ("long-term steroid use", steroids),
+                (f"age {age}", old),
+            )
+            if present
+        ]
+        out.append(
+            Finding(
+                "fracture_minor_trauma_risk",
+                "fracture",
+                "urgent",
+                "A minor fall, lift, cough or sneeze can break a weakened vertebra; with "
+                f"{' and '.join(risks)} this back pain needs a same-day check for a fracture.",
+                _evidence(*minor, *a.active("osteoporosis"), *steroid_mentions),
+                fracture_src,
+            )
+        )
+
+    # --- infection ------------------------------------------------------------------------------
+    fever = a.active("fever")
+    back_fine = a.has("back_fine")
+    immuno = profile.immunosuppressed or a.has("immunosuppression")
+    if fever and back_fine:
+        out.append(
+            Finding(
+                "fever_without_back_pain",
+                "review",
+                "routine",
+                "A fever without back pain is not a spinal red flag, but see your GP or "
+                "pharmacist if you feel unwell.",
+                _evidence(*fever),
+                ("NICE NG59",),
+            )
+        )
+    elif fever:
+        reason = "Fever or shivering together with back pain can be a sign of a spinal infection."
+        if immuno:
+            reason += " A weakened immune system makes infection more likely."
+        out.append(
+            Finding(
+                "infection_fever",
+                "infection",
+                "urgent",
+                reason,
+                _evidence(*fever, *a.active("immunosuppression")),
+                core,
+            )
+        )
+    if (m := a.active("iv_drug_use")) and pain:
+        out.append(
+            Finding(
+                "infection_iv_drug_use",
+                "infection",
+                "urgent",
+                "Back pain in someone who injects drugs can be a sign of a spinal infection.",
+                _evidence(*m),
+                core,
+            )
+        )
+    if (w := a.active("wound_signs")) and a.has("spinal_procedure"):
+        out.append(
+            Finding(
+                "infection_after_procedure",
+                "infection",
+                "urgent",
+                "A red, hot or leaking wound after a spinal injection or operation can be an "
+                "infection.",
+                _evidence(*w, *a.active("spinal_procedure")),
+                core,
+            )
+        )
+
+    # --- malignancy (NICE NG234; Downie et al. 2013) ---------------------------------------------
+    cancer_src = ("NICE NG234", "Downie 2013", *core)
+    cancer = a.active("cancer")
+    new_pain = pain and a.has("new_onset")
+    if (cancer or profile.cancer_history) and new_pain:
+        out.append(
+            Finding(
+                "malignancy_cancer_history",
+                "malignancy",
+                "urgent",
+                "New or changing back pain in someone who has had cancer must be checked for "
+                "spread to the spine.",
+                _evidence(*cancer, *a.active("new_onset")),
+                cancer_src,
+            )
+        )
+    weight = a.active("weight_loss")
+    if weight:
+        intended = a.active("weight_loss_intended")
+        unexplained = a.active("weight_loss_unexplained")
+        if unexplained or not _near(a, weight, intended):
+            out.append(
+                Finding(
+                    "malignancy_weight_loss",
+                    "malignancy",
+                    "urgent",
+                    "Losing weight without trying, together with back pain, needs to be checked "
+                    "by a doctor soon.",
+                    _evidence(*weight, *unexplained),
+                    cancer_src,
+                )
+            )
+    night = a.active("night")
+    unrelenting = a.active("unrelenting")
+    if night and unrelenting:
+        out.append(
+            Finding(
+                "malignancy_night_pain",
+                "malignancy",
+                "urgent",
+                "Pain that is constant, not eased by rest or any position and present through "
+                "the night needs a medical assessment soon.",
+                _evidence(*night, *unrelenting),
+                cancer_src,
+            )
+        )
+
+    # --- aorta, heart and other emergencies -----------------------------------------------------
+    aaa_src = ("NICE NG156", *core)
+    if m := a.active("tearing_pain"):
+        out.append(
+            Finding(
+                "aaa_tearing_pain",
+                "aaa",
+                "emergency",
+                "Sudden tearing or ripping pain in the back or belly can come from the aorta "
+                "(aneurysm or dissection).",
+                _evidence(*m),
+                aaa_src,
+            )
+        )
+    if m := a.active("pulsatile_abdomen"):
+        out.append(
+            Finding(
+                "aaa_pulsatile_mass",
+                "aaa",
+                "emergency",
+                "A pulsing lump in the belly with back pain can be an abdominal aortic aneurysm.",
+                _evidence(*m),
+                aaa_src,
+            )
+        )
+    if (m := a.active("aneurysm")) and pain:
+        out.append(
+            Finding(
+                "aaa_known_with_pain",
+                "aaa",
+                "emergency",
+                "New back or belly pain in someone with an aortic aneurysm can mean it is leaking.",
+                _evidence(*m),
+                aaa_src,
+            )
+        )
+    sudden = a.active("sudden_onset")
+    severe = a.active("severe")
+    collapse = a.active("collapse")
+    abdomen = a.active("abdomen")
+    period = a.has("period_pain")
+    if severe and abdomen and pain and not period and (sudden or collapse or age is not None):
+        # NICE NG156: a symptomatic aneurysm presents with abdominal or back pain; it is rare
+        # under 50, so sudden severe pain at an unknown age is treated as if older.
+        older = age is None or age >= AAA_AGE_YEARS
+        aaa_level: Level = "emergency" if (collapse or (older and (sudden or age))) else "urgent"
+        out.append(
+            Finding(
+                "aaa_severe_abdominal_back_pain",
+                "aaa",
+                aaa_level,
+                "Severe pain in the belly and back can come from the aorta or another abdominal "
+                "emergency.",
+                _evidence(*sudden, *severe, *abdomen, *collapse),
+                aaa_src,
+            )
+        )
+    elif severe and abdomen and pain and not period:
+        out.append(
+            Finding(
+                "severe_abdominal_back_pain",
+                "aaa",
+                "urgent",
+                "Severe pain in the belly and back needs a same-day medical assessment.",
+                _evidence(*severe, *abdomen),
+                aaa_src,
+            )
+        )
+    elif (
+        collapse
+        and (sudden or severe)
+        and pain
+        and any(m.text.startswith(("faint", "pass", "collaps", "black")) for m in collapse)
+    ):
+        out.append(
+            Finding(
+                "collapse_with_pain",
+                "aaa",
+                "emergency",
+                "Fainting or collapsing with sudden severe back pain needs emergency care.",
+                _evidence(*collapse, *sudden, *severe),
+                aaa_src,
+            )
+        )
+    if m := a.active("chest_pain"):
+        out.append(
+            Finding(
+                "chest_pain",
+                "cardiac",
+                "emergency",
+                "Chest pain, especially spreading to the back, arm or jaw, can be a heart or "
+                "aortic emergency.",
+                _evidence(*m),
+                core,
+            )
+        )
+    if m := a.active("suicidal"):
+        out.append(
+            Finding(
+                "suicidal_thoughts",
+                "crisis",
+                "emergency",
+                "Thoughts of ending your life matter as much as any physical symptom.",
+                _evidence(*m),
+                ("NICE NG225",),
+            )
+        )
+    elif any(m.concept == "suicidal" and not m.other_person for m in a.mentions):
+        # negated or hypothetical mention: do not dismiss it, but do not send an ambulance
+        out.append(
+            Finding(
+                "suicide_mentioned",
+                "crisis",
+                "urgent",
+                "You mentioned suicide or self-harm; someone from your care team should talk "
+                "with you today.",
+                _evidence(*(m for m in a.mentions if m.concept == "suicidal")),
+                ("NICE NG225",),
+            )
+        )
+
+    # --- routine review -----------------------------------------------------------------------
+    if (m := a.active("radicular_one_leg")) or sensory:
+        out.append(
+            Finding(
+                "radicular_symptoms",
+                "review",
+                "routine",
+                "Pain, numbness or tingling going down one leg (sciatica) is worth a review by "
+                "your physiotherapist or GP if it is not settling.",
+                _evidence(*m, *sensory),
+                ("NICE NG59",),
+            )
+        )
+    if m := a.active("persistent"):
+        out.append(
+            Finding(
+                "persistent_pain",
+                "review",
+                "routine",
+                "Pain that has lasted more than about six weeks or is not improving deserves a "
+                "review of your plan.",
+                _evidence(*m),
+                ("NICE NG59",),
+            )
+        )
+    if age is not None and age >= FIRST_EPISODE_REVIEW_AGE_YEARS and a.has("first_episode"):
+        out.append(
+            Finding(
+                "first_episode_over_50",
+                "review",
+                "routine",
+                f"A first episode of back pain at {age} is worth a check by a clinician.",
+                _evidence(*a.active("first_episode")),
+                ("IFOMPT 2020",),
+            )
+        )
+    elif old and pain:
+        out.append(
+            Finding(
+                "older_age_pain",
+                "review",
+                "routine",
+                f"At {age}, new back pain is worth a check by a clinician.",
+                _evidence(*pain),
+                ("Downie 2013",),
+            )
+        )
+    risk_factors = (
+        cancer or profile.cancer_history or osteoporosis or steroids or immuno
+    ) or a.has("iv_drug_use")
+    if risk_factors and pain and not any(f.level in RED_FLAG_LEVELS for f in out):
+        out.append(
+            Finding(
+                "risk_factor_review",
+                "review",
+                "routine",
+                "Your history (cancer, osteoporosis, steroids or a weakened immune system) means "
+                "your clinician should know about this pain.",
+                _evidence(*pain),
+                ("IFOMPT 2020",),
+            )
+        )
+    for concept, code, reason in (
+        (
+            "medication_side_effect",
+            "medication_side_effect",
+            "Possible side effects of a medicine: ask your pharmacist or GP before changing it.",
+        ),
+        (
+            "pregnancy",
+            "pregnancy",
+            "In pregnancy, check exercises and medicines with your midwife or GP.",
+        ),
+        (
+            "claudication",
+            "neurogenic_claudication",
+            "Legs that tire or ache with walking and ease with rest are worth a clinician's "
+            "review.",
+        ),
+        (
+            "inflammatory_pattern",
+            "inflammatory_pattern",
+            "Morning stiffness that eases with movement can be inflammatory back pain; a "
+            "clinician should review it.",
+        ),
+    ):
+        if m := a.active(concept):
+            out.append(Finding(code, "review", "routine", reason, _evidence(*m), ("NICE NG59",)))
+    return out
+
+
+def _sentence_text(a: AnalysedText, mention: Mention) -> str:
+    sentence = a.sentence_of(mention.start)
+    parts = [a.text[c.start : c.end] for c in a.clauses if c.sentence == sentence]
+    return " ".join(parts)
+
+
+# --- what to tell the patient --------------------------------------------------------------------
+
+EMERGENCY_NOW = (
+    "Call emergency services now (999 in the UK, 112 in the EU, 911 in North America) or go "
+    "straight to the nearest A&E / emergency department. Do not wait to see if it settles and "
+    "do not drive yourself."
+)
+_EMERGENCY_BY_CATEGORY: dict[str, str] = {
+    "cauda_equina": (
+        'Tell them: "I have back pain with {evidence} and I am worried about cauda equina '
+        'syndrome." It needs an emergency examination and usually an MRI scan the same day.'
+    ),
+    "neuro_deficit": (
+        "Tell them your leg or foot is getting weaker or number. Nerve pressure that is getting "
+        "worse needs emergency assessment."
+    ),
+    "fracture": (
+        "Keep still while you wait if moving hurts. Tell them about the injury and the numbness "
+        "or weakness."
+    ),
+    "aaa": (
+        "Lie down while you wait and tell them about the sudden pain in your back and belly. "
+        "If you know you have an aortic aneurysm, say so."
+    ),
+    "cardiac": "Sit down and rest while you wait; tell them you have chest pain.",
+    "crisis": (
+        "If you might act on these thoughts, you are not safe alone: call 999 or go to A&E now. "
+        "You can also talk to Samaritans at any time on 116 123 (free, UK)."
+    ),
+}
+# How the patient can describe each cauda equina finding to the emergency service.
+_SYMPTOM_PHRASES: dict[str, str] = {
+    "ces_saddle_anaesthesia": "numbness between my legs",
+    "ces_bladder_bowel": "new bladder or bowel problems",
+    "ces_bilateral_sciatica": "sciatica or numbness in both legs",
+    "ces_sexual_dysfunction": "new loss of sexual function or feeling",
+}
+URGENT_TODAY = (
+    "Get medical advice today: contact your GP practice and ask for an urgent same-day "
+    "appointment, or call NHS 111 (your local urgent care line) if the practice is closed. "
+    "Do not wait for your next physiotherapy session."
+)
+SAFETY_NET = (
+    "Call 999 or go to A&E at once if you get numbness between your legs or around your back "
+    "passage, new problems passing urine or controlling your bladder or bowels, or weakness "
+    "in both legs."
+)
+ROUTINE_REVIEW = (
+    "This does not sound like an emergency, but it is worth a review: message your care team "
+    "or book an appointment with your physiotherapist or GP in the next few days."
+)
+
+
+def advice_for(level: Level, findings: tuple[Finding, ...] | list[Finding]) -> str:
+    """The instruction for ``level``: what to do now, in plain words.
+
+    Emergency advice contains only what to do now: no exercise, heat or painkiller tips.
+    """
+    top = [f for f in findings if f.level == level]
+    if level == "emergency":
+        lines = ["This could be serious and needs emergency care now.", EMERGENCY_NOW]
+        for category in dict.fromkeys(f.category for f in top):
+            template = _EMERGENCY_BY_CATEGORY.get(category)
+            if template:
+                symptoms = [
+                    _SYMPTOM_PHRASES[f.code]
+                    for f in top
+                    if f.category == category and f.code in _SYMPTOM_PHRASES
+                ]
+                evidence = " and ".join(dict.fromkeys(symptoms)) or "these symptoms"
+                lines.append(template.format(evidence=evidence))
+        lines.append("Your care team has been alerted to this message.")
+        return "\n".join(lines)
+    if level == "urgent":
+        reasons = " ".join(dict.fromkeys(f.reason for f in top))
+        return "\n".join(
+            [
+                reasons,
+                URGENT_TODAY,
+                "Your care team has been alerted to this message.",
+                SAFETY_NET,
+            ]
+        )
+    if level == "routine":
+        reasons = " ".join(dict.fromkeys(f.reason for f in top))
+        return "\n".join([reasons, ROUTINE_REVIEW, SAFETY_NET])
+    return SAFETY_NET

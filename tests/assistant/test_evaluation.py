@@ -1,0 +1,112 @@
+"""The labelled sets and the safety figures the issue asks for.
+
+Targets (issue "assistant", items 1-2): red-flag sensitivity 100 %, benign specificity >= 90 %.
+The sets are synthetic messages written by the developers; see docs/assistant.md for how the
+held-out splits were kept apart.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spinewise.assistant.evaluation import (
+    TARGETS,
+    TRIAGE_SPLITS,
+    UNTOUCHED_SPLIT,
+    LabelledMessage,
+    evaluate_triage,
+    load_retrieval_set,
+    load_triage_set,
+    run_all,
+)
+from spinewise.assistant.knowledge import KnowledgeBase
+from spinewise.assistant.retrieval import HybridRetriever
+from spinewise.assistant.triage import PatientProfile
+from spinewise.core.errors import InvalidInput
+
+from .conftest import HashingEncoder
+
+
+def test_the_evaluation_set_has_at_least_150_labelled_messages() -> None:
+    messages = [m for split in TRIAGE_SPLITS for m in load_triage_set(split)]
+    assert len(messages) >= 150
+    assert len({m.id for m in messages}) == len(messages)
+    levels = {m.level for m in messages}
+    assert levels == {"emergency", "urgent", "routine", "self_care"}
+
+
+def test_a_held_out_part_of_about_30_percent_exists() -> None:
+    dev = len(load_triage_set("dev"))
+    held = len(load_triage_set("heldout")) + len(load_triage_set("heldout2"))
+    assert held / (dev + held) >= 0.3
+
+
+@pytest.mark.parametrize("split", TRIAGE_SPLITS)
+def test_no_red_flag_is_missed_and_benign_messages_are_not_over_triaged(split: str) -> None:
+    report = evaluate_triage(load_triage_set(split))
+    assert report["missed"] == []
+    assert report["red_flag_sensitivity"] == TARGETS["red_flag_sensitivity"]
+    assert report["benign_specificity"] >= TARGETS["benign_specificity"]
+    assert report["missed_emergency"] == []
+
+
+def test_figures_are_computed_as_defined() -> None:
+    # hand count: 2 red-flag messages of which 1 escalated -> sensitivity 1/2;
+    # 2 benign messages of which 1 over-triaged -> specificity 1/2; exact levels 2/4.
+    empty = PatientProfile()
+    messages = [
+        LabelledMessage("a", "numb between my legs", "emergency", empty),
+        LabelledMessage("b", "what is a good chair?", "urgent", empty),
+        LabelledMessage("c", "fever and back pain", "self_care", empty),
+        LabelledMessage("d", "how do I sit at a desk?", "self_care", empty),
+    ]
+    report = evaluate_triage(messages)
+    assert report["red_flag_sensitivity"] == pytest.approx(1 / 2)
+    assert report["benign_specificity"] == pytest.approx(1 / 2)
+    assert report["level_accuracy"] == pytest.approx(2 / 4)
+    assert report["missed"] == ["b"] and report["over_triaged"] == ["c"]
+    assert report["confusion"]["self_care"]["urgent"] == 1
+
+
+def test_labelled_retrieval_answers_exist_in_the_knowledge_base(knowledge: KnowledgeBase) -> None:
+    for split in ("dev", "heldout"):
+        for question in load_retrieval_set(split):
+            assert all(a in knowledge for a in question.article_ids), question.id
+
+
+def test_run_all_reports_every_split_and_mode(knowledge: KnowledgeBase) -> None:
+    def factory(mode: str) -> HybridRetriever:
+        return HybridRetriever(knowledge, encoder=HashingEncoder(), mode=mode, cache_dir=False)  # type: ignore[arg-type]
+
+    report = run_all(retriever_factory=factory)
+    assert set(report["triage"]) == set(TRIAGE_SPLITS)
+    assert set(report["retrieval"]) == {"hybrid", "bm25"}
+    assert set(report["retrieval"]["bm25"]) == {"dev", "heldout"}
+    assert report["synthetic_data"] is True
+
+
+def test_the_untouched_set_is_reported_separately_and_not_asserted(
+    knowledge: KnowledgeBase,
+) -> None:
+    # Written after all tuning; its misses are the honest estimate on unseen messages.
+    untouched = load_triage_set("untouched")
+    assert len(untouched) >= 40
+    ids = {m.id for split in TRIAGE_SPLITS for m in load_triage_set(split)}
+    assert not ids & {m.id for m in untouched}
+    report = run_all(
+        bm25_only=True,
+        retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
+    )
+    figures = report["triage_untouched"]["rules"]
+    assert figures["messages"] == len(untouched)
+    assert UNTOUCHED_SPLIT not in report["triage"]
+
+
+def test_a_malformed_set_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"messages": [{"id": "x", "text": "t", "level": "panic"}]}))
+    with pytest.raises(InvalidInput, match="level must be one of"):
+        load_triage_set(path)

