@@ -28,6 +28,10 @@ from spinewise.core.logging import configure_logging
 from spinewise.core.mail import Mailer
 from spinewise.core.metrics import HttpMetrics
 from spinewise.db import make_engine, make_session_factory, upgrade_schema
+from spinewise.outcomes import api as outcomes_api
+from spinewise.outcomes import pages as outcomes_pages
+from spinewise.rehab import api as rehab_api
+from spinewise.rehab import pages as rehab_pages
 from spinewise.web.templating import render
 
 API_PREFIXES = ("/api/", "/fhir")
@@ -87,6 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(accounts_api.router)
     app.include_router(accounts_pages.router)
+    app.include_router(outcomes_api.router)
+    app.include_router(outcomes_pages.router)
+    app.include_router(rehab_api.router)
+    app.include_router(rehab_pages.router)
     return app
 
 

@@ -1,0 +1,5 @@
+"""HTML pages (placeholder until written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
