@@ -698,12 +698,27 @@ FLAG_CODES = (
 )
 
 
+def patient_flags(
+    session: Session, *, patient_id: int, today: dt.date, report: AdherenceReport | None
+) -> list[Flag]:
+    """Adherence flags (pure ``adherence_flags``) and outcome flags (worsening, pain spike,
+    STarT Back high risk) of one patient."""
+    from spinewise.outcomes import service as outcomes
+
+    flags = []
+    for f in report.flags if report else []:
+        label = "Adherence < 50 %" if f.code == "low_adherence" else "No recent session"
+        flags.append(Flag(f.code, label, f.message))
+    flags += [
+        Flag(**f) for f in outcomes.outcome_flags(session, patient_id=patient_id, today=today)
+    ]
+    return flags
+
+
 def dashboard(
     session: Session, *, actor: Actor, today: dt.date | None = None
 ) -> list[DashboardRow]:
     """Every patient of the clinician with the flags that need attention (each audited)."""
-    from spinewise.outcomes import service as outcomes
-
     user = _require_clinician(actor)
     rows = session.execute(
         readable_patients(user)
@@ -717,18 +732,12 @@ def dashboard(
         audit.record(
             session, actor=actor, patient_id=patient.id, resource="rehab.dashboard", action="list"
         )
-        flags: list[Flag] = []
         report = adherence_report(session, patient_id=patient.id, today=day)
         last_pct = None
         if report is not None:
             complete = [w for w in report.weeks if w.complete and w.adherence_pct is not None]
             last_pct = complete[-1].adherence_pct if complete else None
-            for f in report.flags:
-                label = "Adherence < 50 %" if f.code == "low_adherence" else "No recent session"
-                flags.append(Flag(f.code, label, f.message))
-        flags += [
-            Flag(**f) for f in outcomes.outcome_flags(session, patient_id=patient.id, today=day)
-        ]
+        flags = patient_flags(session, patient_id=patient.id, today=day, report=report)
         out.append(
             DashboardRow(
                 patient,
