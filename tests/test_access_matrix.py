@@ -27,7 +27,13 @@ ALLOWED = ("patient_1", "clinician_a")
 HIDDEN = ("patient_2", "clinician_b", "admin")
 # Routes where an allowed identity still cannot act (e.g. patient-only actions) list the
 # identities that get 403 instead; hidden identities must still get 404.
-ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {}
+ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
+    # Prescribing and scheduling are for the patient's clinicians (rehab, outcomes).
+    ("POST", "/api/v1/patients/{patient_id}/programmes"): {"patient_1"},
+    ("POST", "/patients/{patient_id}/programmes"): {"patient_1"},
+    ("PUT", "/api/v1/patients/{patient_id}/questionnaire-schedule"): {"patient_1"},
+    ("POST", "/patients/{patient_id}/questionnaire-schedule"): {"patient_1"},
+}
 
 
 def _patient_routes() -> list[tuple[str, str]]:

@@ -10,7 +10,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from spinewise.core.deps import CurrentActor, CurrentPatient, CurrentUser, SessionDep, SettingsDep
+from spinewise.core.deps import (
+    CurrentActor,
+    CurrentClinician,
+    CurrentPatient,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+)
 from spinewise.outcomes import service
 from spinewise.outcomes.models import QuestionnaireResponse
 from spinewise.outcomes.pain_diary import PainDiaryEntry, pain_spikes
@@ -127,7 +134,11 @@ def get_schedule(patient: CurrentPatient, session: SessionDep) -> list[ScheduleR
 
 @router.put("/patients/{patient_id}/questionnaire-schedule", response_model=list[ScheduleRead])
 def put_schedule(
-    patient: CurrentPatient, body: ScheduleUpdate, actor: CurrentActor, session: SessionDep
+    patient: CurrentPatient,
+    _clinician: CurrentClinician,
+    body: ScheduleUpdate,
+    actor: CurrentActor,
+    session: SessionDep,
 ) -> list[ScheduleRead]:
     """Set one instrument's schedule (clinicians of the care team)."""
     service.set_schedule(

@@ -21,6 +21,7 @@ from spinewise.core.deps import (
     SettingsDep,
 )
 from spinewise.rehab import service
+from spinewise.rehab.deps import ReadableProgramme
 from spinewise.rehab.library import CATEGORIES, EQUIPMENT, Exercise
 from spinewise.rehab.models import DemoVideo, ExerciseLog, SessionLog
 from spinewise.rehab.schemas import (
@@ -164,26 +165,16 @@ def create_programme(
 
 
 @router.get("/programmes/{programme_id}", response_model=ProgrammeRead)
-def get_programme(programme_id: int, actor: CurrentActor, session: SessionDep) -> ProgrammeRead:
+def get_programme(view: ReadableProgramme) -> ProgrammeRead:
     """A programme with its full version history."""
-    view = service.get_readable_programme(
-        session, actor=actor, programme_id=programme_id, resource="/api/v1/programmes/{id}"
-    )
     return programme_read(view)
 
 
 @router.post("/programmes/{programme_id}/versions", response_model=ProgrammeRead, status_code=201)
 def revise_programme(
-    programme_id: int, body: ProgrammeRevise, actor: CurrentActor, session: SessionDep
+    view: ReadableProgramme, body: ProgrammeRevise, actor: CurrentActor, session: SessionDep
 ) -> ProgrammeRead:
     """Change a programme: a new version is written, earlier ones stay as they were."""
-    view = service.get_readable_programme(
-        session,
-        actor=actor,
-        programme_id=programme_id,
-        resource="/api/v1/programmes/{id}/versions",
-        action="write",
-    )
     items = None if body.items is None else [i.model_dump(exclude_unset=True) for i in body.items]
     revised = service.revise_programme(
         session,

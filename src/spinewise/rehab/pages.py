@@ -31,6 +31,7 @@ from spinewise.outcomes.change import MIC
 from spinewise.outcomes.pain_diary import pain_spikes
 from spinewise.outcomes.svgchart import Band, RefLine, Series, bar_chart, line_chart
 from spinewise.rehab import service
+from spinewise.rehab.deps import ReadableProgramme
 from spinewise.rehab.library import CATEGORIES, EQUIPMENT, default_library
 from spinewise.rehab.prescription import DIFFICULTIES, DIFFICULTY_LABELS, PrescribedItem
 from spinewise.rehab.programmes import default_templates
@@ -297,16 +298,12 @@ def _programme_context(session: Session, view: service.ProgrammeView, user: Any)
 @router.get("/programmes/{programme_id}", response_class=HTMLResponse)
 def programme_page(
     request: Request,
-    programme_id: int,
-    actor: CurrentActor,
+    view: ReadableProgramme,
     user: CurrentUser,
     session: SessionDep,
     created: Annotated[int, Query(ge=0, le=1)] = 0,
 ) -> Response:
     """The current version, its editor (clinicians) and the full version history."""
-    view = service.get_readable_programme(
-        session, actor=actor, programme_id=programme_id, resource="/programmes/{id}"
-    )
     context = _programme_context(session, view, user)
     if created:
         context["messages"] = [
@@ -318,19 +315,12 @@ def programme_page(
 @router.post("/programmes/{programme_id}/versions", response_class=HTMLResponse)
 def revise_programme_page(
     request: Request,
-    programme_id: int,
+    view: ReadableProgramme,
     actor: CurrentActor,
     user: CurrentUser,
     session: SessionDep,
     form: FormData,
 ) -> Response:
-    view = service.get_readable_programme(
-        session,
-        actor=actor,
-        programme_id=programme_id,
-        resource="/programmes/{id}/versions",
-        action="write",
-    )
     try:
         revised = service.revise_programme(
             session,
@@ -473,7 +463,6 @@ def videos_upload(
 @router.post("/clinician/videos/{video_id}/delete")
 def videos_delete(
     video_id: int,
-    clinician: CurrentClinician,
     actor: CurrentActor,
     session: SessionDep,
     settings: SettingsDep,

@@ -651,8 +651,12 @@ def video_file(data_dir: Path, video: DemoVideo) -> Path:
 
 
 def delete_video(session: Session, *, actor: Actor, data_dir: Path, video_id: int) -> None:
-    user = _require_clinician(actor)
-    video = get_visible_video(session, user=user, video_id=video_id)
+    """Only the uploader deletes; anyone who cannot see the video gets ``NotFound`` first."""
+    if actor.user is None:
+        raise NotFound("video not found")
+    video = get_visible_video(session, user=actor.user, video_id=video_id)
+    if actor.user.id != video.clinician_id:
+        raise Forbidden("only the clinician who uploaded a video can delete it")
     path = videos_dir(data_dir) / video.storage_name
     session.delete(video)
     session.flush()
