@@ -394,3 +394,120 @@ def outcome_flags(session: Session, *, patient_id: int, today: dt.date) -> list[
 
 def scale_max(instrument: str) -> float:
     return SCALE_MAX[instrument]
+
+
+# --- demo data --------------------------------------------------------------------------------
+
+
+def _odi_answers(total: int) -> list[int]:
+    """Ten ODI sections summing to ``total`` (0–50), spread as evenly as possible."""
+    base, extra = divmod(total, 10)
+    return [base + (1 if n < extra else 0) for n in range(10)]
+
+
+#: Synthetic outcome stories (demo data, never clinical evidence), in ``demo.PATIENTS``
+#: order: (days ago, ODI raw total 0–50, NPRS 0–10) per occasion; STarT Back answers at
+#: baseline; daily back-pain levels (start, end) and a recent spike (days ago) if any.
+DEMO_OUTCOMES: tuple[dict[str, Any], ...] = (
+    {
+        "occasions": [(22, 21, 6), (8, 15, 4)],  # ODI 42 → 30 %: improved by 12 points
+        "startback": [1, 0, 1, 1, 1, 0, 0, 0, 2],  # total 4, psychosocial 1 → medium
+        "diary": (6, 3),
+        "spike": None,
+    },
+    {
+        "occasions": [(30, 19, 5), (16, 19, 6), (2, 20, 7)],  # NPRS 5 → 7: worse by 2
+        "startback": [1, 1, 1, 1, 1, 1, 1, 0, 3],  # psychosocial 4 → high
+        "diary": (5, 6),
+        "spike": None,
+    },
+    {
+        "occasions": [(34, 24, 6), (20, 17, 4), (6, 13, 3)],  # ODI 48 → 26 %
+        "startback": [1, 0, 1, 0, 0, 0, 0, 0, 2],  # total 2 → low
+        "diary": (6, 2),
+        "spike": 1,  # yesterday
+    },
+)
+
+
+def seed_outcomes(
+    session: Session,
+    *,
+    clinician_email: str,
+    patient_emails: list[str],
+    today: dt.date | None = None,
+) -> None:
+    """Questionnaire answers, schedules and a pain diary for the demo patients (replaced on
+    every run; the diary notes say it is demo data)."""
+    from sqlalchemy import delete
+
+    from spinewise.accounts.service import get_user_by_email, patient_of
+
+    clinician = get_user_by_email(session, clinician_email)
+    assert clinician is not None
+    for email, story in zip(patient_emails, DEMO_OUTCOMES, strict=False):
+        user = get_user_by_email(session, email)
+        patient = patient_of(session, user=user) if user else None
+        if patient is None or user is None:
+            continue
+        for table in (QuestionnaireResponse, QuestionnaireSchedule, PainDiaryRecord):
+            session.execute(delete(table).where(table.patient_id == patient.id))
+        day = today or today_for(patient)
+        patient_actor = Actor(user=user, client_addr="demo")
+        clinician_actor = Actor(user=clinician, client_addr="demo")
+        first = story["occasions"][0][0]
+        for instrument in ("odi", "nprs"):
+            set_schedule(
+                session,
+                actor=clinician_actor,
+                patient=patient,
+                instrument=instrument,
+                interval_weeks=2,
+                baseline=day - dt.timedelta(days=first),
+            )
+        for days_ago, odi_total, nprs in story["occasions"]:
+            on = day - dt.timedelta(days=days_ago)
+            submit_response(
+                session,
+                actor=patient_actor,
+                patient=patient,
+                instrument="odi",
+                answers=_odi_answers(odi_total),
+                answered_on=on,
+            )
+            submit_response(
+                session,
+                actor=patient_actor,
+                patient=patient,
+                instrument="nprs",
+                answers=[nprs],
+                answered_on=on,
+            )
+        submit_response(
+            session,
+            actor=patient_actor,
+            patient=patient,
+            instrument="startback",
+            answers=story["startback"],
+            answered_on=day - dt.timedelta(days=first),
+        )
+        start_pain, end_pain = story["diary"]
+        span = min(first, 21)
+        for days_ago in range(span, 0, -1):
+            share = (span - days_ago) / max(span - 1, 1)
+            pain = round(start_pain + (end_pain - start_pain) * share)
+            if story["spike"] == days_ago:
+                pain = min(10, pain + 4)
+            session.add(
+                PainDiaryRecord(
+                    patient_id=patient.id,
+                    day=day - dt.timedelta(days=days_ago),
+                    back_pain=pain,
+                    leg_pain=max(0, pain - 2) if days_ago % 2 else None,
+                    sleep_disturbed=pain >= 6,
+                    medication_taken=pain >= 5,
+                    activity_min=20 + (days_ago % 4) * 10,
+                    note="Demo data (synthetic)",
+                )
+            )
+        session.flush()

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -760,3 +760,103 @@ def dashboard(
                     Flag("messages", "Messages", f"{counts[row.patient.id]} need attention")
                 )
     return out
+
+
+# --- demo data --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoStory:
+    """A synthetic rehab story for one demo patient (demo data, never clinical evidence)."""
+
+    template_id: str
+    days_ago: int  # programme start
+    # Share of prescribed sessions done in each programme week (the last value repeats).
+    weekly_share: tuple[float, ...]
+    pain_during: int
+
+
+#: In the order of ``demo.PATIENTS``: Olivia (acute, doing well), James (chronic, dropping
+#: off), Mei (five weeks after a microdiscectomy, steady).
+DEMO_STORIES: tuple[DemoStory, ...] = (
+    DemoStory("acute_nonspecific_lbp", 22, (0.85, 0.85, 0.7, 0.85), 3),
+    DemoStory("chronic_lbp", 30, (1.0, 0.67, 0.34, 0.0, 0.34), 4),
+    DemoStory("post_microdiscectomy_0_6", 34, (0.85, 1.0, 0.85, 0.85, 0.7), 2),
+)
+DEMO_NOTE = "Demo data (synthetic, for demonstration only)"
+
+
+def seed_rehab(
+    session: Session,
+    *,
+    clinician_email: str,
+    patient_emails: list[str],
+    today: dt.date | None = None,
+) -> None:
+    """Give each demo patient a programme from a fitting template and weeks of sessions.
+
+    Re-running replaces the demo patients' programmes and sessions (deterministic: the same
+    data every time for the same ``today``). Everything written is labelled demo data.
+    """
+    from spinewise.accounts.service import get_user_by_email, patient_of
+
+    clinician = get_user_by_email(session, clinician_email)
+    assert clinician is not None
+    actor = Actor(user=clinician, client_addr="demo")
+    for email, story in zip(patient_emails, DEMO_STORIES, strict=False):
+        user = get_user_by_email(session, email)
+        patient = patient_of(session, user=user) if user else None
+        if patient is None:
+            continue
+        # Sessions and versions go with their programme (ON DELETE CASCADE).
+        session.execute(delete(Programme).where(Programme.patient_id == patient.id))
+        day0 = (today or today_for(patient)) - dt.timedelta(days=story.days_ago)
+        view = create_programme(
+            session, actor=actor, patient=patient, template_id=story.template_id, start_date=day0
+        )
+        view.current.change_note = f"created from template {story.template_id} · {DEMO_NOTE}"
+        view.current.notes = DEMO_NOTE
+        spw = view.current.sessions_per_week
+        last_day = (today or today_for(patient)) - dt.timedelta(days=1)
+        n = 0
+        for offset in range(story.days_ago):
+            day = day0 + dt.timedelta(days=offset)
+            if day > last_day:
+                break
+            week = programme_week(day0, day)
+            share = story.weekly_share[min(week - 1, len(story.weekly_share) - 1)]
+            # Spread ``share × spw`` sessions evenly over the week's seven days.
+            slot = offset % 7
+            due = round(share * spw)
+            if not any((k * 7) // max(due, 1) == slot for k in range(due)):
+                continue
+            items = items_for_week(view.items, week)
+            n += 1
+            status = "partial" if n % 5 == 0 else "completed"
+            log = SessionLog(
+                patient_id=patient.id,
+                programme_id=view.programme.id,
+                programme_version=1,
+                client_id=f"demo-{patient.id}-{offset:03d}",
+                day=day,
+                status=status,
+                duration_s=60 * (15 + (n % 3) * 5),
+                note=DEMO_NOTE,
+                recorded_by=patient.user_id,
+            )
+            session.add(log)
+            session.flush()
+            for position, item in enumerate(items):
+                skipped = status == "partial" and position == len(items) - 1
+                session.add(
+                    ExerciseLog(
+                        session_log_id=log.id,
+                        position=position,
+                        exercise_id=item.exercise_id,
+                        status="skipped" if skipped else "done",
+                        sets_done=None if skipped else item.sets,
+                        pain_during=None if skipped else max(0, story.pain_during - week // 2),
+                        difficulty=None if skipped else "just_right",
+                    )
+                )
+        session.flush()
