@@ -152,7 +152,12 @@ def test_a_session_saved_offline_is_sent_when_the_connection_returns(
     screenshot(page, "rehab-session-offline")
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("window.SpinewiseQueue.readQueue().length === 0", timeout=10000)
+    # Poll from Python: wait_for_function would need eval, which the CSP rightly forbids.
+    for _ in range(50):
+        if page.evaluate("window.SpinewiseQueue.readQueue().length") == 0:
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate("window.SpinewiseQueue.readQueue().length") == 0
     page.goto(f"{live_server}/me/today")
     after = page.locator("#adherence-chart svg rect.bar").last.get_attribute("height")
     assert float(after or 0) > float(before or 0)
