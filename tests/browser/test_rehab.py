@@ -182,10 +182,19 @@ def test_the_exercise_library_animates_its_demonstrations(chromium, live_server:
     assert cards.count() < 5
     screenshot(page, "rehab-library")
     page.get_by_role("link", name="Bird dog").click()
-    arm = page.locator("svg.figure polyline").nth(1)
-    first = arm.get_attribute("points")
-    page.wait_for_timeout(700)
-    assert arm.get_attribute("points") != first, "the figure did not move"
+    lines = page.locator("svg.figure polyline")
+
+    def figure() -> list[str | None]:
+        return [lines.nth(n).get_attribute("points") for n in range(lines.count())]
+
+    first = figure()
+    moved = False
+    for _ in range(12):  # keyframes include holds: watch for up to 6 s
+        page.wait_for_timeout(500)
+        if figure() != first:
+            moved = True
+            break
+    assert moved, "the figure did not move"
     expect(page.locator(".demo .cue")).not_to_have_text("")
     screenshot(page, "rehab-exercise-demonstration")
     assert errors == []

@@ -288,6 +288,7 @@ def _programme_context(session: Session, view: service.ProgrammeView, user: Any)
             "view": view,
             "items": [(item, library.get(item.exercise_id)) for item in view.items],
             "library": sorted(library, key=lambda e: e.name),
+            "names": {e.id: e.name for e in library},
             "is_clinician": user.role == Role.clinician,
             "template": default_templates().get(view.programme.template_id or ""),
         }
