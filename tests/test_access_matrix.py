@@ -31,6 +31,11 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
     # Thresholds are set by the care team, not by the patient.
     ("PUT", "/api/v1/patients/{patient_id}/posture/settings"): {"patient_1"},
     ("POST", "/patients/{patient_id}/posture/thresholds"): {"patient_1"},
+    # Prescribing and scheduling are for the patient's clinicians (rehab, outcomes).
+    ("POST", "/api/v1/patients/{patient_id}/programmes"): {"patient_1"},
+    ("POST", "/patients/{patient_id}/programmes"): {"patient_1"},
+    ("PUT", "/api/v1/patients/{patient_id}/questionnaire-schedule"): {"patient_1"},
+    ("POST", "/patients/{patient_id}/questionnaire-schedule"): {"patient_1"},
 }
 
 

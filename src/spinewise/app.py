@@ -33,6 +33,10 @@ from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
 from spinewise.devices import pages as devices_pages
 from spinewise.devices.runtime import LiveIngestor
+from spinewise.outcomes import api as outcomes_api
+from spinewise.outcomes import pages as outcomes_pages
+from spinewise.rehab import api as rehab_api
+from spinewise.rehab import pages as rehab_pages
 from spinewise.web.templating import render
 
 API_PREFIXES = ("/api/", "/fhir")
@@ -97,6 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(devices_api.router)
     app.include_router(devices_pages.router)
+    app.include_router(outcomes_api.router)
+    app.include_router(outcomes_pages.router)
+    app.include_router(rehab_api.router)
+    app.include_router(rehab_pages.router)
     return app
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from spinewise.accounts import service as accounts
 from spinewise.accounts.models import Patient, Role, Sex
 from spinewise.core.security import hash_password
+from spinewise.outcomes import service as outcomes
+from spinewise.rehab import service as rehab
 
 DEMO_PASSWORD = "spinewise-demo-2026"
 
@@ -103,6 +105,9 @@ def seed(session: Session) -> list[DemoPerson]:
             )
     session.flush()
     _seed_posture(session)
+    patient_emails = [p.email for p in PATIENTS]
+    rehab.seed_rehab(session, clinician_email=CLINICIAN.email, patient_emails=patient_emails)
+    outcomes.seed_outcomes(session, clinician_email=CLINICIAN.email, patient_emails=patient_emails)
     return people
 
 

@@ -4,7 +4,16 @@ from spinewise.accounts import models as accounts_models
 from spinewise.core import models as core_models
 from spinewise.db import Base
 from spinewise.devices import models as devices_models
+from spinewise.outcomes import models as outcomes_models
+from spinewise.rehab import models as rehab_models
 
 metadata = Base.metadata
 
-__all__ = ["accounts_models", "core_models", "devices_models", "metadata"]
+__all__ = [
+    "accounts_models",
+    "core_models",
+    "devices_models",
+    "metadata",
+    "outcomes_models",
+    "rehab_models",
+]
