@@ -76,7 +76,9 @@ def get_mailer(request: Request) -> Mailer:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MailerDep = Annotated[Mailer, Depends(get_mailer)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits when the route function returns, BEFORE the response
+# is sent, so a client that follows a redirect at once always reads what was just written.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 BusDep = Annotated[EventBus, Depends(get_bus)]
 
 
