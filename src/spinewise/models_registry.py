@@ -1,9 +1,10 @@
 """Import every ORM module so ``Base.metadata`` knows all tables (used by Alembic autogenerate)."""
 
 from spinewise.accounts import models as accounts_models
+from spinewise.consults import models as consults_models
 from spinewise.core import models as core_models
 from spinewise.db import Base
 
 metadata = Base.metadata
 
-__all__ = ["accounts_models", "core_models", "metadata"]
+__all__ = ["accounts_models", "consults_models", "core_models", "metadata"]
