@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from spinewise.accounts import service as accounts
 from spinewise.accounts.models import Patient, Role, Sex
+from spinewise.consults import service as consults
 from spinewise.core.security import hash_password
 
 DEMO_PASSWORD = "spinewise-demo-2026"
@@ -102,4 +103,7 @@ def seed(session: Session) -> list[DemoPerson]:
                 session, clinician_email=CLINICIAN.email, patient_email=person.email
             )
     session.flush()
+    consults.seed_consults(
+        session, clinician_email=CLINICIAN.email, patient_emails=[p.email for p in PATIENTS]
+    )
     return people

@@ -112,7 +112,9 @@ def store(chunks: Iterable[bytes], *, data_dir: Path, max_bytes: int) -> StoredF
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-    return StoredFile(key=key, content_type=content_type, size_bytes=size, sha256=digest.hexdigest())
+    return StoredFile(
+        key=key, content_type=content_type, size_bytes=size, sha256=digest.hexdigest()
+    )
 
 
 def remove(data_dir: Path, key: str) -> None:

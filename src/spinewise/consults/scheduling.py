@@ -188,6 +188,18 @@ def first_conflict(slot: Interval, busy: Iterable[Interval]) -> Interval | None:
     return clashes[0] if clashes else None
 
 
+def parse_local(value: str, timezone: str, field: str = "start") -> datetime:
+    """A wall-clock ``YYYY-MM-DDTHH:MM`` typed by someone in ``timezone`` (an HTML
+    ``datetime-local`` field) as an aware UTC instant. A value with its own offset keeps it."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(field, "needs a date and time, e.g. 2026-07-01T10:00") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone(timezone))
+    return parsed.astimezone(UTC)
+
+
 def format_local(instant: datetime, timezone: str, *, with_zone: bool = True) -> str:
     """``Mon 6 Jul 2026, 09:30 BST``: how a person reads an instant in their own zone."""
     local = require_aware(instant, "time").astimezone(zone(timezone))

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
-DOMAINS_WITH_TEMPLATES = ("accounts",)
+DOMAINS_WITH_TEMPLATES = ("accounts", "consults")
 
 
 def _environment() -> Environment:
