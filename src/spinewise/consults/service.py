@@ -249,16 +249,12 @@ def _check_free(
         raise Conflict("the patient already has an appointment at that time")
 
 
-def _check_patient_slot(
-    session: Session, *, clinician_id: int, patient_id: int, slot: Interval, except_id: int | None
-) -> None:
-    """A patient may only take one of the clinician's free slots."""
+def _check_patient_slot(session: Session, *, clinician_id: int, slot: Interval) -> None:
+    """A patient may only take a slot of the clinician's weekly hours (whether it is still
+    free is ``_check_free``'s question, answered with a ``Conflict``)."""
     calendar = availability_of(session, clinician_id=clinician_id)
-    busy = _busy(
-        session, clinician_id=clinician_id, start=slot.start, end=slot.end, except_id=except_id
-    )
     if not scheduling.is_bookable_slot(
-        calendar.rules, timezone=calendar.timezone, busy=busy, slot=slot, step_min=calendar.slot_min
+        calendar.rules, timezone=calendar.timezone, busy=[], slot=slot, step_min=calendar.slot_min
     ):
         raise InvalidInput("start", "is not one of the clinician's free slots; pick a listed slot")
 
@@ -311,9 +307,7 @@ def book_appointment(
             raise InvalidInput("clinician_id", "is required")
         if not _in_care_team(session, clinician_id=clinician_id, patient_id=patient.id):
             raise NotFound("clinician not found")
-        _check_patient_slot(
-            session, clinician_id=clinician_id, patient_id=patient.id, slot=slot, except_id=None
-        )
+        _check_patient_slot(session, clinician_id=clinician_id, slot=slot)
     else:
         raise Forbidden("only clinicians and patients book appointments")
     _check_free(session, clinician_id=clinician_id, patient_id=patient.id, slot=slot)
@@ -371,13 +365,7 @@ def reschedule_appointment(
     _check_future(slot, now)
     assert actor.user is not None
     if actor.user.role == Role.patient:
-        _check_patient_slot(
-            session,
-            clinician_id=appointment.clinician_id,
-            patient_id=appointment.patient_id,
-            slot=slot,
-            except_id=appointment.id,
-        )
+        _check_patient_slot(session, clinician_id=appointment.clinician_id, slot=slot)
     _check_free(
         session,
         clinician_id=appointment.clinician_id,
