@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from spinewise.consults import service
 from spinewise.consults.models import Appointment, MessageThread
 from spinewise.consults.scheduling import WeeklyRule
 from spinewise.core import audit
+from spinewise.core.audit import Actor
 from spinewise.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from spinewise.db import unit_of_work
 from tests.conftest import Person, World
@@ -25,6 +27,10 @@ from tests.consults.conftest import (
 )
 
 TEN = FAR_MONDAY + timedelta(hours=10)
+
+
+def _get(session: Session, actor: Actor, appointment_id: int) -> Appointment:
+    return service.get_readable_appointment(session, actor=actor, appointment_id=appointment_id)
 
 
 def _visible(session_factory, person: Person) -> set[int]:  # type: ignore[no-untyped-def]
@@ -119,10 +125,11 @@ def test_rescheduling_moves_it_and_cancelling_frees_the_time(session_factory, wo
     booked = book(session_factory, world.clinician_a, world.patient_1, TEN)
     later = TEN + timedelta(hours=2)
     with unit_of_work(session_factory) as session:
+        actor = actor_for(session, world.clinician_a)
         moved = service.reschedule_appointment(
             session,
-            actor=actor_for(session, world.clinician_a),
-            appointment_id=booked.appointment_id,
+            actor=actor,
+            appointment=_get(session, actor, booked.appointment_id),
             start=later,
             duration_min=45,
         )
@@ -131,19 +138,21 @@ def test_rescheduling_moves_it_and_cancelling_frees_the_time(session_factory, wo
     with pytest.raises(Conflict):
         book(session_factory, world.clinician_a, world.patient_2, later)
     with unit_of_work(session_factory) as session:
+        actor = actor_for(session, world.patient_1)
         cancelled = service.cancel_appointment(
             session,
-            actor=actor_for(session, world.patient_1),
-            appointment_id=booked.appointment_id,
+            actor=actor,
+            appointment=_get(session, actor, booked.appointment_id),
             reason="feeling better",
         )
         assert cancelled.status == "cancelled" and cancelled.sequence == 2
     book(session_factory, world.clinician_a, world.patient_2, later)
     with unit_of_work(session_factory) as session, pytest.raises(Conflict, match="cancelled"):
+        actor = actor_for(session, world.patient_1)
         service.reschedule_appointment(
             session,
-            actor=actor_for(session, world.patient_1),
-            appointment_id=booked.appointment_id,
+            actor=actor,
+            appointment=_get(session, actor, booked.appointment_id),
             start=TEN + timedelta(days=1),
         )
 
@@ -195,26 +204,29 @@ def test_only_the_appointments_clinician_writes_a_soap_note_and_it_is_audited(
 ) -> None:
     booked = book(session_factory, world.clinician_a, world.patient_1, TEN)
     with unit_of_work(session_factory) as session:
+        actor = actor_for(session, world.clinician_a)
         note = service.add_note(
             session,
-            actor=actor_for(session, world.clinician_a),
-            appointment_id=booked.appointment_id,
+            actor=actor,
+            appointment=_get(session, actor, booked.appointment_id),
             subjective="Pain 4/10 on bending",
             plan="Walk daily; review in 2 weeks",
         )
         note_id = note.id
     with unit_of_work(session_factory) as session, pytest.raises(Forbidden):
+        actor = actor_for(session, world.patient_1)
         service.add_note(
             session,
-            actor=actor_for(session, world.patient_1),
-            appointment_id=booked.appointment_id,
+            actor=actor,
+            appointment=_get(session, actor, booked.appointment_id),
             subjective="I am the clinician now",
         )
     with unit_of_work(session_factory) as session, pytest.raises(InvalidInput):
+        actor = actor_for(session, world.clinician_a)
         service.add_note(
             session,
-            actor=actor_for(session, world.clinician_a),
-            appointment_id=booked.appointment_id,
+            actor=actor,
+            appointment=_get(session, actor, booked.appointment_id),
             subjective="   ",
         )
     with unit_of_work(session_factory) as session:
@@ -251,10 +263,11 @@ def test_unread_counts_follow_who_wrote_and_who_read(
     assert (unread(world.patient_1), unread(world.clinician_a)) == (0, 1)
     assert unread(world.clinician_b) == 0 and unread(world.patient_2) == 0
     with unit_of_work(session_factory) as session:
+        actor = actor_for(session, world.clinician_a)
         service.post_message(
             session,
-            actor=actor_for(session, world.clinician_a),
-            thread_id=thread_id,
+            actor=actor,
+            thread=service.get_readable_thread(session, actor=actor, thread_id=thread_id),
             body="Yes, a little soreness is expected.",
             **files,  # type: ignore[arg-type]
         )

@@ -34,6 +34,7 @@ from starlette.websockets import WebSocketState
 from spinewise.accounts.service import resolve_token
 from spinewise.consults import room, service
 from spinewise.consults.attachments import CHUNK_BYTES
+from spinewise.consults.deps import CurrentAppointment, CurrentThread
 from spinewise.consults.scheduling import WeeklyRule
 from spinewise.consults.schemas import (
     AppointmentCancel,
@@ -125,11 +126,11 @@ def book_appointment(
     responses={200: {"content": {"text/calendar": {}}}},
 )
 def appointment_ics(
-    appointment_id: int, actor: CurrentActor, session: SessionDep, settings: SettingsDep
+    appointment: CurrentAppointment, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """The appointment as an iCalendar file (UTC times), for its two participants only."""
     filename, content = service.appointment_ics(
-        session, actor=actor, appointment_id=appointment_id, base_url=settings.base_url
+        session, appointment=appointment, base_url=settings.base_url
     )
     return Response(
         content,
@@ -140,28 +141,25 @@ def appointment_ics(
 
 @router.get("/appointments/{appointment_id}", response_model=AppointmentRead)
 def get_appointment(
-    appointment_id: int, actor: CurrentActor, session: SessionDep, settings: SettingsDep
+    appointment: CurrentAppointment, session: SessionDep, settings: SettingsDep
 ) -> AppointmentRead:
-    appointment = service.get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id
-    )
     [view] = service.describe_appointments(session, [appointment], base_url=settings.base_url)
     return view
 
 
 @router.patch("/appointments/{appointment_id}", response_model=AppointmentRead)
 def reschedule_appointment(
-    appointment_id: int,
+    appointment: CurrentAppointment,
     body: AppointmentUpdate,
     actor: CurrentActor,
     session: SessionDep,
     settings: SettingsDep,
 ) -> AppointmentRead:
     """Move the appointment (a patient only to one of the clinician's free slots)."""
-    appointment = service.reschedule_appointment(
+    service.reschedule_appointment(
         session,
         actor=actor,
-        appointment_id=appointment_id,
+        appointment=appointment,
         start=body.start,
         duration_min=body.duration_min,
     )
@@ -171,24 +169,19 @@ def reschedule_appointment(
 
 @router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentRead)
 def cancel_appointment(
-    appointment_id: int,
+    appointment: CurrentAppointment,
     body: AppointmentCancel,
     actor: CurrentActor,
     session: SessionDep,
     settings: SettingsDep,
 ) -> AppointmentRead:
-    appointment = service.cancel_appointment(
-        session, actor=actor, appointment_id=appointment_id, reason=body.reason
-    )
+    service.cancel_appointment(session, actor=actor, appointment=appointment, reason=body.reason)
     [view] = service.describe_appointments(session, [appointment], base_url=settings.base_url)
     return view
 
 
 @router.get("/appointments/{appointment_id}/notes", response_model=list[NoteRead])
-def appointment_notes(appointment_id: int, actor: CurrentActor, session: SessionDep) -> list[Any]:
-    appointment = service.get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, resource="consult_note"
-    )
+def appointment_notes(appointment: CurrentAppointment, session: SessionDep) -> list[Any]:
     return [
         NoteRead.model_validate(n)
         for n in service.notes_of_appointment(session, appointment=appointment)
@@ -197,12 +190,10 @@ def appointment_notes(appointment_id: int, actor: CurrentActor, session: Session
 
 @router.post("/appointments/{appointment_id}/notes", response_model=NoteRead, status_code=201)
 def add_note(
-    appointment_id: int, body: NoteCreate, actor: CurrentActor, session: SessionDep
+    appointment: CurrentAppointment, body: NoteCreate, actor: CurrentActor, session: SessionDep
 ) -> NoteRead:
     """Save a structured SOAP note to the patient's record (the appointment's clinician only)."""
-    note = service.add_note(
-        session, actor=actor, appointment_id=appointment_id, **body.model_dump()
-    )
+    note = service.add_note(session, actor=actor, appointment=appointment, **body.model_dump())
     return NoteRead.model_validate(note)
 
 
@@ -325,11 +316,9 @@ def start_thread(
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadRead)
-def get_thread(thread_id: int, actor: CurrentActor, session: SessionDep) -> ThreadRead:
+def get_thread(thread: CurrentThread, user: CurrentUser, session: SessionDep) -> ThreadRead:
     """A conversation with its messages (reading it here does not mark it read)."""
-    assert actor.user is not None
-    thread = service.get_readable_thread(session, actor=actor, thread_id=thread_id)
-    summary = service.thread_summary(session, user=actor.user, thread=thread)
+    summary = service.thread_summary(session, user=user, thread=thread)
     return ThreadRead(
         **summary.model_dump(), messages=service.thread_messages(session, thread=thread)
     )
@@ -337,7 +326,7 @@ def get_thread(thread_id: int, actor: CurrentActor, session: SessionDep) -> Thre
 
 @router.post("/threads/{thread_id}/messages", response_model=MessageRead, status_code=201)
 def post_message(
-    thread_id: int,
+    thread: CurrentThread,
     actor: CurrentActor,
     session: SessionDep,
     settings: SettingsDep,
@@ -348,10 +337,10 @@ def post_message(
 ) -> MessageRead:
     """Reply in a thread (multipart form: ``body`` and up to five ``files``)."""
     assert actor.user is not None
-    thread, message = service.post_message(
+    message = service.post_message(
         session,
         actor=actor,
-        thread_id=thread_id,
+        thread=thread,
         body=body,
         uploads=_uploads(files),
         data_dir=settings.data_dir,
@@ -363,12 +352,10 @@ def post_message(
 
 
 @router.post("/threads/{thread_id}/read", response_model=UnreadRead)
-def mark_thread_read(thread_id: int, actor: CurrentActor, session: SessionDep) -> UnreadRead:
+def mark_thread_read(thread: CurrentThread, user: CurrentUser, session: SessionDep) -> UnreadRead:
     """Mark everything in the thread as read; answers the caller's remaining unread total."""
-    assert actor.user is not None
-    thread = service.get_readable_thread(session, actor=actor, thread_id=thread_id)
-    service.mark_thread_read(session, user=actor.user, thread=thread)
-    return UnreadRead(unread=service.unread_total(session, user=actor.user))
+    service.mark_thread_read(session, user=user, thread=thread)
+    return UnreadRead(unread=service.unread_total(session, user=user))
 
 
 @router.get("/messages/unread", response_model=UnreadRead)

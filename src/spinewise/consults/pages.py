@@ -17,7 +17,8 @@ from spinewise.accounts import service as accounts
 from spinewise.accounts.models import Patient, Role, User
 from spinewise.consults import panel, room, scheduling, service
 from spinewise.consults.api import _uploads
-from spinewise.consults.models import Appointment, AppointmentKind, AppointmentStatus
+from spinewise.consults.deps import CurrentAppointment, CurrentThread
+from spinewise.consults.models import Appointment, AppointmentKind, AppointmentStatus, MessageThread
 from spinewise.consults.scheduling import WEEKDAYS, WeeklyRule
 from spinewise.consults.schemas import AppointmentRead
 from spinewise.core.audit import Actor
@@ -219,16 +220,13 @@ def patient_book(
 @router.get("/appointments/{appointment_id}", response_class=HTMLResponse)
 def appointment_page(
     request: Request,
-    appointment_id: int,
+    appointment: CurrentAppointment,
     user: CurrentUser,
     actor: CurrentActor,
     session: SessionDep,
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """One appointment: join, add to calendar, move or cancel."""
-    appointment = service.get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id
-    )
     return _appointment_page(request, session, actor, user, appointment, messages=_notice(done))
 
 
@@ -271,7 +269,7 @@ def _appointment_page(
 @router.post("/appointments/{appointment_id}/reschedule", response_class=HTMLResponse)
 def reschedule(
     request: Request,
-    appointment_id: int,
+    appointment: CurrentAppointment,
     user: CurrentUser,
     actor: CurrentActor,
     session: SessionDep,
@@ -279,20 +277,15 @@ def reschedule(
     duration_min: Annotated[int | None, Form(ge=5, le=240)] = None,
 ) -> Response:
     """Move an appointment: a patient picks a free slot (UTC), a clinician types a local time."""
-    appointment = service.get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id
-    )
     try:
         service.reschedule_appointment(
             session,
             actor=actor,
-            appointment_id=appointment_id,
+            appointment=appointment,
             start=scheduling.parse_local(start, _viewer_zone(session, user)),
             duration_min=duration_min,
         )
     except SpinewiseError as exc:
-        if isinstance(exc, NotFound):
-            raise
         return _appointment_page(
             request,
             session,
@@ -303,18 +296,18 @@ def reschedule(
             error=exc.message,
             status_code=exc.status_code,
         )
-    return RedirectResponse(f"/appointments/{appointment_id}?done=moved", status_code=303)
+    return RedirectResponse(f"/appointments/{appointment.id}?done=moved", status_code=303)
 
 
 @router.post("/appointments/{appointment_id}/cancel")
 def cancel(
-    appointment_id: int,
+    appointment: CurrentAppointment,
     actor: CurrentActor,
     session: SessionDep,
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    service.cancel_appointment(session, actor=actor, appointment_id=appointment_id, reason=reason)
-    return RedirectResponse(f"/appointments/{appointment_id}?done=cancelled", status_code=303)
+    service.cancel_appointment(session, actor=actor, appointment=appointment, reason=reason)
+    return RedirectResponse(f"/appointments/{appointment.id}?done=cancelled", status_code=303)
 
 
 # --- the call -------------------------------------------------------------------------------
@@ -322,16 +315,9 @@ def cancel(
 
 @router.get("/appointments/{appointment_id}/call", response_class=HTMLResponse)
 def call_page(
-    request: Request,
-    appointment_id: int,
-    user: CurrentUser,
-    actor: CurrentActor,
-    session: SessionDep,
+    request: Request, appointment: CurrentAppointment, user: CurrentUser, session: SessionDep
 ) -> Response:
     """The video call; the clinician also gets the patient panel and the SOAP note form."""
-    appointment = service.get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, resource="video_room"
-    )
     if appointment.kind != AppointmentKind.video:
         raise NotFound("this appointment has no video room")
     [row] = _rows(session, user, [appointment])
@@ -368,16 +354,9 @@ def _clinician_of(appointment: Appointment, user: User) -> None:
 
 @router.get("/appointments/{appointment_id}/panel", response_class=HTMLResponse)
 def call_panel(
-    request: Request,
-    appointment_id: int,
-    user: CurrentUser,
-    actor: CurrentActor,
-    session: SessionDep,
+    request: Request, appointment: CurrentAppointment, user: CurrentUser, session: SessionDep
 ) -> Response:
     """The clinician's patient panel (profile, notes, and sections other domains register)."""
-    appointment = service.get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, resource="patient"
-    )
     _clinician_of(appointment, user)
     return render(request, "consults/panel.html", _panel_context(session, appointment))
 
@@ -385,7 +364,7 @@ def call_panel(
 @router.post("/appointments/{appointment_id}/notes", response_class=HTMLResponse)
 def save_note(
     request: Request,
-    appointment_id: int,
+    appointment: CurrentAppointment,
     user: CurrentUser,
     actor: CurrentActor,
     session: SessionDep,
@@ -395,14 +374,11 @@ def save_note(
     plan: Annotated[str, Form(max_length=10_000)] = "",
 ) -> Response:
     """Save the SOAP note (HTMX swaps the panel's note section)."""
-    appointment = service.get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, resource="consult_note"
-    )
     _clinician_of(appointment, user)
     draft = {"subjective": subjective, "objective": objective, "assessment": assessment}
     draft["plan"] = plan
     try:
-        service.add_note(session, actor=actor, appointment_id=appointment_id, **draft)
+        service.add_note(session, actor=actor, appointment=appointment, **draft)
     except InvalidInput as exc:
         context = {**_panel_context(session, appointment), "error": exc.message, "draft": draft}
         return render(request, "consults/notes.html", context, exc.status_code)
@@ -658,7 +634,12 @@ def start_thread(
 
 
 def _notify(
-    session: Session, background: BackgroundTasks, mailer: Mailer, *, thread: Any, sender: User
+    session: Session,
+    background: BackgroundTasks,
+    mailer: Mailer,
+    *,
+    thread: MessageThread,
+    sender: User,
 ) -> None:
     """Queue the notice without health details; background tasks run after the commit."""
     emails = service.notice_recipients(session, thread=thread, sender=sender)
@@ -675,29 +656,26 @@ def unread_badge(request: Request, user: CurrentUser, session: SessionDep) -> Re
 @router.get("/messages/{thread_id}", response_class=HTMLResponse)
 def thread_page(
     request: Request,
-    thread_id: int,
+    thread: CurrentThread,
     user: CurrentUser,
-    actor: CurrentActor,
     session: SessionDep,
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     """A conversation; opening it marks it read."""
-    return _thread_page(request, session, actor, user, thread_id, messages=_notice(done))
+    return _thread_page(request, session, user, thread, messages=_notice(done))
 
 
 def _thread_page(
     request: Request,
     session: Session,
-    actor: Actor,
     user: User,
-    thread_id: int,
+    thread: MessageThread,
     *,
     messages: list[str],
     error: str = "",
     draft: str = "",
     status_code: int = 200,
 ) -> Response:
-    thread = service.get_readable_thread(session, actor=actor, thread_id=thread_id)
     summary = service.thread_summary(session, user=user, thread=thread)
     zone = _viewer_zone(session, user)
     items = [
@@ -719,7 +697,7 @@ def _thread_page(
 @router.post("/messages/{thread_id}", response_class=HTMLResponse)
 def reply(
     request: Request,
-    thread_id: int,
+    thread: CurrentThread,
     user: CurrentUser,
     actor: CurrentActor,
     session: SessionDep,
@@ -730,24 +708,21 @@ def reply(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     try:
-        thread, message = service.post_message(
+        message = service.post_message(
             session,
             actor=actor,
-            thread_id=thread_id,
+            thread=thread,
             body=body,
             uploads=_uploads(files),
             data_dir=settings.data_dir,
             max_bytes=settings.attachment_max_bytes,
         )
     except SpinewiseError as exc:
-        if isinstance(exc, NotFound):
-            raise
         return _thread_page(
             request,
             session,
-            actor,
             user,
-            thread_id,
+            thread,
             messages=[],
             error=exc.message,
             draft=body,

@@ -349,15 +349,13 @@ def reschedule_appointment(
     session: Session,
     *,
     actor: Actor,
-    appointment_id: int,
+    appointment: Appointment,
     start: datetime,
     duration_min: int | None = None,
     now: datetime | None = None,
 ) -> Appointment:
-    """Move a booked appointment; a patient may only move it to one of the free slots."""
-    appointment = get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, action="update"
-    )
+    """Move a booked appointment (fetched through ``get_readable_appointment``); a patient may
+    only move it to one of the clinician's slots."""
     if appointment.status == AppointmentStatus.cancelled:
         raise Conflict("a cancelled appointment cannot be moved; book a new one")
     now = now or utcnow()
@@ -377,21 +375,34 @@ def reschedule_appointment(
     appointment.sequence += 1
     appointment.updated_at = now
     session.flush()
+    _audit_appointment(session, actor, appointment, "reschedule")
     return appointment
 
 
-def cancel_appointment(
-    session: Session, *, actor: Actor, appointment_id: int, reason: str = ""
-) -> Appointment:
-    appointment = get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, action="cancel"
+def _audit_appointment(
+    session: Session, actor: Actor, appointment: Appointment, action: str
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        patient_id=appointment.patient_id,
+        resource="appointment",
+        action=action,
+        detail=f"appointment {appointment.id}",
     )
+
+
+def cancel_appointment(
+    session: Session, *, actor: Actor, appointment: Appointment, reason: str = ""
+) -> Appointment:
+    """Cancel an appointment fetched through ``get_readable_appointment`` (idempotent)."""
     if appointment.status != AppointmentStatus.cancelled:
         appointment.status = AppointmentStatus.cancelled
         appointment.cancel_reason = reason.strip()[:500]
         appointment.sequence += 1
         appointment.updated_at = utcnow()
         session.flush()
+        _audit_appointment(session, actor, appointment, "cancel")
     return appointment
 
 
@@ -560,12 +571,10 @@ def party_time(appointment: Appointment, timezone: str) -> PartyTime:
 
 
 def appointment_ics(
-    session: Session, *, actor: Actor, appointment_id: int, base_url: str
+    session: Session, *, appointment: Appointment, base_url: str
 ) -> tuple[str, bytes]:
-    """The iCalendar file of an appointment for one of its participants: (file name, bytes)."""
-    appointment = get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, action="export", detail="ics"
-    )
+    """The iCalendar file of an appointment fetched through ``get_readable_appointment``:
+    (file name, bytes)."""
     [view] = describe_appointments(session, [appointment], base_url=base_url)
     clinician = session.get(User, appointment.clinician_id)
     assert clinician is not None
@@ -645,16 +654,14 @@ def add_note(
     session: Session,
     *,
     actor: Actor,
-    appointment_id: int,
+    appointment: Appointment,
     subjective: str = "",
     objective: str = "",
     assessment: str = "",
     plan: str = "",
 ) -> ConsultNote:
-    """Save a SOAP note to the patient's record; only the appointment's clinician writes one."""
-    appointment = get_readable_appointment(
-        session, actor=actor, appointment_id=appointment_id, resource="consult_note", action="write"
-    )
+    """Save a SOAP note to the patient's record (audited); only the appointment's clinician
+    writes one. ``appointment`` comes from ``get_readable_appointment``."""
     assert actor.user is not None
     if actor.user.id != appointment.clinician_id:
         raise Forbidden("only the clinician of this appointment writes its note")
@@ -713,8 +720,14 @@ def readable_threads(user: User) -> Select[MessageThread]:
 
 
 def get_readable_thread(
-    session: Session, *, actor: Actor, thread_id: int, action: str = "read"
+    session: Session,
+    *,
+    actor: Actor,
+    thread_id: int,
+    resource: str = "message_thread",
+    action: str = "read",
 ) -> MessageThread:
+    """The thread if ``actor`` may read it (audited), else ``NotFound``."""
     if actor.user is None:
         raise NotFound("thread not found")
     thread = session.scalar(readable_threads(actor.user).where(MessageThread.id == thread_id))
@@ -724,7 +737,7 @@ def get_readable_thread(
         session,
         actor=actor,
         patient_id=thread.patient_id,
-        resource="message_thread",
+        resource=resource,
         action=action,
         detail=f"thread {thread.id}",
     )
@@ -788,14 +801,14 @@ def post_message(
     session: Session,
     *,
     actor: Actor,
-    thread_id: int,
+    thread: MessageThread,
     body: str,
     uploads: Sequence[Upload] = (),
     data_dir: Path,
     max_bytes: int,
-) -> tuple[MessageThread, Message]:
-    """Reply in a thread the actor may read (attachments checked and stored first)."""
-    thread = get_readable_thread(session, actor=actor, thread_id=thread_id, action="write")
+) -> Message:
+    """Reply in a thread fetched through ``get_readable_thread`` (attachments checked and
+    stored before any row is written)."""
     body = _checked_body(body, uploads)
     stored = _store_uploads(uploads, data_dir=data_dir, max_bytes=max_bytes)
     try:
@@ -803,7 +816,7 @@ def post_message(
     except BaseException:
         _remove_stored(stored, data_dir)
         raise
-    return thread, message
+    return message
 
 
 MAX_BODY_CHARS = 10_000
