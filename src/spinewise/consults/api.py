@@ -8,14 +8,14 @@ checked by the same ``resolve_token`` that ``core.deps`` uses for every request.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any, BinaryIO
 from urllib.parse import urlparse
 
+import anyio
 from fastapi import (
     APIRouter,
     BackgroundTasks,
@@ -493,24 +493,25 @@ class RoomConnection:
                 }
             )
             await self.bus.publish(self.topic, self._stamp({"type": "join"}))
-            tasks = [
-                asyncio.create_task(self._from_browser()),
-                asyncio.create_task(self._to_browser(subscription)),
-                asyncio.create_task(self._until_closed()),
-            ]
-            try:
-                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+            # Three loops; when any ends (browser gone, replaced, time over) the others stop.
+            async with anyio.create_task_group() as group:
+
+                async def until_first_ends(loop: Callable[[], Awaitable[None]]) -> None:
+                    await loop()
+                    group.cancel_scope.cancel()
+
+                group.start_soon(until_first_ends, self._from_browser)
+                group.start_soon(until_first_ends, lambda: self._to_browser(subscription))
+                group.start_soon(until_first_ends, self._until_closed)
         finally:
-            with contextlib.suppress(Exception):
-                await self.bus.publish(self.topic, self._stamp({"type": "leave"}))
-            await subscription.close()
-            if self.websocket.client_state == WebSocketState.CONNECTED:
+            # Shielded: the other participant must hear "leave" even when we are cancelled.
+            with anyio.CancelScope(shield=True):
                 with contextlib.suppress(Exception):
-                    await self.websocket.close()
+                    await self.bus.publish(self.topic, self._stamp({"type": "leave"}))
+                await subscription.close()
+                if self.websocket.client_state == WebSocketState.CONNECTED:
+                    with contextlib.suppress(Exception):
+                        await self.websocket.close()
 
     async def _from_browser(self) -> None:
         try:
@@ -550,5 +551,5 @@ class RoomConnection:
 
     async def _until_closed(self) -> None:
         remaining_s = (self.ticket.closes_at - datetime.now(UTC)).total_seconds()
-        await asyncio.sleep(max(0.0, remaining_s))
+        await anyio.sleep(max(0.0, remaining_s))
         await _refuse(self.websocket, "ended", "the consultation time is over")
