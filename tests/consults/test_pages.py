@@ -221,16 +221,25 @@ def test_messaging_with_an_attachment_and_unread_badges(
     )
     assert refused.status_code == 422 and "type not accepted" in refused.text
     assert "and this" in refused.text  # the draft is kept
+    # With HTMX the conversation comes back in the same response (no second request).
+    replied = client.post(
+        thread_url,
+        data={"body": "One more thing", "csrf_token": _csrf(thread.text)},
+        headers={"HX-Request": "true"},
+    )
+    assert replied.status_code == 200 and replied.headers["HX-Push-Url"] == thread_url
+    assert "One more thing" in replied.text and "Your message is sent." in replied.text
 
     client.cookies.clear()
     sign_in(client, world.clinician_a.email)
-    assert ">1<" in client.get("/messages/unread-badge").text
+    assert ">2<" in client.get("/messages/unread-badge").text  # two messages from the patient
     listing = client.get("/messages")
     assert "My posture at work" in listing.text and "Pat One" in listing.text
     client.get(thread_url)  # opening marks it read
     assert client.get("/messages/unread-badge").text.strip() == ""
-    [notice] = app.state.mailer.outbox
-    assert notice["To"] == world.clinician_a.email and "posture" not in notice.get_content()
+    notices = app.state.mailer.outbox
+    assert [n["To"] for n in notices] == [world.clinician_a.email] * 2
+    assert all("posture" not in n.get_content() for n in notices)
 
 
 def test_form_posts_need_the_csrf_token(client: TestClient, world: World) -> None:

@@ -328,6 +328,7 @@ def call_page(
         "is_clinician": user.role == Role.clinician,
         "opens_at": scheduling.format_local(window.opens_at, zone),
         "closes_at": scheduling.format_local(window.closes_at, zone),
+        "closes_at_clock": f"{window.closes_at.astimezone(scheduling.zone(zone)):%H:%M %Z}",
         "socket_path": f"/api/v1/appointments/{appointment.id}/room",
     }
     return render(request, "consults/call.html", context)
@@ -433,10 +434,14 @@ def _calendar_page(
                 "today": day == datetime.now(UTC).astimezone(tz).date(),
             }
         )
+    coming, _ = service.list_appointments(
+        session, actor=actor, start=utcnow(), include_cancelled=False, limit=10
+    )
     patients, _ = accounts.list_patients(session, actor=actor, limit=500)
     by_day = {d: [r for r in calendar.rules if r.weekday == d] for d in range(7)}
     context = {
         "days": days,
+        "upcoming": _rows(session, clinician, coming),
         "week_label": f"{monday.day} {monday:%B %Y}",
         "prev_week": (monday - timedelta(days=7)).isoformat(),
         "next_week": (monday + timedelta(days=7)).isoformat(),
@@ -630,7 +635,7 @@ def start_thread(
             status_code=exc.status_code,
         )
     _notify(session, background, mailer, thread=thread, sender=user)
-    return RedirectResponse(f"/messages/{thread.id}?done=sent", status_code=303)
+    return _after_sending(request, session, user, thread, anchor="")
 
 
 def _notify(
@@ -729,4 +734,20 @@ def reply(
             status_code=exc.status_code,
         )
     _notify(session, background, mailer, thread=thread, sender=user)
-    return RedirectResponse(f"/messages/{thread.id}?done=sent#m{message.id}", status_code=303)
+    return _after_sending(request, session, user, thread, anchor=f"#m{message.id}")
+
+
+def _after_sending(
+    request: Request, session: Session, user: User, thread: MessageThread, *, anchor: str
+) -> Response:
+    """Show the conversation after a message is sent.
+
+    With HTMX (the normal case) the thread is rendered in this very response, from this very
+    transaction, and HTMX puts its address in the location bar; without JavaScript the browser
+    is redirected to it (post/redirect/get).
+    """
+    if request.headers.get("HX-Request"):
+        response = _thread_page(request, session, user, thread, messages=_notice("sent"))
+        response.headers["HX-Push-Url"] = f"/messages/{thread.id}"
+        return response
+    return RedirectResponse(f"/messages/{thread.id}?done=sent{anchor}", status_code=303)
