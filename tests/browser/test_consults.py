@@ -37,8 +37,11 @@ def media_browser(chromium) -> Iterator[Browser]:  # type: ignore[no-untyped-def
     browser.close()
 
 
-def _sign_in(browser: Browser, live_server: str, email: str, viewport: dict[str, int]) -> Page:
-    context = browser.new_context(viewport=viewport, permissions=["camera", "microphone"])
+def _sign_in(
+    browser: Browser, live_server: str, email: str, viewport: dict[str, int], *, allow: bool = True
+) -> Page:
+    permissions = ["camera", "microphone"] if allow else []
+    context = browser.new_context(viewport=viewport, permissions=permissions)
     page = context.new_page()
     page.goto(f"{live_server}/login")
     page.get_by_label("E-mail").fill(email)
@@ -127,6 +130,7 @@ def test_both_parties_join_the_call_and_video_flows_both_ways(
     painted = patient.evaluate("window.spinewiseCall.remoteFrames")
     patient.wait_for_function(f"() => window.spinewiseCall.remoteFrames > {painted + 10}")
     clinician.get_by_role("button", name="Stop sharing").click()
+    expect(clinician.get_by_role("button", name="Share screen")).to_be_visible()
     assert clinician.evaluate(
         "window.spinewiseCall.videoSender.track === window.spinewiseCall.cameraTrack"
     )
@@ -146,6 +150,51 @@ def test_both_parties_join_the_call_and_video_flows_both_ways(
 
     patient.get_by_role("link", name="Leave").click()
     expect(clinician.locator("#call-status")).to_contain_text("left the call", timeout=10_000)
+    patient.context.close()
+    clinician.context.close()
+
+
+@pytest.fixture(scope="module")
+def blocking_browser(chromium) -> Iterator[Browser]:  # type: ignore[no-untyped-def]
+    """A Chromium with a (fake) camera whose permission prompts are answered "Block"."""
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+        headless=True,
+    )
+    yield browser
+    browser.close()
+
+
+def test_the_call_explains_blocked_devices_and_a_connection_that_cannot_be_made(
+    blocking_browser: Browser, media_browser: Browser, live_server: str
+) -> None:
+    """The patient blocks camera and microphone, and every ICE candidate between the two
+    browsers is dropped on the way, so no media path can exist: both problems are explained."""
+    patient = _sign_in(
+        blocking_browser, live_server, "olivia@demo.spinewise.org", PHONE, allow=False
+    )
+    patient.add_init_script("window.spinewiseConnectTimeoutMs = 6000")
+
+    def drop_candidates(ws) -> None:  # type: ignore[no-untyped-def]
+        server = ws.connect_to_server()
+        keep = lambda m: '"candidate"' not in str(m)  # noqa: E731
+        ws.on_message(lambda m: server.send(m) if keep(m) else None)
+        server.on_message(lambda m: ws.send(m) if keep(m) else None)
+
+    patient.route_web_socket("**/room", drop_candidates)
+    clinician = _sign_in(media_browser, live_server, "clinician@demo.spinewise.org", DESKTOP)
+    patient.get_by_role("link", name="Appointments").click()
+    patient.get_by_role("link", name="Join video call").first.click()
+    clinician.get_by_role("link", name="Calendar").click()
+    clinician.get_by_role("link", name="Join video call").first.click()
+
+    expect(patient.locator("#media-problem")).to_contain_text("Camera and microphone are blocked")
+    problem = patient.locator("#call-problem")
+    expect(problem).to_contain_text("could not connect within 6 seconds", timeout=30_000)
+    expect(patient.get_by_role("button", name="Try again")).to_be_visible()
+    expect(patient.locator("#quality")).to_have_attribute("data-level", "poor")
+    screenshot(patient, "consults-call-cannot-connect")
     patient.context.close()
     clinician.context.close()
 

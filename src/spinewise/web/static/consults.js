@@ -11,12 +11,14 @@
   const other = root.dataset.other || "the other person";
   const $ = (id) => document.getElementById(id);
   const el = {
-    status: $("call-status"), problem: $("call-problem"), remote: $("remote-video"),
+    status: $("call-status"), problem: $("call-problem"), media: $("media-problem"),
+    remote: $("remote-video"),
     local: $("local-video"), placeholder: $("remote-placeholder"), quality: $("quality"),
     mic: $("btn-mic"), cam: $("btn-cam"), screen: $("btn-screen"), retry: $("btn-retry"),
     leave: $("btn-leave"),
   };
-  const CONNECT_TIMEOUT_MS = 25000; // no media path after this long: tell the person clearly
+  // No media path after this long: tell the person clearly (tests may shorten it).
+  const CONNECT_TIMEOUT_MS = Number(window.spinewiseConnectTimeoutMs) || 25000;
   const STATS_INTERVAL_MS = 2000;
   const CLOSE_MESSAGES = {
     4401: "Your session has ended. Sign in again to join the call.",
@@ -43,13 +45,20 @@
     el.retry.hidden = !canRetry;
   }
   function clearProblem() { el.problem.hidden = true; el.problem.textContent = ""; el.retry.hidden = true; }
+  // Camera and microphone trouble has its own message: the call can go on without them.
+  function showMediaProblem(text, canRetry) {
+    el.media.textContent = text;
+    el.media.hidden = false;
+    if (canRetry) el.retry.hidden = false;
+  }
 
   // --- camera and microphone ----------------------------------------------------------------
 
   async function startMedia() {
+    el.media.hidden = true;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      showProblem("This browser cannot use a camera on this page. Use a recent Chrome, Edge, " +
-        "Firefox or Safari, over a secure (https) connection.", false);
+      showMediaProblem("This browser cannot use a camera on this page. Use a recent Chrome, " +
+        "Edge, Firefox or Safari, over a secure (https) connection.", false);
       return new MediaStream();
     }
     const wanted = [{ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: true },
@@ -59,8 +68,9 @@
       try {
         const stream = await navigator.mediaDevices.getUserMedia(constraints);
         if (constraints !== wanted[0]) {
-          showProblem(constraints.video ? "No microphone was found: the other person will not " +
-            "hear you." : "No camera is available: the other person will hear but not see you.", false);
+          showMediaProblem(constraints.video ? "No microphone was found: " + other +
+            " will not hear you." : "No camera is available: " + other +
+            " will hear but not see you.", false);
         }
         return stream;
       } catch (error) {
@@ -70,12 +80,15 @@
     }
     const name = lastError ? lastError.name : "";
     if (name === "NotAllowedError" || name === "SecurityError") {
-      showProblem("Camera and microphone are blocked. Allow them for this site (the camera icon " +
-        "in the address bar), then press Try again. Meanwhile you can still see and hear " + other + ".");
+      showMediaProblem("Camera and microphone are blocked. Allow them for this site (the " +
+        "camera icon in the address bar), then press Try again. Meanwhile you can still see " +
+        "and hear " + other + ".", true);
     } else if (name === "NotReadableError") {
-      showProblem("Your camera or microphone is busy in another app. Close that app, then press Try again.");
+      showMediaProblem("Your camera or microphone is busy in another app. Close that app, " +
+        "then press Try again.", true);
     } else {
-      showProblem("No camera or microphone was found. You can still see and hear " + other + ".");
+      showMediaProblem("No camera or microphone was found. You can still see and hear " +
+        other + ".", false);
     }
     return new MediaStream();
   }
@@ -94,6 +107,7 @@
     el.screen.setAttribute("aria-pressed", String(!!call.screenTrack));
     el.screen.textContent = call.screenTrack ? "Stop sharing" : "Share screen";
     el.screen.hidden = !(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia);
+    el.local.hidden = !call.cameraTrack && !call.screenTrack;
   }
 
   // --- the peer connection ------------------------------------------------------------------
@@ -106,6 +120,7 @@
     call.remoteStream = new MediaStream();
     el.remote.srcObject = call.remoteStream;
     el.placeholder.hidden = false;
+    el.placeholder.textContent = "Waiting for " + other + " to join…";
     setQuality("none", "waiting");
   }
 
@@ -149,6 +164,7 @@
     clearInterval(call.statsTimer);
     setQuality("poor", "no connection");
     setStatus("Not connected.");
+    el.placeholder.textContent = "No video connection";
     showProblem((reason === "timeout" ? "The video could not connect within " +
       CONNECT_TIMEOUT_MS / 1000 + " seconds. " : "The video connection between you and " + other +
       " failed. ") + "A firewall may be blocking direct connections (your clinic can set up a " +
@@ -357,7 +373,7 @@
     updateControls();
   });
   el.screen.addEventListener("click", async () => {
-    if (call.screenTrack) { stopSharing(); return; }
+    if (call.screenTrack) { await stopSharing(); return; }
     try {
       const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
       call.screenTrack = display.getVideoTracks()[0];
@@ -370,12 +386,12 @@
     }
     updateControls();
   });
-  function stopSharing() {
+  async function stopSharing() {
     if (!call.screenTrack) return;
     call.screenTrack.onended = null;
     call.screenTrack.stop();
     call.screenTrack = null;
-    if (call.videoSender) call.videoSender.replaceTrack(call.cameraTrack);
+    if (call.videoSender) await call.videoSender.replaceTrack(call.cameraTrack);
     el.local.srcObject = call.stream;
     el.local.classList.remove("screen");
     updateControls();
