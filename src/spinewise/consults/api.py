@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any
 from urllib.parse import urlparse
 
 import anyio
@@ -33,8 +33,7 @@ from starlette.websockets import WebSocketState
 
 from spinewise.accounts.service import resolve_token
 from spinewise.consults import room, service
-from spinewise.consults.attachments import CHUNK_BYTES
-from spinewise.consults.deps import CurrentAppointment, CurrentThread
+from spinewise.consults.deps import CurrentAppointment, CurrentThread, uploads_of
 from spinewise.consults.scheduling import WeeklyRule
 from spinewise.consults.schemas import (
     AppointmentCancel,
@@ -259,19 +258,6 @@ def clinician_slots(
 # --- messaging --------------------------------------------------------------------------------
 
 
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
-    while chunk := stream.read(CHUNK_BYTES):
-        yield chunk
-
-
-def _uploads(files: list[UploadFile] | None) -> list[service.Upload]:
-    return [
-        service.Upload(filename=f.filename or "attachment", chunks=_chunks(f.file))
-        for f in files or []
-        if f.filename or f.size
-    ]
-
-
 @router.get("/threads", response_model=ThreadPage)
 def list_threads(
     actor: CurrentActor,
@@ -342,7 +328,7 @@ def post_message(
         actor=actor,
         thread=thread,
         body=body,
-        uploads=_uploads(files),
+        uploads=uploads_of(files),
         data_dir=settings.data_dir,
         max_bytes=settings.attachment_max_bytes,
     )

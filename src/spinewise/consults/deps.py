@@ -8,11 +8,13 @@ run before the request body is validated, so a hidden object is a 404 whatever i
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, BinaryIO
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 
 from spinewise.consults import service
+from spinewise.consults.attachments import CHUNK_BYTES
 from spinewise.consults.models import Appointment, MessageThread
 from spinewise.core.deps import SAFE_METHODS, CurrentActor, SessionDep
 
@@ -43,3 +45,18 @@ def _thread_in_path(
 
 CurrentAppointment = Annotated[Appointment, Depends(_appointment_in_path)]
 CurrentThread = Annotated[MessageThread, Depends(_thread_in_path)]
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_BYTES):
+        yield chunk
+
+
+def uploads_of(files: list[UploadFile] | None) -> list[service.Upload]:
+    """The files of a multipart form as the service takes them, read in chunks; the empty part
+    a browser sends for a file field left blank is skipped."""
+    return [
+        service.Upload(filename=f.filename or "attachment", chunks=_chunks(f.file))
+        for f in files or []
+        if f.filename or f.size
+    ]

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from spinewise.accounts import service as accounts
 from spinewise.accounts.models import Patient, Role, User
 from spinewise.consults import panel, room, scheduling, service
-from spinewise.consults.api import _uploads
-from spinewise.consults.deps import CurrentAppointment, CurrentThread
+from spinewise.consults.deps import CurrentAppointment, CurrentThread, uploads_of
 from spinewise.consults.models import Appointment, AppointmentKind, AppointmentStatus, MessageThread
 from spinewise.consults.scheduling import WEEKDAYS, WeeklyRule
 from spinewise.consults.schemas import AppointmentRead
@@ -616,7 +615,7 @@ def start_thread(
             patient_id=patient_id,
             subject=subject,
             body=body,
-            uploads=_uploads(files),
+            uploads=uploads_of(files),
             data_dir=settings.data_dir,
             max_bytes=settings.attachment_max_bytes,
         )
@@ -718,7 +717,7 @@ def reply(
             actor=actor,
             thread=thread,
             body=body,
-            uploads=_uploads(files),
+            uploads=uploads_of(files),
             data_dir=settings.data_dir,
             max_bytes=settings.attachment_max_bytes,
         )
