@@ -24,6 +24,8 @@ import spinewise
 from spinewise.accounts import api as accounts_api
 from spinewise.accounts import pages as accounts_pages
 from spinewise.config import Settings
+from spinewise.consults import api as consults_api
+from spinewise.consults import pages as consults_pages
 from spinewise.core.errors import NotAuthenticated, SpinewiseError, TooManyAttempts
 from spinewise.core.events import make_bus
 from spinewise.core.logging import configure_logging
@@ -105,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(outcomes_pages.router)
     app.include_router(rehab_api.router)
     app.include_router(rehab_pages.router)
+    app.include_router(consults_api.router)
+    app.include_router(consults_pages.router)
     return app
 
 

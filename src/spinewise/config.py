@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     # Live posture: a device silent this long has its open minute and episode finalised.
     posture_idle_s: float = 120.0
     log_json: bool = True
+
+    # Virtual consultations. ICE servers for WebRTC as a JSON list of RTCIceServer objects, e.g.
+    # '[{"urls": "stun:stun.example.org:3478"}, {"urls": "turn:turn.example.org", "username":
+    # "u", "credential": "p"}]'; empty = host candidates only (enough on one machine or LAN).
+    ice_servers: list[dict[str, Any]] = Field(default_factory=list)
+    # Largest message attachment accepted, in bytes (attachments live under data_dir).
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> Settings:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from spinewise.accounts import service as accounts
 from spinewise.accounts.models import Patient, Role, Sex
+from spinewise.consults import service as consults
 from spinewise.core.security import hash_password
 from spinewise.outcomes import service as outcomes
 from spinewise.rehab import service as rehab
@@ -108,6 +109,9 @@ def seed(session: Session) -> list[DemoPerson]:
     patient_emails = [p.email for p in PATIENTS]
     rehab.seed_rehab(session, clinician_email=CLINICIAN.email, patient_emails=patient_emails)
     outcomes.seed_outcomes(session, clinician_email=CLINICIAN.email, patient_emails=patient_emails)
+    consults.seed_consults(
+        session, clinician_email=CLINICIAN.email, patient_emails=[p.email for p in PATIENTS]
+    )
     return people
 
 

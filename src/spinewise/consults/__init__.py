@@ -1,0 +1,1 @@
+"""Virtual consultations: appointments, video rooms (WebRTC signalling), messaging, notes."""
