@@ -26,6 +26,7 @@ from spinewise.accounts import pages as accounts_pages
 from spinewise.config import Settings
 from spinewise.consults import api as consults_api
 from spinewise.consults import pages as consults_pages
+from spinewise.consults import panel as consults_panel
 from spinewise.core.errors import NotAuthenticated, SpinewiseError, TooManyAttempts
 from spinewise.core.events import make_bus
 from spinewise.core.logging import configure_logging
@@ -38,6 +39,7 @@ from spinewise.devices.runtime import LiveIngestor
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.rehab import api as rehab_api
+from spinewise.rehab import call_panel as rehab_call_panel
 from spinewise.rehab import pages as rehab_pages
 from spinewise.web.templating import render
 
@@ -107,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(outcomes_pages.router)
     app.include_router(rehab_api.router)
     app.include_router(rehab_pages.router)
+    # The physiotherapy section of the video-call panel (consults.panel hook).
+    consults_panel.register(rehab_call_panel.progress_section)
     app.include_router(consults_api.router)
     app.include_router(consults_pages.router)
     return app

@@ -154,7 +154,7 @@ def test_the_call_page_gives_the_clinician_the_patient_panel_and_a_soap_form(
         f"/appointments/{booked.appointment_id}/panel", headers={"HX-Request": "true"}
     )
     assert "Pat One" in panel.text and "Consultation note (SOAP)" in panel.text
-    assert 'data-hook="consults.panel"' in panel.text  # where progress charts will plug in
+    assert 'data-hook="consults.panel"' in panel.text  # no programme yet: the empty hook
     saved = client.post(
         f"/appointments/{booked.appointment_id}/notes",
         data={"subjective": "Better", "plan": "Keep walking", "csrf_token": _csrf(panel.text)},
@@ -246,3 +246,27 @@ def test_form_posts_need_the_csrf_token(client: TestClient, world: World) -> Non
     sign_in(client, world.patient_1.email)
     refused = client.post("/messages", data={"subject": "x", "body": "y"})
     assert refused.status_code == 403
+
+
+def test_during_a_call_the_clinician_can_show_the_patients_programme_exercises(
+    client: TestClient, app: FastAPI, world: World
+) -> None:
+    assigned = client.post(
+        f"/api/v1/patients/{world.patient_1.patient_id}/programmes",
+        json={"template_id": "chronic_lbp"},
+        headers=world.clinician_a.headers,
+    )
+    assert assigned.status_code == 201, assigned.text
+    booked = book(
+        app.state.session_factory,
+        world.clinician_a,
+        world.patient_1,
+        datetime.now(UTC) + timedelta(minutes=5),
+    )
+    sign_in(client, world.clinician_a.email)
+    panel = client.get(
+        f"/appointments/{booked.appointment_id}/panel", headers={"HX-Request": "true"}
+    )
+    assert "Progress and exercises" in panel.text and 'data-hook="consults.panel"' not in panel.text
+    assert 'href="/exercises/' in panel.text  # each exercise links to its demonstration
+    assert f'href="/patients/{world.patient_1.patient_id}/progress"' in panel.text
