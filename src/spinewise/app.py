@@ -27,6 +27,7 @@ from spinewise.config import Settings
 from spinewise.consults import api as consults_api
 from spinewise.consults import pages as consults_pages
 from spinewise.consults import panel as consults_panel
+from spinewise.consults import service as consults_service
 from spinewise.core.errors import NotAuthenticated, SpinewiseError, TooManyAttempts
 from spinewise.core.events import make_bus
 from spinewise.core.logging import configure_logging
@@ -41,6 +42,7 @@ from spinewise.outcomes import pages as outcomes_pages
 from spinewise.rehab import api as rehab_api
 from spinewise.rehab import call_panel as rehab_call_panel
 from spinewise.rehab import pages as rehab_pages
+from spinewise.rehab import service as rehab_service
 from spinewise.web.templating import render
 
 API_PREFIXES = ("/api/", "/fhir")
@@ -111,6 +113,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rehab_pages.router)
     # The physiotherapy section of the video-call panel (consults.panel hook).
     consults_panel.register(rehab_call_panel.progress_section)
+    # Unread messages become a "needs attention" flag on the clinician's dashboard.
+    if consults_service.unread_by_patient not in rehab_service.MESSAGE_FLAG_PROVIDERS:
+        rehab_service.MESSAGE_FLAG_PROVIDERS.append(consults_service.unread_by_patient)
     app.include_router(consults_api.router)
     app.include_router(consults_pages.router)
     return app

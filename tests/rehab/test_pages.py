@@ -217,3 +217,22 @@ def test_short_links_take_a_patient_to_their_pages(client: TestClient, world: Wo
         answer = client.get(link, headers=world.patient_1.headers, follow_redirects=False)
         assert answer.headers["location"] == target
         assert client.get(link, headers=world.clinician_a.headers).status_code == 404
+
+
+def test_an_unread_message_from_a_patient_flags_them_on_the_dashboard(
+    client: TestClient, world: World
+) -> None:
+    _prescribe(client, world)
+    sent = client.post(
+        "/api/v1/threads",
+        json={"subject": "Question", "body": "Can I go swimming this week?"},
+        headers=world.patient_1.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    flagged = client.get(
+        "/clinician/dashboard",
+        params={"flag": "messages"},
+        headers={**world.clinician_a.headers, "HX-Request": "true"},
+    )
+    assert "Pat One" in flagged.text and "1 need attention" in flagged.text
+    assert "Pat Two" not in flagged.text

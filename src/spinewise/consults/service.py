@@ -935,6 +935,20 @@ def unread_by_thread(session: Session, *, user: User) -> dict[int, int]:
     return {thread_id: n for thread_id, n in session.execute(_unread_query(user))}
 
 
+def unread_by_patient(session: Session, user: User, patient_ids: list[int]) -> dict[int, int]:
+    """Unread messages for ``user`` per patient (the dashboard's "messages need attention")."""
+    if not patient_ids:
+        return {}
+    query = (
+        _unread_query(user)
+        .with_only_columns(MessageThread.patient_id, func.count(Message.id))
+        .where(MessageThread.patient_id.in_(patient_ids))
+        .group_by(None)
+        .group_by(MessageThread.patient_id)
+    )
+    return {patient_id: n for patient_id, n in session.execute(query)}
+
+
 def unread_total(session: Session, *, user: User) -> int:
     """Unread messages across all of ``user``'s threads (a count, no health data: not audited)."""
     return sum(unread_by_thread(session, user=user).values())

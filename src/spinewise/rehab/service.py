@@ -665,10 +665,10 @@ def delete_video(session: Session, *, actor: Actor, data_dir: Path, video_id: in
 
 # --- clinician dashboard ------------------------------------------------------------------
 
-#: Hook for "messages needing attention": the messaging domain (not on this branch yet)
-#: appends a function ``(session, patient_ids) -> {patient_id: count}``; each non-zero
-#: count becomes a ``messages`` flag on the dashboard. Empty until messaging exists.
-MESSAGE_FLAG_PROVIDERS: list[Callable[[Session, list[int]], dict[int, int]]] = []
+#: Hook for "messages needing attention": the messaging domain registers a function
+#: ``(session, clinician, patient_ids) -> {patient_id: count}`` (``consults.service.
+#: unread_by_patient``, wired in ``app.py``); each non-zero count becomes a ``messages`` flag.
+MESSAGE_FLAG_PROVIDERS: list[Callable[[Session, User, list[int]], dict[int, int]]] = []
 
 
 @dataclass(frozen=True)
@@ -753,7 +753,7 @@ def dashboard(
         )
     ids = [r.patient.id for r in out]
     for provider in MESSAGE_FLAG_PROVIDERS:
-        counts = provider(session, ids)
+        counts = provider(session, user, ids)
         for row in out:
             if counts.get(row.patient.id):
                 row.flags.append(
