@@ -40,7 +40,6 @@ from spinewise.devices.runtime import LiveIngestor
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.rehab import api as rehab_api
-from spinewise.rehab import call_panel as rehab_call_panel
 from spinewise.rehab import pages as rehab_pages
 from spinewise.rehab import service as rehab_service
 from spinewise.web.templating import render
@@ -112,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rehab_api.router)
     app.include_router(rehab_pages.router)
     # The physiotherapy section of the video-call panel (consults.panel hook).
-    consults_panel.register(rehab_call_panel.progress_section)
+    consults_panel.register(rehab_pages.call_panel_section)
     # Unread messages become a "needs attention" flag on the clinician's dashboard.
     if consults_service.unread_by_patient not in rehab_service.MESSAGE_FLAG_PROVIDERS:
         rehab_service.MESSAGE_FLAG_PROVIDERS.append(consults_service.unread_by_patient)
