@@ -35,6 +35,7 @@ from spinewise.dosing.check import CheckResult, ProgrammeRejected, Violation
 from spinewise.dosing.library import DrugLibrary, library_fingerprint, library_from_dict
 from spinewise.dosing.models import ProgrammeSource, PumpProgrammeVersion
 from spinewise.dosing.notify import publish_after_commit
+from spinewise.dosing.planner import format_hour_ranges
 from spinewise.dosing.programme import Programme, programme_from_dict
 from spinewise.dosing.refill import plan_refill
 from spinewise.web.templating import render
@@ -294,6 +295,7 @@ def _pump_context(
         "form_error": form_error,
         "viewer_id": viewer_id,
         "today": today,
+        "reminder_days": service.REFILL_REMINDER_LEAD_DAYS,
         "pain_text": ", ".join(f"{v:g}" for v in profile.hourly) if profile else "",
     }
 
@@ -369,7 +371,8 @@ def _check_context(
         "result": result,
         "unit": unit or "units",
         "violations": [describe(v, unit) for v in result.violations],
-        "warnings": [describe(w, unit) for w in result.warnings],
+        # A refused programme cannot be saved at all, so its soft-limit warning is noise.
+        "warnings": [describe(w, unit) for w in result.warnings] if result.ok else [],
         "chart": chart,
         "refill": refill,
     }
@@ -466,6 +469,7 @@ def plan(
             "patient": patient,
             "plan": outcome.plan,
             "pain": outcome.pain,
+            "painful": format_hour_ranges(outcome.plan.painful_hours),
             "chart": chart,
             "unit": _unit_of(session, patient, suggestion.drug) or "units",
             "suggestion_json": json.dumps(suggestion.to_dict()),

@@ -529,6 +529,13 @@ def sign_off(session: Session, *, actor: Actor, patient: Patient, programme_id: 
     user = actor.user
     if user is None or user.role != Role.clinician:
         raise Forbidden("only a clinician of the care team signs off a programme")
+    member = session.scalar(
+        select(CareTeamMember.id).where(
+            CareTeamMember.patient_id == patient.id, CareTeamMember.clinician_id == user.id
+        )
+    )
+    if member is None:
+        raise Forbidden("only a clinician of this patient's care team signs off")
     _lock_patient(session, patient_id=patient.id)
     version = get_programme(session, patient_id=patient.id, programme_id=programme_id)
     if version.status != ProgrammeStatus.awaiting_sign_off:
@@ -537,13 +544,6 @@ def sign_off(session: Session, *, actor: Actor, patient: Patient, programme_id: 
         )
     if version.created_by_id == user.id:
         raise Forbidden("a second clinician must sign off: you saved this version")
-    member = session.scalar(
-        select(CareTeamMember.id).where(
-            CareTeamMember.patient_id == patient.id, CareTeamMember.clinician_id == user.id
-        )
-    )
-    if member is None:
-        raise Forbidden("only a clinician of this patient's care team signs off")
     # Check again against the library in use now: it must be the one that approved the version.
     library = library_for_patient(session, patient_id=patient.id)
     if library.fingerprint != version.library_fingerprint:
