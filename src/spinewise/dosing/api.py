@@ -42,6 +42,7 @@ from spinewise.dosing.schemas import (
     ProgrammeVersionRead,
     PumpSettingsRead,
     PumpSettingsUpdate,
+    RecordId,
     RefillRead,
 )
 
@@ -151,7 +152,10 @@ def plan_programme(
     "/patients/{patient_id}/pump-programmes/{programme_id}", response_model=ProgrammeVersionRead
 )
 def get_programme(
-    patient: CurrentPatient, clinician: CurrentClinician, programme_id: int, session: SessionDep
+    patient: CurrentPatient,
+    clinician: CurrentClinician,
+    programme_id: RecordId,
+    session: SessionDep,
 ) -> ProgrammeVersionRead:
     return ProgrammeVersionRead.model_validate(
         service.get_programme(session, patient_id=patient.id, programme_id=programme_id)
@@ -167,7 +171,7 @@ def sign_off_programme(
     patient: CurrentPatient,
     clinician: CurrentClinician,
     actor: CurrentActor,
-    programme_id: int,
+    programme_id: RecordId,
     session: SessionDep,
     bus: BusDep,
 ) -> ProgrammeVersionRead:
@@ -294,5 +298,7 @@ def default_library(user: CurrentUser) -> dict[str, object]:
 
 
 @router.get("/drug-libraries/{library_id}", response_model=LibraryDetail)
-def get_library(clinician: CurrentClinician, library_id: int, session: SessionDep) -> LibraryDetail:
+def get_library(
+    clinician: CurrentClinician, library_id: RecordId, session: SessionDep
+) -> LibraryDetail:
     return LibraryDetail.model_validate(service.get_library(session, library_id=library_id))

@@ -38,6 +38,7 @@ from spinewise.dosing.notify import publish_after_commit
 from spinewise.dosing.planner import format_hour_ranges
 from spinewise.dosing.programme import Programme, programme_from_dict
 from spinewise.dosing.refill import plan_refill
+from spinewise.dosing.schemas import RecordId
 from spinewise.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -514,7 +515,7 @@ def sign_off(
     patient: CurrentPatient,
     clinician: CurrentClinician,
     actor: CurrentActor,
-    programme_id: int,
+    programme_id: RecordId,
     session: SessionDep,
     bus: BusDep,
 ) -> Response:
@@ -563,7 +564,7 @@ def programming_sheet(
     request: Request,
     patient: CurrentPatient,
     clinician: CurrentClinician,
-    programme_id: int,
+    programme_id: RecordId,
     session: SessionDep,
 ) -> Response:
     """A printable programming sheet of one version (print CSS hides the app around it)."""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from spinewise.dosing.models import ProgrammeSource, ProgrammeStatus
 from spinewise.dosing.programme import Programme
 
 PainHours = list[float]
+# Ids of versions and libraries in paths: 64-bit (a larger number cannot even be looked up).
+RecordId = Annotated[int, Path(ge=1, lt=2**63)]
 
 
 class ProgrammeCreate(BaseModel):
