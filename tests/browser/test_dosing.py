@@ -20,6 +20,7 @@ PHONE = {"width": 390, "height": 844}
 
 def _sign_in(chromium, live_server: str, email: str, viewport: dict[str, int]):  # type: ignore[no-untyped-def]
     context = chromium.new_context(viewport=viewport)
+    context.set_default_timeout(60_000)  # generous: the suite shares two cores
     page = context.new_page()
     page.goto(f"{live_server}/login")
     page.get_by_label("E-mail").fill(email)
@@ -36,6 +37,7 @@ def test_a_clinician_is_refused_a_programme_over_a_limit_then_saves_a_valid_one_
     errors: list[str] = []
     # Script errors only: the refused save is a 422 page on purpose.
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    expect(page.get_by_role("heading", name="Your patients")).to_be_visible()
     page.get_by_role("link", name="James Okafor").click()
     page.get_by_role("link", name="Intrathecal pump").click()
     expect(page.get_by_role("heading", name="Intrathecal pump — James Okafor")).to_be_visible()

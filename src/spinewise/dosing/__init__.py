@@ -17,6 +17,6 @@ Pure modules (no web or database imports; import from the module, this package s
 - ``plot``: ``level_and_pain_figure``; ``chart``: ``level_chart_svg`` (server-rendered SVG).
 
 App modules (the platform's layers): ``models`` (tables), ``schemas`` (API shapes),
-``service`` (use cases; the one place that stores programmes), ``notify`` (events after
-commit), ``api`` (``/api/v1``), ``pages`` + ``templates/`` (clinician and patient pages).
+``service`` (use cases; the one place that stores programmes; events after commit),
+``api`` (``/api/v1``), ``pages`` + ``templates/`` (clinician and patient pages).
 """

@@ -25,7 +25,6 @@ from spinewise.core.deps import (
 from spinewise.core.errors import Forbidden
 from spinewise.dosing import service
 from spinewise.dosing.library import library_fingerprint
-from spinewise.dosing.notify import publish_after_commit
 from spinewise.dosing.schemas import (
     BolusCreate,
     BolusRead,
@@ -108,7 +107,7 @@ def create_programme(
         filled_on=body.filled_on,
         source="api",
     )
-    publish_after_commit(session, bus, outcome.events)
+    service.publish_after_commit(session, bus, outcome.events)
     return ProgrammeVersionRead.model_validate(outcome.version)
 
 
@@ -178,7 +177,7 @@ def sign_off_programme(
     """A second clinician of the care team (not the one who saved it) activates a version that
     is above the soft maximum."""
     outcome = service.sign_off(session, actor=actor, patient=patient, programme_id=programme_id)
-    publish_after_commit(session, bus, outcome.events)
+    service.publish_after_commit(session, bus, outcome.events)
     return ProgrammeVersionRead.model_validate(outcome.version)
 
 

@@ -34,7 +34,6 @@ from spinewise.dosing.chart import level_chart_svg
 from spinewise.dosing.check import CheckResult, ProgrammeRejected, Violation
 from spinewise.dosing.library import DrugLibrary, library_fingerprint, library_from_dict
 from spinewise.dosing.models import ProgrammeSource, PumpProgrammeVersion
-from spinewise.dosing.notify import publish_after_commit
 from spinewise.dosing.planner import format_hour_ranges
 from spinewise.dosing.programme import Programme, programme_from_dict
 from spinewise.dosing.refill import plan_refill
@@ -418,7 +417,7 @@ def save_programme(
             session, patient=patient, viewer_id=clinician.id, form=form, form_error=exc.message
         )
         return render(request, "dosing/pump.html", context, 422)
-    publish_after_commit(session, bus, outcome.events)
+    service.publish_after_commit(session, bus, outcome.events)
     return RedirectResponse(
         f"/patients/{patient.id}/pump?saved={outcome.version.version}#history", status_code=303
     )
@@ -521,7 +520,7 @@ def sign_off(
 ) -> Response:
     """A second clinician of the care team activates a version above the soft maximum."""
     outcome = service.sign_off(session, actor=actor, patient=patient, programme_id=programme_id)
-    publish_after_commit(session, bus, outcome.events)
+    service.publish_after_commit(session, bus, outcome.events)
     return RedirectResponse(
         f"/patients/{patient.id}/pump?signed={outcome.version.version}", status_code=303
     )

@@ -16,7 +16,7 @@ client: when the patient has an active programme of the same drug, its maximum d
 used (or the client's value, if that is lower and so stricter).
 
 Services only flush; the request's session commits. Events (the refill reminder) are returned
-to the caller, which publishes them after the commit (``dosing.notify``).
+to the caller, which publishes them after the commit (:func:`publish_after_commit`).
 """
 
 from __future__ import annotations
@@ -28,14 +28,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+import anyio.from_thread
+import structlog
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from spinewise.accounts.models import CareTeamMember, Patient, Role, User
 from spinewise.core import audit
 from spinewise.core.audit import Actor
 from spinewise.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from spinewise.core.events import Event
+from spinewise.core.events import Event, EventBus
 from spinewise.db import utcnow
 from spinewise.dosing.check import CheckResult, ProgrammeRejected, check_programme
 from spinewise.dosing.library import (
@@ -58,6 +60,7 @@ from spinewise.dosing.planner import PlanResult, parse_pain_profile, plan_schedu
 from spinewise.dosing.programme import Programme, programme_from_dict
 from spinewise.dosing.refill import RefillPlan, plan_refill
 
+log = structlog.get_logger("spinewise.dosing")
 REFILL_TOPIC = "dosing.refill_due.{patient_id}"
 # Spinewise design choice, not a clinical figure: the care team is reminded a week ahead so a
 # refill visit can be booked before the low-reservoir alarm.
@@ -574,6 +577,37 @@ def sign_off(session: Session, *, actor: Actor, patient: Patient, programme_id: 
         detail=f"version {version.version} signed off by a second clinician; now active",
     )
     return SaveOutcome(version, events)
+
+
+# --- events after commit -------------------------------------------------------------------------
+
+
+def publish_after_commit(session: Session, bus: EventBus, events: Sequence[Event]) -> None:
+    """Publish ``events`` on ``bus`` once ``session`` commits; nothing if it rolls back.
+
+    The request's session commits when the route's dependencies close, after the route has
+    returned, so a route cannot publish itself without risking an event about data that is
+    then rolled back. This hooks SQLAlchemy's ``after_commit``: the events go out from the
+    worker thread that committed, through the app's event loop. (A candidate for ``core/``:
+    any domain publishing from a synchronous route needs the same.)
+    """
+    if not events:
+        return
+    pending = list(events)
+
+    def _after_commit(_session: Session) -> None:
+        for item in pending:
+            try:
+                anyio.from_thread.run(bus.publish, item.topic, item.payload)
+            except Exception:  # live-only delivery: the stored data stays the source of truth
+                log.exception("dosing.publish_failed", topic=item.topic)
+
+    def _after_rollback(_session: Session) -> None:
+        if event.contains(session, "after_commit", _after_commit):
+            event.remove(session, "after_commit", _after_commit)
+
+    event.listen(session, "after_commit", _after_commit, once=True)
+    event.listen(session, "after_rollback", _after_rollback, once=True)
 
 
 # --- reading --------------------------------------------------------------------------------------
