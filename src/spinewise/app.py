@@ -37,6 +37,8 @@ from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
 from spinewise.devices import pages as devices_pages
 from spinewise.devices.runtime import LiveIngestor
+from spinewise.dosing import api as dosing_api
+from spinewise.dosing import pages as dosing_pages
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.rehab import api as rehab_api
@@ -117,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rehab_service.MESSAGE_FLAG_PROVIDERS.append(consults_service.unread_by_patient)
     app.include_router(consults_api.router)
     app.include_router(consults_pages.router)
+    app.include_router(dosing_api.router)
+    app.include_router(dosing_pages.router)
     return app
 
 

@@ -112,6 +112,7 @@ def seed(session: Session) -> list[DemoPerson]:
     consults.seed_consults(
         session, clinician_email=CLINICIAN.email, patient_emails=[p.email for p in PATIENTS]
     )
+    _seed_dosing(session)
     return people
 
 
@@ -132,3 +133,18 @@ def _seed_posture(session: Session) -> None:
         patient = accounts.patient_of(session, user=user)
         assert patient is not None
         seed_demo(session, patient=patient, scenario=scenario)
+
+
+DEMO_PUMP_PATIENT = "james@demo.spinewise.org"
+
+
+def _seed_dosing(session: Session) -> None:
+    """DEMO: an intrathecal morphine pump programme for one fictional patient."""
+    from spinewise.dosing.service import seed_dosing
+
+    user = accounts.get_user_by_email(session, DEMO_PUMP_PATIENT)
+    clinician = accounts.get_user_by_email(session, CLINICIAN.email)
+    assert user is not None and clinician is not None
+    patient = accounts.patient_of(session, user=user)
+    assert patient is not None
+    seed_dosing(session, patient=patient, clinician=clinician)

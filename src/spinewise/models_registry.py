@@ -5,6 +5,7 @@ from spinewise.consults import models as consults_models
 from spinewise.core import models as core_models
 from spinewise.db import Base
 from spinewise.devices import models as devices_models
+from spinewise.dosing import models as dosing_models
 from spinewise.outcomes import models as outcomes_models
 from spinewise.rehab import models as rehab_models
 
@@ -15,6 +16,7 @@ __all__ = [
     "consults_models",
     "core_models",
     "devices_models",
+    "dosing_models",
     "metadata",
     "outcomes_models",
     "rehab_models",

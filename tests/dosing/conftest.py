@@ -90,3 +90,34 @@ def write_json(tmp_path: Path) -> Callable[[str, Any], Path]:
         return path
 
     return write
+
+
+# --- the app side (service, API, pages) -----------------------------------------------------------
+
+
+@pytest.fixture
+def second_clinician(session_factory: Any, world: Any) -> Any:
+    """Another clinician in patient_1's care team (for the soft-limit sign-off)."""
+    from spinewise.accounts import service as accounts
+    from spinewise.core.models import TokenKind
+    from spinewise.db import unit_of_work
+    from tests.conftest import PASSWORD, Person
+
+    with unit_of_work(session_factory) as session:
+        user = accounts.create_user(
+            session,
+            email="clin.c@example.org",
+            password=PASSWORD,
+            role="clinician",
+            name="Dr Cleo Second",
+        )
+        accounts.add_to_care_team(
+            session, clinician_email=user.email, patient_email=world.patient_1.email
+        )
+        raw, _ = accounts.issue_token(session, user=user, kind=TokenKind.api, max_age_s=3600)
+        return Person(email=user.email, role="clinician", token=raw, user_id=user.id)
+
+
+def save_body(programme: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A ``POST …/pump-programmes`` body."""
+    return {"programme": programme, "reason": "test: titration after review", **extra}

@@ -95,6 +95,16 @@ def test_check_malformed_programme_exits_2_with_one_line(
     assert fragment in result.stderr
 
 
+def test_check_an_absurd_magnitude_exits_2_instead_of_overflowing(
+    write_json: WriteJson, library_file: Path
+) -> None:
+    # 1e308 mg/mL x 24 mL/day has no float: refused as malformed, never a traceback.
+    data = {**copy.deepcopy(BASE_PROGRAMME), "concentration": 1e308}
+    result = _run("check", str(write_json("p.json", data)), "--library", str(library_file))
+    _assert_one_line_error(result)
+    assert "concentration" in result.stderr
+
+
 def test_check_missing_file_and_malformed_library_exit_2(
     tmp_path: Path, write_json: WriteJson
 ) -> None:

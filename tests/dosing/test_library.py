@@ -147,6 +147,12 @@ _DELETE = object()
         ),
         (("pump", "min_rate_ml_per_day"), 3, "pump", "must not exceed"),
         (("drugs",), {}, "drugs", "at least 1"),
+        (
+            ("drugs", "testorphine", "pk", "volume_ml"),
+            1e-300,
+            "drugs.testorphine.pk.volume_ml",
+            "not a plausible figure",
+        ),
     ],
 )
 def test_malformed_libraries_raise_invalid_input(

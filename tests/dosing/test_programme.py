@@ -69,6 +69,20 @@ def _without(key: str) -> dict[str, Any]:
         ),
         (_with(previous_daily_dose=-1), "previous_daily_dose", "greater than or equal to 0"),
         (_with(rate=1), "rate", "not a known field"),
+        # Magnitudes no pump uses are refused as malformed, so the exact dose arithmetic always
+        # converts back to a finite float (1e308 mg/mL used to crash with an OverflowError).
+        (_with(concentration=1e308), "concentration", "not a plausible figure"),
+        (
+            _with(steps=[{"start": "00:00", "rate_ml_per_day": 5e-324}]),
+            "steps[0].rate_ml_per_day",
+            "not a plausible figure",
+        ),
+        (
+            _with(bolus={"dose": 0.1, "lockout_min": 60, "max_per_day": 10**7}),
+            "bolus.max_per_day",
+            "less than or equal to 1000000",
+        ),
+        (_with(drug="x" * 101), "drug", "at most 100 characters"),
     ],
 )
 def test_malformed_programmes_raise_invalid_input(data: Any, field: str, fragment: str) -> None:

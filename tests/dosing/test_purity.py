@@ -11,6 +11,7 @@ def test_dosing_modules_import_no_web_or_database_framework() -> None:
         "import sys\n"
         "import spinewise.dosing.check, spinewise.dosing.cli, spinewise.dosing.planner\n"
         "import spinewise.dosing.pk, spinewise.dosing.plot, spinewise.dosing.library\n"
+        "import spinewise.dosing.chart, spinewise.dosing.refill, spinewise.dosing.doses\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'fastapi', 'starlette', 'sqlalchemy'})\n"
         "print(','.join(bad))\n"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.requests import HTTPConnection
 from sqlalchemy.orm import Session
 
@@ -174,8 +174,15 @@ CsrfToken = Annotated[str, Depends(_csrf_token)]
 ClientAddr = Annotated[str, Depends(_client_addr)]
 
 
+# A 64-bit id: larger numbers cannot be bound on SQLite (an OverflowError, i.e. a 500).
+PatientIdPath = Annotated[int, Path(ge=-(2**63), lt=2**63)]
+
+
 def _patient_in_path(
-    request: Request, patient_id: int, session: SessionDep, actor: Annotated[Actor, Depends(_actor)]
+    request: Request,
+    patient_id: PatientIdPath,
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(_actor)],
 ) -> Patient:
     """The patient named in the path, if the caller may see them; audited with the route as resource."""
     route = request.scope.get("route")

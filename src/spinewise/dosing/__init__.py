@@ -1,10 +1,9 @@
-"""Implantable intrathecal pump programmes: drug library, checks, PK simulation, planner.
+"""Implantable intrathecal pump programmes: drug library, checks, PK simulation, planner, app.
 
-Pure package (no web or database imports). Decision support for clinicians, not a medical
-device: every programme is checked against a drug library whose figures must be verified
-against local policy. See docs/dosing.md.
+Decision support for clinicians, not a medical device: every programme is checked against a
+drug library whose figures must be verified against local policy. See docs/dosing.md.
 
-Public API, by module (import from the module; this package stays light to import):
+Pure modules (no web or database imports; import from the module, this package stays light):
 
 - ``library``: ``DrugLibrary``, ``load_library(path | None)``, ``default_library()``,
   ``library_from_dict``, ``library_fingerprint`` (record which library checked a programme);
@@ -15,5 +14,9 @@ Public API, by module (import from the module; this package stays light to impor
 - ``pk``: ``simulate`` (closed-form levels), ``programme_hourly_levels`` (steady state);
 - ``planner``: ``plan_schedule`` → ``PlanResult``, ``parse_pain_profile``;
 - ``refill``: ``plan_refill`` → ``RefillPlan`` (due date, rounded down);
-- ``plot``: ``level_and_pain_figure``.
+- ``plot``: ``level_and_pain_figure``; ``chart``: ``level_chart_svg`` (server-rendered SVG).
+
+App modules (the platform's layers): ``models`` (tables), ``schemas`` (API shapes),
+``service`` (use cases; the one place that stores programmes; events after commit),
+``api`` (``/api/v1``), ``pages`` + ``templates/`` (clinician and patient pages).
 """

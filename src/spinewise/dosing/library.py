@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from spinewise.core.errors import InvalidInput
-from spinewise.dosing._validation import invalid_input_from
+from spinewise.dosing._validation import MAX_COUNT, Magnitude, invalid_input_from
 
 DEFAULT_LIBRARY_RESOURCE = "drug_library.json"
 VERIFY_NOTE = "verify against local policy"
@@ -36,8 +36,8 @@ class PKParams(BaseModel):
 
     model_config = _STRICT
 
-    half_life_h: float = Field(gt=0, allow_inf_nan=False)
-    volume_ml: float = Field(gt=0, allow_inf_nan=False)
+    half_life_h: Magnitude = Field(gt=0, allow_inf_nan=False)
+    volume_ml: Magnitude = Field(gt=0, allow_inf_nan=False)
 
     @property
     def elimination_rate_per_h(self) -> float:
@@ -51,13 +51,13 @@ class DrugEntry(BaseModel):
     model_config = _STRICT
 
     unit: Literal["mg", "mcg"]
-    max_concentration: float = Field(gt=0, allow_inf_nan=False)
-    daily_dose_soft_max: float = Field(ge=0, allow_inf_nan=False)
-    daily_dose_hard_max: float = Field(ge=0, allow_inf_nan=False)
-    max_daily_increase_pct: float = Field(ge=0, allow_inf_nan=False)
-    bolus_dose_hard_max: float = Field(ge=0, allow_inf_nan=False)
-    bolus_min_lockout_min: float = Field(ge=0, allow_inf_nan=False)
-    bolus_max_per_day: int = Field(ge=0)
+    max_concentration: Magnitude = Field(gt=0, allow_inf_nan=False)
+    daily_dose_soft_max: Magnitude = Field(ge=0, allow_inf_nan=False)
+    daily_dose_hard_max: Magnitude = Field(ge=0, allow_inf_nan=False)
+    max_daily_increase_pct: Magnitude = Field(ge=0, allow_inf_nan=False)
+    bolus_dose_hard_max: Magnitude = Field(ge=0, allow_inf_nan=False)
+    bolus_min_lockout_min: Magnitude = Field(ge=0, allow_inf_nan=False)
+    bolus_max_per_day: int = Field(ge=0, le=MAX_COUNT)
     pk: PKParams
     status: str = VERIFY_NOTE
     sources: dict[str, str] = Field(default_factory=dict)
@@ -74,9 +74,9 @@ class PumpLimits(BaseModel):
 
     model_config = _STRICT
 
-    min_rate_ml_per_day: float = Field(ge=0, allow_inf_nan=False)
-    max_rate_ml_per_day: float = Field(gt=0, allow_inf_nan=False)
-    low_reservoir_alarm_ml: float = Field(ge=0, allow_inf_nan=False)
+    min_rate_ml_per_day: Magnitude = Field(ge=0, allow_inf_nan=False)
+    max_rate_ml_per_day: Magnitude = Field(gt=0, allow_inf_nan=False)
+    low_reservoir_alarm_ml: Magnitude = Field(ge=0, allow_inf_nan=False)
     model: str | None = None
     sources: dict[str, str] = Field(default_factory=dict)
 

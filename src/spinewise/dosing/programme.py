@@ -27,9 +27,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from spinewise.core.errors import InvalidInput
-from spinewise.dosing._validation import invalid_input_from
+from spinewise.dosing._validation import MAX_COUNT, Magnitude, invalid_input_from
 
 MINUTES_PER_DAY = 24 * 60
+MAX_STEPS = 48  # shape bound only: a flex-dosing table is far shorter
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -53,7 +54,7 @@ class Step(BaseModel):
     model_config = _STRICT
 
     start: str
-    rate_ml_per_day: float = Field(ge=0, allow_inf_nan=False)
+    rate_ml_per_day: Magnitude = Field(ge=0, allow_inf_nan=False)
 
     @field_validator("start")
     @classmethod
@@ -71,9 +72,9 @@ class Bolus(BaseModel):
 
     model_config = _STRICT
 
-    dose: float = Field(gt=0, allow_inf_nan=False)
-    lockout_min: float = Field(ge=0, allow_inf_nan=False)
-    max_per_day: int = Field(ge=0)
+    dose: Magnitude = Field(gt=0, allow_inf_nan=False)
+    lockout_min: Magnitude = Field(ge=0, allow_inf_nan=False)
+    max_per_day: int = Field(ge=0, le=MAX_COUNT)
 
 
 class Programme(BaseModel):
@@ -81,13 +82,13 @@ class Programme(BaseModel):
 
     model_config = _STRICT
 
-    drug: str = Field(min_length=1)
-    concentration: float = Field(gt=0, allow_inf_nan=False)
-    reservoir_ml: float = Field(gt=0, allow_inf_nan=False)
-    fill_volume_ml: float = Field(ge=0, allow_inf_nan=False)
-    steps: list[Step] = Field(min_length=1)
+    drug: str = Field(min_length=1, max_length=100)
+    concentration: Magnitude = Field(gt=0, allow_inf_nan=False)
+    reservoir_ml: Magnitude = Field(gt=0, allow_inf_nan=False)
+    fill_volume_ml: Magnitude = Field(ge=0, allow_inf_nan=False)
+    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
     bolus: Bolus | None
-    previous_daily_dose: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    previous_daily_dose: Magnitude | None = Field(default=None, ge=0, allow_inf_nan=False)
 
     @field_validator("drug")
     @classmethod
