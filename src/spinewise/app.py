@@ -33,6 +33,8 @@ from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
 from spinewise.devices import pages as devices_pages
 from spinewise.devices.runtime import LiveIngestor
+from spinewise.predict import api as predict_api
+from spinewise.predict import pages as predict_pages
 from spinewise.web.templating import render
 
 API_PREFIXES = ("/api/", "/fhir")
@@ -97,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(devices_api.router)
     app.include_router(devices_pages.router)
+    app.include_router(predict_api.router)
+    app.include_router(predict_pages.router)
     return app
 
 

@@ -103,6 +103,7 @@ def seed(session: Session) -> list[DemoPerson]:
             )
     session.flush()
     _seed_posture(session)
+    _seed_predict(session)
     return people
 
 
@@ -123,3 +124,10 @@ def _seed_posture(session: Session) -> None:
         patient = accounts.patient_of(session, user=user)
         assert patient is not None
         seed_demo(session, patient=patient, scenario=scenario)
+
+
+def _seed_predict(session: Session) -> None:
+    """One clinician's assessment per demo patient, so the decision-support panel shows results."""
+    from spinewise.predict.service import seed_demo
+
+    seed_demo(session, clinician_email=CLINICIAN.email)
