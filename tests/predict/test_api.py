@@ -191,3 +191,10 @@ def test_model_cards_are_served_as_json(client: TestClient, world: World, name: 
 def test_an_unknown_card_is_not_found(client: TestClient, world: World) -> None:
     answer = client.get("/api/v1/predict/cards/oracle", headers=world.clinician_a.headers)
     assert answer.status_code == 404
+
+
+def test_an_id_no_database_can_hold_is_simply_not_found(client: TestClient, world: World) -> None:
+    answer = client.get(
+        "/api/v1/patients/9223372036854775808/decision-support", headers=world.clinician_a.headers
+    )
+    assert answer.status_code == 404 and "patient not found" in answer.text

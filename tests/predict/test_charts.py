@@ -15,13 +15,13 @@ def test_the_forest_plot_has_a_dot_and_an_interval_per_treatment() -> None:
     assert svg.count("<circle") == 2
     assert 'aria-label="Probability of response"' in svg and "<title>" in svg
     assert "70% (64%–76%)" in svg
-    # The 0-100 % axis spans 300 units from x = 250: 70 % lies at 250 + 210 = 460.
-    assert '<circle cx="460.0"' in svg
+    # The 0-100 % axis spans 300 units from x = 300: 70 % lies at 300 + 210 = 510.
+    assert '<circle cx="510.0"' in svg
 
 
 def test_probabilities_outside_zero_and_one_stay_on_the_axis() -> None:
     svg = response_forest([("x", 1.2, -0.1, 1.5)], label="clipped")
-    assert '<circle cx="550.0"' in svg  # 250 + 300
+    assert '<circle cx="600.0"' in svg  # 300 + 300
 
 
 def test_contribution_bars_go_right_for_more_likely_and_left_for_less() -> None:

@@ -55,7 +55,7 @@ def decision_support(
     patient: PatientForClinician,
     actor: CurrentActor,
     session: SessionDep,
-    assessment_id: Annotated[int | None, Query(ge=1)] = None,
+    assessment_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> DecisionSupportRead:
     """STarT Back pathway, manipulation rule and treatment-response model for the newest
     assessment (or ``assessment_id``), each with its model card. The treatment-response model

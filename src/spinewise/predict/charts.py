@@ -23,7 +23,7 @@ def response_forest(rows: Sequence[tuple[str, float, float, float]], *, label: s
 
     The dot is the model's probability; the line its 95 % interval.
     """
-    left, right, row_h, top = 250, 110, 30, 22
+    left, right, row_h, top = 300, 110, 30, 22
     plot_w = 300
     width = left + plot_w + right
     height = top + row_h * len(rows) + 8
@@ -45,7 +45,7 @@ def response_forest(rows: Sequence[tuple[str, float, float, float]], *, label: s
         y = top + row_h * i + row_h / 2
         x_p, x_lo, x_hi = (left + plot_w * _unit(v) for v in (p, low, high))
         parts.append(
-            f'<text x="{left - 10}" y="{y + 4:.1f}" font-size="13" text-anchor="end" '
+            f'<text x="{left - 10}" y="{y + 4:.1f}" font-size="12" text-anchor="end" '
             f'fill="{INK}">{escape(name)}</text>'
         )
         parts.append(

@@ -101,7 +101,13 @@ def panel_charts(ds: DecisionSupportRead) -> dict[str, Any]:
 
 
 def _panel_context(ds: DecisionSupportRead, patient: Patient) -> dict[str, Any]:
-    return {"ds": ds, "patient": patient, "charts": panel_charts(ds), "show_value": show_value}
+    return {
+        "ds": ds,
+        "patient": patient,
+        "charts": panel_charts(ds),
+        "show_value": show_value,
+        "feature_label": lambda name: service.FEATURE_LABELS.get(name, name.replace("_", " ")),
+    }
 
 
 @router.get("/patients/{patient_id}/decision-support", response_class=HTMLResponse)
@@ -110,7 +116,7 @@ def decision_support_page(
     patient: PatientForClinician,
     actor: CurrentActor,
     session: SessionDep,
-    assessment_id: Annotated[int | None, Query(ge=1)] = None,
+    assessment_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     ds = service.decision_support(
         session, actor=actor, patient=patient, assessment_id=assessment_id

@@ -218,6 +218,8 @@ class SpineMeasurement(BaseModel):
     degree_spondylolisthesis: float = Field(ge=-1000, le=1000, allow_inf_nan=False)
     patient_id: int | None = Field(
         default=None,
+        ge=1,
+        le=2**31 - 1,
         description="The patient measured, if any: checked against your care team and audited.",
     )
     refuse_out_of_distribution: bool = Field(
