@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
 
+from spinewise.accounts.models import Patient
+from spinewise.core import audit
+from spinewise.db import unit_of_work
 from tests.accounts.test_pages import sign_in
 from tests.conftest import World
+from tests.predict.test_service import FULL
 
 pytestmark = pytest.mark.parametrize("engine_name", ["sqlite"], indirect=True)
 
@@ -151,3 +156,27 @@ def test_the_card_index_and_the_reliability_figure(client: TestClient, world: Wo
     assert index.count('href="/predict/cards/') == 4 and "SYNTHETIC training data" in index
     figure = client.get("/predict/cards/spine/reliability.png")
     assert figure.status_code == 200 and figure.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_patient_unlike_the_training_data_gets_a_refusal_not_a_number(
+    client: TestClient, session_factory, world: World
+) -> None:
+    # Born in 1920: over 100 on any assessment date, beyond the synthetic cohort's 18-85 years
+    # (plus the guard's 10 % margin), so the model declines and says why.
+    with unit_of_work(session_factory) as session:
+        session.get(Patient, world.patient_1.patient_id).date_of_birth = date(1920, 1, 1)
+    created = client.post(
+        f"/api/v1/patients/{world.patient_1.patient_id}/assessments",
+        json=FULL,
+        headers=world.clinician_a.headers,
+    )
+    assert created.status_code == 201, created.text
+    sign_in(client, world.clinician_a.email)
+    panel = client.get(f"/patients/{world.patient_1.patient_id}/decision-support/panel").text
+    assert "The model declines to estimate for this patient" in panel
+    assert "age_years" in panel and "outside the training range" in panel
+    assert 'class="chart forest"' not in panel
+    assert "SYNTHETIC training data." in panel  # the label stays with a refusal too
+    with unit_of_work(session_factory) as session:
+        entry = audit.tail(session, patient_id=world.patient_1.patient_id, limit=5)
+    assert any(e.action == "predict" and e.detail.endswith("SYNTHETIC: refused") for e in entry)

@@ -208,7 +208,8 @@ def _days(value: str, unit: str) -> float | str:
         number = float(value)
     except ValueError:
         return value  # the schema explains that it is not a number
-    return number * {"weeks": 7.0, "months": 30.44}.get(unit, 1.0)
+    # A month is the mean Gregorian month, 365.25 / 12 = 30.44 days.
+    return number * {"weeks": 7.0, "months": 365.25 / 12}.get(unit, 1.0)
 
 
 def _validation_message(exc: ValidationError) -> str:
