@@ -66,6 +66,19 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
     },
     ("POST", "/api/v1/patients/{patient_id}/bolus-activations"): {"clinician_a"},
     ("POST", "/patients/{patient_id}/pump/boluses"): {"clinician_a"},
+    # Decision support is shown to clinicians only: the patient gets 403 on their own record.
+    **{
+        route: {"patient_1"}
+        for route in (
+            ("GET", "/api/v1/patients/{patient_id}/assessments"),
+            ("POST", "/api/v1/patients/{patient_id}/assessments"),
+            ("GET", "/api/v1/patients/{patient_id}/decision-support"),
+            ("GET", "/patients/{patient_id}/decision-support"),
+            ("GET", "/patients/{patient_id}/decision-support/panel"),
+            ("GET", "/patients/{patient_id}/assessments/new"),
+            ("POST", "/patients/{patient_id}/assessments"),
+        )
+    },
 }
 
 
@@ -154,9 +167,11 @@ def test_patient_data_routes_enforce_the_care_relationship(
             entries = audit.tail(session, patient_id=world.patient_1.patient_id, limit=100)
             readers = {(e.actor_email, e.resource, e.action) for e in entries}
         for name in ALLOWED:
-            if name in restricted:  # refused (403): the read never happened
-                continue
-            assert (getattr(world, name).email, path, "read") in readers
+            entry = (getattr(world, name).email, path, "read")
+            if name in restricted:
+                assert entry not in readers, "a refused request served nothing to log"
+            else:
+                assert entry in readers
 
 
 def test_a_hidden_patient_and_a_missing_patient_look_the_same(

@@ -41,6 +41,8 @@ from spinewise.dosing import api as dosing_api
 from spinewise.dosing import pages as dosing_pages
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
+from spinewise.predict import api as predict_api
+from spinewise.predict import pages as predict_pages
 from spinewise.rehab import api as rehab_api
 from spinewise.rehab import pages as rehab_pages
 from spinewise.rehab import service as rehab_service
@@ -121,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consults_pages.router)
     app.include_router(dosing_api.router)
     app.include_router(dosing_pages.router)
+    app.include_router(predict_api.router)
+    app.include_router(predict_pages.router)
     return app
 
 

@@ -113,6 +113,7 @@ def seed(session: Session) -> list[DemoPerson]:
         session, clinician_email=CLINICIAN.email, patient_emails=[p.email for p in PATIENTS]
     )
     _seed_dosing(session)
+    _seed_predict(session)
     return people
 
 
@@ -148,3 +149,10 @@ def _seed_dosing(session: Session) -> None:
     patient = accounts.patient_of(session, user=user)
     assert patient is not None
     seed_dosing(session, patient=patient, clinician=clinician)
+
+
+def _seed_predict(session: Session) -> None:
+    """One clinician's assessment per demo patient, so the decision-support panel shows results."""
+    from spinewise.predict.service import seed_demo
+
+    seed_demo(session, clinician_email=CLINICIAN.email)

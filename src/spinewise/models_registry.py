@@ -7,6 +7,7 @@ from spinewise.db import Base
 from spinewise.devices import models as devices_models
 from spinewise.dosing import models as dosing_models
 from spinewise.outcomes import models as outcomes_models
+from spinewise.predict import models as predict_models
 from spinewise.rehab import models as rehab_models
 
 metadata = Base.metadata
@@ -19,5 +20,6 @@ __all__ = [
     "dosing_models",
     "metadata",
     "outcomes_models",
+    "predict_models",
     "rehab_models",
 ]

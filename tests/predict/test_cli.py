@@ -37,7 +37,7 @@ def test_startback_json_names_pathway_and_template() -> None:
     code, out, _ = run("startback", "--risk", "high", "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["template_id"] == "startback-high"
+    assert data["template_id"] == "startback_high"
     assert data["pathway"] == "psychologically informed physiotherapy"
 
 
@@ -45,7 +45,7 @@ def test_startback_reads_the_outcomes_score_output(tmp_path: Path) -> None:
     score = tmp_path / "sb.json"
     score.write_text(json.dumps({"instrument": "startback", "total": 2, "risk": "low"}))
     code, out, _ = run("startback", "--score-json", str(score), "--json")
-    assert code == 0 and json.loads(out)["template_id"] == "startback-low-advice"
+    assert code == 0 and json.loads(out)["template_id"] == "acute_nonspecific_lbp"
 
 
 def test_startback_refuses_an_unknown_risk_in_one_line() -> None:

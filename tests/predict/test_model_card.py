@@ -23,7 +23,7 @@ def test_the_startback_card_quotes_the_trial_effect() -> None:
     card = stratified_care_card()
     first = card.metrics[0]
     assert (first.estimate, first.ci95) == (1.81, [1.06, 2.57])
-    assert "startback-high" in "".join(card.method)
+    assert "startback_high" in "".join(card.method)
 
 
 def test_the_spine_card_says_why_there_is_no_subgroup_by_sex_or_age() -> None:

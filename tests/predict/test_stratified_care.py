@@ -11,9 +11,9 @@ from spinewise.predict.stratified_care import all_pathways, pathway_for_risk
 @pytest.mark.parametrize(
     ("risk", "pathway", "template_id"),
     [
-        ("low", "advice and self-management", "startback-low-advice"),
-        ("medium", "physiotherapy", "startback-medium"),
-        ("high", "psychologically informed physiotherapy", "startback-high"),
+        ("low", "advice and self-management", "acute_nonspecific_lbp"),
+        ("medium", "physiotherapy", "startback_medium"),
+        ("high", "psychologically informed physiotherapy", "startback_high"),
     ],
 )
 def test_each_risk_group_gets_the_trial_pathway_and_its_template(
@@ -55,5 +55,13 @@ def test_anything_else_is_refused(risk: str) -> None:
 
 def test_to_dict_is_plain_json_data() -> None:
     data = pathway_for_risk("high").to_dict()
-    assert data["template_id"] == "startback-high"
+    assert data["template_id"] == "startback_high"
     assert isinstance(data["components"], list)
+
+
+def test_every_suggested_template_exists_in_the_programme_library() -> None:
+    from spinewise.rehab.programmes import default_templates
+
+    library = default_templates()
+    for pathway in all_pathways():
+        assert pathway.template_id in library, pathway.template_id

@@ -36,6 +36,9 @@ import joblib
 from spinewise.core.errors import InvalidInput
 
 PACKAGED = Path(__file__).parent / "artefacts"
+# The artefacts that ship with the package (the CLI's and the app's defaults).
+PACKAGED_SPINE = PACKAGED / "spine"
+PACKAGED_RESPONSE = PACKAGED / "treatment_response_synthetic"
 MODEL_FILE = "model.joblib"
 METRICS_FILE = "metrics.json"
 SCHEMA_VERSION = 1

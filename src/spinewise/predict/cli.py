@@ -25,12 +25,7 @@ from spinewise.core.console import (
 from spinewise.core.errors import InvalidInput
 from spinewise.predict import artefacts as art
 from spinewise.predict.manipulation_cpr import ManipulationRuleInput, evaluate_manipulation_rule
-from spinewise.predict.model_card import (
-    manipulation_rule_card,
-    response_card,
-    spine_card,
-    stratified_care_card,
-)
+from spinewise.predict.model_card import CARD_NAMES, card_by_name
 from spinewise.predict.outcome_records import PatientFeatures, read_outcome_csv
 from spinewise.predict.spine_classifier import CANDIDATES, SELECTED, NestedCVConfig
 from spinewise.predict.spine_data import CLASSES, read_spine_csv
@@ -53,8 +48,8 @@ ModelDir = Annotated[
     typer.Option("--model", help="Artefact directory (default: the packaged model)."),
 ]
 
-SPINE_ARTEFACT = art.PACKAGED / "spine"
-RESPONSE_ARTEFACT = art.PACKAGED / "treatment_response_synthetic"
+SPINE_ARTEFACT = art.PACKAGED_SPINE
+RESPONSE_ARTEFACT = art.PACKAGED_RESPONSE
 SPINE_DATA_ENV = "SPINEWISE_SPINE_DATA"
 SPINE_DATA_DEFAULT = Path("../shared/data/vertebral_column/vertebral_column_train.csv")
 
@@ -249,9 +244,6 @@ def report_spine(model: ModelDir = None, json_out: JsonFlag = False) -> None:
 # --- model cards --------------------------------------------------------------------------
 
 
-CARD_NAMES = ("spine", "response", "manipulation-cpr", "startback")
-
-
 @app.command("card")
 @cli_errors
 def card(
@@ -260,16 +252,7 @@ def card(
     json_out: JsonFlag = False,
 ) -> None:
     """Print a model card (Markdown, or JSON with --json)."""
-    if name == "spine":
-        built = spine_card(art.read_metrics(model or SPINE_ARTEFACT))
-    elif name == "response":
-        built = response_card(art.read_metrics(model or RESPONSE_ARTEFACT))
-    elif name == "manipulation-cpr":
-        built = manipulation_rule_card()
-    elif name == "startback":
-        built = stratified_care_card()
-    else:
-        raise InvalidInput("name", f"unknown card {name!r}; expected one of {CARD_NAMES}")
+    built = card_by_name(name, model)
     if json_out:
         print_json(built.to_dict())
     else:

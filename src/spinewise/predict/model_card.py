@@ -11,13 +11,17 @@ each prediction; ``to_markdown`` feeds the docs and the artefact directory.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
+from spinewise.core.errors import InvalidInput
 from spinewise.predict import manipulation_cpr as cpr
 from spinewise.predict import stratified_care as sc
+from spinewise.predict.artefacts import PACKAGED_RESPONSE, PACKAGED_SPINE, read_metrics
 from spinewise.predict.spine_data import DATA_LICENCE, DATA_REFERENCE, DATA_SOURCE
 
 SYNTHETIC_BANNER = "SYNTHETIC DATA - NOT CLINICAL EVIDENCE"
+CARD_NAMES: tuple[str, ...] = ("spine", "response", "manipulation-cpr", "startback")
 
 
 @dataclass
@@ -59,7 +63,7 @@ class ModelCard:
         lines += [f"- Version: `{self.version}`", f"- Kind: {self.kind}", "", self.summary, ""]
         lines += ["## Intended use", *[f"- {u}" for u in self.intended_use], ""]
         lines += ["## Not intended for", *[f"- {u}" for u in self.not_intended_for], ""]
-        lines += ["## Data", *[f"- {k}: {_fmt(v)}" for k, v in self.data.items()], ""]
+        lines += ["## Data", *[f"- {k}: {format_value(v)}" for k, v in self.data.items()], ""]
         lines += ["## Method", *[f"- {m}" for m in self.method], ""]
         lines += [
             "## Metrics",
@@ -75,7 +79,8 @@ class ModelCard:
             keys = list(self.subgroups[0])
             lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
             lines += [
-                "| " + " | ".join(_fmt(row[k]) for k in keys) + " |" for row in self.subgroups
+                "| " + " | ".join(format_value(row[k]) for k in keys) + " |"
+                for row in self.subgroups
             ]
             lines.append("")
         lines += ["## Limits", *[f"- {x}" for x in self.limits], ""]
@@ -83,13 +88,14 @@ class ModelCard:
         return "\n".join(lines)
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A card value as text (floats to three decimals, lists and mappings joined)."""
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, list):
-        return ", ".join(_fmt(v) for v in value)
+        return ", ".join(format_value(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
+        return ", ".join(f"{k} {format_value(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -455,3 +461,20 @@ def response_card(metrics: dict[str, Any]) -> ModelCard:
         ],
         synthetic=synthetic,
     )
+
+
+# --- by name ---------------------------------------------------------------------------------
+
+
+def card_by_name(name: str, model_dir: Path | None = None) -> ModelCard:
+    """The card called ``name`` (one of ``CARD_NAMES``); ML cards are built from the
+    ``metrics.json`` of ``model_dir`` (default: the packaged artefact)."""
+    if name == "spine":
+        return spine_card(read_metrics(model_dir or PACKAGED_SPINE))
+    if name == "response":
+        return response_card(read_metrics(model_dir or PACKAGED_RESPONSE))
+    if name == "manipulation-cpr":
+        return manipulation_rule_card()
+    if name == "startback":
+        return stratified_care_card()
+    raise InvalidInput("name", f"unknown card {name!r}; expected one of {CARD_NAMES}")

@@ -51,8 +51,10 @@ TRIAL_EFFECT = (
 class Pathway:
     """A matched treatment pathway for one STarT Back risk group.
 
-    ``template_id`` names the suggested programme template of the remote-physiotherapy domain;
-    the clinician chooses whether to use it.
+    ``template_id`` names the suggested programme template of the remote-physiotherapy domain
+    (an id of ``spinewise.rehab.programmes.default_templates()``); the clinician chooses
+    whether to use it. Low risk has no STarT Back template of its own: the library's
+    "stay active" advice programme is the self-management part of that pathway.
     """
 
     risk: RiskGroup
@@ -83,7 +85,7 @@ _PATHWAYS: dict[RiskGroup, Pathway] = {
             "no routine referral for further treatment."
         ),
         components=(_COMMON_SESSION, "self-management with a home programme"),
-        template_id="startback-low-advice",
+        template_id="acute_nonspecific_lbp",
     ),
     "medium": Pathway(
         risk="medium",
@@ -96,7 +98,7 @@ _PATHWAYS: dict[RiskGroup, Pathway] = {
             _COMMON_SESSION,
             "physiotherapy: exercise, manual therapy and education targeting signs and symptoms",
         ),
-        template_id="startback-medium",
+        template_id="startback_medium",
     ),
     "high": Pathway(
         risk="high",
@@ -111,7 +113,7 @@ _PATHWAYS: dict[RiskGroup, Pathway] = {
             "physiotherapy targeting signs and symptoms",
             "cognitive-behavioural approach to fear-avoidance, catastrophising and distress",
         ),
-        template_id="startback-high",
+        template_id="startback_high",
     ),
 }
 

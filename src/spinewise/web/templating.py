@@ -15,7 +15,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
-DOMAINS_WITH_TEMPLATES = ("accounts", "consults", "devices", "dosing", "outcomes", "rehab")
+DOMAINS_WITH_TEMPLATES = (
+    "accounts",
+    "consults",
+    "devices",
+    "dosing",
+    "outcomes",
+    "predict",
+    "rehab",
+)
 
 
 def _environment() -> Environment:
