@@ -90,6 +90,36 @@ def test_unknown_and_missing_fields_name_the_field() -> None:
         parse_model(PatientModel, {"mass_kg": 70, "height_m": 1.7, "strength": 2}, "patient_model")
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        # An unconstrained angle would otherwise slip past the margin check (NaN compares False).
+        with_exercise(
+            {"kind": "stabilisation", "angle_deg": math.nan, "repetitions": 2, "perturbation_nm": 9}
+        ),
+        {**with_exercise(FE), "device": {"max_command_slew_nm_per_s": math.inf}},
+        {**with_exercise(FE), "limits": {**LIMITS, "velocity_deg_s": math.nan}},
+    ],
+)
+def test_non_finite_numbers_are_refused_anywhere_in_a_protocol(document: dict) -> None:
+    with pytest.raises(InvalidInput, match="finite number"):
+        load_protocol(document)
+
+
+def test_a_non_finite_patient_model_is_refused() -> None:
+    with pytest.raises(InvalidInput, match=r"patient_model\.passive_damping_nm_s_per_rad"):
+        parse_model(
+            PatientModel,
+            {
+                "mass_kg": 70,
+                "height_m": 1.7,
+                "strength": 0.5,
+                "passive_damping_nm_s_per_rad": math.inf,
+            },
+            "patient_model",
+        )
+
+
 def test_flexion_extension_peak_speed_is_the_minimum_jerk_value() -> None:
     # Flash & Hogan: peak speed = 1.875 × distance / duration = 1.875 × 30° / 3 s = 18.75°/s.
     ex = FlexionExtension(**FE)

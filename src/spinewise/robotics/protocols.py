@@ -51,7 +51,7 @@ TRANSITION_SPEED_SHARE = 0.5
 class PatientLimits(BaseModel):
     """Per-patient limits set by the clinician."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     angle_deg: tuple[float, float]
     torque_nm: float = Field(gt=0.0, le=1000.0)
@@ -82,7 +82,7 @@ class PatientLimits(BaseModel):
 class FlexionExtension(BaseModel):
     """Repeated flexion–extension within the pain-free range."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: Literal["flexion_extension"]
     range_deg: tuple[float, float]
@@ -107,7 +107,7 @@ class FlexionExtension(BaseModel):
 class Stabilisation(BaseModel):
     """Hold a posture against torque perturbations applied by the robot."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: Literal["stabilisation"]
     angle_deg: float = 0.0
@@ -134,7 +134,7 @@ Exercise = Annotated[FlexionExtension | Stabilisation, Field(discriminator="kind
 class TherapyProtocol(BaseModel):
     """A session prescription: limits, exercises, controller and device settings."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field("", max_length=200)
     limits: PatientLimits
