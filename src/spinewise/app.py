@@ -33,6 +33,9 @@ from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
 from spinewise.devices import pages as devices_pages
 from spinewise.devices.runtime import LiveIngestor
+from spinewise.robotics import api as robotics_api
+from spinewise.robotics import pages as robotics_pages
+from spinewise.robotics.tasks import TherapyRunner
 from spinewise.web.templating import render
 
 API_PREFIXES = ("/api/", "/fhir")
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finaliser = asyncio.create_task(_finalise_idle_devices(app))
         yield
         finaliser.cancel()
+        await app.state.robotics.shutdown()
         await app.state.bus.close()
         engine.dispose()
 
@@ -74,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.bus = make_bus(settings.event_bus, settings.redis_url)
     app.state.mailer = Mailer(settings, outbox=[] if settings.env == "test" else None)
     app.state.ingestor = LiveIngestor(app.state.session_factory, app.state.bus)
+    app.state.robotics = TherapyRunner(app.state.session_factory, app.state.bus)
     metrics = HttpMetrics()
     app.state.metrics = metrics
 
@@ -97,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_pages.router)
     app.include_router(devices_api.router)
     app.include_router(devices_pages.router)
+    app.include_router(robotics_api.router)
+    app.include_router(robotics_pages.router)
     return app
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 
-DOMAINS_WITH_TEMPLATES = ("accounts", "devices")
+DOMAINS_WITH_TEMPLATES = ("accounts", "devices", "robotics")
 
 
 def _environment() -> Environment:
