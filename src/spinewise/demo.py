@@ -103,6 +103,7 @@ def seed(session: Session) -> list[DemoPerson]:
             )
     session.flush()
     _seed_posture(session)
+    _seed_robotics(session)
     return people
 
 
@@ -123,3 +124,15 @@ def _seed_posture(session: Session) -> None:
         patient = accounts.patient_of(session, user=user)
         assert patient is not None
         seed_demo(session, patient=patient, scenario=scenario)
+
+
+def _seed_robotics(session: Session) -> None:
+    """Limits, a protocol and one past session on the simulated robot (labelled simulated)."""
+    from spinewise.robotics.service import seed_demo
+
+    clinician = accounts.get_user_by_email(session, CLINICIAN.email)
+    user = accounts.get_user_by_email(session, "olivia@demo.spinewise.org")
+    assert clinician is not None and user is not None
+    patient = accounts.patient_of(session, user=user)
+    assert patient is not None
+    seed_demo(session, patient=patient, clinician=clinician, mass_kg=66.0, height_m=1.67)

@@ -94,9 +94,9 @@ def trace_chart(
         f"<title>{escape(label)}</title>",
     ]
     # Safe state (mode other than "run") shaded over both panels.
-    modes = trace.get("mode", [])
+    modes = trace.get("mode") or ["run"] * len(t)
     start: float | None = None
-    for time_s, mode in [*zip(t, modes, strict=False), (t_end, "end")]:
+    for time_s, mode in [*zip(t, modes, strict=True), (t_end, "end")]:
         if mode not in ("run", "end") and start is None:
             start = time_s
         elif mode in ("run", "end") and start is not None:
@@ -120,8 +120,12 @@ def trace_chart(
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{LIMIT}"'
             f' stroke-width="1.5" stroke-dasharray="6 4"><title>{name} {value:g}°</title></line>'
+            f'<text x="{width - right - 2}" y="{y - 4:.1f}" font-size="11" text-anchor="end"'
+            f' fill="{LIMIT}">limit {value:g}°</text>'
         )
-    for run in _segments(t, trace["target_deg"]):
+    # The target means nothing once the monitor has taken over: drawn only while running.
+    target = [v if m == "run" else None for v, m in zip(trace["target_deg"], modes, strict=True)]
+    for run in _segments(t, target):
         parts.append(_polyline([(x_of(a), y_of(b)) for a, b in run], TARGET, dash="5 3"))
     for run in _segments(t, trace["angle_deg"]):
         parts.append(_polyline([(x_of(a), y_of(b)) for a, b in run], ANGLE))
@@ -144,7 +148,8 @@ def trace_chart(
             f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{assist_top + assist_h}"'
             f' stroke="{LIMIT}" stroke-width="2"/>'
             f'<text x="{min(x + 4, width - right - 4):.1f}" y="{top + 12}" font-size="12"'
-            f' font-weight="600" fill="{LIMIT}"'
+            f' font-weight="600" fill="{LIMIT}" stroke="#fff" stroke-width="3"'
+            f' paint-order="stroke"'
             f' text-anchor="{"end" if x > width * 0.7 else "start"}">'
             f"{escape(stop_label or 'stop')}</text>"
         )
@@ -173,9 +178,10 @@ def _pair_bars(
     bar, inner, gap, height, bottom, top = 14, 2, 14, 110, 20, 22
     left = 30
     width = left + len(groups) * (2 * bar + inner + gap)
+    view_w = max(width, 330)  # room for the legend
     parts = [
-        f'<svg class="chart pairs" viewBox="0 0 {max(width, 260)} {top + height + bottom}"'
-        f' role="img" aria-label="{escape(label)}">',
+        f'<svg class="chart pairs" viewBox="0 0 {view_w} {top + height + bottom}"'
+        f' style="max-width: {1.6 * view_w:.0f}px" role="img" aria-label="{escape(label)}">',
         f"<title>{escape(label)}</title>",
         f'<rect x="{left}" y="6" width="10" height="10" fill="{ASSIST}"/>'
         f'<text x="{left + 14}" y="15" font-size="11" fill="{MUTED}">{escape(names[0])}</text>'

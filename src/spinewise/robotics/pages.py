@@ -59,7 +59,10 @@ def fmt(value: Any, digits: int = 1, unit: str = "") -> str:
     """A number for display, or a dash when undefined."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
-    return f"{value:.{digits}f}{unit}"
+    text = f"{value:.{digits}f}"
+    if text.startswith("-") and float(text) == 0.0:  # no "-0.0"
+        text = text[1:]
+    return text + unit
 
 
 def _common(patient: Patient, user: User, session: Session) -> dict[str, Any]:
@@ -328,7 +331,7 @@ def session_page(
             row.trace or {},
             limits_deg=limits.get("angle_deg", [0, 0]),
             stop_t_s=row.stop_t_s,
-            stop_label=f"stop: {stop_label}" if stop_label else "",
+            stop_label=f"stopped: {stop_label}" if stop_label else "",
             label="Trunk angle (solid) against the target (dashed) with the angle limits; "
             "the assistance gain below; time in a safe state shaded",
         )

@@ -51,7 +51,7 @@
     planned = info.planned_repetitions;
     limits = info.limits ? info.limits.angle_deg : null;
     root.dataset.sessionId = String(info.id);
-    $("live-title").textContent = info.protocol_name + " (simulated patient: " + info.simulated_patient + ")";
+    $("live-title").textContent = `${info.protocol_name} · simulated patient: ${info.simulated_patient}`;
     $("live-duration").textContent = Math.round(info.planned_duration_s);
     $("live-torque-limit").textContent = info.limits ? info.limits.torque_nm : "—";
     $("stop-form").action = `/patients/${patientId}/robotics/sessions/${info.id}/stop`;
@@ -68,7 +68,7 @@
   function showSample(s) {
     if (!limits) { limits = s.limits_deg; drawLimits(limits); }
     $("live-angle").textContent = s.angle_deg.toFixed(1);
-    $("live-target").textContent = s.target_deg.toFixed(1);
+    $("live-target").textContent = s.mode === "run" ? s.target_deg.toFixed(1) : "— (stopped)";
     $("live-time").textContent = s.t_s.toFixed(1);
     $("live-torque").textContent = s.motor_torque_nm.toFixed(1);
     $("live-torque-limit").textContent = s.torque_limit_nm;
@@ -90,8 +90,10 @@
     const [hx, hy] = tip(s.angle_deg, R + 12);
     $("trunk-head").setAttribute("cx", hx.toFixed(1));
     $("trunk-head").setAttribute("cy", hy.toFixed(1));
+    // Once the monitor has taken over, the protocol's target no longer applies.
+    $("trunk-target").style.visibility = s.mode === "run" ? "visible" : "hidden";
     setLine("trunk-target", s.target_deg, R);
-    buffer.push([s.t_s, s.angle_deg, s.target_deg, s.mode !== "run"]);
+    buffer.push([s.t_s, s.angle_deg, s.mode === "run" ? s.target_deg : null, s.mode !== "run"]);
     while (buffer.length && buffer[0][0] < s.t_s - WINDOW_S) buffer.shift();
     if (!drawPending) { drawPending = true; requestAnimationFrame(drawStrip); }
   }
@@ -115,7 +117,11 @@
     ctx.font = "11px system-ui, sans-serif";
     ctx.fillStyle = "#4a5a66";
     for (const a of [limits[0], 0, limits[1]]) ctx.fillText(`${a}°`, 4, y(a) + 4);
-    for (let t = Math.ceil(tStart); t <= tEnd; t += 2) ctx.fillText(`${t}s`, x(t) - 8, h - 6);
+    ctx.textAlign = "center";
+    for (let t = Math.ceil(tStart); t <= tEnd; t += 1) {
+      if (t % 2 === 0 && x(t) < w - 14) ctx.fillText(`${t} s`, x(t), h - 6);
+    }
+    ctx.textAlign = "start";
     ctx.fillStyle = "#f8dcdc"; // safe state
     for (let i = 1; i < buffer.length; i++) {
       if (buffer[i][3]) ctx.fillRect(x(buffer[i - 1][0]), top, x(buffer[i][0]) - x(buffer[i - 1][0]) + 0.5, h - top - bottom);
@@ -126,7 +132,12 @@
     for (const a of limits) { ctx.beginPath(); ctx.moveTo(left, y(a)); ctx.lineTo(w - right, y(a)); ctx.stroke(); }
     const series = (index, colour, dash, width) => {
       ctx.strokeStyle = colour; ctx.setLineDash(dash); ctx.lineWidth = width; ctx.beginPath();
-      buffer.forEach((p, i) => (i ? ctx.lineTo(x(p[0]), y(p[index])) : ctx.moveTo(x(p[0]), y(p[index]))));
+      let drawing = false;
+      for (const p of buffer) {
+        if (p[index] === null) { drawing = false; continue; }
+        if (drawing) ctx.lineTo(x(p[0]), y(p[index])); else ctx.moveTo(x(p[0]), y(p[index]));
+        drawing = true;
+      }
       ctx.stroke();
     };
     series(2, "#8a5300", [6, 4], 2);
