@@ -79,6 +79,22 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
             ("POST", "/patients/{patient_id}/assessments"),
         )
     },
+    # Robotic therapy: the care team sets limits and protocols, runs, watches and stops
+    # sessions; the patient reads their own prescription and session records.
+    **{
+        route: {"patient_1"}
+        for route in (
+            ("PUT", "/api/v1/patients/{patient_id}/robotics/limits"),
+            ("PUT", "/api/v1/patients/{patient_id}/robotics/protocol"),
+            ("POST", "/api/v1/patients/{patient_id}/robotics/sessions"),
+            ("POST", "/api/v1/patients/{patient_id}/robotics/sessions/{session_id}/stop"),
+            ("POST", "/patients/{patient_id}/robotics/limits"),
+            ("POST", "/patients/{patient_id}/robotics/protocol"),
+            ("POST", "/patients/{patient_id}/robotics/sessions"),
+            ("POST", "/patients/{patient_id}/robotics/sessions/{session_id}/stop"),
+            ("GET", "/patients/{patient_id}/robotics/live"),
+        )
+    },
 }
 
 

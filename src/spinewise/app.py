@@ -46,6 +46,9 @@ from spinewise.predict import pages as predict_pages
 from spinewise.rehab import api as rehab_api
 from spinewise.rehab import pages as rehab_pages
 from spinewise.rehab import service as rehab_service
+from spinewise.robotics import api as robotics_api
+from spinewise.robotics import pages as robotics_pages
+from spinewise.robotics.tasks import TherapyRunner
 from spinewise.web.templating import render
 
 API_PREFIXES = ("/api/", "/fhir")
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finaliser = asyncio.create_task(_finalise_idle_devices(app))
         yield
         finaliser.cancel()
+        await app.state.robotics.shutdown()
         await app.state.bus.close()
         engine.dispose()
 
@@ -87,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.bus = make_bus(settings.event_bus, settings.redis_url)
     app.state.mailer = Mailer(settings, outbox=[] if settings.env == "test" else None)
     app.state.ingestor = LiveIngestor(app.state.session_factory, app.state.bus)
+    app.state.robotics = TherapyRunner(app.state.session_factory, app.state.bus)
     metrics = HttpMetrics()
     app.state.metrics = metrics
 
@@ -125,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dosing_pages.router)
     app.include_router(predict_api.router)
     app.include_router(predict_pages.router)
+    app.include_router(robotics_api.router)
+    app.include_router(robotics_pages.router)
     return app
 
 

@@ -114,6 +114,7 @@ def seed(session: Session) -> list[DemoPerson]:
     )
     _seed_dosing(session)
     _seed_predict(session)
+    _seed_robotics(session)
     return people
 
 
@@ -156,3 +157,15 @@ def _seed_predict(session: Session) -> None:
     from spinewise.predict.service import seed_demo
 
     seed_demo(session, clinician_email=CLINICIAN.email)
+
+
+def _seed_robotics(session: Session) -> None:
+    """Limits, a protocol and one past session on the simulated robot (labelled simulated)."""
+    from spinewise.robotics.service import seed_demo
+
+    clinician = accounts.get_user_by_email(session, CLINICIAN.email)
+    user = accounts.get_user_by_email(session, "olivia@demo.spinewise.org")
+    assert clinician is not None and user is not None
+    patient = accounts.patient_of(session, user=user)
+    assert patient is not None
+    seed_demo(session, patient=patient, clinician=clinician, mass_kg=66.0, height_m=1.67)

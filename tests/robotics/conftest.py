@@ -47,3 +47,43 @@ def flexion_protocol(
 
 def patient(strength: float, **extra: Any) -> PatientModel:
     return PatientModel(mass_kg=80.0, height_m=1.75, strength=strength, **extra)
+
+
+# --- the app's part (service, API, pages) ---------------------------------------------------
+
+LIMITS = {"angle_deg": [-10.0, 40.0], "torque_nm": 80.0, "velocity_deg_s": 40.0}
+# 1 s upright + 2 × (4 s period + 0.5 s hold + 0.5 s rest) + 1 s upright = 12 s; the range
+# starts upright, so there is no transition. Peak speed 1.875 × 20° / 2 s = 18.75°/s, within
+# 80 % of the 40°/s limit.
+SHORT_PROTOCOL: dict[str, Any] = {
+    "name": "Short flexion-extension (test)",
+    "exercises": [
+        {
+            "kind": "flexion_extension",
+            "range_deg": [0, 20],
+            "period_s": 4,
+            "hold_s": 0.5,
+            "repetitions": 2,
+            "rest_s": 0.5,
+        }
+    ],
+    "device": {"safe_state": "compliant_hold"},
+}
+SHORT_PROTOCOL_S = 12.0
+
+
+def prescribe(session_factory: Any, patient_id: int, clinician_id: int) -> None:
+    """Limits (80 kg, 1.75 m) and the short protocol for a patient, set by a clinician."""
+    from spinewise.accounts.models import Patient, User
+    from spinewise.core.audit import Actor
+    from spinewise.db import unit_of_work
+    from spinewise.robotics import service
+
+    with unit_of_work(session_factory) as session:
+        actor = Actor(session.get(User, clinician_id), "test")
+        patient = session.get(Patient, patient_id)
+        assert patient is not None
+        service.set_limits(
+            session, actor=actor, patient=patient, limits=LIMITS, mass_kg=80.0, height_m=1.75
+        )
+        service.assign_protocol(session, actor=actor, patient=patient, document=SHORT_PROTOCOL)

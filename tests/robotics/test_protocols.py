@@ -14,6 +14,7 @@ from spinewise.robotics.protocols import (
     build_reference,
     load_protocol,
     parse_model,
+    planned_duration_s,
 )
 
 from .conftest import example, flexion_protocol
@@ -90,6 +91,36 @@ def test_unknown_and_missing_fields_name_the_field() -> None:
         parse_model(PatientModel, {"mass_kg": 70, "height_m": 1.7, "strength": 2}, "patient_model")
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        # An unconstrained angle would otherwise slip past the margin check (NaN compares False).
+        with_exercise(
+            {"kind": "stabilisation", "angle_deg": math.nan, "repetitions": 2, "perturbation_nm": 9}
+        ),
+        {**with_exercise(FE), "device": {"max_command_slew_nm_per_s": math.inf}},
+        {**with_exercise(FE), "limits": {**LIMITS, "velocity_deg_s": math.nan}},
+    ],
+)
+def test_non_finite_numbers_are_refused_anywhere_in_a_protocol(document: dict) -> None:
+    with pytest.raises(InvalidInput, match="finite number"):
+        load_protocol(document)
+
+
+def test_a_non_finite_patient_model_is_refused() -> None:
+    with pytest.raises(InvalidInput, match=r"patient_model\.passive_damping_nm_s_per_rad"):
+        parse_model(
+            PatientModel,
+            {
+                "mass_kg": 70,
+                "height_m": 1.7,
+                "strength": 0.5,
+                "passive_damping_nm_s_per_rad": math.inf,
+            },
+            "patient_model",
+        )
+
+
 def test_flexion_extension_peak_speed_is_the_minimum_jerk_value() -> None:
     # Flash & Hogan: peak speed = 1.875 × distance / duration = 1.875 × 30° / 3 s = 18.75°/s.
     ex = FlexionExtension(**FE)
@@ -141,3 +172,24 @@ def test_the_seed_moves_perturbation_onsets_but_not_their_size() -> None:
     assert not np.array_equal(np.flatnonzero(a), np.flatnonzero(b))
     assert np.abs(a).max() == pytest.approx(np.abs(b).max())
     assert math.isclose(np.abs(a).sum(), np.abs(b).sum(), rel_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "name", ["flexion_extension.json", "stabilisation.json", "mixed_session.json"]
+)
+def test_the_planned_duration_is_the_sampled_one_without_sampling(name: str) -> None:
+    protocol = load_protocol(example(name))
+    segments = 4 + 4 * sum(ex.repetitions + 1 for ex in protocol.exercises)
+    # Each sampled segment is rounded to whole 1 ms cycles: at most half a cycle each.
+    assert planned_duration_s(protocol) == pytest.approx(
+        build_reference(protocol, 0.001).duration_s, abs=segments * 0.0005
+    )
+
+
+def test_the_planned_duration_by_hand() -> None:
+    # 1 s upright + 6 × (6 s period + 1 s hold + 1 s rest) + 1 s upright; the range starts at
+    # 0°, so there is no transition: 1 + 48 + 1 = 50 s.
+    assert planned_duration_s(load_protocol(example("flexion_extension.json"))) == 50.0
+    # Stabilisation at 15°: transition 1.875 × 15° / (0.5 × 45°/s) = 1.25 s there and back,
+    # 1 s to settle, 8 × 4 s: 1 + 1.25 + 1 + 32 + 1.25 + 1 = 37.5 s.
+    assert planned_duration_s(load_protocol(example("stabilisation.json"))) == pytest.approx(37.5)

@@ -50,7 +50,7 @@ from spinewise.robotics.device import DeviceState
 class ControllerConfig(BaseModel):
     """Settings of the assist-as-needed controller (the protocol's ``controller`` block)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     initial_assistance: float = Field(1.0, ge=0.0, le=1.0)
     forgetting_factor: float = Field(0.7, ge=0.0, lt=1.0)

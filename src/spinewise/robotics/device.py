@@ -90,7 +90,7 @@ class DeviceConfig(BaseModel):
     this simulator, documented in docs/robotics.md, not measurements of a product.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     control_rate_hz: float = Field(1000.0, ge=MIN_STATE_RATE_HZ, le=5000.0)
     actuator_torque_limit_nm: float = Field(150.0, gt=0, le=1000.0)

@@ -62,7 +62,7 @@ NOISE_CUTOFF_HZ = 5.0
 class PatientModel(BaseModel):
     """Parameters of a simulated patient (the ``--patient-model`` file)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     mass_kg: float = Field(ge=30.0, le=250.0, description="body mass")
     height_m: float = Field(ge=1.2, le=2.2, description="body height")

@@ -51,7 +51,7 @@ TRANSITION_SPEED_SHARE = 0.5
 class PatientLimits(BaseModel):
     """Per-patient limits set by the clinician."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     angle_deg: tuple[float, float]
     torque_nm: float = Field(gt=0.0, le=1000.0)
@@ -82,7 +82,7 @@ class PatientLimits(BaseModel):
 class FlexionExtension(BaseModel):
     """Repeated flexion–extension within the pain-free range."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: Literal["flexion_extension"]
     range_deg: tuple[float, float]
@@ -107,7 +107,7 @@ class FlexionExtension(BaseModel):
 class Stabilisation(BaseModel):
     """Hold a posture against torque perturbations applied by the robot."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     kind: Literal["stabilisation"]
     angle_deg: float = 0.0
@@ -134,7 +134,7 @@ Exercise = Annotated[FlexionExtension | Stabilisation, Field(discriminator="kind
 class TherapyProtocol(BaseModel):
     """A session prescription: limits, exercises, controller and device settings."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field("", max_length=200)
     limits: PatientLimits
@@ -274,6 +274,36 @@ class _Builder:
         distance = abs(target_rad - self.angle)
         if distance > 1e-12:
             self.move(target_rad, max(1.0, MIN_JERK_PEAK_SPEED_FACTOR * distance / speed_rad_s))
+
+
+def planned_duration_s(protocol: TherapyProtocol) -> float:
+    """How long :func:`build_reference` runs, computed without sampling it (seconds).
+
+    The same plan in closed form: 1 s upright, per exercise a transition to its start, and
+    its repetitions (a stabilisation exercise also settles for 1 s first), then the way back
+    to upright and 1 s there. Sampling rounds each segment to whole control cycles, so the
+    sampled duration may differ by up to half a cycle per segment. A service checks this
+    before building a reference whose arrays would not fit in memory.
+    """
+    speed_deg_s = TRANSITION_SPEED_SHARE * protocol.limits.velocity_deg_s
+
+    def transition(from_deg: float, to_deg: float) -> float:
+        distance = abs(to_deg - from_deg)
+        if distance <= math.degrees(1e-12):
+            return 0.0
+        return max(1.0, MIN_JERK_PEAK_SPEED_FACTOR * distance / speed_deg_s)
+
+    total, angle = 1.0, 0.0
+    for ex in protocol.exercises:
+        if isinstance(ex, FlexionExtension):
+            start = ex.range_deg[0]
+            total += transition(angle, start)
+            total += ex.repetitions * (ex.period_s + ex.hold_s + ex.rest_s)
+        else:
+            start = ex.angle_deg
+            total += transition(angle, start) + 1.0 + ex.repetitions * ex.interval_s
+        angle = start
+    return total + transition(angle, 0.0) + 1.0
 
 
 def build_reference(protocol: TherapyProtocol, dt_s: float, *, seed: int = 0) -> Reference:
