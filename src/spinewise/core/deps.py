@@ -26,7 +26,7 @@ from spinewise.core.mail import Mailer
 from spinewise.core.models import AuthToken, TokenKind
 from spinewise.core.permissions import get_patient
 from spinewise.core.security import tokens_equal
-from spinewise.db import finish_after_error, unit_of_work
+from spinewise.db import unit_of_work
 
 SESSION_COOKIE = "spinewise_session"
 
@@ -53,15 +53,9 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.session_factory()
-    try:
+    """The request's one transaction: the same ``unit_of_work`` that jobs and ingestion use."""
+    with unit_of_work(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException as exc:
-        finish_after_error(session, exc)
-        raise
-    finally:
-        session.close()
 
 
 def get_bus(request: Request) -> EventBus:
