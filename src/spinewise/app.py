@@ -31,6 +31,7 @@ from spinewise.core.mail import Mailer
 from spinewise.core.metrics import HttpMetrics
 from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
+from spinewise.devices.background import start_device_background
 from spinewise.devices.runtime import LiveIngestor
 from spinewise.web.templating import render
 
@@ -56,7 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         finaliser = asyncio.create_task(_finalise_idle_devices(app))
+        device_background = start_device_background(app)  # MQTT ingestion, raw archive
         yield
+        await device_background.stop()
         finaliser.cancel()
         await app.state.bus.close()
         engine.dispose()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from spinewise.config import Settings
 from spinewise.core.console import cli_errors, console, fail, print_json
+from spinewise.devices import cli as devices_cli
 from spinewise.dosing import cli as dosing_cli
 from spinewise.posture import cli as posture_cli
 
@@ -39,6 +40,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 
 # Domain command groups (one line each, alphabetical).
+app.add_typer(devices_cli.app, name="devices")
 app.add_typer(dosing_cli.app, name="dosing")
 app.add_typer(posture_cli.app, name="posture")
 
