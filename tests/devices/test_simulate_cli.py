@@ -4,6 +4,7 @@ and a recording file streamed to a real server giving exactly its batch analysis
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,6 @@ def test_a_file_streamed_over_http_and_websocket_gives_its_batch_analysis(
 
 
 def _finalised_summary(url: str, patient: Any, worn_s: float) -> dict[str, Any]:
-    import time
-
     deadline = time.monotonic() + 15
     while True:
         summary = httpx.get(
@@ -120,3 +119,40 @@ def _finalised_summary(url: str, patient: Any, worn_s: float) -> dict[str, Any]:
         if abs(summary["worn_s"] - worn_s) < 1e-6 or time.monotonic() > deadline:
             return dict(summary)
         time.sleep(0.25)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine_name", ["sqlite"])
+def test_the_demo_device_streams_live_for_a_demo_patient(
+    database: tuple[str, World], tmp_path: Path
+) -> None:
+    from spinewise.db import make_engine, make_session_factory, unit_of_work
+    from spinewise.devices.demo import register_demo_device, start_demo_device
+
+    url, world = database
+    engine = make_engine(url)
+    with unit_of_work(make_session_factory(engine)) as session:
+        first = register_demo_device(session, patient_email=world.patient_1.email)
+        token = register_demo_device(session, patient_email=world.patient_1.email)
+    engine.dispose()
+    with ServerProcess(url, tmp_path) as server:
+        demo = start_demo_device(server.url, token, speed=20.0)
+        try:
+            deadline = time.monotonic() + 20
+            while demo.acknowledged < 12 and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            demo.stop()
+        assert demo.acknowledged >= 12 and not demo.error
+        devices = httpx.get(
+            f"{server.url}/api/v1/patients/{world.patient_1.patient_id}/devices",
+            headers=world.patient_1.headers,
+        ).json()
+        # The first demo device was revoked when the second was registered.
+        assert [d["revoked_at"] is None for d in devices] == [False, True]
+        refused = httpx.post(
+            f"{server.url}/api/v1/ingest",
+            json={"seq": 0, "samples": []},
+            headers={"Authorization": f"Bearer {first}"},
+        )
+        assert refused.status_code == 401
