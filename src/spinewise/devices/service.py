@@ -228,11 +228,16 @@ def ingest(
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**62:
         raise InvalidInput("seq", "must be a non-negative integer")
     now = now or utcnow()
-    existing = session.scalar(
-        select(IngestedBatch.samples).where(
-            IngestedBatch.device_id == device.id, IngestedBatch.seq == seq
+    # Every recorded batch is either below the cursor (processed, skipped) or above it
+    # (pending), so the expected next batch cannot be a duplicate: the common case skips the
+    # lookup (the unique constraint on (device, seq) still guards it).
+    existing = None
+    if seq != device.next_seq:
+        existing = session.scalar(
+            select(IngestedBatch.samples).where(
+                IngestedBatch.device_id == device.id, IngestedBatch.seq == seq
+            )
         )
-    )
     if existing is not None:
         return IngestResult(accepted=existing, duplicate=True, status="duplicate")
     samples = parse_samples(rows)
