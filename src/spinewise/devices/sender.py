@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -216,7 +217,12 @@ class MqttTransport:
         if self._client is None:
             import aiomqtt
 
-            client = aiomqtt.Client(self._host, self._port, timeout=10)
+            client = aiomqtt.Client(
+                self._host,
+                self._port,
+                timeout=10,
+                socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),  # no Nagle delay
+            )
             await client.__aenter__()
             try:
                 await client.subscribe(self._ack, qos=1)
