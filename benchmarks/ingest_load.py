@@ -192,6 +192,7 @@ class LevelResult:
     latencies_ms: list[float] = field(default_factory=list)
     feedback_ms: list[float] = field(default_factory=list)
     server_cpu_s: float = 0.0
+    load_average: float = field(default_factory=lambda: round(os.getloadavg()[0], 1))
     requests: int = 0  # including the probes' batches
 
     def p(self, q: float, values: list[float] | None = None) -> float | None:
@@ -224,12 +225,20 @@ class LevelResult:
             "server_cpu_ms_per_request": round(1000 * self.server_cpu_s / self.requests, 2)
             if self.requests
             else None,
+            "load_average_1min": self.load_average,
             "held": self.held,
         }
 
 
 class Device:
-    def __init__(self, base_url: str, token: str, bodies: list[bytes]) -> None:
+    """A device on HTTP (``via="http"``) or on the WebSocket (``via="ws"``: one connection,
+    authenticated once, each batch answered by an ack carrying its ``seq``)."""
+
+    def __init__(self, base_url: str, token: str, bodies: list[bytes], via: str = "http") -> None:
+        self.via = via
+        self.token = token
+        self.ws_url = base_url.replace("http://", "ws://") + "/api/v1/stream"
+        self.ws: Any = None
         self.client = httpx.AsyncClient(
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
@@ -262,16 +271,45 @@ class Device:
                     if self.seq >= len(self.bodies):
                         return
                     self.sent_at[self.seq] = sent
-                    answer = await self.client.post("/api/v1/ingest", content=self.bodies[self.seq])
+                    if self.via == "ws":
+                        ok = await self._send_ws(self.seq)
+                    else:
+                        answer = await self.client.post(
+                            "/api/v1/ingest", content=self.bodies[self.seq]
+                        )
+                        ok = answer.status_code == 200
                     self.seq += 1
-                ok = answer.status_code == 200
-            except httpx.HTTPError:
+                if target == "healthz":
+                    ok = answer.status_code == 200
+            except (httpx.HTTPError, OSError, TimeoutError, ValueError):
                 ok = False
             if ok:
                 result.sent += 1
                 result.latencies_ms.append((time.perf_counter() - sent) * 1000)
             else:
                 result.errors += 1
+
+    async def _send_ws(self, seq: int) -> bool:
+        import websockets
+
+        try:
+            if self.ws is None:
+                self.ws = await websockets.connect(self.ws_url, max_size=2**22)
+                await self.ws.send(json.dumps({"token": self.token}))
+                json.loads(await asyncio.wait_for(self.ws.recv(), 10))
+            await self.ws.send(self.bodies[seq].decode())
+            while True:
+                ack = json.loads(await asyncio.wait_for(self.ws.recv(), 10))
+                if ack.get("seq") == seq:
+                    return "error" not in ack
+        except (websockets.WebSocketException, OSError, TimeoutError):
+            self.ws = None
+            return False
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        if self.ws is not None:
+            await self.ws.close()
 
 
 class Probe:
@@ -326,8 +364,9 @@ async def ramp(
     probe_bodies: list[bytes],
     probe_alerts: dict[float, int],
     log: Any,
+    via: str = "http",
 ) -> tuple[list[LevelResult], LevelResult | None]:
-    devices_ = [Device(base_url, t, load_bodies) for t in setup.device_tokens[: max(levels)]]
+    devices_ = [Device(base_url, t, load_bodies, via) for t in setup.device_tokens[: max(levels)]]
     probes = [Probe(base_url, p, probe_bodies, probe_alerts) for p in setup.probes]
     for probe in probes:
         probe.task = asyncio.create_task(probe.listen())
@@ -389,17 +428,22 @@ async def ramp(
         for probe in probes:
             if probe.task is not None:
                 probe.task.cancel()
-        await asyncio.gather(*[d.client.aclose() for d in devices_], return_exceptions=True)
+        await asyncio.gather(*[d.aclose() for d in devices_], return_exceptions=True)
         await asyncio.gather(*[p.device.client.aclose() for p in probes], return_exceptions=True)
 
 
 def run_config(
-    engine_name: str, workers: int, bus: str, args: argparse.Namespace, data: dict[str, Any]
+    engine_name: str,
+    workers: int,
+    bus: str,
+    args: argparse.Namespace,
+    data: dict[str, Any],
+    via: str = "http",
 ) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"ingest-load-{engine_name}-"))
     setup = prepare_database(engine_name, workdir, max(args.levels), args.probes)
     env = {"SPINEWISE_POSTURE_IDLE_S": "3600", "SPINEWISE_EVENT_BUS": bus}
-    label = f"{engine_name}, {workers} worker{'s' if workers > 1 else ''}, {bus} bus"
+    label = f"{engine_name}, {workers} worker{'s' if workers > 1 else ''}, {bus} bus, {via}"
     print(f"\n== {label}", flush=True)
 
     def log(r: LevelResult) -> None:
@@ -408,6 +452,7 @@ def run_config(
             f"  N={d['n']:>5} {d['target']:<7} batches={d['batches']:>6}/{d['scheduled']:<6} "
             f"errors={d['errors']:<4} ack p50={d['ack_ms']['p50']} p99={d['ack_ms']['p99']} ms"
             f"  server CPU {d['server_cpu_ms_per_request']} ms/request"
+            f"  load {d['load_average_1min']}"
             + (
                 f"  feedback p99={d['feedback_ms']['p99']} ms ({d['feedback_ms']['alerts']} alerts)"
                 if r.target == "ingest"
@@ -431,6 +476,7 @@ def run_config(
                 data["probe_bodies"],
                 data["probe_alerts"],
                 log,
+                via,
             )
         )
     finally:
@@ -444,6 +490,7 @@ def run_config(
         "engine": engine_name,
         "workers": workers,
         "bus": bus,
+        "via": via,
         "max_devices_held": best.n if best else 0,
         "at_max": best.to_dict() if best else None,
         "feedback_ms_held_levels": _pooled([r for r in results if r.held]),
@@ -470,6 +517,9 @@ def main() -> None:
     parser.add_argument("--step-s", type=float, default=8.0)
     parser.add_argument("--probes", type=int, default=3)
     parser.add_argument("--no-workers", action="store_true", help="Skip 1 vs 2 workers.")
+    parser.add_argument(
+        "--ws", action="store_true", help="Also run PostgreSQL with devices on the WebSocket."
+    )
     parser.add_argument("--json", type=Path, default=None, help="Also write results here.")
     args = parser.parse_args()
     seconds = int(len(args.levels) * (args.step_s + 1) + 5)
@@ -485,6 +535,8 @@ def main() -> None:
     runs = []
     for engine_name in args.engines.split(","):
         runs.append(run_config(engine_name, 1, "memory", args, data))
+    if "postgresql" in args.engines and args.ws:
+        runs.append(run_config("postgresql", 1, "memory", args, data, via="ws"))
     if "postgresql" in args.engines and not args.no_workers:
         one = run_config("postgresql", 1, "redis", args, data)
         two = run_config("postgresql", 2, "redis", args, data)
@@ -498,7 +550,7 @@ def main() -> None:
         at = r["at_max"] or {}
         ceiling = r["healthz_ceiling"] or {}
         print(
-            f"  {r['config']:<36} max N held = {r['max_devices_held']:>4}"
+            f"  {r['config']:<42} max N held = {r['max_devices_held']:>4}"
             f"  ack p99 {at.get('ack_ms', {}).get('p99')} ms"
             f"  feedback p99 {r['feedback_ms_held_levels']['p99']} ms (held levels,"
             f" {r['feedback_ms_held_levels']['alerts']} alerts; all levels"

@@ -77,6 +77,7 @@ def _register(client: TestClient, world: World) -> dict[str, Any]:
     return dict(answer.json())
 
 
+@pytest.mark.slow
 def test_batches_over_mqtt_are_acknowledged_after_commit_and_split_between_workers(
     mqtt_apps: tuple[str, list[Any]], world: World
 ) -> None:
