@@ -13,6 +13,7 @@ from spinewise.devices.sender import (
     OutBatch,
     Rejected,
     RetryPolicy,
+    count_batches,
     deliver,
     make_transport,
     mqtt_address,
@@ -131,3 +132,9 @@ def test_a_stop_event_ends_a_paced_stream_early() -> None:
         return stats.acknowledged
 
     assert run_async(scenario()) == 1  # batch 0 at once, batch 1 was due at 0.1 s
+
+
+def test_the_batch_count_is_known_without_building_the_batches() -> None:
+    t = [i / 10 for i in range(25)] + [5.5 + i / 10 for i in range(5)]
+    assert count_batches(_samples(t)) == len(list(one_second_batches(_samples(t)))) == 4
+    assert count_batches(_samples([])) == 0

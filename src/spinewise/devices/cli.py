@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from spinewise.devices.sender import (
     DeliveryStats,
     OutBatch,
     RetryPolicy,
+    count_batches,
     deliver,
     make_transport,
     one_second_batches,
@@ -140,19 +142,26 @@ def simulate_command(
         rebase_time=rebase_time,
         now_s=time.time(),
     )
-    batches = list(one_second_batches(samples, start_seq=start_seq))
-    if not batches:
+    total = count_batches(samples)
+    if total == 0:
         raise InvalidInput(None, "nothing to send")
+    batches = one_second_batches(samples, start_seq=start_seq)  # built lazily, batch by batch
     policy = RetryPolicy(ack_timeout_s=ack_timeout, max_attempts=max_attempts)
-    stats = _run(transport, batches, speed=speed, policy=policy, quiet=json_output)
-    summary = stats.to_dict() | {"first_seq": batches[0].seq, "last_seq": batches[-1].seq}
+    stats = _run(transport, batches, total, speed=speed, policy=policy, quiet=json_output)
+    summary = stats.to_dict() | {"first_seq": start_seq, "last_seq": start_seq + total - 1}
     print_json(summary)
-    if stats.failed or stats.acknowledged < len(batches):
+    if stats.failed or stats.acknowledged < total:
         raise typer.Exit(1)
 
 
 def _run(
-    transport: Any, batches: list[OutBatch], *, speed: float, policy: RetryPolicy, quiet: bool
+    transport: Any,
+    batches: Iterator[OutBatch],
+    total: int,
+    *,
+    speed: float,
+    policy: RetryPolicy,
+    quiet: bool,
 ) -> DeliveryStats:
     if quiet:
         return asyncio.run(deliver(transport, batches, speed=speed, policy=policy))
@@ -165,7 +174,7 @@ def _run(
         TextColumn("{task.fields[detail]}"),
     )
     with Progress(*columns, console=err_console, transient=False) as progress:
-        task = progress.add_task(f"{transport.name} batches", total=len(batches), detail="")
+        task = progress.add_task(f"{transport.name} batches", total=total, detail="")
 
         def on_ack(batch: OutBatch, ack: dict[str, Any], stats: DeliveryStats) -> None:
             detail = (

@@ -70,6 +70,14 @@ def one_second_batches(
         seq += 1
 
 
+def count_batches(samples: ImuSamples, *, batch_s: float = 1.0) -> int:
+    """How many batches ``one_second_batches`` yields (without building them)."""
+    if len(samples) == 0:
+        return 0
+    slot = np.floor((samples.t - samples.t[0]) / batch_s).astype(np.int64)
+    return int(np.count_nonzero(np.diff(slot))) + 1
+
+
 def rebase(samples: ImuSamples, start_s: float) -> ImuSamples:
     """The same samples with time shifted so that the first one is at ``start_s`` (Unix s)."""
     if len(samples) == 0:
