@@ -365,6 +365,7 @@ async def ramp(
     probe_alerts: dict[float, int],
     log: Any,
     via: str = "http",
+    feedback_s: float = 0.0,
 ) -> tuple[list[LevelResult], LevelResult | None]:
     devices_ = [Device(base_url, t, load_bodies, via) for t in setup.device_tokens[: max(levels)]]
     probes = [Probe(base_url, p, probe_bodies, probe_alerts) for p in setup.probes]
@@ -380,32 +381,41 @@ async def ramp(
             for i, d in enumerate(devices_[: levels[0]])
         ]
     )
+
+    async def level(n: int, duration_s: float) -> LevelResult:
+        """N load devices plus the probes for ``duration_s``; feedback measured on the probes."""
+        result = LevelResult(n, "ingest")
+        marks = [len(p.arrivals) for p in probes]
+        start = time.perf_counter() + 0.5
+        end = start + duration_s
+        offsets = np.random.default_rng(n).uniform(0, 1, n + len(probes))
+        jobs = [
+            d.run(result, start + offsets[i], end, "ingest") for i, d in enumerate(devices_[:n])
+        ]
+        probe_result = LevelResult(len(probes), "probe")
+        jobs += [
+            p.device.run(probe_result, start + offsets[n + i], end, "ingest")
+            for i, p in enumerate(probes)
+        ]
+        cpu_before = group_cpu_s(pgid)
+        await asyncio.gather(*jobs)
+        result.server_cpu_s = group_cpu_s(pgid) - cpu_before
+        result.requests = result.sent + probe_result.sent
+        if n == 0:  # probes only: their own acknowledgement latency
+            result.sent, result.scheduled = probe_result.sent, probe_result.scheduled
+            result.errors, result.latencies_ms = probe_result.errors, probe_result.latencies_ms
+        await asyncio.sleep(0.5)  # let the last alerts arrive
+        for probe, mark in zip(probes, marks, strict=True):
+            result.feedback_ms += probe.feedback_ms(mark)
+        log(result)
+        return result
+
     results: list[LevelResult] = []
     try:
+        if feedback_s > 0:  # the probes alone: feedback latency without other load
+            results.append(await level(0, feedback_s))
         for n in levels:
-            result = LevelResult(n, "ingest")
-            marks = [len(p.arrivals) for p in probes]
-            start = time.perf_counter() + 0.5
-            end = start + step_s
-            rng = np.random.default_rng(n)
-            offsets = rng.uniform(0, 1, n + len(probes))
-            jobs = [
-                d.run(result, start + offsets[i], end, "ingest") for i, d in enumerate(devices_[:n])
-            ]
-            probe_result = LevelResult(len(probes), "probe")
-            jobs += [
-                p.device.run(probe_result, start + offsets[n + i], end, "ingest")
-                for i, p in enumerate(probes)
-            ]
-            cpu_before = group_cpu_s(pgid)
-            await asyncio.gather(*jobs)
-            result.server_cpu_s = group_cpu_s(pgid) - cpu_before
-            result.requests = result.sent + probe_result.sent
-            await asyncio.sleep(0.5)  # let the last alerts arrive
-            for probe, mark in zip(probes, marks, strict=True):
-                result.feedback_ms += probe.feedback_ms(mark)
-            results.append(result)
-            log(result)
+            results.append(await level(n, step_s))
             if len(results) >= 2 and not results[-1].held and not results[-2].held:
                 break  # two levels in a row not held: past capacity (one alone may be noise)
         # The no-work ceiling: the same N against /healthz.
@@ -477,14 +487,16 @@ def run_config(
                 data["probe_alerts"],
                 log,
                 via,
+                args.feedback_s,
             )
         )
     finally:
         server.stop()
         if setup.drop is not None:
             setup.drop()
-    held = [r for r in results if r.held]
+    held = [r for r in results if r.held and r.n > 0]
     best = max(held, key=lambda r: r.n) if held else None
+    quiet = next((r for r in results if r.n == 0), None)
     return {
         "config": label,
         "engine": engine_name,
@@ -493,7 +505,9 @@ def run_config(
         "via": via,
         "max_devices_held": best.n if best else 0,
         "at_max": best.to_dict() if best else None,
-        "feedback_ms_held_levels": _pooled([r for r in results if r.held]),
+        "feedback_ms_probes_only": quiet.to_dict()["feedback_ms"] if quiet else None,
+        "ack_ms_probes_only": quiet.to_dict()["ack_ms"] if quiet else None,
+        "feedback_ms_held_levels": _pooled([r for r in results if r.held and r.n > 0]),
         "feedback_ms_all_levels": _pooled(results),
         "levels": [r.to_dict() for r in results],
         "healthz_ceiling": ceiling.to_dict() if ceiling else None,
@@ -516,13 +530,16 @@ def main() -> None:
     )
     parser.add_argument("--step-s", type=float, default=8.0)
     parser.add_argument("--probes", type=int, default=3)
+    parser.add_argument(
+        "--feedback-s", type=float, default=40.0, help="Probes alone first (0: skip)."
+    )
     parser.add_argument("--no-workers", action="store_true", help="Skip 1 vs 2 workers.")
     parser.add_argument(
         "--ws", action="store_true", help="Also run PostgreSQL with devices on the WebSocket."
     )
     parser.add_argument("--json", type=Path, default=None, help="Also write results here.")
     args = parser.parse_args()
-    seconds = int(len(args.levels) * (args.step_s + 1) + 5)
+    seconds = int(len(args.levels) * (args.step_s + 1) + args.feedback_s + 10)
     load_bodies, _ = batch_bodies("office", seconds, seed=1)
     probe_bodies, probe_blocks = batch_bodies("warehouse", seconds, seed=2)  # ~1 alert / 10 s
     probe_alerts = alert_batches(probe_blocks, PostureConfig.from_dict(PROBE_CONFIG))
@@ -552,6 +569,10 @@ def main() -> None:
         print(
             f"  {r['config']:<42} max N held = {r['max_devices_held']:>4}"
             f"  ack p99 {at.get('ack_ms', {}).get('p99')} ms"
+            f"  probes alone: ack p99 {(r['ack_ms_probes_only'] or {}).get('p99')} ms,"
+            f" feedback p50/p99 {(r['feedback_ms_probes_only'] or {}).get('p50')}/"
+            f"{(r['feedback_ms_probes_only'] or {}).get('p99')} ms"
+            f" ({(r['feedback_ms_probes_only'] or {}).get('alerts')} alerts)"
             f"  feedback p99 {r['feedback_ms_held_levels']['p99']} ms (held levels,"
             f" {r['feedback_ms_held_levels']['alerts']} alerts; all levels"
             f" {r['feedback_ms_all_levels']['p99']} ms)"
