@@ -10,7 +10,6 @@ exactly, and be within 2 % of the simulator's truth (SYNTHETIC data).
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -43,44 +42,57 @@ def _post(client: httpx.Client, token: str, seq: int, rows: list[list[float]]) -
     return answer.json()
 
 
-def _stream_until_killed(server: ServerProcess, token: str, chunks: list) -> tuple[set[int], int]:
-    """Send with IN_FLIGHT concurrent requests; SIGKILL the server after KILL_AFTER_ACKS acks.
+class Window:
+    """A device with a sliding window: batch ``i`` of ``seqs`` is sent only once every batch
+    before ``i - IN_FLIGHT`` is acknowledged (reordering stays within the server's window).
 
-    Returns the acknowledged sequence numbers and how many requests failed at the kill."""
-    acked: set[int] = set()
-    failures = 0
-    guard = threading.Lock()
-    seqs = itertools.count()
-    stop = threading.Event()
+    ``run`` sends from IN_FLIGHT threads until every batch is acknowledged or ``stop`` is set;
+    a request that fails (the server was killed) ends its thread."""
 
-    def worker() -> None:
-        nonlocal failures
-        with httpx.Client(base_url=server.url) as client:
-            while not stop.is_set():
-                with guard:
-                    seq = next(seqs)
-                if seq >= len(chunks):
-                    return
+    def __init__(self, url: str, token: str, chunks: list, seqs: list[int]) -> None:
+        self.url, self.token, self.chunks, self.seqs = url, token, chunks, seqs
+        self.acks: dict[int, dict] = {}
+        self.failures = 0
+        self.stop = threading.Event()
+        self._cond = threading.Condition()
+        self._next = 0
+        self._low = 0  # index of the oldest batch not yet acknowledged
+
+    def _worker(self) -> None:
+        with httpx.Client(base_url=self.url) as client:
+            while True:
+                with self._cond:
+                    while not self.stop.is_set() and self._next < len(self.seqs):
+                        if self._next < self._low + IN_FLIGHT:
+                            break
+                        self._cond.wait(0.05)
+                    if self.stop.is_set() or self._next >= len(self.seqs):
+                        return
+                    seq = self.seqs[self._next]
+                    self._next += 1
                 try:
-                    ack = _post(client, token, seq, chunks[seq])
+                    ack = _post(client, self.token, seq, self.chunks[seq])
                 except httpx.HTTPError:
-                    with guard:
-                        failures += 1
+                    with self._cond:
+                        self.failures += 1
                     return  # the server is gone: this device stops until it comes back
-                assert ack["duplicate"] is False
-                with guard:
-                    acked.add(seq)
+                with self._cond:
+                    self.acks[seq] = ack
+                    while self._low < len(self.seqs) and self.seqs[self._low] in self.acks:
+                        self._low += 1
+                    self._cond.notify_all()
 
-    with ThreadPoolExecutor(IN_FLIGHT) as pool:
-        futures = [pool.submit(worker) for _ in range(IN_FLIGHT)]
-        deadline = time.monotonic() + 60
-        while len(acked) < KILL_AFTER_ACKS and time.monotonic() < deadline:
-            time.sleep(0.005)
-        server.kill()
-        stop.set()
-        for future in futures:
-            future.result()
-    return acked, failures
+    def run(self, kill: ServerProcess | None = None, after_acks: int = 0) -> None:
+        with ThreadPoolExecutor(IN_FLIGHT) as pool:
+            futures = [pool.submit(self._worker) for _ in range(IN_FLIGHT)]
+            if kill is not None:
+                deadline = time.monotonic() + 60
+                while len(self.acks) < after_acks and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                kill.kill()
+                self.stop.set()
+            for future in futures:
+                future.result()
 
 
 def test_sigkill_mid_stream_then_resending_gives_the_exact_summary(
@@ -99,14 +111,18 @@ def test_sigkill_mid_stream_then_resending_gives_the_exact_summary(
             json={"name": "Back sensor", "kind": "imu-wearable"},
             headers=world.patient_1.headers,
         ).json()
-        acked, failures = _stream_until_killed(server, device["token"], chunks)
-        assert KILL_AFTER_ACKS <= len(acked) < len(chunks) and failures >= 1
+        first = Window(server.url, device["token"], chunks, list(range(len(chunks))))
+        first.run(kill=server, after_acks=KILL_AFTER_ACKS)
+        acked = set(first.acks)
+        assert KILL_AFTER_ACKS <= len(acked) < len(chunks) and first.failures >= 1
+        assert {a["status"] for a in first.acks.values()} <= {"processed", "pending"}
 
         server = ServerProcess(url, tmp_path, env=streaming).start()
         resend = [s for s in range(len(chunks)) if s not in acked or s % RESEND_ACKED_EVERY == 0]
-        with httpx.Client(base_url=server.url) as client, ThreadPoolExecutor(IN_FLIGHT) as pool:
-            acks = list(pool.map(lambda s: _post(client, device["token"], s, chunks[s]), resend))
-        for seq, ack in zip(resend, acks, strict=True):
+        second = Window(server.url, device["token"], chunks, resend)
+        second.run()
+        assert second.failures == 0 and set(second.acks) == set(resend)
+        for seq, ack in second.acks.items():
             assert ack["status"] != "skipped", seq
             if seq in acked:  # acknowledged before the kill: committed, so never re-counted
                 assert ack["duplicate"] is True, seq

@@ -243,7 +243,11 @@ def ingest(
     samples = parse_samples(rows)
     device.last_seen_at = now
     if device.next_seq is None:
-        device.next_seq = seq
+        # A new device's stream starts at seq 0. Taking the first batch to arrive as the start
+        # would skip seq 0 for good whenever a device with several batches in flight has its
+        # seq 1 arrive first; a stream that starts elsewhere is held like any batch after a
+        # gap and begins once the reorder window gives the gap up.
+        device.next_seq = 0
     if seq < device.next_seq:
         session.add(
             IngestedBatch(
