@@ -134,7 +134,11 @@ class HttpTransport:
             raise Rejected(f"HTTP {answer.status_code}: {answer.text[:200]}")
         if answer.status_code != 200:
             raise OSError(f"HTTP {answer.status_code}")
-        return _check_ack(answer.json(), batch.seq)
+        try:
+            ack = answer.json()
+        except ValueError as exc:
+            raise OSError("the answer is not JSON") from exc
+        return _check_ack(ack, batch.seq)
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -181,7 +185,7 @@ class WebSocketTransport:
                 ack = json.loads(await asyncio.wait_for(ws.recv(), remaining))
                 if isinstance(ack, dict) and ack.get("seq") == batch.seq:
                     return _check_ack(ack, batch.seq)
-        except (websockets.WebSocketException, OSError, TimeoutError) as exc:
+        except (websockets.WebSocketException, OSError, TimeoutError, ValueError) as exc:
             await self.close()
             if isinstance(exc, websockets.InvalidStatus | websockets.InvalidHandshake):
                 raise OSError(str(exc)) from exc
