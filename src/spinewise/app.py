@@ -36,6 +36,7 @@ from spinewise.core.metrics import HttpMetrics
 from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
 from spinewise.devices import pages as devices_pages
+from spinewise.devices.background import start_device_background
 from spinewise.devices.runtime import LiveIngestor
 from spinewise.dosing import api as dosing_api
 from spinewise.dosing import pages as dosing_pages
@@ -73,7 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         finaliser = asyncio.create_task(_finalise_idle_devices(app))
+        device_background = start_device_background(app)  # MQTT ingestion, raw archive
         yield
+        await device_background.stop()
         finaliser.cancel()
         await app.state.robotics.shutdown()
         await app.state.bus.close()

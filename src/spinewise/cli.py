@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from spinewise.assistant import cli as assistant_cli
 from spinewise.config import Settings
 from spinewise.core.console import cli_errors, console, fail, print_json
+from spinewise.devices import cli as devices_cli
 from spinewise.dosing import cli as dosing_cli
 from spinewise.imaging import cli as imaging_cli
 from spinewise.motion import cli as motion_cli
@@ -47,6 +48,7 @@ app.add_typer(db_app, name="db")
 
 # Domain command groups (one line each, alphabetical).
 app.add_typer(assistant_cli.app, name="assistant")
+app.add_typer(devices_cli.app, name="devices")
 app.add_typer(dosing_cli.app, name="dosing")
 app.add_typer(imaging_cli.app, name="imaging")
 app.add_typer(motion_cli.app, name="motion")

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
 
     # Live posture: a device silent this long has its open minute and episode finalised.
     posture_idle_s: float = 120.0
+    # MQTT ingestion (devices.mqtt): off unless a broker URL is set, e.g. mqtt://127.0.0.1:1883.
+    # With a shared group the workers subscribe as $share/<group>/… and split the devices.
+    mqtt_url: str = ""
+    mqtt_shared_group: str = ""
+    mqtt_topic_root: str = "spinewise"  # topics <root>/devices/<id>/imu and …/ack
+    # Optional raw archive (devices.archive): Parquet per device-day under data_dir/raw.
+    archive_raw: bool = False
+    archive_retention_days: int = Field(default=30, ge=1)
     log_json: bool = True
 
     # Virtual consultations. ICE servers for WebRTC as a JSON list of RTCIceServer objects, e.g.

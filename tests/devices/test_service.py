@@ -209,3 +209,39 @@ def test_snoozed_feedback_is_held_back_until_the_snooze_ends() -> None:
     assert service.feedback_allowed(
         settings, at=datetime(2026, 7, 1, 12, 16, tzinfo=UTC), tz=ZoneInfo("UTC")
     )
+
+
+def test_a_new_device_whose_second_batch_arrives_first_loses_nothing(
+    session_factory, world: World
+) -> None:
+    # Found by the SIGKILL test: with several batches in flight, seq 1 can reach the server
+    # before seq 0; taking the first arrival as the start of the stream skipped seq 0 for good.
+    sim = recording()
+    chunks = batches(sim)
+    device_id = _device(session_factory, world)
+    cache = EngineCache()
+    assert _send(session_factory, cache, device_id, 1, chunks[1]).status == "pending"
+    assert _send(session_factory, cache, device_id, 0, chunks[0]).status == "processed"
+    for seq in range(2, len(chunks)):
+        assert _send(session_factory, cache, device_id, seq, chunks[seq]).status == "processed"
+    _finalise(session_factory, cache, device_id)
+    got = _totals(session_factory, world)
+    assert got.worn_s == pytest.approx(analyze(sim.samples).duration_s, abs=1e-6)
+
+
+def test_a_new_device_starting_past_zero_is_analysed_once_the_window_gives_the_gap_up(
+    session_factory, world: World
+) -> None:
+    chunks = batches(recording())
+    device_id = _device(session_factory, world)
+    cache = EngineCache()
+    window = service.REORDER_WINDOW
+    statuses = [
+        _send(session_factory, cache, device_id, 100 + k, chunks[k]).status
+        for k in range(window + 2)
+    ]
+    # The (window + 1)-th held batch gives the gap up: all held batches are analysed then.
+    assert statuses == ["pending"] * (window + 1) + ["processed"]
+    with unit_of_work(session_factory) as session:
+        pending = session.scalar(select(func.count()).where(IngestedBatch.status == "pending"))
+        assert pending == 0

@@ -11,8 +11,9 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import structlog
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +23,9 @@ from spinewise.core.events import EventBus
 from spinewise.db import unit_of_work
 from spinewise.devices import service
 from spinewise.devices.service import EngineCache, IngestResult
+
+if TYPE_CHECKING:
+    from spinewise.devices.archive import RawArchive
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class LiveIngestor:
         self._cache = EngineCache()
         self._locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
         self._locks_guard = threading.Lock()
+        self.archive: RawArchive | None = None  # set by devices.background when configured
 
     def _lock(self, device_id: int) -> threading.Lock:
         with self._locks_guard:
@@ -71,7 +76,16 @@ class LiveIngestor:
                 session, device=device, seq=seq, rows=samples, cache=self._cache, timezone=timezone
             )
             patient_id = device.patient_id
+        if self.archive is not None and not result.duplicate:  # after the commit, best effort
+            self._archive(device_id, seq, samples)
         return Ack(seq, result.accepted, result.duplicate, result.status), patient_id, result
+
+    def _archive(self, device_id: int, seq: int, samples: Any) -> None:
+        try:
+            assert self.archive is not None
+            self.archive.store(device_id, seq, samples)
+        except Exception:  # the batch is committed; a lost archive row must not fail the ack
+            structlog.get_logger("spinewise.devices").exception("archive.store_failed")
 
     async def ingest(self, *, device_id: int, seq: Any, samples: Any) -> Ack:
         """Store and analyse one batch (committed on return), then publish live events."""

@@ -231,17 +231,26 @@ def ingest(
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**62:
         raise InvalidInput("seq", "must be a non-negative integer")
     now = now or utcnow()
-    existing = session.scalar(
-        select(IngestedBatch.samples).where(
-            IngestedBatch.device_id == device.id, IngestedBatch.seq == seq
+    # Every recorded batch is either below the cursor (processed, skipped) or above it
+    # (pending), so the expected next batch cannot be a duplicate: the common case skips the
+    # lookup (the unique constraint on (device, seq) still guards it).
+    existing = None
+    if seq != device.next_seq:
+        existing = session.scalar(
+            select(IngestedBatch.samples).where(
+                IngestedBatch.device_id == device.id, IngestedBatch.seq == seq
+            )
         )
-    )
     if existing is not None:
         return IngestResult(accepted=existing, duplicate=True, status="duplicate")
     samples = parse_samples(rows)
     device.last_seen_at = now
     if device.next_seq is None:
-        device.next_seq = seq
+        # A new device's stream starts at seq 0. Taking the first batch to arrive as the start
+        # would skip seq 0 for good whenever a device with several batches in flight has its
+        # seq 1 arrive first; a stream that starts elsewhere is held like any batch after a
+        # gap and begins once the reorder window gives the gap up.
+        device.next_seq = 0
     if seq < device.next_seq:
         session.add(
             IngestedBatch(
