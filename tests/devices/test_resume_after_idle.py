@@ -1,16 +1,13 @@
-"""Known gap (reported to the lead): a device that resumes after the idle finaliser closed its
-session mid-minute cannot be ingested any more.
-
-The finaliser flushes the open minute (say 13:34:00, partial); when the device resumes with
-samples of that same minute (a phone that buffered offline, a server restart longer than
-``posture_idle_s``), the fresh engine emits 13:34:00 again and the unique constraint on
-(device_id, minute_start) rejects the whole batch, so every resend fails the same way.
-"""
+"""A device that resumes after the idle finaliser closed its session mid-minute is still
+ingested: the finaliser flushed the open minute (partial); when the device resumes with samples
+of that same minute (a phone that buffered offline, a restart longer than ``posture_idle_s``)
+the fresh engine emits that minute again and the two parts are added (``_merge_minute``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from sqlalchemy.exc import SQLAlchemyError
 
 from spinewise.db import unit_of_work
 from spinewise.devices import service
@@ -20,11 +17,6 @@ from tests.devices.conftest import batches, recording
 from tests.devices.test_service import _device, _send
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SQLAlchemyError,  # IntegrityError on the minute row
-    reason="finalise + resume in the same minute: duplicate minute row",
-)
 def test_a_device_resuming_in_the_minute_its_session_was_finalised_is_still_ingested(
     session_factory, world: World
 ) -> None:  # type: ignore[no-untyped-def]
@@ -38,3 +30,19 @@ def test_a_device_resuming_in_the_minute_its_session_was_finalised_is_still_inge
         service.finalise(session, device=device, cache=cache)
     for seq in range(90, 120):  # the minute closes again at 13:35:00 (batch 100)
         assert _send(session_factory, cache, device_id, seq, chunks[seq]).status == "processed"
+    with unit_of_work(session_factory) as session:
+        service.finalise(
+            session, device=service.lock_device(session, device_id=device_id), cache=cache
+        )
+        minutes = service.minutes(
+            session,
+            patient_id=world.patient_1.patient_id,
+            start=datetime(2020, 1, 1, tzinfo=UTC),
+            end=datetime(2030, 1, 1, tzinfo=UTC),
+        )
+    starts = [m.minute_start for m in minutes]
+    assert len(starts) == len(set(starts))  # the resumed minute was merged, not duplicated
+    assert all(m.covered_s <= 60.0 + 1e-6 for m in minutes)
+    assert sum(m.covered_s for m in minutes) == pytest.approx(
+        120.0, abs=1.0
+    )  # 120 one-second batches

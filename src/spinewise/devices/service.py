@@ -419,25 +419,33 @@ def _store(
     tz: ZoneInfo,
 ) -> None:
     for minute in update.minutes:
-        session.add(
-            PostureMinute(
-                device_id=device.id,
-                patient_id=device.patient_id,
-                minute_start=_utc(minute.minute_start_s),
-                covered_s=minute.covered_s,
-                neutral_s=minute.neutral_s,
-                flexed_s=minute.flexed_s,
-                severe_s=minute.severe_s,
-                flexion_mean_deg=_finite(minute.flexion_mean_deg),
-                flexion_p90_deg=_finite(minute.flexion_p90_deg),
-                still_s=minute.still_s,
-                moving_s=minute.moving_s,
-                walking_s=minute.walking_s,
-                lying_s=minute.lying_s,
-                alerts=minute.alerts,
-                alerts_escalated=minute.alerts_escalated,
+        minute_row = PostureMinute(
+            device_id=device.id,
+            patient_id=device.patient_id,
+            minute_start=_utc(minute.minute_start_s),
+            covered_s=minute.covered_s,
+            neutral_s=minute.neutral_s,
+            flexed_s=minute.flexed_s,
+            severe_s=minute.severe_s,
+            flexion_mean_deg=_finite(minute.flexion_mean_deg),
+            flexion_p90_deg=_finite(minute.flexion_p90_deg),
+            still_s=minute.still_s,
+            moving_s=minute.moving_s,
+            walking_s=minute.walking_s,
+            lying_s=minute.lying_s,
+            alerts=minute.alerts,
+            alerts_escalated=minute.alerts_escalated,
+        )
+        existing = session.scalar(
+            select(PostureMinute).where(
+                PostureMinute.device_id == device.id,
+                PostureMinute.minute_start == minute_row.minute_start,
             )
         )
+        if existing is None:
+            session.add(minute_row)
+        else:
+            _merge_minute(existing, minute_row)
     for episode in update.episodes:
         session.add(
             PostureEpisode(
@@ -473,6 +481,38 @@ def _store(
             "lateral_deg": _finite(float(frames.lateral_deg[-1])),
             "zone": ["neutral", "flexed", "severe"][int(frames.zone[-1])],
         }
+
+
+def _merge_minute(existing: PostureMinute, more: PostureMinute) -> None:
+    """A device that resumes within the minute its session was finalised in (a phone back
+    online, a restart longer than ``posture_idle_s``) produces that minute a second time: add
+    the two parts instead of refusing the batch. Seconds and counts add exactly; the mean is
+    weighted by covered time; the p90 of the union is not recoverable from two p90s, so the
+    larger one is kept (conservative: it never understates flexion)."""
+    total = existing.covered_s + more.covered_s
+    if existing.flexion_mean_deg is None or more.flexion_mean_deg is None:
+        existing.flexion_mean_deg = (
+            existing.flexion_mean_deg if more.flexion_mean_deg is None else more.flexion_mean_deg
+        )
+    elif total > 0:
+        existing.flexion_mean_deg = (
+            existing.flexion_mean_deg * existing.covered_s + more.flexion_mean_deg * more.covered_s
+        ) / total
+    p90s = [v for v in (existing.flexion_p90_deg, more.flexion_p90_deg) if v is not None]
+    existing.flexion_p90_deg = max(p90s) if p90s else None
+    for name in (
+        "covered_s",
+        "neutral_s",
+        "flexed_s",
+        "severe_s",
+        "still_s",
+        "moving_s",
+        "walking_s",
+        "lying_s",
+        "alerts",
+        "alerts_escalated",
+    ):
+        setattr(existing, name, getattr(existing, name) + getattr(more, name))
 
 
 def _finite(value: float | None) -> float | None:
