@@ -114,27 +114,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def metrics_endpoint() -> Response:
         return metrics.render()
 
-    app.include_router(accounts_api.router)
-    app.include_router(accounts_pages.router)
-    app.include_router(devices_api.router)
-    app.include_router(devices_pages.router)
-    app.include_router(outcomes_api.router)
-    app.include_router(outcomes_pages.router)
-    app.include_router(rehab_api.router)
-    app.include_router(rehab_pages.router)
+    # Each domain's JSON routes and pages, in one list (a new domain adds one line).
+    for api_module, pages_module in (
+        (accounts_api, accounts_pages),
+        (devices_api, devices_pages),
+        (outcomes_api, outcomes_pages),
+        (rehab_api, rehab_pages),
+        (consults_api, consults_pages),
+        (dosing_api, dosing_pages),
+        (predict_api, predict_pages),
+        (robotics_api, robotics_pages),
+    ):
+        app.include_router(api_module.router)
+        app.include_router(pages_module.router)
     # The physiotherapy section of the video-call panel (consults.panel hook).
     consults_panel.register(rehab_pages.call_panel_section)
     # Unread messages become a "needs attention" flag on the clinician's dashboard.
     if consults_service.unread_by_patient not in rehab_service.MESSAGE_FLAG_PROVIDERS:
         rehab_service.MESSAGE_FLAG_PROVIDERS.append(consults_service.unread_by_patient)
-    app.include_router(consults_api.router)
-    app.include_router(consults_pages.router)
-    app.include_router(dosing_api.router)
-    app.include_router(dosing_pages.router)
-    app.include_router(predict_api.router)
-    app.include_router(predict_pages.router)
-    app.include_router(robotics_api.router)
-    app.include_router(robotics_pages.router)
     return app
 
 
