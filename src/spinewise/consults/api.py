@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import urlparse
 
 import anyio
 from fastapi import (
@@ -62,6 +61,7 @@ from spinewise.core.deps import (
     MailerDep,
     SessionDep,
     SettingsDep,
+    same_origin,
 )
 from spinewise.core.errors import Conflict, NotAuthenticated, NotFound, SpinewiseError
 from spinewise.core.events import EventBus
@@ -397,14 +397,6 @@ def _admit(websocket: WebSocket, appointment_id: int) -> service.RoomTicket:
         return service.open_room(session, actor=actor, appointment_id=appointment_id)
 
 
-def _same_origin(websocket: WebSocket) -> bool:
-    """Refuse cross-site WebSocket hijacking: a browser's Origin must be this very host."""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True  # not a browser (browsers always send Origin on WebSocket handshakes)
-    return urlparse(origin).netloc == websocket.headers.get("host", "")
-
-
 @router.websocket("/appointments/{appointment_id}/room")
 async def video_room(websocket: WebSocket, appointment_id: int) -> None:
     """Relay WebRTC signalling between the two participants of a video appointment.
@@ -413,7 +405,7 @@ async def video_room(websocket: WebSocket, appointment_id: int) -> None:
     bus the two participants may be connected to different app workers.
     """
     await websocket.accept()
-    if not _same_origin(websocket):
+    if not same_origin(websocket):
         await _refuse(websocket, "not_found", "appointment not found")
         return
     try:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlparse
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, WebSocket
 from fastapi.requests import HTTPConnection
 from sqlalchemy.orm import Session
 
@@ -201,3 +202,13 @@ def authorize_patient_stream(connection: HTTPConnection, *, patient_id: int, res
         get_patient(
             session, actor=Actor(caller[0], client), patient_id=patient_id, resource=resource
         )
+
+
+def same_origin(websocket: WebSocket) -> bool:
+    """Refuse cross-site WebSocket hijacking: a browser sends cookies with a cross-site WebSocket
+    handshake (no CORS applies), so a page elsewhere must not be able to open one; its Origin
+    must be this very host. Clients without an Origin are not browsers (they use bearer tokens)."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    return urlparse(origin).netloc == websocket.headers.get("host", "")

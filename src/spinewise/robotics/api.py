@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from typing import Annotated, Any
-from urllib.parse import urlparse
 
 from fastapi import APIRouter, Query, Request, WebSocket
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +23,7 @@ from spinewise.core.deps import (
     CurrentPatient,
     SessionDep,
     resolve_caller,
+    same_origin,
 )
 from spinewise.core.errors import Forbidden, NotAuthenticated, SpinewiseError
 from spinewise.core.events import Subscription
@@ -163,15 +163,6 @@ async def stop_session(
 
 
 # --- live ----------------------------------------------------------------------------------------
-
-
-def same_origin(websocket: WebSocket) -> bool:
-    """A browser sends cookies with a cross-site WebSocket handshake (no CORS here), so a page
-    elsewhere must not be able to open one: its Origin must be this host."""
-    origin = websocket.headers.get("origin")
-    if origin is None:  # not a browser (API clients send a bearer token)
-        return True
-    return urlparse(origin).netloc == websocket.headers.get("host", "")
 
 
 def authorize_watch(websocket: WebSocket, *, patient_id: int) -> None:
