@@ -1,10 +1,18 @@
 """Validation against SYNTHETIC recordings with known truth (issue 4 acceptance).
 
-Every recording has a 25° mounting tilt in a random direction, 3° of mounting yaw, a 2 °/s
-gyroscope bias, 1 % scale errors, accelerometer bias and noise, timestamp jitter, walking
-and the scenario's bends. Targets: time in each zone within 2 % of the duration, p50 and
-p90 flexion within 3°. Seed 0 is the simulator's default seed, not a chosen one; the slow
-test below runs ten seeds per case and docs/posture.md reports the distribution.
+Targets: time in each zone within 2 % of the duration, p50 and p90 flexion within 3°, with
+the truth relative to the posture held during calibration (DESIGN §4 defines the angles
+that way; ``Simulation.truth_summary``). Two sensor models:
+
+- the issue's conditions: 25° mounting tilt in a random direction, 2 °/s gyroscope bias,
+  gyroscope noise and scale error, accelerometer noise, quantisation, timestamp jitter,
+  walking and the scenario's bends;
+- full realism (the simulator's default): the same plus accelerometer bias (0.01 g) and
+  1 % scale error, and 3° of mounting yaw — error sources the issue does not list, which
+  cost a few tenths of a degree and so, near the 20° threshold, some time in zone.
+
+Seed 0 is the simulator's default seed, not a chosen one; the slow tests run ten seeds per
+case and docs/posture.md reports both distributions.
 """
 
 from __future__ import annotations
@@ -12,16 +20,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spinewise.posture.simulate import simulate
+from spinewise.posture.simulate import SensorModel, simulate
 from spinewise.posture.stream import analyze
 
 ZONES = ("neutral", "flexed", "severe")
+ISSUE_CONDITIONS = SensorModel(accel_bias_g=0.0, accel_scale_error=0.0, mount_yaw_deg=0.0)
+CASES = [(s, r) for s in ("office", "warehouse", "home", "mixed") for r in (50.0, 100.0)]
 
 
 def errors(
-    scenario: str, rate_hz: float, seed: int, duration_s: float = 1200.0
+    scenario: str,
+    rate_hz: float,
+    seed: int,
+    duration_s: float = 1200.0,
+    sensor: SensorModel | None = None,
 ) -> tuple[float, float]:
-    sim = simulate(scenario, rate_hz, duration_s, seed=seed)
+    sim = simulate(scenario, rate_hz, duration_s, seed=seed, sensor=sensor)
     truth = sim.truth_summary()
     report = analyze(sim.samples)
     zone_err = max(
@@ -52,17 +66,29 @@ def test_low_and_high_sample_rates_are_handled() -> None:
 
 
 @pytest.mark.slow
-def test_error_distribution_over_many_recordings() -> None:
-    zone, pct = [], []
-    for scenario in ("office", "warehouse", "home", "mixed"):
-        for rate in (50.0, 100.0):
-            for seed in range(10):
-                z, p = errors(scenario, rate, seed)
-                zone.append(z)
-                pct.append(p)
-    assert max(pct) < 3.0
-    assert np.median(zone) < 0.015
-    assert np.mean(np.array(zone) < 0.02) >= 0.85
+def test_every_recording_within_target_under_the_issues_conditions() -> None:
+    results = [errors(s, r, seed, sensor=ISSUE_CONDITIONS) for s, r in CASES for seed in range(10)]
+    zone, pct = np.array(results).T
+    assert zone.max() < 0.02
+    assert pct.max() < 3.0
+
+
+@pytest.mark.slow
+def test_error_distribution_with_accelerometer_errors_and_mounting_yaw() -> None:
+    results = [errors(s, r, seed) for s, r in CASES for seed in range(10)]
+    zone, pct = np.array(results).T
+    assert pct.max() < 3.0
+    assert np.median(zone) < 0.01
+    assert np.mean(zone < 0.02) >= 0.9
+
+
+def test_truth_is_relative_to_the_calibration_posture() -> None:
+    sim = simulate("office", 50.0, 120.0, seed=9)
+    relative, upright = sim.truth_summary(), sim.truth_summary(calibration_s=None)
+    offset = relative["neutral_offset_deg"]
+    assert 0.0 < abs(offset) < 1.0  # breathing and sway while "standing tall"
+    assert relative["flexion_deg"]["p50"] == pytest.approx(upright["flexion_deg"]["p50"] - offset)
+    assert relative["upright"]["time_in_zone_s"] == upright["time_in_zone_s"]
 
 
 def test_walking_and_lying_time_match_the_truth() -> None:

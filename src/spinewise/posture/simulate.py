@@ -24,7 +24,9 @@ Model, in three layers (documented with figures in ``docs/posture.md``):
    1 % scale errors, accelerometer bias and noise, 16-bit quantisation, timestamp jitter,
    and optional gaps (dropped data) longer than 0.5 s.
 
-The truth written alongside a recording (``truth_summary``) uses the same zone
+The truth written alongside a recording (``Simulation.truth_summary``) is flexion
+relative to the posture held during the calibration window, as DESIGN §4 defines the
+engine's angles (and relative to true upright under ``"upright"``). It uses the same zone
 thresholds and time accounting as the engine: each sample stands for the interval since
 the previous sample of its segment, lying counts as neutral, and flexion percentiles are
 over the samples that are not lying.
@@ -94,15 +96,51 @@ class Simulation:
     info: dict[str, Any] = field(default_factory=dict)
 
     def truth_summary(
-        self, neutral_max_deg: float = 20.0, severe_min_deg: float = 60.0
+        self,
+        neutral_max_deg: float = 20.0,
+        severe_min_deg: float = 60.0,
+        *,
+        calibration_s: tuple[float, float] | None = (0.0, 5.0),
     ) -> dict[str, Any]:
-        return truth_summary(
+        """The truth the engine should report, plus the anatomical view under ``"upright"``.
+
+        DESIGN §4 defines flexion *relative to the neutral posture held during calibration*
+        (default: the first 5 s), so the main figures are relative to the wearer's true mean
+        flexion in that window — a wearer who sways 0.4° forward while "standing tall" has
+        that posture as zero, for the engine and for this truth alike. ``calibration_s=None``
+        gives flexion relative to true upright only. The shift is applied to sagittal flexion
+        alone; the lateral component of the calibration posture changes flexion by far less
+        than 0.01° at these sway amplitudes.
+        """
+        upright = truth_summary(
+            self.true_t, self.true_flexion_deg, self.true_activity, neutral_max_deg, severe_min_deg
+        )
+        if calibration_s is None:
+            return upright | {"reference": "upright", "model": self.info}
+        offset = self.neutral_offset_deg(calibration_s)
+        relative = truth_summary(
             self.true_t,
-            self.true_flexion_deg,
+            self.true_flexion_deg - offset,
             self.true_activity,
             neutral_max_deg,
             severe_min_deg,
-        ) | {"model": self.info}
+        )
+        return relative | {
+            "reference": "calibrated_neutral",
+            "calibration_s": list(calibration_s),
+            "neutral_offset_deg": offset,
+            "upright": {k: upright[k] for k in ("time_in_zone_s", "flexion_deg")},
+            "model": self.info,
+        }
+
+    def neutral_offset_deg(self, calibration_s: tuple[float, float] = (0.0, 5.0)) -> float:
+        """True mean flexion (from upright) in the calibration window, seconds from the start."""
+        t0 = float(self.true_t[0])
+        start, end = calibration_s
+        window = (self.true_t >= t0 + start) & (self.true_t < t0 + end)
+        if not window.any():
+            raise InvalidInput("calibrate", "the calibration window holds no samples")
+        return float(self.true_flexion_deg[window].mean())
 
 
 # --------------------------------------------------------------------------- behaviour
