@@ -1096,7 +1096,10 @@ _OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:mum|mom|mother|mam|dad|father|sister|brother|wife|"
     r"husband|partner|son|daughter|friend|aunt|auntie|uncle|grandma|grandmother|grandad|"
     r"granddad|grandfather|grandpa|gran|granny|nan|nana|cousin|neighbou?r|colleague|boss|child|"
-    r"kid|baby|niece|nephew|boyfriend|girlfriend|family|parents?|relative|sibling)s?|"
+    r"kid|baby|toddler|niece|nephew|boyfriend|girlfriend|family|parents?|relative|sibling|"
+    r"grandson|granddaughter|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
+    r"(?:a|one|some|this|that) (?:man|woman|guy|lady|bloke|person|people|patient|girl|boy)|"
+    r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
     r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered))\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
@@ -1209,6 +1212,21 @@ def _contextualise(
         hypothetical = bool(_DIAGNOSIS_DOUBT.search(sentence_before))
     other = _other_person(sentence_before)
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
+
+
+def mention_context(
+    name: str,
+    time: TimeKind,
+    diagnosis_word: bool,
+    text: str,
+    clauses: tuple[Clause, ...],
+    start: int,
+    end: int,
+    cores: list[tuple[int, int]],
+) -> Mention:
+    """The context checks of this module for any span of ``text`` (used by :mod:`.danger`)."""
+    concept = Concept(name, (), time=time, diagnosis_word=diagnosis_word)
+    return _contextualise(concept, text, clauses, start, end, cores)
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
