@@ -505,7 +505,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"\b(?:diet\w*|trying to|tried to|on purpose|want to|wanted to|need to|needed to|"
                 r"should|would like|gym|slimming|weight ?watchers|plan\w*|calori\w*|"
                 r"intentional\w*|deliberate\w*|fasting|exercis\w* more|healthier|goal|ozempic|"
-                r"wegovy|mounjaro|semaglutide|tirzepatide)\b"
+                r"wegovy|mounjaro|semaglutide|tirzepatide|swimming|cycling|walking more|"
+                r"since i started|yoga|pilates|eating (?:better|less|healthier))\b"
             ),
         ),
     ),
@@ -1067,9 +1068,8 @@ _CHRONIC = re.compile(
 )
 _RESOLVED = re.compile(
     r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
-    r"(?:has|have|is|are|was) gone(?! (?:\w+ly )?(?:numb|weak|dead|stiff|funny|strange|weird|"
-    r"tingly|cold|"
-    r"worse|bad|floppy|heavy))|fully recovered|recovered|healed|no longer|"
+    r"(?:has|have|is|are|was) gone(?= *(?:$|[.,;!?]|now|away|again|"
+    r"for good))|fully recovered|recovered|healed|no longer|"
     r"not any ?more|settled down|settled|better now|fine now|sorted)\b"
 )
 _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
@@ -1083,7 +1083,9 @@ _HYPOTHETICAL = re.compile(
     r"how (?:do|would|can|will) i (?:know|tell|recognise|recognize)|"
     r"can (?:back pain|sciatica|a slipped disc|a disc) cause|"
     r"(?:could|does|do) (?:back pain|sciatica|it|a slipped disc) cause|"
-    r"tell me about|information about|learn about|read about)\b"
+    r"tell me about|information about|learn about|read about|"
+    r"(?:asked|asks|ask) (?:me )?(?:if|whether|about)|wanted to know (?:if|whether)|"
+    r"(?:checked|check|checking) (?:if|whether))\b"
 )
 _DIAGNOSIS_DOUBT = re.compile(
     r"\b(?:is (?:it|this|that)|(?:could|might|can|would) (?:\S+ ){0,4}?be\b|"
@@ -1207,7 +1209,11 @@ def _contextualise(
     negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
     past = _past(concept.time, text, clauses, index, start, end)
     sentence_before = text[sentence_start:start]
-    hypothetical = bool(_HYPOTHETICAL.search(sentence_before))
+    hypothetical = bool(_HYPOTHETICAL.search(sentence_before)) or _general_question(
+        text, clauses, clause.sentence
+    )
+    if concept.time == "event" and not hypothetical:
+        hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
         hypothetical = bool(_DIAGNOSIS_DOUBT.search(sentence_before))
     other = _other_person(sentence_before)
@@ -1227,6 +1233,31 @@ def mention_context(
     """The context checks of this module for any span of ``text`` (used by :mod:`.danger`)."""
     concept = Concept(name, (), time=time, diagnosis_word=diagnosis_word)
     return _contextualise(concept, text, clauses, start, end, cores)
+
+
+_QUESTION_START = re.compile(
+    r"\W*(?:what|how|is|are|can|could|does|do|should|why|when|which|will|would|may|who)\b"
+)
+_FIRST_PERSON_ANY = re.compile(r"\b(?:i|me|my|mine|myself|im)\b")
+# An injury only imagined or feared: "I'm worried I could fall off the ladder".
+_MODAL_BEFORE = re.compile(
+    r"\b(?:could|might|may|would|will|going to|gonna|afraid (?:of|to|i)|scared (?:of|to|i)|"
+    r"in case (?:i|you)|if (?:i|you)|avoid|not to|do not want to)\s+(?:\S+\s+){0,2}\Z"
+)
+
+
+def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    """A general question: question word first, "?" last, no first-person word ("what does
+    saddle numbness mean?"). "Is it normal that my groin is numb?" is the patient's own."""
+    parts = [c for c in clauses if c.sentence == sentence]
+    if not parts:
+        return False
+    start, end = parts[0].start, parts[-1].end
+    return (
+        "?" in text[end : end + 2]
+        and bool(_QUESTION_START.match(text, start))
+        and not _FIRST_PERSON_ANY.search(text, start, end)
+    )
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:

@@ -51,7 +51,8 @@ from spinewise.assistant.concepts import AnalysedText, TimeKind, mention_context
 
 NEG_AUX = (
     r"(?:cannot|could not|can no longer|unable to|not able to|not been able to|been unable to|"
-    r"have not|has not|had not|did not|do not|does not|will not|would not|no longer|"
+    r"have not|has not|had not|did not|do not|does not|will not|would not|no longer|not can|"
+    r"no can|not could|not able|"
     r"can hardly|can barely|could hardly|could barely|can only|could only|hardly|barely|never)"
 )
 VOID_VERB = (
@@ -74,10 +75,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "elim_dys": (
         NEG_AUX + r" (?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
         r"nothing|only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
-        r"drip\w*|drops|strain\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
+        r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
-        r"soaking|sodden|damp|soil\w*|mess\w*|without (?:noticing|knowing|realising|realizing|"
-        r"feeling|warning|meaning to)|(?:no|lost|losing|lose|reduced|poor|without|zero) "
+        r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
+        r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|reduced|poor|without|zero) "
         r"(?:the )?(?:urge|sensation|feeling|control)|control|numb\w*|strange|different|weird|"
         r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|"
         r"(?:did not|not|never) (?:\S+ )?make it",
@@ -90,6 +91,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:myself|my ?self|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
         r"boxers|jeans|pad|sheets))|"
         r"accidents? (?:in|on) (?:my |the )?(?:pants|bed|knickers|underwear|trousers|sheets)|"
+        r"wet (?:the |a |my )?bed|(?:bed|sheets|mattress) (?:\S+ )?(?:was |were |is |are )?"
+        r"(?:wet|soaked|damp)|woke (?:up )?(?:in a |soaking |)wet|"
         r"(?:urinary|faecal|fecal|bowel|bladder|urine) (?:retention|incontinence|leak\w*)|"
         r"(?:bladder|bowel|waterworks|urinary|toilet) (?:problems?|issues?|trouble|changes?|"
         r"dysfunction|symptoms?|accidents?)|lost control (?:down there|of myself)|"
@@ -145,7 +148,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands)|legs|feet|thighs|calves|"
         r"shins|(?:left|right) (?:and|&|\+) (?:the )?(?:left|right)(?: \w+)?|each (?:leg|foot|"
         r"side)|two legs|either leg|one leg (?:and|then) the other|(?:both|two) sides|"
-        r"legs both|alternat\w* (?:between )?(?:legs|sides)",
+        r"legs both|alternat\w* (?:between )?(?:legs|sides)|(?:the )?other (?:leg|side|foot) "
+        r"(?:too|as well|now|also)|(?:into|down|in|on) both|both (?:hurt|are|go|have|feel|"
+        r"ache|tingle)|both of them",
         "current",
         False,
     ),
@@ -155,7 +160,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* "
         r"to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand|walk|move|lift|raise|hold|"
         r"support|bear weight|put weight|climb|control|get up)|(?:will not|would not|do not|"
-        r"does not|did not) (?:work|move|hold me|hold my weight|obey|respond)",
+        r"does not|did not) (?:\S+ )?(?:work|move|hold me|hold my weight|obey|respond|listen|"
+        r"do what i (?:tell|want|ask)|cooperate|behave|go where)",
         "current",
         False,
     ),
@@ -174,8 +180,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "foot_drop": (
         r"(?:foot|feet|toes?|ankle) (?:\S+ ){0,3}?(?:drag\w*|slap\w*|flop\w*|floppy|catch\w*|"
-        r"scuff\w*|clip\w*|hang\w*|dropp\w*|drops|slips?|limp)|"
-        r"(?:drag\w*|scuff\w*|slap\w*|flop\w*) (?:\S+ ){0,2}?(?:foot|feet|toes?|leg)|"
+        r"scuff\w*|clip\w*|hang\w*|dropp\w*|drops|slips?|limp|flap\w*)|"
+        r"(?:drag\w*|scuff\w*|slap\w*|flop\w*|flap\w*|catch\w*|clip\w*|stub\w*|trip\w* on) "
+        r"(?:\S+ ){0,2}?(?:foot|feet|toes?|leg)|"
         r"(?:foot|toes?|ankle) (?:\S+ ){0,2}?(?:will not|would not|does not|do not|cannot|"
         r"can not|could not|is not) (?:\S+ )?(?:lift|come up|go up|raise|bend|point|move|"
         r"work|flex|pull up|respond)|"
@@ -317,7 +324,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|take all (?:my|the|of my) "
         r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|hurt(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
-        r"everyone would be better|burden to (?:everyone|my family)|jump (?:off|in front)",
+        r"everyone would be better|burden to (?:everyone|my family)|jump (?:off|in front)|"
+        r"(?:it all|everything|things|life|it) to (?:end|stop|be over)|stockpil\w*|"
+        r"(?:saving|hoarding) (?:up )?(?:my )?(?:tablets|pills)|not be around|no future",
         "current",
         False,
     ),
@@ -330,7 +339,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly|rigou?rs|shiver\w*|"
         r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|(?:night )?sweats|"
         r"sweating|drenched|soak(?:ed|ing) (?:\S+ )?(?:sheets|bed|pyjamas|through)|"
-        r"burning up|boiling|roasting|flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"
+        r"burning up|(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
+        r"flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"
         r"shivery|shaky|rough|unwell|ill|poorly|rotten)|infect\w*|sepsis|septic",
         "current",
         False,
@@ -386,7 +396,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "pain": (
         r"pain\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
-        r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|"
+        r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
+        r"discomfort|twing\w*|"
         r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)",
         "current",
         False,
@@ -417,7 +428,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"diet\w*|trying|tried|on purpose|want(?:ed)? to|need(?:ed)? to|gym|slimming|"
         r"weight ?watchers|plan\w*|calori\w*|intentional\w*|deliberate\w*|fasting|"
         r"exercis\w* more|healthier|goal|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|"
-        r"keto|running|cut(?:ting)? out|cut down|meal",
+        r"keto|running|cut(?:ting)? out|cut down|meal|swim\w*|cycl\w*|walking|sport|training|"
+        r"yoga|pilates|classes|since i started|eating (?:better|less|healthier)|portion",
         "current",
         False,
     ),
@@ -638,7 +650,7 @@ def broad_hits(
     # --- bladder and bowel (cauda equina) ---------------------------------------------------
     medication = bool(s.mine("medication"))
     elim: list[Cue] = list(s.active("elim_strong"))
-    for dys, site in s.pairs(s.active("elim_dys"), s.mine("elim_site"), 8):
+    for dys, site in s.pairs(s.active("elim_dys"), s.mine("elim_site"), 12):
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
             continue  # "hard to get off the toilet", "cannot reach to wipe": moving, not voiding
         if medication and s.active("constipation"):

@@ -302,7 +302,10 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ces,
             )
         )
-    if m := a.active("bilateral_leg_symptoms"):
+    bilateral = a.active("bilateral_leg_symptoms")
+    if a.has("claudication") and all(re.fullmatch(r"ach\w*|pain\w*|hurt\w*|sore", m.text) for m in bilateral):
+        bilateral = []  # "both legs ache after standing all day": claudication (routine)
+    if m := bilateral:
         out.append(
             Finding(
                 "ces_bilateral_sciatica",
