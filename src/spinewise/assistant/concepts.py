@@ -1062,13 +1062,17 @@ _RECENT_PAST = re.compile(
 )
 _CHRONIC = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|for (?:a )?long time|for ages|"
-    r"for decades|always (?:had|been|have)|long[- ]standing|"
+    r"for decades|always (?:had|been|have)|long[- ]standing|nothing new|not new|"
+    r"same as (?:always|ever)|as long as i can remember|"
     r"since (?:i was|childhood|birth|my (?:pregnancy|children|kids|son|daughter)|giving birth|"
+    r"having (?:\S+ )?(?:kids|children|babies|my babies|my kids|my children)|my babies|"
+    r"the menopause|"
     r"(?:\S+ )?(?:years|childbirth))|ever since (?:i was|childhood)|all my life|lifelong)\b"
 )
 _RESOLVED = re.compile(
     r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
-    r"(?:has|have|is|are|was) gone(?= *(?:$|[.,;!?]|now|away|again|"
+    r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
+    r"(?<!urge )(?:has|have|is|are|was) gone(?= *(?:$|[.,;!?]|now|away|again|"
     r"for good))|fully recovered|recovered|healed|no longer|"
     r"not any ?more|settled down|settled|better now|fine now|sorted)\b"
 )
@@ -1331,6 +1335,28 @@ def _markers(pattern: re.Pattern[str], text: str, a: int, b: int, core: tuple[in
     return False
 
 
+# Numbness from a position that passes at once ("my bum goes numb on a long drive but comes
+# back when I get out"): the ordinary kind, not nerve damage; both parts are needed.
+_POSITIONAL = re.compile(
+    r"\b(?:when|after|from|while|on) (?:\S+ ){0,3}?(?:sitting|sat|cross[- ]?legged|kneeling|"
+    r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting)\b"
+)
+_PASSES = re.compile(
+    r"\b(?:goes|went|go|passes|passed|wears off|wore off|disappears|disappeared|settles|"
+    r"settled|comes back|came back|returns|returned) (?:\S+ ){0,2}?(?:after|within|in|when|"
+    r"once|as soon as|straight away|quickly|away)\b|\bafter a (?:few|couple of) (?:seconds|"
+    r"minutes)\b"
+)
+
+
+def _transient_positional(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    parts = [c for c in clauses if c.sentence == sentence]
+    if not parts:
+        return False
+    body = text[parts[0].start : parts[-1].end]
+    return bool(_POSITIONAL.search(body) and _PASSES.search(body))
+
+
 def _past(
     kind: TimeKind,
     text: str,
@@ -1350,6 +1376,8 @@ def _past(
         if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
             resolved = bool(_RESOLVED.search(nxt))
     if resolved or _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
+        return True
+    if kind == "current" and _transient_positional(text, clauses, clause.sentence):
         return True
     if kind == "current":
         return _markers(_RECENT_PAST, text, clause.start, clause.end, core) or _markers(

@@ -74,14 +74,16 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "elim_dys": (
         NEG_AUX + r" (?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
-        r"nothing|only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
+        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed))|"
+        r"only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
         r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|reduced|poor|without|zero) "
         r"(?:the )?(?:urge|sensation|feeling|control)|control|numb\w*|strange|different|weird|"
         r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|"
-        r"(?:did not|not|never) (?:\S+ )?make it",
+        r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
+        r"if) i (?:have|had|need|finished)|signal (?:has )?gone|(?:no|lost the) signal",
         "current",
         False,
     ),
@@ -105,7 +107,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"saddle|groin|crotch|genital\w*|privates?|private (?:parts?|area|bits)|(?:my|the) bits|"
         r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
         r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
-        r"anus|anal|back passage|rectum|rectal|perine\w*|taint|vagina\w*|vulva|labia|clitoris|"
+        r"anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
+        r"front bottom|fanny|vag|man (?:parts|bits)|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
         r"penis|willy|scrotum|testicles?|balls|between (?:my|the) legs|inner thighs?|"
         r"inside of (?:my )?thighs|(?:when|after|while) (?:i )?(?:wipe|wiping|wiped|clean)|"
         r"wip(?:e|es|ing|ed)|toilet (?:paper|roll|tissue)|loo roll|clean (?:myself|my (?:bum|"
@@ -122,7 +125,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "sensation": (
         r"numb\w*|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
-        r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|novocaine|(?:like )?after (?:the|a) "
+        r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|paresthe\w*|"
+        r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|novocaine|(?:like )?after (?:the|a) "
         r"dentist|cotton wool|rubbery|cardboard|(?:no|lost|lose|losing|loss of|reduced|less|"
         r"little|altered|strange|weird|funny|odd|different|changed|without|zero|hardly any|"
         r"not much) (?:\S+ )?(?:feeling|sensation)s?|"
@@ -224,7 +228,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"heights?|bunk|trampoline|horse|pony|bike|motorbike|motorcycle|quad|stage|platform|"
         r"lorry|truck|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
         r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board)|"
-        r"over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
+        r"(?:went|drove|ran|crashed|ploughed|smashed|slammed|reversed) into (?:the (?:back|side) "
+        r"of )?(?:me|my car|us|our car)|over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
         r"(?:\S+ ){0,3}?(?:car|van|bike|motorbike|ice|road|off|over)|"
         r"(?:fell|fall\w*|dropped|landed) (?:\S+ ){0,2}?(?:\d+(?:\.\d+)?|one|two|three|four|five|"
         r"six|ten|several|a few) ?(?:m|meters?|metres?|feet|ft|foot|storeys?|stories|floors)\b|"
@@ -326,7 +331,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
         r"everyone would be better|burden to (?:everyone|my family)|jump (?:off|in front)|"
         r"(?:it all|everything|things|life|it) to (?:end|stop|be over)|stockpil\w*|"
-        r"(?:saving|hoarding) (?:up )?(?:my )?(?:tablets|pills)|not be around|no future",
+        r"(?:saving|hoarding) (?:up )?(?:my )?(?:tablets|pills)|not be around|no future|"
+        r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
+        r"be around (?:much|for much) longer|(?:goodbye|farewell) (?:letters?|notes?)|"
+        r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye",
         "current",
         False,
     ),
@@ -621,6 +629,23 @@ class _Scan:
         return None if best is None else best[2]
 
 
+EXERTION = re.compile(r"\b(?:" + LEXICON["exertion"][0] + r")\b")
+
+
+def tired_after_exertion(sentence: str, words: str) -> bool:
+    """True for tired-muscle words in a sentence that names exertion ("legs like jelly after
+    leg day"); the triage rules use it for their own leg-weakness concept too."""
+    tired = re.search(r"\b(?:jelly|wobbly|weak\w*|rubber\w*|heavy|tired)\b", words)
+    event = re.search(r"gave way|giv\w* way|buckl|collaps|cannot|could not|unable", words)
+    return bool(tired and not event and EXERTION.search(sentence))
+
+
+def _tiredness(cue: Cue) -> bool:
+    """Words that also describe tired muscles ("legs like jelly after leg day"), unlike
+    "gave way", "buckled" or "cannot lift", which are events."""
+    return bool(re.fullmatch(r"jelly|wobbly|weak\w*|rubber\w*|heavy|tired", cue.text))
+
+
 def _overlap(x: Cue, y: Cue) -> bool:
     return x.start < y.end and y.start < x.end
 
@@ -650,7 +675,8 @@ def broad_hits(
     # --- bladder and bowel (cauda equina) ---------------------------------------------------
     medication = bool(s.mine("medication"))
     elim: list[Cue] = list(s.active("elim_strong"))
-    for dys, site in s.pairs(s.active("elim_dys"), s.mine("elim_site"), 12):
+    elim_sites = [x for x in s.get("elim_site") if not x.other_person]
+    for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
             continue  # "hard to get off the toilet", "cannot reach to wipe": moving, not voiding
         if medication and s.active("constipation"):
@@ -663,7 +689,7 @@ def broad_hits(
     saddle = list(s.active("saddle_strong"))
     for feel in s.active("sensation"):
         if s.site_of(feel) == "saddle_site":
-            sites = [x for x in s.mine("saddle_site") if s.sentence(x) == s.sentence(feel)]
+            sites = [x for x in s.get("saddle_site") if s.sentence(x) == s.sentence(feel)]
             saddle += [feel, *sites[:1]]
     if saddle:
         hit("ces_saddle_anaesthesia", "cauda_equina", "emergency", *saddle)
@@ -684,7 +710,7 @@ def broad_hits(
             if kind != "radicular" and site in ("both_site", "limb_site"):
                 deficits.append(cue)
             if site == "both_site":
-                if kind == "weakness" and any(s.near(cue, e, 10) for e in exertion):
+                if _tiredness(cue) and any(s.near(cue, e, 10) for e in exertion):
                     continue  # "legs like jelly after the gym" (over-use, not nerves)
                 sites = [x for x in s.get("both_site") if s.sentence(x) == s.sentence(cue)]
                 both += [cue, *sites[:1]]
@@ -712,7 +738,7 @@ def broad_hits(
         w
         for w in s.active("weakness")
         if s.site_of(w) in ("limb_site", "both_site")
-        and not any(s.near(w, e, 10) for e in exertion)
+        and not (_tiredness(w) and any(s.near(w, e, 10) for e in exertion))
     ]
     if weak_limb and not progressive:
         hit("new_leg_weakness", "neuro_deficit", "urgent", *weak_limb)

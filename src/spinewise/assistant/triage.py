@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from spinewise.assistant.concepts import AnalysedText, Mention, analyse
-from spinewise.assistant.danger import broad_hits
+from spinewise.assistant.danger import broad_hits, tired_after_exertion
 from spinewise.core.errors import InvalidInput
 
 Level = Literal["emergency", "urgent", "routine", "self_care"]
@@ -331,7 +331,11 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
         )
 
     # --- neurological deficit ----------------------------------------------------------------
-    weakness = a.active("leg_weakness")
+    weakness = [
+        m
+        for m in a.active("leg_weakness")
+        if not tired_after_exertion(_sentence_text(a, m), m.text)
+    ]
     foot_drop = a.active("foot_drop")
     sensory = a.active("limb_sensory")
     progression = a.active("progression")
