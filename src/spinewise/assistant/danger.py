@@ -81,7 +81,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
         r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|reduced|poor|without|zero) "
         r"(?:the )?(?:urge|sensation|feeling|control)|control|numb\w*|strange|different|weird|"
-        r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|"
+        r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
+        r"not working|playing up|acting up|gone funny|shut\w* down|"
         r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
         r"if) i (?:have|had|need|finished)|signal (?:has )?gone|(?:no|lost the) signal",
         "current",
@@ -112,7 +113,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"penis|willy|scrotum|testicles?|balls|between (?:my|the) legs|inner thighs?|"
         r"inside of (?:my )?thighs|(?:when|after|while) (?:i )?(?:wipe|wiping|wiped|clean)|"
         r"wip(?:e|es|ing|ed)|toilet (?:paper|roll|tissue)|loo roll|clean (?:myself|my (?:bum|"
-        r"bottom|self))|where (?:i|you) sit|seat area|sit(?:ting)? bones|tail ?bone|coccyx",
+        r"bottom|self))|where (?:i|you) sit|below (?:the|my) (?:waist|hips|belly ?button)|"
+        r"from the waist down|seat area|sit(?:ting)? bones|tail ?bone|coccyx",
         "current",
         False,
     ),
@@ -135,7 +137,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:feel|sense)(?! (?:like|well|good|better|fine|sure|ok|okay|right|safe|happy|up|"
         r"myself|comfortable|able|confident|numb|tingl|weak|pain|sore|sick|ill|unwell|pins|"
         r"any (?!thing)|much pain|too bad|so bad|bad|great|worse|stiff))|feel(?:s|ing)? (?:like )?nothing|"
-        r"feel(?:s|ing)? (?:numb|dead|weird|strange|odd|funny|different|wrong|off|cold|"
+        r"shut\w* down|switched off|feel(?:s|ing)? (?:numb|dead|weird|strange|odd|funny|"
+        r"different|wrong|off|cold|"
         r"like rubber|like wood)|not (?:mine|my own)|(?:someone|somebody) else|belongs? to "
         r"(?:someone|somebody|something)",
         "current",
@@ -329,7 +332,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|take all (?:my|the|of my) "
         r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|hurt(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
-        r"everyone would be better|burden to (?:everyone|my family)|jump (?:off|in front)|"
+        r"everyone would be better|(?:nobody|no one|no-one) would (?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
         r"(?:it all|everything|things|life|it) to (?:end|stop|be over)|stockpil\w*|"
         r"(?:saving|hoarding) (?:up )?(?:my )?(?:tablets|pills)|not be around|no future|"
         r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
@@ -492,6 +495,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "constipation": (r"constipat\w*|bunged up|blocked up", "current", False),
 }
 
+MOBILITY_BEFORE = re.compile(
+    r"\b(?:get\w*|got|stand\w*|climb\w*|lower\w*|reach\w*|bend\w*|bent|lean\w*|"
+    r"kneel\w*|squat\w*)(?: up)?(?: (?:off|on|onto|to|from|over|down on|up from|"
+    r"out of|into))? (?:the |my |a )?\Z"
+)
 MOBILITY_AFTER = re.compile(
     r"^\W*(?:\S+ )?(?:get|getting|sit|sitting|stand|standing|reach|reaching|bend|bending|lower|"
     r"lowering|climb|walk|turn|twist|lift|squat|kneel|crouch|rise|up from|off|down on|on and "
@@ -640,6 +648,12 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
     return bool(tired and not event and EXERTION.search(sentence))
 
 
+def symptom_cues(a: AnalysedText, kinds: tuple[str, ...]) -> list[Cue]:
+    """The cues of the given kinds in ``a``, with their context (for the semantic net)."""
+    scan = _Scan(a)
+    return [c for kind in kinds for c in scan.get(kind)]
+
+
 def _tiredness(cue: Cue) -> bool:
     """Words that also describe tired muscles ("legs like jelly after leg day"), unlike
     "gave way", "buckled" or "cannot lift", which are events."""
@@ -679,6 +693,10 @@ def broad_hits(
     for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
             continue  # "hard to get off the toilet", "cannot reach to wipe": moving, not voiding
+        if MOBILITY_BEFORE.search(s.text[max(0, site.start - 30) : site.start]) and (
+            site.start < dys.start
+        ):
+            continue  # "getting up off the toilet is hard"
         if medication and s.active("constipation"):
             continue  # constipation on painkillers is a side effect (routine)
         elim += [dys, site]
@@ -704,12 +722,12 @@ def broad_hits(
     both: list[Cue] = []
     for kind in ("sensation", "weakness", "radicular"):
         for cue in s.active(kind):
-            site = s.site_of(cue)
-            if site is None:
+            where = s.site_of(cue)
+            if where is None:
                 continue
-            if kind != "radicular" and site in ("both_site", "limb_site"):
+            if kind != "radicular" and where in ("both_site", "limb_site"):
                 deficits.append(cue)
-            if site == "both_site":
+            if where == "both_site":
                 if _tiredness(cue) and any(s.near(cue, e, 10) for e in exertion):
                     continue  # "legs like jelly after the gym" (over-use, not nerves)
                 sites = [x for x in s.get("both_site") if s.sentence(x) == s.sentence(cue)]
@@ -730,7 +748,9 @@ def broad_hits(
     if not progressive and len({s.sentence(d) for d in deficits}) > 1:
         # "my leg was a bit weak on Monday, now I can hardly walk on it"
         later = max(deficits, key=lambda d: d.start)
-        if re.search(r"\b(?:now|today|this morning)\b", s.text[max(0, later.start - 40) : later.end]):
+        if re.search(
+            r"\b(?:now|today|this morning)\b", s.text[max(0, later.start - 40) : later.end]
+        ):
             progressive = [(later, later)]
     if progressive:
         hit("progressive_neuro_deficit", "neuro_deficit", "emergency", *progressive[0])
@@ -778,7 +798,11 @@ def broad_hits(
     if abdomen and pain and (collapse or (sudden and older_or_unknown)):
         aaa += [*abdomen[:1], *sudden[:1], *collapse[:1]]
     if pain and collapse and (sudden or severe):
-        fainting = [c for c in collapse if re.match(r"faint|pass|collaps|black|nearly|almost|keel|going", c.text)]
+        fainting = [
+            c
+            for c in collapse
+            if re.match(r"faint|pass|collaps|black|nearly|almost|keel|going", c.text)
+        ]
         if fainting or abdomen:
             aaa += [*collapse[:1], *(sudden or severe)[:1]]
     if aaa:
@@ -796,7 +820,8 @@ def broad_hits(
         hit("chest_pain", "cardiac", "emergency", *chest[0])
 
     crisis = [c for c in s.get("crisis") if not c.other_person]
-    if [c for c in crisis if c.active]:
+    # a conditional does not make thoughts of dying safe: "if I was gone nobody would care"
+    if [c for c in crisis if not (c.negated or c.past)]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
     elif crisis:
         hit("suicide_mentioned", "crisis", "urgent", *crisis)

@@ -303,7 +303,9 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
             )
         )
     bilateral = a.active("bilateral_leg_symptoms")
-    if a.has("claudication") and all(re.fullmatch(r"ach\w*|pain\w*|hurt\w*|sore", m.text) for m in bilateral):
+    if a.has("claudication") and all(
+        re.fullmatch(r"ach\w*|pain\w*|hurt\w*|sore", m.text) for m in bilateral
+    ):
         bilateral = []  # "both legs ache after standing all day": claudication (routine)
     if m := bilateral:
         out.append(
@@ -870,7 +872,9 @@ BROAD_REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
 BROAD_EVIDENCE_NOTE = "(broad danger vocabulary)"
 
 
-def _broad_findings(a: AnalysedText, profile: PatientProfile, found: list[Finding]) -> list[Finding]:
+def _broad_findings(
+    a: AnalysedText, profile: PatientProfile, found: list[Finding]
+) -> list[Finding]:
     """Findings of the high-recall vocabulary screen (danger.py) the precise rules missed."""
     age = profile.age if profile.age is not None else age_from_text(a)
     steroid_mentions = [m for m in a.active("steroids") if _LONG_TERM.search(_sentence_text(a, m))]
