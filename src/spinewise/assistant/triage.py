@@ -28,6 +28,11 @@ syndrome pathway* (NHS England, 2023); Downie A et al., *Red flags to screen for
 and fracture in patients with low back pain*, BMJ 2013;347:f7095; NICE NG234 (spinal
 metastases, 2023); NICE NG156 (abdominal aortic aneurysm, 2020); NICE NG225 (self-harm, 2022).
 
+Two layers find the findings: the precise rules below (each pattern written for a clinical
+phrasing) and the broad danger vocabulary of :mod:`.danger` (body sites and "something is
+wrong" words per red-flag family, for recall on wording nobody anticipated). Both give the same
+finding codes; the vocabulary's evidence ends with ``BROAD_EVIDENCE_NOTE``.
+
 This is decision support written for safety: it escalates when unsure and never tells a
 patient that a symptom is harmless. It is not a diagnosis.
 """
