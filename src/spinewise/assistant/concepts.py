@@ -505,7 +505,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"\b(?:diet\w*|trying to|tried to|on purpose|want to|wanted to|need to|needed to|"
                 r"should|would like|gym|slimming|weight ?watchers|plan\w*|calori\w*|"
                 r"intentional\w*|deliberate\w*|fasting|exercis\w* more|healthier|goal|ozempic|"
-                r"wegovy|mounjaro|semaglutide|tirzepatide)\b"
+                r"wegovy|mounjaro|semaglutide|tirzepatide|swimming|cycling|walking more|"
+                r"since i started|yoga|pilates|eating (?:better|less|healthier))\b"
             ),
         ),
     ),
@@ -1061,15 +1062,18 @@ _RECENT_PAST = re.compile(
 )
 _CHRONIC = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|for (?:a )?long time|for ages|"
-    r"for decades|always (?:had|been|have)|long[- ]standing|"
+    r"for decades|always (?:had|been|have)|long[- ]standing|nothing new|not new|"
+    r"same as (?:always|ever)|as long as i can remember|"
     r"since (?:i was|childhood|birth|my (?:pregnancy|children|kids|son|daughter)|giving birth|"
+    r"having (?:\S+ )?(?:kids|children|babies|my babies|my kids|my children)|my babies|"
+    r"the menopause|"
     r"(?:\S+ )?(?:years|childbirth))|ever since (?:i was|childhood)|all my life|lifelong)\b"
 )
 _RESOLVED = re.compile(
     r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
-    r"(?:has|have|is|are|was) gone(?! (?:\w+ly )?(?:numb|weak|dead|stiff|funny|strange|weird|"
-    r"tingly|cold|"
-    r"worse|bad|floppy|heavy))|fully recovered|recovered|healed|no longer|"
+    r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
+    r"(?<!urge )(?:has|have|is|are|was) gone(?= *(?:$|[.,;!?]|now|away|again|"
+    r"for good))|fully recovered|recovered|healed|no longer|"
     r"not any ?more|settled down|settled|better now|fine now|sorted)\b"
 )
 _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
@@ -1083,7 +1087,9 @@ _HYPOTHETICAL = re.compile(
     r"how (?:do|would|can|will) i (?:know|tell|recognise|recognize)|"
     r"can (?:back pain|sciatica|a slipped disc|a disc) cause|"
     r"(?:could|does|do) (?:back pain|sciatica|it|a slipped disc) cause|"
-    r"tell me about|information about|learn about|read about)\b"
+    r"tell me about|information about|learn about|read about|"
+    r"(?:asked|asks|ask) (?:me )?(?:if|whether|about)|wanted to know (?:if|whether)|"
+    r"(?:checked|check|checking) (?:if|whether))\b"
 )
 _DIAGNOSIS_DOUBT = re.compile(
     r"\b(?:is (?:it|this|that)|(?:could|might|can|would) (?:\S+ ){0,4}?be\b|"
@@ -1096,7 +1102,10 @@ _OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:mum|mom|mother|mam|dad|father|sister|brother|wife|"
     r"husband|partner|son|daughter|friend|aunt|auntie|uncle|grandma|grandmother|grandad|"
     r"granddad|grandfather|grandpa|gran|granny|nan|nana|cousin|neighbou?r|colleague|boss|child|"
-    r"kid|baby|niece|nephew|boyfriend|girlfriend|family|parents?|relative|sibling)s?|"
+    r"kid|baby|toddler|niece|nephew|boyfriend|girlfriend|family|parents?|relative|sibling|"
+    r"grandson|granddaughter|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
+    r"(?:a|one|some|this|that) (?:man|woman|guy|lady|bloke|person|people|patient|girl|boy)|"
+    r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
     r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered))\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
@@ -1204,11 +1213,55 @@ def _contextualise(
     negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
     past = _past(concept.time, text, clauses, index, start, end)
     sentence_before = text[sentence_start:start]
-    hypothetical = bool(_HYPOTHETICAL.search(sentence_before))
+    hypothetical = bool(_HYPOTHETICAL.search(sentence_before)) or _general_question(
+        text, clauses, clause.sentence
+    )
+    if concept.time == "event" and not hypothetical:
+        hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
         hypothetical = bool(_DIAGNOSIS_DOUBT.search(sentence_before))
     other = _other_person(sentence_before)
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
+
+
+def mention_context(
+    name: str,
+    time: TimeKind,
+    diagnosis_word: bool,
+    text: str,
+    clauses: tuple[Clause, ...],
+    start: int,
+    end: int,
+    cores: list[tuple[int, int]],
+) -> Mention:
+    """The context checks of this module for any span of ``text`` (used by :mod:`.danger`)."""
+    concept = Concept(name, (), time=time, diagnosis_word=diagnosis_word)
+    return _contextualise(concept, text, clauses, start, end, cores)
+
+
+_QUESTION_START = re.compile(
+    r"\W*(?:what|how|is|are|can|could|does|do|should|why|when|which|will|would|may|who)\b"
+)
+_FIRST_PERSON_ANY = re.compile(r"\b(?:i|me|my|mine|myself|im)\b")
+# An injury only imagined or feared: "I'm worried I could fall off the ladder".
+_MODAL_BEFORE = re.compile(
+    r"\b(?:could|might|may|would|will|going to|gonna|afraid (?:of|to|i)|scared (?:of|to|i)|"
+    r"in case (?:i|you)|if (?:i|you)|avoid|not to|do not want to)\s+(?:\S+\s+){0,2}\Z"
+)
+
+
+def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    """A general question: question word first, "?" last, no first-person word ("what does
+    saddle numbness mean?"). "Is it normal that my groin is numb?" is the patient's own."""
+    parts = [c for c in clauses if c.sentence == sentence]
+    if not parts:
+        return False
+    start, end = parts[0].start, parts[-1].end
+    return (
+        "?" in text[end : end + 2]
+        and bool(_QUESTION_START.match(text, start))
+        and not _FIRST_PERSON_ANY.search(text, start, end)
+    )
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -1282,6 +1335,28 @@ def _markers(pattern: re.Pattern[str], text: str, a: int, b: int, core: tuple[in
     return False
 
 
+# Numbness from a position that passes at once ("my bum goes numb on a long drive but comes
+# back when I get out"): the ordinary kind, not nerve damage; both parts are needed.
+_POSITIONAL = re.compile(
+    r"\b(?:when|after|from|while|on) (?:\S+ ){0,3}?(?:sitting|sat|cross[- ]?legged|kneeling|"
+    r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting)\b"
+)
+_PASSES = re.compile(
+    r"\b(?:goes|went|go|passes|passed|wears off|wore off|disappears|disappeared|settles|"
+    r"settled|comes back|came back|returns|returned) (?:\S+ ){0,2}?(?:after|within|in|when|"
+    r"once|as soon as|straight away|quickly|away)\b|\bafter a (?:few|couple of) (?:seconds|"
+    r"minutes)\b"
+)
+
+
+def _transient_positional(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    parts = [c for c in clauses if c.sentence == sentence]
+    if not parts:
+        return False
+    body = text[parts[0].start : parts[-1].end]
+    return bool(_POSITIONAL.search(body) and _PASSES.search(body))
+
+
 def _past(
     kind: TimeKind,
     text: str,
@@ -1301,6 +1376,8 @@ def _past(
         if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
             resolved = bool(_RESOLVED.search(nxt))
     if resolved or _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
+        return True
+    if kind == "current" and _transient_positional(text, clauses, clause.sentence):
         return True
     if kind == "current":
         return _markers(_RECENT_PAST, text, clause.start, clause.end, core) or _markers(

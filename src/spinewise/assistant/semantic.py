@@ -30,12 +30,15 @@ from typing import Any
 import numpy as np
 
 from spinewise.assistant.concepts import analyse
+from spinewise.assistant.danger import symptom_cues
 from spinewise.assistant.retrieval import Encoder
 from spinewise.assistant.triage import Finding, Level
 
-MIN_SIMILARITY = 0.55
-MIN_MARGIN = 0.10
-EMERGENCY_SIMILARITY = 0.65
+MIN_SIMILARITY = 0.50
+MIN_MARGIN = 0.05
+EMERGENCY_SIMILARITY = 0.50
+NEIGHBOURS = 7
+MIN_VOTES = 4
 
 _CATEGORY_WORDS = {
     "cauda_equina": "a warning sign of nerve compression (cauda equina syndrome)",
@@ -73,8 +76,9 @@ def load_exemplars(path: Path | None = None) -> tuple[list[Exemplar], list[str]]
 
 
 def sentences(message: str) -> list[str]:
-    """The message's sentences, plus the whole message when it has several."""
-    parts = [p.strip() for p in re.split(r"[.!?;\n]+", message) if p.strip()]
+    """The message's sentences (with their end mark, so that questions stay questions), plus
+    the whole message when it has several."""
+    parts = [p.strip() for p in re.findall(r"[^.!?;\n]+[.!?;]*", message) if p.strip(" .!?;")]
     if len(parts) > 1:
         parts.append(message.strip())
     return parts
@@ -90,12 +94,16 @@ class SemanticSafetyNet:
         min_similarity: float = MIN_SIMILARITY,
         min_margin: float = MIN_MARGIN,
         emergency_similarity: float = EMERGENCY_SIMILARITY,
+        neighbours: int = NEIGHBOURS,
+        min_votes: int = MIN_VOTES,
     ) -> None:
         self.encoder = encoder
         self.red, self.benign = exemplars or load_exemplars()
         self.min_similarity = min_similarity
         self.min_margin = min_margin
         self.emergency_similarity = emergency_similarity
+        self.neighbours = neighbours
+        self.min_votes = min_votes
         self._red_vectors: np.ndarray | None = None
         self._benign_vectors: np.ndarray | None = None
 
@@ -112,13 +120,16 @@ class SemanticSafetyNet:
         red, benign = self._vectors()
         vectors = self.encoder.encode(candidates)
         red_sim = vectors @ red.T
-        benign_best = (vectors @ benign.T).max(axis=1)
+        benign_sim = vectors @ benign.T
+        benign_best = benign_sim.max(axis=1)
         out: dict[str, Finding] = {}
         for i, sentence in enumerate(candidates):
             j = int(red_sim[i].argmax())
             similarity = float(red_sim[i, j])
             margin = similarity - float(benign_best[i])
             if similarity < self.min_similarity or margin < self.min_margin:
+                continue
+            if red_votes(red_sim[i], benign_sim[i], self.neighbours) < self.min_votes:
                 continue
             exemplar = self.red[j]
             level: Level = (
@@ -145,7 +156,39 @@ class SemanticSafetyNet:
         return list(out.values())
 
 
+def red_votes(red_row: np.ndarray, benign_row: np.ndarray, k: int) -> int:
+    """How many of the ``k`` exemplars nearest to a sentence are red-flag statements."""
+    if k <= 0:
+        return 0
+    labelled = np.concatenate([red_row, benign_row])
+    nearest = np.argsort(-labelled, kind="stable")[:k]
+    return int((nearest < len(red_row)).sum())
+
+
+# Cue kinds of the danger vocabulary whose context (negated, past, hypothetical, someone
+# else's) says a sentence is not a present symptom of the patient.
+_SYMPTOM_CUES = (
+    "elim_dys",
+    "elim_strong",
+    "sensation",
+    "weakness",
+    "radicular",
+    "foot_drop",
+    "trauma_major",
+    "fever",
+    "crisis",
+    "cancer",
+    "weight_loss",
+    "tearing",
+    "pulsing",
+    "chest",
+)
+
+
 def _context_says_no(sentence: str) -> bool:
-    """True when the rules read some finding in ``sentence`` as negated, past or not the
-    patient's own: embeddings cannot tell "no numbness" from "numbness"."""
-    return any(not m.active for m in analyse(sentence).mentions)
+    """True when the rules read some finding in ``sentence`` as negated, past, hypothetical
+    or not the patient's own: embeddings cannot tell "no numbness" from "numbness"."""
+    analysed = analyse(sentence)
+    if any(not m.active for m in analysed.mentions):
+        return True
+    return any(not cue.active for cue in symptom_cues(analysed, _SYMPTOM_CUES))

@@ -28,6 +28,11 @@ syndrome pathway* (NHS England, 2023); Downie A et al., *Red flags to screen for
 and fracture in patients with low back pain*, BMJ 2013;347:f7095; NICE NG234 (spinal
 metastases, 2023); NICE NG156 (abdominal aortic aneurysm, 2020); NICE NG225 (self-harm, 2022).
 
+Two layers find the findings: the precise rules below (each pattern written for a clinical
+phrasing) and the broad danger vocabulary of :mod:`.danger` (body sites and "something is
+wrong" words per red-flag family, for recall on wording nobody anticipated). Both give the same
+finding codes; the vocabulary's evidence ends with ``BROAD_EVIDENCE_NOTE``.
+
 This is decision support written for safety: it escalates when unsure and never tells a
 patient that a symptom is harmless. It is not a diagnosis.
 """
@@ -39,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from spinewise.assistant.concepts import AnalysedText, Mention, analyse
+from spinewise.assistant.danger import broad_hits, tired_after_exertion
 from spinewise.core.errors import InvalidInput
 
 Level = Literal["emergency", "urgent", "routine", "self_care"]
@@ -228,6 +234,7 @@ def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
     profile = profile or PatientProfile()
     analysed = analyse(message)
     found = _findings(analysed, profile)
+    found += _broad_findings(analysed, profile, found)
     level: Level = "self_care"
     for finding in found:
         if level_rank(finding.level) > level_rank(level):
@@ -300,7 +307,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ces,
             )
         )
-    if m := a.active("bilateral_leg_symptoms"):
+    bilateral = a.active("bilateral_leg_symptoms")
+    if a.has("claudication") and all(
+        re.fullmatch(r"ach\w*|pain\w*|hurt\w*|sore", m.text) for m in bilateral
+    ):
+        bilateral = []  # "both legs ache after standing all day": claudication (routine)
+    if m := bilateral:
         out.append(
             Finding(
                 "ces_bilateral_sciatica",
@@ -326,7 +338,11 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
         )
 
     # --- neurological deficit ----------------------------------------------------------------
-    weakness = a.active("leg_weakness")
+    weakness = [
+        m
+        for m in a.active("leg_weakness")
+        if not tired_after_exertion(_sentence_text(a, m), m.text)
+    ]
     foot_drop = a.active("foot_drop")
     sensory = a.active("limb_sensory")
     progression = a.active("progression")
@@ -750,6 +766,143 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     ):
         if m := a.active(concept):
             out.append(Finding(code, "review", "routine", reason, _evidence(*m), ("NICE NG59",)))
+    return out
+
+
+_CES = ("GIRFT CES 2023", "NICE NG59", "IFOMPT 2020")
+_CORE = ("NICE NG59", "IFOMPT 2020")
+_FRACTURE = ("Downie 2013", *_CORE)
+_CANCER = ("NICE NG234", "Downie 2013", *_CORE)
+_AAA = ("NICE NG156", *_CORE)
+# Reasons for findings of the broad danger vocabulary (danger.py), by finding code: the same
+# codes, wording and sources as the precise rules above.
+BROAD_REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ces_bladder_bowel": (
+        "New difficulty passing urine, loss of bladder or bowel control, or not feeling when "
+        "the bladder is full can be a sign of cauda equina syndrome.",
+        _CES,
+    ),
+    "ces_saddle_anaesthesia": (
+        "Numbness or altered feeling between the legs, around the back passage or genitals "
+        "(saddle area) can be a sign of cauda equina syndrome.",
+        _CES,
+    ),
+    "ces_sexual_dysfunction": (
+        "New loss of sexual function or genital sensation with back pain can be a sign of "
+        "cauda equina syndrome.",
+        _CES,
+    ),
+    "ces_bilateral_sciatica": (
+        "Sciatica, numbness or weakness in both legs can be a sign of cauda equina syndrome.",
+        _CES,
+    ),
+    "foot_drop": (
+        "Not being able to lift the foot or toes (foot drop) is a severe loss of nerve "
+        "function and needs emergency assessment.",
+        _CORE,
+    ),
+    "progressive_neuro_deficit": (
+        "Weakness or numbness in the leg that is getting worse (a progressive neurological "
+        "deficit) needs emergency assessment.",
+        _CORE,
+    ),
+    "new_leg_weakness": ("New weakness in the leg needs a same-day clinical examination.", _CORE),
+    "trauma_with_neuro_deficit": (
+        "A significant injury followed by numbness, tingling or weakness may mean a spinal "
+        "fracture pressing on nerves.",
+        _FRACTURE,
+    ),
+    "fracture_significant_trauma": (
+        "Back pain after a significant injury (fall from height or down stairs, road accident, "
+        "sports collision) needs an examination for a spinal fracture.",
+        _FRACTURE,
+    ),
+    "fracture_minor_trauma_risk": (
+        "A minor fall, lift, cough or sneeze can break a weakened vertebra (osteoporosis, "
+        "long-term steroids or older age): this needs a same-day check for a fracture.",
+        _FRACTURE,
+    ),
+    "aaa_severe_abdominal_back_pain": (
+        "Sudden or severe pain in the back and belly, a pulsing lump in the belly, tearing "
+        "pain, or fainting with back pain can come from the aorta (aneurysm or dissection).",
+        _AAA,
+    ),
+    "severe_abdominal_back_pain": (
+        "Severe pain in the belly and back needs a same-day medical assessment.",
+        _AAA,
+    ),
+    "chest_pain": (
+        "Chest pain, especially spreading to the back, arm or jaw, can be a heart or aortic "
+        "emergency.",
+        _CORE,
+    ),
+    "suicidal_thoughts": (
+        "Thoughts of ending your life matter as much as any physical symptom.",
+        ("NICE NG225",),
+    ),
+    "suicide_mentioned": (
+        "You mentioned suicide or self-harm; someone from your care team should talk with you "
+        "today.",
+        ("NICE NG225",),
+    ),
+    "infection_fever": (
+        "Fever, shivering or feeling hot and unwell together with back pain can be a sign of a "
+        "spinal infection.",
+        _CORE,
+    ),
+    "infection_iv_drug_use": (
+        "Back pain in someone who injects drugs can be a sign of a spinal infection.",
+        _CORE,
+    ),
+    "infection_after_procedure": (
+        "A red, hot or leaking wound after a spinal injection or operation can be an infection.",
+        _CORE,
+    ),
+    "malignancy_cancer_history": (
+        "New or changing back pain in someone who has had cancer must be checked for spread to "
+        "the spine.",
+        _CANCER,
+    ),
+    "malignancy_weight_loss": (
+        "Losing weight without trying, together with back pain, needs to be checked by a "
+        "doctor soon.",
+        _CANCER,
+    ),
+    "malignancy_night_pain": (
+        "Pain that is constant, not eased by rest or any position and present through the night "
+        "needs a medical assessment soon.",
+        _CANCER,
+    ),
+}
+BROAD_EVIDENCE_NOTE = "(broad danger vocabulary)"
+
+
+def _broad_findings(
+    a: AnalysedText, profile: PatientProfile, found: list[Finding]
+) -> list[Finding]:
+    """Findings of the high-recall vocabulary screen (danger.py) the precise rules missed."""
+    age = profile.age if profile.age is not None else age_from_text(a)
+    steroid_mentions = [m for m in a.active("steroids") if _LONG_TERM.search(_sentence_text(a, m))]
+    hits = broad_hits(
+        a,
+        age=age,
+        cancer_history=profile.cancer_history,
+        osteoporosis=profile.osteoporosis or a.has("osteoporosis"),
+        long_term_steroids=profile.long_term_steroids or bool(steroid_mentions),
+        immunosuppressed=profile.immunosuppressed or a.has("immunosuppression"),
+    )
+    have = {f.code: f.level for f in found}
+    out: list[Finding] = []
+    for h in hits:
+        level: Level = h.level  # type: ignore[assignment]
+        if h.code in have and level_rank(have[h.code]) >= level_rank(level):
+            continue
+        reason, sources = BROAD_REASONS[h.code]
+        category = h.category
+        out.append(
+            Finding(h.code, category, level, reason, (*h.evidence, BROAD_EVIDENCE_NOTE), sources)
+        )
+        have[h.code] = level
     return out
 
 

@@ -1,0 +1,901 @@
+"""Broad danger vocabulary: a high-recall screen for red flags, per red-flag family.
+
+The precise rules in :mod:`.concepts`/:mod:`.triage` describe phrasings; on sets they had
+never seen they caught only half to three quarters of the red flags (docs/assistant.md), always
+for the same reason: a patient found words nobody had written a pattern for ("my pants were
+soaked", "I can't get it up", "got rear-ended", "a known triple A"). This layer is built the
+other way round. For each red-flag family it lists the *vocabulary* people use — body sites
+with their slang and euphemisms, and the words that say something is wrong there — and fires
+when a site word and a "something is wrong" word occur close together in one sentence:
+
+- **bladder/bowel** (cauda equina, emergency): toilet, loo, wee, pee, piss, urine, bladder,
+  bowel, poo, stool, pants, knickers, pad, nappy, number one/two … near cannot/nothing/
+  trickle/strain/leak/accident/wet/soaked/soiled/didn't notice/can't tell/lost control …;
+- **saddle area** (emergency): bum, bottom, buttocks, backside, groin, crotch, genitals,
+  private parts, down below, nether regions, between the legs, wiping/toilet paper … with an
+  altered-feeling word (numb, tingling, pins and needles, dead, frozen, like after the
+  dentist, can't feel, feels like nothing, like someone else's …) attributed to that site;
+- **sex** (emergency): erection, get it up, climax, orgasm, sex … with cannot/lost/numb/no
+  feeling; **both legs** (emergency): both legs/sides, left and right, each leg, legs …
+  with numbness, tingling, weakness, sciatica or shooting pain;
+- **legs** (emergency when worse and worse or a floppy/dragging/slapping foot, urgent when
+  newly weak); **trauma** (urgent; emergency with any numbness or weakness): crash, collision,
+  rear-ended, hit by, came off, thrown, skidded, fell off/from/down a ladder, roof, horse,
+  bike, stairs …; **aorta** (emergency): tearing/ripping pain, a pulsing lump in the belly,
+  aneurysm/"triple A", sudden or severe belly and back pain, fainting or clamminess with it;
+  **chest** and **crisis** words (emergency); **fever** words, injecting drugs, a red/hot/
+  leaking wound after a spinal procedure (infection, urgent); **cancer** words with pain,
+  unintended weight loss, night pain that nothing eases (malignancy, urgent).
+
+A word stops counting only when the analysis of :mod:`.concepts` says so: negated ("no
+problems peeing", "my bum isn't numb"), clearly past or resolved ("years ago", "went away"),
+someone else's ("my toddler wet himself"), or a hypothetical or general question ("what should
+I do if …", "signs of …"). When unsure, it counts: this layer is for sensitivity, and its
+findings carry the same codes as the precise rules, marked "broad vocabulary" in their
+evidence. Sources for the families and levels: as :mod:`.triage` (GIRFT CES 2023, NICE NG59,
+IFOMPT 2020, Downie 2013, NICE NG234, NICE NG156, NICE NG225).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spinewise.assistant.concepts import AnalysedText, TimeKind, mention_context
+
+# --- vocabulary (over the normalised, typo-repaired text of concepts.analyse) -----------------
+# Each entry: regular expression, how time applies (see concepts.TimeKind), and whether worry
+# and questions make it hypothetical (diagnosis words such as "cancer").
+
+NEG_AUX = (
+    r"(?:cannot|could not|can no longer|unable to|not able to|not been able to|been unable to|"
+    r"have not|has not|had not|did not|do not|does not|will not|would not|no longer|not can|"
+    r"no can|not could|not able|"
+    r"can hardly|can barely|could hardly|could barely|can only|could only|hardly|barely|never)"
+)
+VOID_VERB = (
+    r"(?:go|going|pee\w*|wee|weeing|piss\w*|poo\w*|urinat\w*|pass\w*|empty\w*|start\w*|come|"
+    r"comes|coming|came|flow\w*|feel|felt|tell|notice\w*|know|sense|control|hold|stop|make it|"
+    r"get (?:it|anything) out|finish\w*|push\w* (?:it |anything )?out|do (?:a|anything|my)|"
+    r"open (?:my|the) bowels|realis\w*|realiz\w*)"
+)
+LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
+    # bladder and bowel
+    "elim_site": (
+        r"toilets?|loo|bathroom|lavatory|wc|potty|wee\w*|pee\w*|piss\w*|urin\w*|bladder|"
+        r"bowels?|stools?|faeces|feces|poo\w*|crap\w*|number (?:one|two|1|2|ones|twos)|"
+        r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
+        r"underwear|boxers|briefs|trousers|nappy|nappies|diapers?|(?:incontinence )?pads?|"
+        r"back passage|motions?|the flow|stream|jet|(?:the )?sheets|continen\w*",
+        "current",
+        False,
+    ),
+    "elim_dys": (
+        NEG_AUX + r" (?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
+        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed))|"
+        r"only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
+        r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
+        r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
+        r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
+        r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|reduced|poor|without|zero) "
+        r"(?:the )?(?:urge|sensation|feeling|control)|control|numb\w*|strange|different|weird|"
+        r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
+        r"not working|playing up|acting up|gone funny|shut\w* down|"
+        r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
+        r"if) i (?:have|had|need|finished)|signal (?:has )?gone|(?:no|lost the) signal",
+        "current",
+        False,
+    ),
+    "elim_strong": (
+        r"incontinen\w*|(?:wet|wets|wetting|peed|pee\w*|weed|weeing|pissed|pissing|soiled|"
+        r"soiling|pooed|pooped|pooing|messed|shat|shit|crapped|leaked|leaking|wetted) "
+        r"(?:myself|my ?self|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
+        r"boxers|jeans|pad|sheets))|"
+        r"accidents? (?:in|on) (?:my |the )?(?:pants|bed|knickers|underwear|trousers|sheets)|"
+        r"wet (?:the |a |my )?bed|(?:bed|sheets|mattress) (?:\S+ )?(?:was |were |is |are )?"
+        r"(?:wet|soaked|damp)|woke (?:up )?(?:in a |soaking |)wet|"
+        r"(?:urinary|faecal|fecal|bowel|bladder|urine) (?:retention|incontinence|leak\w*)|"
+        r"(?:bladder|bowel|waterworks|urinary|toilet) (?:problems?|issues?|trouble|changes?|"
+        r"dysfunction|symptoms?|accidents?)|lost control (?:down there|of myself)|"
+        r"(?:cannot|can not|could not|unable to) (?:\S+ )?(?:pee|wee|piss|urinate|poo)\b",
+        "current",
+        False,
+    ),
+    # saddle area and sensation
+    "saddle_site": (
+        r"saddle|groin|crotch|genital\w*|privates?|private (?:parts?|area|bits)|(?:my|the) bits|"
+        r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
+        r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
+        r"anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
+        r"front bottom|fanny|vag|man (?:parts|bits)|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
+        r"penis|willy|scrotum|testicles?|balls|between (?:my|the) legs|inner thighs?|"
+        r"inside of (?:my )?thighs|(?:when|after|while) (?:i )?(?:wipe|wiping|wiped|clean)|"
+        r"wip(?:e|es|ing|ed)|toilet (?:paper|roll|tissue)|loo roll|clean (?:myself|my (?:bum|"
+        r"bottom|self))|where (?:i|you) sit|below (?:the|my) (?:waist|hips|belly ?button)|"
+        r"from the waist down|seat area|sit(?:ting)? bones|tail ?bone|coccyx",
+        "current",
+        False,
+    ),
+    "saddle_strong": (
+        r"saddle (?:an(?:a)?esthesia|numbness)|(?:like|as if|as though) (?:i am |i was |i\w* )?"
+        r"sitting on (?:a |an )?(?:cotton wool|cushion|nothing|air|golf ball|ball|balloon|"
+        r"pillow|sponge|something)",
+        "current",
+        False,
+    ),
+    "sensation": (
+        r"numb\w*|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
+        r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|paresthe\w*|"
+        r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|novocaine|(?:like )?after (?:the|a) "
+        r"dentist|cotton wool|rubbery|cardboard|(?:no|lost|lose|losing|loss of|reduced|less|"
+        r"little|altered|strange|weird|funny|odd|different|changed|without|zero|hardly any|"
+        r"not much) (?:\S+ )?(?:feeling|sensation)s?|"
+        r"(?:cannot|could not|can not|do not|does not|did not|not|unable to|hardly|barely|"
+        r"can hardly|can barely|no longer|can no longer) (?:really |properly |even |quite )?"
+        r"(?:feel|sense)(?! (?:like|well|good|better|fine|sure|ok|okay|right|safe|happy|up|"
+        r"myself|comfortable|able|confident|numb|tingl|weak|pain|sore|sick|ill|unwell|pins|"
+        r"any (?!thing)|much pain|too bad|so bad|bad|great|worse|stiff))|feel(?:s|ing)? (?:like )?nothing|"
+        r"shut\w* down|switched off|feel(?:s|ing)? (?:numb|dead|weird|strange|odd|funny|"
+        r"different|wrong|off|cold|"
+        r"like rubber|like wood)|not (?:mine|my own)|(?:someone|somebody) else|belongs? to "
+        r"(?:someone|somebody|something)",
+        "current",
+        False,
+    ),
+    "limb_site": (
+        r"legs?|foot|feet|toes?|calf|calves|shins?|knees?|ankles?|thighs?|heels?|hips?|"
+        r"hamstrings?|arms?|hands?|fingers?|face|lips?|shoulders?|elbows?",
+        "current",
+        False,
+    ),
+    "both_site": (
+        r"both (?:of )?(?:my |the |his |her )?(?:legs?|sides|feet|thighs|calves|buttocks|hips|"
+        r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands)|legs|feet|thighs|calves|"
+        r"shins|(?:left|right) (?:and|&|\+) (?:the )?(?:left|right)(?: \w+)?|each (?:leg|foot|"
+        r"side)|two legs|either leg|one leg (?:and|then) the other|(?:both|two) sides|"
+        r"legs both|alternat\w* (?:between )?(?:legs|sides)|(?:the )?other (?:leg|side|foot) "
+        r"(?:too|as well|now|also)|(?:into|down|in|on) both|both (?:hurt|are|go|have|feel|"
+        r"ache|tingle)|both of them",
+        "current",
+        False,
+    ),
+    "weakness": (
+        r"weak\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
+        r"paralyz\w*|collaps\w*|(?:no|lost|losing|lose|loss of) (?:\S+ )?(?:strength|power)|"
+        r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* "
+        r"to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand|walk|move|lift|raise|hold|"
+        r"support|bear weight|put weight|climb|control|get up)|(?:will not|would not|do not|"
+        r"does not|did not) (?:\S+ )?(?:work|move|hold me|hold my weight|obey|respond|listen|"
+        r"do what i (?:tell|want|ask)|cooperate|behave|go where)",
+        "current",
+        False,
+    ),
+    "radicular": (
+        r"sciatica|sciatic|shoot\w*|radiat\w*|electric\w*|burning|nerve pain|stabbing|"
+        r"(?:pain\w*|ach\w*|hurt\w*) (?:\S+ ){0,3}?(?:down|into|through|along) ",
+        "current",
+        False,
+    ),
+    "exertion": (
+        r"(?:after|from|since) (?:the |my |a |long |all )?(?:\S+ )?(?:gym|run|running|walk|"
+        r"walking|hike|hiking|training|workout|exercis\w*|football|squats|cycl\w*|class|"
+        r"standing|leg day|marathon|match|game|dancing|shopping|day)",
+        "current",
+        False,
+    ),
+    "foot_drop": (
+        r"(?:foot|feet|toes?|ankle) (?:\S+ ){0,3}?(?:drag\w*|slap\w*|flop\w*|floppy|catch\w*|"
+        r"scuff\w*|clip\w*|hang\w*|dropp\w*|drops|slips?|limp|flap\w*)|"
+        r"(?:drag\w*|scuff\w*|slap\w*|flop\w*|flap\w*|catch\w*|clip\w*|stub\w*|trip\w* on) "
+        r"(?:\S+ ){0,2}?(?:foot|feet|toes?|leg)|"
+        r"(?:foot|toes?|ankle) (?:\S+ ){0,2}?(?:will not|would not|does not|do not|cannot|"
+        r"can not|could not|is not) (?:\S+ )?(?:lift|come up|go up|raise|bend|point|move|"
+        r"work|flex|pull up|respond)|"
+        r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
+        r"can barely|hard to|difficult\w* to|trouble|struggl\w* to) (?:\S+ ){0,2}?(?:lift|raise|"
+        r"pull up|bend up|point|flex|move|wiggle) (?:\S+ ){0,2}?(?:foot|toes|ankle|big toe)|"
+        r"(?:cannot|could not|can not|unable to|can no longer|can hardly) (?:stand|walk) on "
+        r"(?:my )?(?:heels?|tip ?toes?|tiptoes?|toes)|(?:trip\w*|stumbl\w*) (?:over|on) "
+        r"(?:my )?(?:own )?(?:foot|feet|toes)|foot ?drop|drop ?foot|lift my (?:knee|leg) "
+        r"(?:up )?(?:high|higher|really high)",
+        "current",
+        False,
+    ),
+    "progression": (
+        r"worse\w*|worsen\w*|spread\w*|crept|creep\w*|mov(?:ed|ing) up|travel\w*|"
+        r"more and more|weaker|number|day by day|each day|every day|by the (?:hour|day)|"
+        r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
+        r"gone up|going up|now (?:up|it|also|even|i|my|reaches|reaching|to)|"
+        r"(?:was|were) (?:\S+ )?(?:a bit|slightly|a little|only)",
+        "current",
+        False,
+    ),
+    # trauma
+    "trauma_major": (
+        r"(?:car|van|bus|lorry|truck|taxi|motorbike|motorcycle|moped|scooter|bike|bicycle|"
+        r"cycling|quad|tractor|horse|pony|road|traffic|train|tram|ski|skiing|snowboard\w*|"
+        r"riding|rugby|work|works|building site|industrial|motorway|highway|freeway) "
+        r"(?:\S+ ){0,2}?(?:crash\w*|accident|collision|smash|pile[- ]?up|wreck|incident|"
+        r"fall|fell|spill|tumble|injury)|rta|rtc|"
+        r"crash\w*|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
+        r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
+        r"(?:hit|struck|knocked (?:down|over|off)|run over|clipped|ploughed into) (?:\S+ ){0,3}?"
+        r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
+        r"bike|cyclist|taxi|train|horse|cow|bull)|run over|knocked off|"
+        r"(?:fell|fallen|fall\w*|came|come|tumbl\w*|thrown|flung|slipp?ed|jumped|dropped|"
+        r"bucked|chucked|came crashing|crashed|went) (?:\S+ ){0,3}?(?:off|from|down|through|"
+        r"out of) (?:a |the |my |our |his |her |some )?(?:\S+ ){0,2}?(?:ladders?|roof|"
+        r"scaffold\w*|stairs?|staircase|flight|tree|wall|balcony|window|loft|attic|cliff|"
+        r"heights?|bunk|trampoline|horse|pony|bike|motorbike|motorcycle|quad|stage|platform|"
+        r"lorry|truck|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
+        r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board)|"
+        r"(?:went|drove|ran|crashed|ploughed|smashed|slammed|reversed) into (?:the (?:back|side) "
+        r"of )?(?:me|my car|us|our car)|over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
+        r"(?:\S+ ){0,3}?(?:car|van|bike|motorbike|ice|road|off|over)|"
+        r"(?:fell|fall\w*|dropped|landed) (?:\S+ ){0,2}?(?:\d+(?:\.\d+)?|one|two|three|four|five|"
+        r"six|ten|several|a few) ?(?:m|meters?|metres?|feet|ft|foot|storeys?|stories|floors)\b|"
+        r"landed (?:\S+ )?(?:hard |heavily |flat |badly |awkwardly )?on (?:my )?(?:back|head|"
+        r"neck|tailbone|coccyx|spine)|tackl\w*|scrum|assault\w*|attacked|beaten|beat me|"
+        r"punched|kicked (?:\S+ ){0,3}?(?:by|in|on)|trampled|diving|dived|head ?first|"
+        r"bailed|wiped out|wipe ?out|high[- ]speed|impact|hit (?:my|the) (?:back|spine|head) "
+        r"(?:hard|on)|thrown|ejected",
+        "event",
+        False,
+    ),
+    "trauma_minor": (
+        r"fell(?! asleep| in love| ill| pregnant| for)|falls?\b|fallen|slipp?\w*|tripp?\w*|stepped (?:down|off|awkward\w*|badly|wrong)|awkward\w*|rolled my ankle|"
+        r"jumped (?:down|off)|went over on|"
+        r"stumbl\w*|missed (?:a|the) (?:\S+ )?step|went over|went flying|lost my (?:balance|"
+        r"footing)|landed|sat down (?:\S+ )?(?:hard|heavily|awkwardly)|bumped|knocked|"
+        r"twist\w*|jarr\w*|jolt\w*|lift\w*|bent|bend\w*|cough\w*|sneez\w*|reach\w*|"
+        r"pick\w* (?:\S+ ){0,2}?up|tying|tied|turned over|rolled over|"
+        r"(?:crack|snap|pop|crunch|click)\w*|(?:felt|heard) (?:\S+ ){0,2}?(?:go|give|gave|went|"
+        r"crack|snap|pop|crunch|tear|rip)\w*|something (?:\S+ )?(?:went|gave|go|give)",
+        "event",
+        False,
+    ),
+    "minimiser": (
+        r"(?:small|minor|little|slight|gentle|tiny|low|soft|silly|daft|bit of a) "
+        r"(?:\S+ ){0,2}?$",
+        "current",
+        False,
+    ),
+    # aorta, chest, crisis
+    "tearing": (
+        r"tear\w*|ripp?\w*|torn|tore|shred\w*|split\w* (?:in two|apart|open)|burst\w*",
+        "current",
+        False,
+    ),
+    "pulsing": (
+        r"puls\w*|throbb\w*|beat\w*|heart ?beat|pound\w*|thump\w*|ticking|(?:in time|timed) "
+        r"with (?:my )?(?:heart|pulse)",
+        "current",
+        False,
+    ),
+    "abdomen": (
+        r"stomach|tummy|belly|abdom\w*|navel|belly ?button|tum|gut|midriff|front",
+        "current",
+        False,
+    ),
+    "lump": (r"lump\w*|mass|swelling|bulge|bump", "current", False),
+    "aneurysm": (
+        r"aneurysm\w*|aneurism\w*|\baaa\b|triple a|aort\w*|dissection",
+        "history",
+        True,
+    ),
+    "collapse": (
+        r"faint\w*|pass(?:ed|ing|es)? out|collaps\w*|black(?:ed|ing)? out|keel\w* over|"
+        r"(?:nearly|almost) (?:fell|went|dropped|lost it)|dizzy|dizziness|light ?headed|"
+        r"clammy|grey|gray|ashen|pale|cold sweat|sweaty|sweating|woozy|going to pass out",
+        "current",
+        False,
+    ),
+    "sudden": (
+        r"sudden\w*|all at once|out of (?:nowhere|the blue)|came on (?:fast|quickly|at once)|"
+        r"abrupt\w*|without warning|just now|instantly|in an instant|like a (?:bolt|knife|"
+        r"gunshot)|like nothing (?:before|i have ever)|worst (?:pain )?(?:ever|of my life)|"
+        r"never (?:felt|had) (?:\S+ )?(?:like|anything like) (?:it|this|that)",
+        "current",
+        False,
+    ),
+    "severe": (
+        r"severe\w*|terrible|excruciating|agony|agonis\w*|agoniz\w*|worst|unbearable|"
+        r"extreme\w*|intense\w*|very bad|awful|horrible|horrendous|10/10|10 out of 10|"
+        r"screaming|crippl\w*|blinding|killing me|can not breathe|cannot bear|"
+        r"like nothing before|sharp",
+        "current",
+        False,
+    ),
+    "chest": (
+        r"chest|breast ?bone|sternum|heart attack|(?:left )?arm and (?:my )?jaw|"
+        r"(?:into|down|up) (?:my )?(?:left )?(?:arm|jaw)",
+        "current",
+        False,
+    ),
+    "chest_quality": (
+        r"pain\w*|tight\w*|band|pressure|heav\w*|squeez\w*|crush\w*|weight|elephant|vi[cs]e|"
+        r"clamp\w*|ach\w*|hurt\w*|burn\w*|sitting on|strapped|bursting|gripp\w*",
+        "current",
+        False,
+    ),
+    "crisis": (
+        r"suicid\w*|kill (?:my ?self|me)|end (?:my (?:own )?life|it all|things|it)|"
+        r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"
+        r"(?:no|not see (?:a|any)|cannot see (?:a|any)|do not see (?:a|any)) "
+        r"(?:way (?:out|forward|through)|point (?:in|to|of) (?:living|life|going on|"
+        r"carrying on|being here|anything|it all)|reason to (?:live|go on|carry on))|"
+        r"(?:cannot|can not|do not want to|not want to) (?:go on|carry on|do this any ?more|"
+        r"live (?:like this|any ?more)|be here any ?more|take (?:it|this) any ?more)|"
+        r"want(?:ed)? to die|wish(?:ing)? i (?:was|were) (?:dead|gone)|rather be dead|"
+        r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|take all (?:my|the|of my) "
+        r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|hurt(?:ing)? myself|cut(?:ting)? myself|"
+        r"nothing (?:left )?to live for|give up on (?:life|everything)|"
+        r"everyone would be better|(?:nobody|no one|no-one) would (?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
+        r"(?:it all|everything|things|life|it) to (?:end|stop|be over)|stockpil\w*|"
+        r"(?:saving|hoarding) (?:up )?(?:my )?(?:tablets|pills)|not be around|no future|"
+        r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
+        r"be around (?:much|for much) longer|(?:goodbye|farewell) (?:letters?|notes?)|"
+        r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye",
+        "current",
+        False,
+    ),
+    # infection
+    "fever": (
+        r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!yellow )(?<!dengue )fever\w*|febrile|"
+        r"(?:high|a|running a|had a|got a|with a|have|has|got|my|spiking|spiked|raised) "
+        r"(?:\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
+        r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
+        r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly|rigou?rs|shiver\w*|"
+        r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|(?:night )?sweats|"
+        r"sweating|drenched|soak(?:ed|ing) (?:\S+ )?(?:sheets|bed|pyjamas|through)|"
+        r"burning up|(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
+        r"flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"
+        r"shivery|shaky|rough|unwell|ill|poorly|rotten)|infect\w*|sepsis|septic",
+        "current",
+        False,
+    ),
+    "ivdu": (
+        r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth\w*|cocaine|crack|gear)|"
+        r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|vitamin|"
+        r"b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|heroin|smack|"
+        r"(?:use|using|used|share|sharing) needles|needles? (?:for|to) (?:drugs|inject)|"
+        r"(?:iv|intravenous) drug\w*|shoot\w* up|track marks|skin popping|"
+        r"(?:drug|needle) us(?:e|er|ing)|crack|cocaine|meth\w*(?!otrexate)",
+        "exposure",
+        False,
+    ),
+    "procedure": (
+        r"injection|jab|epidural|operation|\bop\b|surgery|surgeon|stitches|staples|sutures|"
+        r"wound|scar|incision|(?:the |injection )?site|where (?:they|the (?:doctor|needle|"
+        r"surgeon)) (?:\S+ ){0,3}?(?:went|did|put|injected|operated|cut)|drain|nerve block|"
+        r"facet|radiofrequency|lumbar puncture|spinal tap|discectomy|laminectomy|fusion|"
+        r"decompression|keyhole",
+        "event",
+        False,
+    ),
+    "wound_sign": (
+        r"red|redness|hot|warm|swollen|swelling|pus|ooz\w*|leak\w*|weep\w*|discharg\w*|"
+        r"yellow|green|smell\w*|smelly|infected|angry|gaping|opened up|coming open|"
+        r"bleed\w*|throbb\w*",
+        "current",
+        False,
+    ),
+    "immuno": (
+        r"immuno ?suppress\w*|immuno ?compromised|transplant\w*|\bhiv\b|chemo\w*|methotrexate|"
+        r"biologics?|azathioprine|tacrolimus|ciclosporin|cyclosporin\w*|mycophenolate|"
+        r"low immun\w*|weak immune|neutropeni\w*|on steroids",
+        "exposure",
+        False,
+    ),
+    # malignancy
+    "cancer": (
+        r"cancers?|chemo\w*|radiotherapy|radiation|metasta\w*|secondaries|mets|myeloma|"
+        r"lymphoma|leuka?emia|carcinoma|melanoma|sarcoma|malignan\w*|tumou?rs?|oncolog\w*|"
+        r"mastectomy|lumpectomy|prostatectomy|the big c|in remission|(?:cancer )?survivor|"
+        r"tamoxifen|letrozole|anastrozole|zoladex|hormone therapy for",
+        "history",
+        True,
+    ),
+    "cancer_doubt": (
+        r"scare|all clear(?= (?:and|so|no|nothing))|ruled out|not cancer|benign|clear "
+        r"(?:scan|result|test)|came back (?:clear|negative|fine|normal)|was clear|were clear|"
+        r"negative",
+        "current",
+        False,
+    ),
+    "pain": (
+        r"pain\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
+        r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
+        r"discomfort|twing\w*|"
+        r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)",
+        "current",
+        False,
+    ),
+    "chronic_pain": (
+        r"for (?:many |several |a few |\d+ |two |three |ten |twenty |decades |)?(?:years|"
+        r"decades)|always (?:had|been|have)|all my life|same (?:old|as always|as ever)|"
+        r"(?:nothing|no) (?:new|different|change)|as usual|usual (?:back )?(?:pain|ache)|"
+        r"long[- ]standing|(?:from|after) (?:gardening|lifting|work|the gym|sitting|"
+        r"decorating|painting|moving)",
+        "current",
+        False,
+    ),
+    "weight_loss": (
+        r"(?:lost|losing|lose|loss of|dropped|drop of|shed|down|gone down) (?:\S+ ){0,3}?"
+        r"(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b|"
+        r"weight loss|weight (?:has |is )?(?:dropped|gone down|dropping|falling off|coming off|"
+        r"dropping off|melting)|(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|"
+        r"clothes|clothing|jeans?|belt|waist|shirt|collar) sizes?|"
+        r"(?:clothes|trousers|jeans|belt|rings?|dress\w*|skirts?|shirts?|watch) (?:\S+ ){0,3}?"
+        r"(?:loose|looser|baggy|too big|falling (?:off|down)|hanging off|swamp\w*)|"
+        r"(?:hanging|falling) off me|getting (?:very |so |really )?(?:thin|thinner|skinny|"
+        r"bony)|skin and bones?|wasting away|new (?:belt )?hole|(?:tighter|extra) notch",
+        "current",
+        False,
+    ),
+    "weight_intended": (
+        r"diet\w*|trying|tried|on purpose|want(?:ed)? to|need(?:ed)? to|gym|slimming|"
+        r"weight ?watchers|plan\w*|calori\w*|intentional\w*|deliberate\w*|fasting|"
+        r"exercis\w* more|healthier|goal|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|"
+        r"keto|running|cut(?:ting)? out|cut down|meal|swim\w*|cycl\w*|walking|sport|training|"
+        r"yoga|pilates|classes|since i started|eating (?:better|less|healthier)|portion",
+        "current",
+        False,
+    ),
+    "weight_unintended": (
+        r"without (?:\S+ )?(?:trying|meaning to|dieting)|not (?:even )?(?:trying|dieting|on a "
+        r"diet)|no diet|do not know why|no idea (?:why|how)|not sure why|for no reason|"
+        r"unexplained|unintentional\w*|eating (?:normally|the same|as (?:usual|normal)|well|"
+        r"loads|plenty)|not eating less|appetite (?:has )?gone|no appetite|off my food",
+        "current",
+        False,
+    ),
+    "night": (
+        r"night\w*|overnight|in bed|(?:lying|lie|laying|lay) (?:down|still|flat|in bed)|"
+        r"wakes? me|woken|waking|woke|(?:[1-5]|one|two|three|four|five) ?(?:am|o clock)|"
+        r"sleep\w*|at rest|resting",
+        "current",
+        False,
+    ),
+    "unrelenting": (
+        r"(?:no|any|every|whatever|whichever|any other|a different|changing|no matter what) "
+        r"position|nothing (?:\S+ ){0,3}?(?:helps?|eases?|relieves?|works?|touches|shifts|"
+        r"takes it away|makes (?:a|any) difference|stops it)|(?:painkillers?|tablets?|pills|"
+        r"medication|paracetamol|ibuprofen|codeine|morphine|tramadol|co-?codamol|naproxen) "
+        r"(?:\S+ ){0,2}?(?:do|does|did|are doing|is doing) (?:absolutely )?nothing|"
+        r"(?:do|does|did) not (?:even )?(?:touch|help|ease|shift|work)|no relief|"
+        r"(?:never|does not|do not|will not|did not|not) (?:\S+ ){0,2}?(?:ease|eases|easing|"
+        r"let up|lets up|settle|settles|go away|goes away|stop|stops|improve|improves|"
+        r"get better|gets better|budge|budges|shift|shifts)|"
+        r"constant\w*|unrelenting|relentless|non[- ]?stop|no matter what|whatever i do|"
+        r"all (?:the )?(?:time|night|night long|day and night)|every (?:single )?(?:night|"
+        r"minute|hour|moment)|night after night|day (?:and|or) night|around the clock|"
+        r"round the clock|24 ?(?:/|hours a day|7)|even (?:when |while )?(?:i am )?(?:lying|"
+        r"resting|at rest|still|in bed|sitting still)|at rest|cannot get comfortable|"
+        r"no way to get comfortable|never (?:gets? )?comfortable",
+        "current",
+        False,
+    ),
+    "back_fine": (
+        r"(?:back|spine|back pain) (?:is|feels|has been|seems|is absolutely|is totally) "
+        r"(?:\S+ )?(?:fine|ok|okay|good|great|normal|better|all right|alright)|no back pain|"
+        r"not (?:about|related to) my back",
+        "current",
+        False,
+    ),
+    "medication": (
+        r"codeine|tramadol|morphine|opioids?|oxycodone|co-?codamol|dihydrocodeine|"
+        r"painkillers?|tablets?|pills|medication|medicines?|gabapentin|pregabalin|amitriptyline|"
+        r"laxatives?|iron",
+        "current",
+        False,
+    ),
+    "constipation": (r"constipat\w*|bunged up|blocked up", "current", False),
+}
+
+MOBILITY_BEFORE = re.compile(
+    r"\b(?:get\w*|got|stand\w*|climb\w*|lower\w*|reach\w*|bend\w*|bent|lean\w*|"
+    r"kneel\w*|squat\w*)(?: up)?(?: (?:off|on|onto|to|from|over|down on|up from|"
+    r"out of|into))? (?:the |my |a )?\Z"
+)
+MOBILITY_AFTER = re.compile(
+    r"^\W*(?:\S+ )?(?:get|getting|sit|sitting|stand|standing|reach|reaching|bend|bending|lower|"
+    r"lowering|climb|walk|turn|twist|lift|squat|kneel|crouch|rise|up from|off|down on|on and "
+    r"off|wipe properly|clean myself properly|reach round)\b"
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One vocabulary word found in a message, with its context from concepts.analyse."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    negated: bool
+    past: bool
+    hypothetical: bool
+    other_person: bool
+
+    @property
+    def active(self) -> bool:
+        return not (self.negated or self.past or self.hypothetical or self.other_person)
+
+    @property
+    def mine(self) -> bool:
+        """About the patient and not a hypothetical question (negation and time aside)."""
+        return not (self.hypothetical or self.other_person)
+
+
+@cache
+def _compiled(kind: str) -> re.Pattern[str]:
+    pattern = LEXICON[kind][0]
+    if kind == "minimiser":
+        return re.compile(r"\b(?:" + pattern + r")")
+    return re.compile(r"\b(?:" + pattern + r")(?![a-z])")
+
+
+@dataclass(frozen=True)
+class BroadHit:
+    """A family fired by the vocabulary: finding code, category, level and its evidence."""
+
+    code: str
+    category: str
+    level: str
+    evidence: tuple[str, ...]
+
+
+class _Scan:
+    """Cues of one analysed message and geometry helpers (token distance, sentences)."""
+
+    def __init__(self, a: AnalysedText) -> None:
+        self.a = a
+        self.text = a.text
+        self._token_starts = [m.start() for m in re.finditer(r"[a-z0-9]+", a.text)]
+        self.cues: dict[str, list[Cue]] = {}
+        spans: list[tuple[str, int, int]] = []
+        for kind in LEXICON:
+            if kind == "minimiser":
+                continue
+            for match in _compiled(kind).finditer(a.text):
+                if match.end() > match.start():
+                    spans.append((kind, match.start(), match.end()))
+        # words inside any cue do not negate a neighbouring cue ("nothing comes out")
+        cores = [(s, e) for _, s, e in spans] + [(m.start, m.end) for m in a.mentions]
+        for kind, start, end in spans:
+            _, time, diagnosis = LEXICON[kind]
+            # a cue overlapping this one ("do not feel" in "my legs do not feel numb") must
+            # not hide the negation in front of it
+            others = [c for c in cores if c == (start, end) or not (c[0] < end and start < c[1])]
+            mention = mention_context(kind, time, diagnosis, a.text, a.clauses, start, end, others)
+            self.cues.setdefault(kind, []).append(
+                Cue(
+                    kind,
+                    start,
+                    end,
+                    a.text[start:end],
+                    mention.negated,
+                    mention.past,
+                    mention.hypothetical,
+                    mention.other_person,
+                )
+            )
+        # a saddle site that is also read as plural legs ("between my legs", "inner thighs")
+        saddle = self.get("saddle_site")
+        self.cues["both_site"] = [
+            c for c in self.get("both_site") if not any(_overlap(c, s) for s in saddle)
+        ]
+        self.cues["limb_site"] = [
+            c
+            for c in self.get("limb_site")
+            if not any(_overlap(c, s) for s in (*saddle, *self.get("both_site")))
+        ]
+
+    def get(self, kind: str) -> list[Cue]:
+        return self.cues.get(kind, [])
+
+    def active(self, kind: str) -> list[Cue]:
+        return [c for c in self.get(kind) if c.active]
+
+    def mine(self, kind: str) -> list[Cue]:
+        return [c for c in self.get(kind) if c.mine]
+
+    def token(self, position: int) -> int:
+        return bisect.bisect_right(self._token_starts, position)
+
+    def sentence(self, cue: Cue) -> int:
+        return self.a.sentence_of(cue.start)
+
+    def distance(self, x: Cue, y: Cue) -> int:
+        """Words between two cues (0 when they overlap or touch)."""
+        if _overlap(x, y):
+            return 0
+        first, second = (x, y) if x.start < y.start else (y, x)
+        return max(0, self.token(second.start) - self.token(first.end))
+
+    def near(self, x: Cue, y: Cue, words: int) -> bool:
+        return self.sentence(x) == self.sentence(y) and self.distance(x, y) <= words
+
+    def pairs(self, xs: list[Cue], ys: list[Cue], words: int) -> list[tuple[Cue, Cue]]:
+        return [(x, y) for x in xs for y in ys if self.near(x, y, words) and x is not y]
+
+    def site_of(self, cue: Cue) -> str | None:
+        """The body site a symptom word is about: the nearest site word in its sentence.
+
+        Ties go to the more dangerous reading (saddle, then both legs, then one limb)."""
+        best: tuple[int, int, str] | None = None
+        for rank, kind in enumerate(("saddle_site", "both_site", "limb_site")):
+            for site in self.get(kind):
+                if self.sentence(site) != self.sentence(cue) or site.other_person:
+                    continue
+                candidate = (self.distance(cue, site), rank, kind)
+                if best is None or candidate < best:
+                    best = candidate
+        return None if best is None else best[2]
+
+
+EXERTION = re.compile(r"\b(?:" + LEXICON["exertion"][0] + r")\b")
+
+
+def tired_after_exertion(sentence: str, words: str) -> bool:
+    """True for tired-muscle words in a sentence that names exertion ("legs like jelly after
+    leg day"); the triage rules use it for their own leg-weakness concept too."""
+    tired = re.search(r"\b(?:jelly|wobbly|weak\w*|rubber\w*|heavy|tired)\b", words)
+    event = re.search(r"gave way|giv\w* way|buckl|collaps|cannot|could not|unable", words)
+    return bool(tired and not event and EXERTION.search(sentence))
+
+
+def symptom_cues(a: AnalysedText, kinds: tuple[str, ...]) -> list[Cue]:
+    """The cues of the given kinds in ``a``, with their context (for the semantic net)."""
+    scan = _Scan(a)
+    return [c for kind in kinds for c in scan.get(kind)]
+
+
+def _tiredness(cue: Cue) -> bool:
+    """Words that also describe tired muscles ("legs like jelly after leg day"), unlike
+    "gave way", "buckled" or "cannot lift", which are events."""
+    return bool(re.fullmatch(r"jelly|wobbly|weak\w*|rubber\w*|heavy|tired", cue.text))
+
+
+def _overlap(x: Cue, y: Cue) -> bool:
+    return x.start < y.end and y.start < x.end
+
+
+def _texts(*cues: Cue) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c.text for c in cues))
+
+
+def broad_hits(
+    a: AnalysedText,
+    *,
+    age: int | None = None,
+    cancer_history: bool = False,
+    osteoporosis: bool = False,
+    long_term_steroids: bool = False,
+    immunosuppressed: bool = False,
+) -> list[BroadHit]:
+    """Red-flag families fired by the vocabulary in ``a`` (see the module docstring)."""
+    s = _Scan(a)
+    hits: list[BroadHit] = []
+
+    def hit(code: str, category: str, level: str, *cues: Cue) -> None:
+        hits.append(BroadHit(code, category, level, _texts(*cues)))
+
+    pain = s.active("pain")
+
+    # --- bladder and bowel (cauda equina) ---------------------------------------------------
+    medication = bool(s.mine("medication"))
+    elim: list[Cue] = list(s.active("elim_strong"))
+    elim_sites = [x for x in s.get("elim_site") if not x.other_person]
+    for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
+        if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
+            continue  # "hard to get off the toilet", "cannot reach to wipe": moving, not voiding
+        if MOBILITY_BEFORE.search(s.text[max(0, site.start - 30) : site.start]) and (
+            site.start < dys.start
+        ):
+            continue  # "getting up off the toilet is hard"
+        if medication and s.active("constipation"):
+            continue  # constipation on painkillers is a side effect (routine)
+        elim += [dys, site]
+    if elim:
+        hit("ces_bladder_bowel", "cauda_equina", "emergency", *elim)
+
+    # --- saddle area and sexual function ------------------------------------------------------
+    saddle = list(s.active("saddle_strong"))
+    for feel in s.active("sensation"):
+        if s.site_of(feel) == "saddle_site":
+            sites = [x for x in s.get("saddle_site") if s.sentence(x) == s.sentence(feel)]
+            saddle += [feel, *sites[:1]]
+    if saddle:
+        hit("ces_saddle_anaesthesia", "cauda_equina", "emergency", *saddle)
+
+    sex = _sexual(s)
+    if sex:
+        hit("ces_sexual_dysfunction", "cauda_equina", "emergency", *sex)
+
+    # --- legs ----------------------------------------------------------------------------------
+    exertion = s.active("exertion")
+    deficits: list[Cue] = []  # numbness or weakness in a limb (for trauma and progression)
+    both: list[Cue] = []
+    for kind in ("sensation", "weakness", "radicular"):
+        for cue in s.active(kind):
+            where = s.site_of(cue)
+            if where is None:
+                continue
+            if kind != "radicular" and where in ("both_site", "limb_site"):
+                deficits.append(cue)
+            if where == "both_site":
+                if _tiredness(cue) and any(s.near(cue, e, 10) for e in exertion):
+                    continue  # "legs like jelly after the gym" (over-use, not nerves)
+                sites = [x for x in s.get("both_site") if s.sentence(x) == s.sentence(cue)]
+                both += [cue, *sites[:1]]
+    if both:
+        hit("ces_bilateral_sciatica", "cauda_equina", "emergency", *both)
+
+    if drop := s.active("foot_drop"):
+        hit("foot_drop", "neuro_deficit", "emergency", *drop)
+        deficits += drop
+    progression = s.active("progression")
+    progressive = [
+        (d, p)
+        for d in deficits
+        for p in progression
+        if s.near(d, p, 10) and not _overlap(d, p) and d.kind != "radicular"
+    ]
+    if not progressive and len({s.sentence(d) for d in deficits}) > 1:
+        # "my leg was a bit weak on Monday, now I can hardly walk on it"
+        later = max(deficits, key=lambda d: d.start)
+        if re.search(
+            r"\b(?:now|today|this morning)\b", s.text[max(0, later.start - 40) : later.end]
+        ):
+            progressive = [(later, later)]
+    if progressive:
+        hit("progressive_neuro_deficit", "neuro_deficit", "emergency", *progressive[0])
+    weak_limb = [
+        w
+        for w in s.active("weakness")
+        if s.site_of(w) in ("limb_site", "both_site")
+        and not (_tiredness(w) and any(s.near(w, e, 10) for e in exertion))
+    ]
+    if weak_limb and not progressive:
+        hit("new_leg_weakness", "neuro_deficit", "urgent", *weak_limb)
+
+    # --- trauma --------------------------------------------------------------------------------
+    major = [
+        t
+        for t in s.active("trauma_major")
+        if not _compiled("minimiser").search(s.text[max(0, t.start - 30) : t.start])
+        and not re.match(r"\s+(?:in|on) (?:my |the )?(?:pants|bed|knickers)", s.text[t.end :])
+    ]
+    any_deficit = deficits + [
+        c for c in s.active("sensation") + s.active("weakness") if s.site_of(c) is not None
+    ]
+    if major and any_deficit:
+        hit("trauma_with_neuro_deficit", "fracture", "emergency", *major, *any_deficit[:2])
+    elif major:
+        hit("fracture_significant_trauma", "fracture", "urgent", *major)
+    minor = s.active("trauma_minor")
+    older = age is not None and age >= 70
+    if minor and (osteoporosis or long_term_steroids or older):
+        hit("fracture_minor_trauma_risk", "fracture", "urgent", *minor)
+
+    # --- aorta, chest, crisis ---------------------------------------------------------------------
+    abdomen = s.active("abdomen")
+    aaa: list[Cue] = []
+    aaa += [t for t in s.active("tearing") if any(s.near(t, p, 6) for p in pain + abdomen)]
+    for pulse in s.active("pulsing"):
+        near_belly = [x for x in abdomen + s.active("lump") if s.near(pulse, x, 8)]
+        if near_belly and (abdomen or any(x.kind == "lump" for x in near_belly)):
+            aaa += [pulse, *near_belly[:1]]
+    aneurysm = [x for x in s.get("aneurysm") if x.mine]
+    if aneurysm and (pain or s.active("severe") or s.active("sudden")):
+        aaa += aneurysm
+    sudden, severe, collapse = s.active("sudden"), s.active("severe"), s.active("collapse")
+    older_or_unknown = age is None or age >= 50
+    if abdomen and pain and (collapse or (sudden and older_or_unknown)):
+        aaa += [*abdomen[:1], *sudden[:1], *collapse[:1]]
+    if pain and collapse and (sudden or severe):
+        fainting = [
+            c
+            for c in collapse
+            if re.match(r"faint|pass|collaps|black|nearly|almost|keel|going", c.text)
+        ]
+        if fainting or abdomen:
+            aaa += [*collapse[:1], *(sudden or severe)[:1]]
+    if aaa:
+        hit("aaa_severe_abdominal_back_pain", "aaa", "emergency", *aaa)
+    elif abdomen and pain and severe:
+        hit("severe_abdominal_back_pain", "aaa", "urgent", *abdomen[:1], *severe[:1])
+
+    chest = [
+        (c, q)
+        for c, q in s.pairs(s.active("chest"), s.active("chest_quality"), 5)
+        if not re.match(r"\s+infection", s.text[c.end :])
+    ]
+    chest += [(c, c) for c in s.active("chest") if "attack" in c.text or "jaw" in c.text]
+    if chest:
+        hit("chest_pain", "cardiac", "emergency", *chest[0])
+
+    crisis = [c for c in s.get("crisis") if not c.other_person]
+    # a conditional does not make thoughts of dying safe: "if I was gone nobody would care"
+    if [c for c in crisis if not (c.negated or c.past)]:
+        hit("suicidal_thoughts", "crisis", "emergency", *crisis)
+    elif crisis:
+        hit("suicide_mentioned", "crisis", "urgent", *crisis)
+
+    # --- infection ------------------------------------------------------------------------------
+    back_fine = bool(s.active("back_fine"))
+    fever = [f for f in s.active("fever") if f.text not in ("infection", "infected")]
+    if fever and pain and not back_fine:
+        hit("infection_fever", "infection", "urgent", *fever)
+    if (ivdu := s.active("ivdu")) and pain:
+        hit("infection_iv_drug_use", "infection", "urgent", *ivdu)
+    wound = s.pairs(s.mine("procedure"), s.active("wound_sign"), 12)
+    if wound:
+        hit("infection_after_procedure", "infection", "urgent", *wound[0])
+    immuno = immunosuppressed or bool(s.mine("immuno"))
+    unwell = [f for f in s.active("fever")]
+    if immuno and unwell and not fever:
+        hit("infection_fever", "infection", "urgent", *unwell)
+
+    # --- malignancy -----------------------------------------------------------------------------
+    cancer = [
+        c
+        for c in s.get("cancer")
+        if c.mine and not c.negated and not any(s.near(c, d, 6) for d in s.active("cancer_doubt"))
+    ]
+    chronic = s.active("chronic_pain")
+    if (cancer or cancer_history) and pain and not chronic:
+        hit("malignancy_cancer_history", "malignancy", "urgent", *cancer, *pain[:1])
+    weight = s.active("weight_loss")
+    if weight and (s.active("weight_unintended") or not s.mine("weight_intended")):
+        hit("malignancy_weight_loss", "malignancy", "urgent", *weight)
+    night, unrelenting = s.active("night"), s.active("unrelenting")
+    if night and unrelenting and pain:
+        hit("malignancy_night_pain", "malignancy", "urgent", *night[:1], *unrelenting[:1])
+    return hits
+
+
+def _sexual(s: _Scan) -> list[Cue]:
+    """Loss of erection, orgasm or genital feeling (not pain during sex, not questions)."""
+    text = s.text
+    found: list[Cue] = []
+    for match in _SEX_STRONG.finditer(text):
+        cue = _cue_at(s, "sex", match.start(), match.end())
+        if cue.active:
+            found.append(cue)
+    return found
+
+
+_SEX_STRONG = re.compile(
+    r"\b(?:impoten\w*|erectile|(?:cannot|could not|can not|unable to|not able to|can no longer|"
+    r"no longer|struggl\w* to|difficult\w* to|trouble|problems?|hard to|can hardly|can barely|"
+    r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,3}?"
+    r"(?:get (?:it )?(?:up|hard)|getting (?:it )?(?:up|hard)|keep (?:it )?(?:up|hard)|"
+    r"stay (?:up|hard)|erect\w*|climax\w*|orgasm\w*|come|cum|ejaculat\w*|finish|perform|"
+    r"feel (?:\S+ ){0,3}?(?:during|in|when|while) (?:sex|intercourse|bed|making love))|"
+    r"(?:erections?|erect) (?:\S+ ){0,2}?(?:stopped|gone|disappeared|not working|weak\w*|"
+    r"soft|problems?|issues?|trouble|difficult\w*|dysfunction)|"
+    r"(?:no|lost|loss of|reduced|weak\w*|soft|no more) (?:\S+ )?(?:erections?|orgasms?|"
+    r"climax|sensation during sex|feeling during sex|sex drive and feeling)|"
+    r"(?:sex|intercourse|making love|orgasms?|climax) (?:\S+ ){0,3}?(?:feels? )?(?:numb|"
+    r"nothing|dead|different|no feeling|no sensation|cannot feel|could not feel|do not feel|"
+    r"did not feel)|"
+    r"(?:numb|no feeling|no sensation|cannot feel|could not feel|did not feel|not feel) "
+    r"(?:\S+ ){0,4}?(?:during|in|with|when having|while having) (?:sex|intercourse|bed)|"
+    r"(?:limp|floppy|soft) (?:down there|penis|willy)|(?:penis|willy) (?:\S+ )?(?:limp|floppy|"
+    r"dead|numb|soft|will not|does not|cannot))(?![a-z])"
+)
+
+
+def _cue_at(s: _Scan, kind: str, start: int, end: int) -> Cue:
+    cores = [(m.start, m.end) for m in s.a.mentions] + [
+        (c.start, c.end) for cues in s.cues.values() for c in cues
+    ]
+    m = mention_context(kind, "current", False, s.text, s.a.clauses, start, end, cores)
+    return Cue(
+        kind, start, end, s.text[start:end], m.negated, m.past, m.hypothetical, m.other_person
+    )
