@@ -939,7 +939,7 @@ def read(
         _audit(session, caller, [summary.patient_id], resource=resource)
         return observation.daily_to_fhir(summary, refs)
     if resource_type == "Condition":
-        pid_text, _, code = logical.partition("-")
+        pid_text = logical.partition("-")[0]
         if not pid_text.isdigit() or len(pid_text) > 18:
             raise missing
         row = _readable_patient_or_none(session, caller, int(pid_text))
