@@ -307,7 +307,7 @@ def _observation_union(
             select(
                 literal("pm").label("kind"),
                 PostureMinute.id.label("row_id"),
-                _epoch(session, PostureMinute.minute_start).label("t"),
+                _epoch(session, PostureMinute.minute_start).label("effective_s"),
                 PostureMinute.patient_id.label("patient_id"),
             ).where(scope(PostureMinute.patient_id))
         )
@@ -317,7 +317,7 @@ def _observation_union(
             select(
                 literal("ds").label("kind"),
                 func.min(PostureMinute.id).label("row_id"),
-                func.min(_epoch(session, day)).label("t"),
+                func.min(_epoch(session, day)).label("effective_s"),
                 PostureMinute.patient_id.label("patient_id"),
             )
             .where(scope(PostureMinute.patient_id))
@@ -327,7 +327,7 @@ def _observation_union(
         query = select(
             literal("qr").label("kind"),
             QuestionnaireResponse.id.label("row_id"),
-            _epoch(session, QuestionnaireResponse.answered_on).label("t"),
+            _epoch(session, QuestionnaireResponse.answered_on).label("effective_s"),
             QuestionnaireResponse.patient_id.label("patient_id"),
         ).where(scope(QuestionnaireResponse.patient_id))
         instruments = (wanted or {}).get("qr")
@@ -339,7 +339,7 @@ def _observation_union(
             select(
                 literal("pd").label("kind"),
                 PainDiaryRecord.id.label("row_id"),
-                _epoch(session, PainDiaryRecord.day).label("t"),
+                _epoch(session, PainDiaryRecord.day).label("effective_s"),
                 PainDiaryRecord.patient_id.label("patient_id"),
             ).where(scope(PainDiaryRecord.patient_id))
         )
@@ -348,7 +348,7 @@ def _observation_union(
             select(
                 literal("pm").label("kind"),
                 PostureMinute.id.label("row_id"),
-                _epoch(session, PostureMinute.minute_start).label("t"),
+                _epoch(session, PostureMinute.minute_start).label("effective_s"),
                 PostureMinute.patient_id.label("patient_id"),
             ).where(false())
         )
@@ -356,11 +356,11 @@ def _observation_union(
 
 
 def _observation_query(union: Any, dates: DateRange) -> Select[Any]:
-    query = select(union.c.kind, union.c.row_id, union.c.t, union.c.patient_id)
+    query = select(union.c.kind, union.c.row_id, union.c.effective_s, union.c.patient_id)
     if dates.start is not None:
-        query = query.where(union.c.t >= dates.start)
+        query = query.where(union.c.effective_s >= dates.start)
     if dates.end is not None:
-        query = query.where(union.c.t < dates.end)
+        query = query.where(union.c.effective_s < dates.end)
     return query
 
 
@@ -499,11 +499,11 @@ def search_observations(
     if cursor:
         t, kind, row_id = decode_cursor(cursor)
         query = query.where(
-            tuple_(union.c.t, union.c.kind, union.c.row_id)
+            tuple_(union.c.effective_s, union.c.kind, union.c.row_id)
             > tuple_(literal(t), literal(kind), literal(row_id))
         )
     rows = session.execute(
-        query.order_by(union.c.t, union.c.kind, union.c.row_id).limit(count + 1)
+        query.order_by(union.c.effective_s, union.c.kind, union.c.row_id).limit(count + 1)
     ).all()
     more = len(rows) > count
     rows = rows[:count]
@@ -511,7 +511,7 @@ def search_observations(
     next_params = None
     if more and rows:
         last = rows[-1]
-        next_params = {"_cursor": encode_cursor(int(last.t), str(last.kind), int(last.row_id))}
+        next_params = {"_cursor": encode_cursor(int(last.effective_s), str(last.kind), int(last.row_id))}
     return Page(resources, total, next_params, [int(r.patient_id) for r in rows])
 
 
@@ -616,7 +616,7 @@ def patient_sections(
 
     def observations(offset: int, limit: int) -> list[dict[str, Any]]:
         rows = session.execute(
-            obs_q.order_by(union.c.t, union.c.kind, union.c.row_id).offset(offset).limit(limit)
+            obs_q.order_by(union.c.effective_s, union.c.kind, union.c.row_id).offset(offset).limit(limit)
         ).all()
         return _observation_resources(session, refs, [(r.kind, r.row_id) for r in rows])
 
@@ -737,7 +737,7 @@ def everything(
     """``Patient/{id}/$everything``: the patient's compartment, paged by offset across sections."""
     caller.require_read("Patient")
     row = readable_patient(session, caller, patient_id)
-    sections = patient_sections(session, caller, row, refs, COMPARTMENT_TYPES)
+    sections = patient_sections(session, caller, row, refs, SERVED_TYPES)
     resources, total = _slice(sections, offset, count)
     _audit(session, caller, [row.id], resource=resource, detail=f"{len(resources)} resources")
     more = offset + len(resources) < total
