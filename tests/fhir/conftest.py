@@ -11,8 +11,8 @@ from spinewise.accounts.models import User
 from spinewise.accounts.service import issue_token
 from spinewise.consults.models import Appointment, AppointmentKind
 from spinewise.core.models import TokenKind
-from spinewise.devices.models import Device, DeviceKind, PostureMinute
 from spinewise.db import unit_of_work
+from spinewise.devices.models import Device, DeviceKind, PostureMinute
 from spinewise.outcomes.models import PainDiaryRecord, QuestionnaireResponse
 from spinewise.outcomes.scoring import score_answers
 from tests.conftest import World
@@ -24,18 +24,31 @@ def add_minutes(session_factory, patient_id: int, n: int, *, start: datetime = S
     """A device and ``n`` consecutive posture minutes (bulk insert); returns the device id."""
     with unit_of_work(session_factory) as session:
         device = Device(
-            patient_id=patient_id, name="Test sensor", kind=DeviceKind.imu_wearable,
-            token_hash=f"hash-{patient_id}-{n}-{start.timestamp()}", settings={},
+            patient_id=patient_id,
+            name="Test sensor",
+            kind=DeviceKind.imu_wearable,
+            token_hash=f"hash-{patient_id}-{n}-{start.timestamp()}",
+            settings={},
         )
         session.add(device)
         session.flush()
         rows = [
             {
-                "device_id": device.id, "patient_id": patient_id,
-                "minute_start": start + timedelta(minutes=i), "covered_s": 60.0,
-                "neutral_s": 40.0, "flexed_s": 15.0, "severe_s": 5.0, "flexion_mean_deg": 12.5,
-                "flexion_p90_deg": 30.0, "still_s": 30.0, "moving_s": 30.0, "walking_s": 0.0,
-                "lying_s": 0.0, "alerts": 0, "alerts_escalated": 0,
+                "device_id": device.id,
+                "patient_id": patient_id,
+                "minute_start": start + timedelta(minutes=i),
+                "covered_s": 60.0,
+                "neutral_s": 40.0,
+                "flexed_s": 15.0,
+                "severe_s": 5.0,
+                "flexion_mean_deg": 12.5,
+                "flexion_p90_deg": 30.0,
+                "still_s": 30.0,
+                "moving_s": 30.0,
+                "walking_s": 0.0,
+                "lying_s": 0.0,
+                "alerts": 0,
+                "alerts_escalated": 0,
             }
             for i in range(n)
         ]
@@ -50,18 +63,27 @@ def add_outcomes(session_factory, patient_id: int) -> None:  # type: ignore[no-u
             result = score_answers("nprs", [pain])
             session.add(
                 QuestionnaireResponse(
-                    patient_id=patient_id, instrument="nprs", answered_on=day, answers=[pain],
-                    score=float(result.score), result=result.to_dict(),
+                    patient_id=patient_id,
+                    instrument="nprs",
+                    answered_on=day,
+                    answers=[pain],
+                    score=float(result.score),
+                    result=result.to_dict(),
                 )
             )
-        session.add(PainDiaryRecord(patient_id=patient_id, day=date(2026, 3, 3), back_pain=5, note="x"))
+        session.add(
+            PainDiaryRecord(patient_id=patient_id, day=date(2026, 3, 3), back_pain=5, note="x")
+        )
 
 
 def add_appointment(session_factory, patient_id: int, clinician_id: int) -> int:  # type: ignore[no-untyped-def]
     with unit_of_work(session_factory) as session:
         row = Appointment(
-            patient_id=patient_id, clinician_id=clinician_id, start_at=START,
-            end_at=START + timedelta(minutes=30), kind=AppointmentKind.video,
+            patient_id=patient_id,
+            clinician_id=clinician_id,
+            start_at=START,
+            end_at=START + timedelta(minutes=30),
+            kind=AppointmentKind.video,
         )
         session.add(row)
         session.flush()

@@ -28,7 +28,9 @@ FHIR = "application/fhir+json"
 def _audited(app: FastAPI, patient_id: int, email: str, resource: str) -> bool:
     with unit_of_work(app.state.session_factory) as session:
         entries = audit.tail(session, patient_id=patient_id, limit=200)
-    return any(e.actor_email == email and e.resource == resource and e.action == "read" for e in entries)
+    return any(
+        e.actor_email == email and e.resource == resource and e.action == "read" for e in entries
+    )
 
 
 def test_metadata_is_a_valid_capability_statement(client: TestClient) -> None:
@@ -71,7 +73,9 @@ def test_each_patient_route_serves_self_and_care_team_and_hides_the_rest(
 ) -> None:
     pid = world.patient_1.patient_id
     with unit_of_work(app.state.session_factory) as session:
-        minute = session.scalar(select(func.min(PostureMinute.id)).where(PostureMinute.patient_id == pid))
+        minute = session.scalar(
+            select(func.min(PostureMinute.id)).where(PostureMinute.patient_id == pid)
+        )
     url = "/fhir/" + path.format(
         pid=pid, minute=minute, appointment=records["p1_appointment"], device=records["p1_device"]
     )
@@ -104,22 +108,26 @@ def test_a_search_without_patient_returns_only_what_the_caller_may_see(
         assert subjects == {f"Patient/{own.patient_id}"}
     patients = client.get("/fhir/Patient", headers=world.clinician_a.headers).json()
     assert {e["resource"]["id"] for e in patients["entry"]} == {
-        str(world.patient_1.patient_id), str(world.patient_2.patient_id)
+        str(world.patient_1.patient_id),
+        str(world.patient_2.patient_id),
     }
 
 
 def test_code_and_date_filters(client: TestClient, world: World, records: dict[str, int]) -> None:
     pid = world.patient_1.patient_id
     nprs = client.get(
-        f"/fhir/Observation?patient={pid}&code=http://loinc.org|72514-3", headers=world.patient_1.headers
+        f"/fhir/Observation?patient={pid}&code=http://loinc.org|72514-3",
+        headers=world.patient_1.headers,
     ).json()
     assert [e["resource"]["valueQuantity"]["value"] for e in nprs["entry"]] == [6, 4]
     later = client.get(
-        f"/fhir/Observation?patient={pid}&code=72514-3&date=ge2026-03-05", headers=world.patient_1.headers
+        f"/fhir/Observation?patient={pid}&code=72514-3&date=ge2026-03-05",
+        headers=world.patient_1.headers,
     ).json()
     assert [e["resource"]["effectiveDateTime"] for e in later["entry"]] == ["2026-03-08"]
     minutes = client.get(
-        f"/fhir/Observation?patient={pid}&code=posture-minute&date=2026-03-02", headers=world.patient_1.headers
+        f"/fhir/Observation?patient={pid}&code=posture-minute&date=2026-03-02",
+        headers=world.patient_1.headers,
     ).json()
     assert minutes["total"] == 5
 
@@ -137,19 +145,43 @@ def test_smart_scopes_narrow_a_token(
     clinician_patient_scope = scoped_headers(factory, world.clinician_a.user_id, "patient/*.read")
     assert client.get(f"/fhir/Patient/{pid}", headers=clinician_patient_scope).status_code == 403
     read_only = scoped_headers(factory, world.clinician_a.user_id, "user/*.read")
-    answer = client.post("/fhir", json={"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"resource": {"resourceType": "Patient", "telecom": [{"system": "email", "value": "n@example.org"}]}}
-    ]}, headers=read_only)
+    answer = client.post(
+        "/fhir",
+        json={
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [
+                {
+                    "resource": {
+                        "resourceType": "Patient",
+                        "telecom": [{"system": "email", "value": "n@example.org"}],
+                    }
+                }
+            ],
+        },
+        headers=read_only,
+    )
     assert answer.status_code == 422 and "scopes do not allow writing Patient" in answer.text
     # Scopes travel with the token: the OAuth2 form's ``scope`` field sets them.
     token = client.post(
         "/api/v1/auth/token",
-        data={"username": world.patient_1.email, "password": "a-long-test-passphrase", "scope": "patient/Observation.read"},
+        data={
+            "username": world.patient_1.email,
+            "password": "a-long-test-passphrase",
+            "scope": "patient/Observation.read",
+        },
     ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get(f"/fhir/Observation?patient={pid}", headers=headers).status_code == 200
     assert client.get(f"/fhir/Appointment?patient={pid}", headers=headers).status_code == 403
-    bad = client.post("/api/v1/auth/token", data={"username": world.patient_1.email, "password": "a-long-test-passphrase", "scope": "everything"})
+    bad = client.post(
+        "/api/v1/auth/token",
+        data={
+            "username": world.patient_1.email,
+            "password": "a-long-test-passphrase",
+            "scope": "everything",
+        },
+    )
     assert bad.status_code == 422
 
 
@@ -208,11 +240,15 @@ def test_everything_is_a_paged_searchset(
     assert types[0] == "Patient"
     assert {"Practitioner", "CareTeam", "Device", "Appointment", "Observation"} <= set(types)
     assert len(types) == bundle["total"]
-    other = client.get(f"/fhir/Patient/{world.patient_3.patient_id}/$everything", headers=world.patient_1.headers)
+    other = client.get(
+        f"/fhir/Patient/{world.patient_3.patient_id}/$everything", headers=world.patient_1.headers
+    )
     assert other.status_code == 404
 
 
-def _export(client: TestClient, headers: dict[str, str], path: str = "/fhir/Patient/$export") -> dict[str, Any]:
+def _export(
+    client: TestClient, headers: dict[str, str], path: str = "/fhir/Patient/$export"
+) -> dict[str, Any]:
     kick = client.get(path, headers={**headers, "Prefer": "respond-async"})
     assert kick.status_code == 202, kick.text
     status_url = kick.headers["Content-Location"]
@@ -235,13 +271,20 @@ def test_bulk_export_with_a_patient_token_holds_only_their_data(
     by_type = {o["type"]: o for o in manifest["output"]}
     assert by_type["Patient"]["count"] == 1
     lines = client.get(by_type["Observation"]["url"], headers=world.patient_1.headers)
-    assert lines.status_code == 200 and lines.headers["content-type"].startswith("application/fhir+ndjson")
+    assert lines.status_code == 200 and lines.headers["content-type"].startswith(
+        "application/fhir+ndjson"
+    )
     resources = [json.loads(line) for line in lines.text.splitlines()]
-    assert {r["subject"]["reference"] for r in resources} == {f"Patient/{world.patient_1.patient_id}"}
+    assert {r["subject"]["reference"] for r in resources} == {
+        f"Patient/{world.patient_1.patient_id}"
+    }
     assert all(validate(r) for r in resources)
     # Another patient can neither poll the job nor download its files.
     assert client.get(manifest["status_url"], headers=world.patient_3.headers).status_code == 404
-    assert client.get(by_type["Observation"]["url"], headers=world.patient_3.headers).status_code == 404
+    assert (
+        client.get(by_type["Observation"]["url"], headers=world.patient_3.headers).status_code
+        == 404
+    )
     assert client.get(by_type["Observation"]["url"]).status_code == 401
     assert _audited(app, world.patient_1.patient_id or 0, world.patient_1.email, "fhir.$export")
     assert client.delete(manifest["status_url"], headers=world.patient_1.headers).status_code == 202
@@ -274,7 +317,10 @@ def _bundle_for(client: TestClient, world: World) -> dict[str, Any]:
                     "gender": "female",
                     "birthDate": "1990-05-06",
                 },
-                "request": {"method": "PUT", "url": "Patient?identifier=https://ehr.example/mrn|MRN-1"},
+                "request": {
+                    "method": "PUT",
+                    "url": "Patient?identifier=https://ehr.example/mrn|MRN-1",
+                },
             },
             {
                 "fullUrl": "urn:uuid:22222222-2222-2222-2222-222222222222",
@@ -286,7 +332,12 @@ def _bundle_for(client: TestClient, world: World) -> dict[str, Any]:
                     "subject": {"reference": "urn:uuid:11111111-1111-1111-1111-111111111111"},
                     "effectiveDateTime": "2026-03-04",
                     "valueQuantity": {"value": 5},
-                    "extension": [{"url": "https://spinewise.org/fhir/StructureDefinition/questionnaire-answers", "valueString": "[5]"}],
+                    "extension": [
+                        {
+                            "url": "https://spinewise.org/fhir/StructureDefinition/questionnaire-answers",
+                            "valueString": "[5]",
+                        }
+                    ],
                 },
                 "request": {"method": "POST", "url": "Observation"},
             },
@@ -300,7 +351,10 @@ def _bundle_for(client: TestClient, world: World) -> dict[str, Any]:
                     "end": "2026-04-01T10:30:00Z",
                     "participant": [
                         {"actor": {"reference": f"Patient/{pid}"}, "status": "accepted"},
-                        {"actor": {"reference": f"Practitioner/{world.clinician_a.user_id}"}, "status": "accepted"},
+                        {
+                            "actor": {"reference": f"Practitioner/{world.clinician_a.user_id}"},
+                            "status": "accepted",
+                        },
                     ],
                 },
                 "request": {"method": "POST", "url": "Appointment"},
@@ -329,7 +383,11 @@ def test_a_transaction_creates_then_recognises_duplicates_by_identifier(
     assert first.status_code == 200, first.text
     assert [e["response"]["status"] for e in first.json()["entry"]] == ["201 Created"] * 3
     assert _counts(app) == (before[0] + 1, before[1] + 1, before[2] + 1)
-    again = client.post("/fhir", content=json.dumps(bundle), headers={**world.clinician_a.headers, "Content-Type": FHIR})
+    again = client.post(
+        "/fhir",
+        content=json.dumps(bundle),
+        headers={**world.clinician_a.headers, "Content-Type": FHIR},
+    )
     assert [e["response"]["status"] for e in again.json()["entry"]] == ["200 OK"] * 3
     assert _counts(app) == (before[0] + 1, before[1] + 1, before[2] + 1)
     # The importing clinician is now in the new patient's care team.
@@ -343,7 +401,9 @@ def test_an_invalid_transaction_changes_nothing_and_names_each_bad_entry(
     before = _counts(app)
     bundle = _bundle_for(client, world)
     bundle["entry"][1]["resource"]["valueQuantity"]["value"] = 9  # answers say 5
-    bundle["entry"][2]["resource"]["participant"][0]["actor"]["reference"] = f"Patient/{world.patient_3.patient_id}"
+    bundle["entry"][2]["resource"]["participant"][0]["actor"]["reference"] = (
+        f"Patient/{world.patient_3.patient_id}"
+    )
     answer = client.post("/fhir", json=bundle, headers=world.clinician_a.headers)
     assert answer.status_code == 422
     outcome = answer.json()
@@ -352,8 +412,15 @@ def test_an_invalid_transaction_changes_nothing_and_names_each_bad_entry(
     assert ("entry 1", "Bundle.entry[1].resource.valueQuantity.value") in named
     assert ("entry 2", "Bundle.entry[2].resource.participant") in named
     assert _counts(app) == before
-    structural = client.post("/fhir", json={"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"resource": {"resourceType": "Observation", "code": {"text": "x"}}}]}, headers=world.clinician_a.headers)
+    structural = client.post(
+        "/fhir",
+        json={
+            "resourceType": "Bundle",
+            "type": "transaction",
+            "entry": [{"resource": {"resourceType": "Observation", "code": {"text": "x"}}}],
+        },
+        headers=world.clinician_a.headers,
+    )
     assert structural.status_code == 422
     assert structural.json()["issue"][0]["expression"] == ["Bundle.entry[0].resource.status"]
 

@@ -39,11 +39,20 @@ emails = st.from_regex(r"[a-z]{1,10}\.[a-z]{1,10}@example\.org", fullmatch=True)
     style=st.sampled_from([REFS, BUNDLE_REFS]),
 )
 def test_patient_and_conditions_round_trip(
-    email: str, name: str, active: bool, sex: Sex, dob: date | None, tz: str, notes: str,
-    flags: dict[str, bool], style: ExportRefs,
+    email: str,
+    name: str,
+    active: bool,
+    sex: Sex,
+    dob: date | None,
+    tz: str,
+    notes: str,
+    flags: dict[str, bool],
+    style: ExportRefs,
 ) -> None:
     user = User(id=7, email=email, name=name, is_active=active)
-    row = Patient(id=3, user_id=7, sex=sex, date_of_birth=dob, timezone=tz, history_notes=notes, **flags)
+    row = Patient(
+        id=3, user_id=7, sex=sex, date_of_birth=dob, timezone=tz, history_notes=notes, **flags
+    )
     resource = validate(patient.to_fhir(row, user, style))
     assert patient.from_fhir(resource) == patient.fields_of(row, user)
     conditions = [validate(c) for c in patient.conditions_to_fhir(row, style)]
@@ -65,11 +74,22 @@ def test_practitioner_round_trips(email: str, name: str, active: bool) -> None:
     name=text.filter(bool),
     kind=st.sampled_from(list(DeviceKind)),
     revoked=st.booleans(),
-    settings_json=st.dictionaries(st.sampled_from(["mounting", "quiet_hours", "simulated"]), st.booleans() | st.integers(0, 10)),
+    settings_json=st.dictionaries(
+        st.sampled_from(["mounting", "quiet_hours", "simulated"]),
+        st.booleans() | st.integers(0, 10),
+    ),
 )
-def test_device_round_trips(name: str, kind: DeviceKind, revoked: bool, settings_json: dict[str, object]) -> None:
-    row = Device(id=4, patient_id=3, name=name, kind=kind, settings=settings_json,
-                 revoked_at=datetime(2026, 1, 1, tzinfo=UTC) if revoked else None)
+def test_device_round_trips(
+    name: str, kind: DeviceKind, revoked: bool, settings_json: dict[str, object]
+) -> None:
+    row = Device(
+        id=4,
+        patient_id=3,
+        name=name,
+        kind=kind,
+        settings=settings_json,
+        revoked_at=datetime(2026, 1, 1, tzinfo=UTC) if revoked else None,
+    )
     assert device.from_fhir(validate(device.to_fhir(row, REFS))) == device.fields_of(row)
 
 
@@ -85,9 +105,21 @@ degrees = st.none() | st.floats(min_value=-90.0, max_value=180.0, allow_nan=Fals
 def test_posture_minute_observation_round_trips(start: datetime, values: tuple) -> None:  # type: ignore[type-arg]
     covered, neutral, flexed, severe, still, moving, walking, lying, mean, p90, alerts, esc = values
     row = PostureMinute(
-        id=11, device_id=4, patient_id=3, minute_start=start, covered_s=covered, neutral_s=neutral,
-        flexed_s=flexed, severe_s=severe, flexion_mean_deg=mean, flexion_p90_deg=p90,
-        still_s=still, moving_s=moving, walking_s=walking, lying_s=lying, alerts=alerts,
+        id=11,
+        device_id=4,
+        patient_id=3,
+        minute_start=start,
+        covered_s=covered,
+        neutral_s=neutral,
+        flexed_s=flexed,
+        severe_s=severe,
+        flexion_mean_deg=mean,
+        flexion_p90_deg=p90,
+        still_s=still,
+        moving_s=moving,
+        walking_s=walking,
+        lying_s=lying,
+        alerts=alerts,
         alerts_escalated=esc,
     )
     resource = validate(observation.minute_to_fhir(row, REFS))
@@ -119,12 +151,20 @@ answers = st.one_of(
 
 @settings(max_examples=80, deadline=None)
 @given(pair=answers, day=days, created=instants)
-def test_questionnaire_score_observation_round_trips(pair: tuple, day: date, created: datetime) -> None:  # type: ignore[type-arg]
+def test_questionnaire_score_observation_round_trips(
+    pair: tuple, day: date, created: datetime
+) -> None:  # type: ignore[type-arg]
     instrument, given_answers = pair
     result = score_answers(instrument, given_answers)
     row = QuestionnaireResponse(
-        id=5, patient_id=3, instrument=instrument, answered_on=day, answers=given_answers,
-        score=float(result.score), result=result.to_dict(), created_at=created,
+        id=5,
+        patient_id=3,
+        instrument=instrument,
+        answered_on=day,
+        answers=given_answers,
+        score=float(result.score),
+        result=result.to_dict(),
+        created_at=created,
     )
     resource = validate(observation.score_to_fhir(row, REFS))
     assert observation.score_from_fhir(resource, "Observation") == observation.score_fields(row)
@@ -132,10 +172,19 @@ def test_questionnaire_score_observation_round_trips(pair: tuple, day: date, cre
 
 def test_nprs_and_odi_use_their_loinc_codes() -> None:
     nprs = score_answers("nprs", [7])
-    row = QuestionnaireResponse(id=1, patient_id=3, instrument="nprs", answered_on=date(2026, 1, 2),
-                                answers=[7], score=7.0, result=nprs.to_dict(),
-                                created_at=datetime(2026, 1, 2, tzinfo=UTC))
-    assert ("http://loinc.org", "72514-3") in codes.codes_of(observation.score_to_fhir(row, REFS)["code"])
+    row = QuestionnaireResponse(
+        id=1,
+        patient_id=3,
+        instrument="nprs",
+        answered_on=date(2026, 1, 2),
+        answers=[7],
+        score=7.0,
+        result=nprs.to_dict(),
+        created_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    assert ("http://loinc.org", "72514-3") in codes.codes_of(
+        observation.score_to_fhir(row, REFS)["code"]
+    )
     assert codes.INSTRUMENT_CODES["odi"][:2] == ("http://loinc.org", "97909-6")
 
 
@@ -145,9 +194,16 @@ def test_a_stated_score_that_does_not_match_the_answers_is_refused() -> None:
     from spinewise.core.errors import InvalidInput
 
     nprs = score_answers("nprs", [7])
-    row = QuestionnaireResponse(id=1, patient_id=3, instrument="nprs", answered_on=date(2026, 1, 2),
-                                answers=[7], score=7.0, result=nprs.to_dict(),
-                                created_at=datetime(2026, 1, 2, tzinfo=UTC))
+    row = QuestionnaireResponse(
+        id=1,
+        patient_id=3,
+        instrument="nprs",
+        answered_on=date(2026, 1, 2),
+        answers=[7],
+        score=7.0,
+        result=nprs.to_dict(),
+        created_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
     resource = observation.score_to_fhir(row, REFS)
     resource["valueQuantity"]["value"] = 3
     with pytest.raises(InvalidInput, match="does not match"):
@@ -166,12 +222,27 @@ def test_a_stated_score_that_does_not_match_the_answers_is_refused() -> None:
     updated=instants,
 )
 def test_pain_diary_observation_round_trips(
-    day: date, back: int, leg: int | None, sleep: bool | None, medication: bool | None,
-    activity: int | None, note: str, updated: datetime,
+    day: date,
+    back: int,
+    leg: int | None,
+    sleep: bool | None,
+    medication: bool | None,
+    activity: int | None,
+    note: str,
+    updated: datetime,
 ) -> None:
-    row = PainDiaryRecord(id=2, patient_id=3, day=day, back_pain=back, leg_pain=leg,
-                          sleep_disturbed=sleep, medication_taken=medication,
-                          activity_min=activity, note=note, updated_at=updated)
+    row = PainDiaryRecord(
+        id=2,
+        patient_id=3,
+        day=day,
+        back_pain=back,
+        leg_pain=leg,
+        sleep_disturbed=sleep,
+        medication_taken=medication,
+        activity_min=activity,
+        note=note,
+        updated_at=updated,
+    )
     resource = validate(observation.diary_to_fhir(row, REFS))
     assert observation.diary_from_fhir(resource, "Observation") == observation.diary_fields(row)
 
@@ -188,12 +259,27 @@ def test_pain_diary_observation_round_trips(
     style=st.sampled_from([REFS, BUNDLE_REFS]),
 )
 def test_appointment_round_trips(
-    start: datetime, minutes: int, kind: AppointmentKind, status: AppointmentStatus, reason: str,
-    sequence: int, created: datetime, style: ExportRefs,
+    start: datetime,
+    minutes: int,
+    kind: AppointmentKind,
+    status: AppointmentStatus,
+    reason: str,
+    sequence: int,
+    created: datetime,
+    style: ExportRefs,
 ) -> None:
-    row = Appointment(id=6, patient_id=3, clinician_id=9, start_at=start,
-                      end_at=start + timedelta(minutes=minutes), kind=kind, status=status,
-                      cancel_reason=reason, sequence=sequence, created_at=created)
+    row = Appointment(
+        id=6,
+        patient_id=3,
+        clinician_id=9,
+        start_at=start,
+        end_at=start + timedelta(minutes=minutes),
+        kind=kind,
+        status=status,
+        cancel_reason=reason,
+        sequence=sequence,
+        created_at=created,
+    )
     resource = validate(consults.appointment_to_fhir(row, style))
     expected = consults.appointment_fields(
         row,

@@ -32,22 +32,37 @@ def _seed_demo_patient(url: str) -> None:
     engine = make_engine(url)
     with unit_of_work(make_session_factory(engine)) as session:
         accounts.create_user(
-            session, email=demo.CLINICIAN.email, password=demo.DEMO_PASSWORD,
-            role="clinician", name=demo.CLINICIAN.name,
+            session,
+            email=demo.CLINICIAN.email,
+            password=demo.DEMO_PASSWORD,
+            role="clinician",
+            name=demo.CLINICIAN.name,
         )
         user = accounts.create_user(
-            session, email=DEMO.email, password=demo.DEMO_PASSWORD, role="patient",
-            name=DEMO.name, date_of_birth=DEMO.date_of_birth, sex=DEMO.sex, timezone=DEMO.timezone,
+            session,
+            email=DEMO.email,
+            password=demo.DEMO_PASSWORD,
+            role="patient",
+            name=DEMO.name,
+            date_of_birth=DEMO.date_of_birth,
+            sex=DEMO.sex,
+            timezone=DEMO.timezone,
         )
         patient = accounts.patient_of(session, user=user)
         assert isinstance(patient, Patient)
         patient.history_notes = DEMO.notes
         for flag in DEMO.history:
             setattr(patient, flag, True)
-        accounts.add_to_care_team(session, clinician_email=demo.CLINICIAN.email, patient_email=DEMO.email)
+        accounts.add_to_care_team(
+            session, clinician_email=demo.CLINICIAN.email, patient_email=DEMO.email
+        )
         devices.seed_demo(session, patient=patient, scenario="home", days=1, hours=(9,))
-        outcomes.seed_outcomes(session, clinician_email=demo.CLINICIAN.email, patient_emails=[DEMO.email])
-        consults.seed_consults(session, clinician_email=demo.CLINICIAN.email, patient_emails=[DEMO.email])
+        outcomes.seed_outcomes(
+            session, clinician_email=demo.CLINICIAN.email, patient_emails=[DEMO.email]
+        )
+        consults.seed_consults(
+            session, clinician_email=demo.CLINICIAN.email, patient_emails=[DEMO.email]
+        )
     engine.dispose()
 
 
@@ -87,27 +102,66 @@ def test_a_demo_patient_round_trips_through_an_empty_database(
     _seed_demo_patient(source)
     first, second = tmp_path / "first.json", tmp_path / "second.json"
 
-    exported = _cli(monkeypatch, source, "https://clinic-a.example", "fhir", "export", "--patient", DEMO.email, "--out", str(first))
+    exported = _cli(
+        monkeypatch,
+        source,
+        "https://clinic-a.example",
+        "fhir",
+        "export",
+        "--patient",
+        DEMO.email,
+        "--out",
+        str(first),
+    )
     assert exported.exit_code == 0, exported.output
     bundle = json.loads(first.read_text())
     assert validation_issues(bundle) == []
     types = {e["resource"]["resourceType"] for e in bundle["entry"]}
-    assert {"Patient", "Condition", "Practitioner", "CareTeam", "Device", "Observation", "Appointment"} <= types
-    codes = {c["code"] for e in bundle["entry"] for c in e["resource"].get("code", {}).get("coding", [])}
+    assert {
+        "Patient",
+        "Condition",
+        "Practitioner",
+        "CareTeam",
+        "Device",
+        "Observation",
+        "Appointment",
+    } <= types
+    codes = {
+        c["code"] for e in bundle["entry"] for c in e["resource"].get("code", {}).get("coding", [])
+    }
     assert {"72514-3", "posture-minute", "posture-daily-summary", "pain-diary"} <= codes
-    assert _cli(monkeypatch, source, "https://clinic-a.example", "fhir", "validate", str(first)).exit_code == 0
+    assert (
+        _cli(
+            monkeypatch, source, "https://clinic-a.example", "fhir", "validate", str(first)
+        ).exit_code
+        == 0
+    )
 
-    imported = _cli(monkeypatch, empty_url, "https://clinic-b.example", "fhir", "import", str(first), "--json")
+    imported = _cli(
+        monkeypatch, empty_url, "https://clinic-b.example", "fhir", "import", str(first), "--json"
+    )
     assert imported.exit_code == 0, imported.output
     summary = json.loads(imported.output)
     assert summary["entries"] == len(bundle["entry"]) and summary["created"] > 0
 
-    again = _cli(monkeypatch, empty_url, "https://clinic-b.example", "fhir", "export", "--patient", DEMO.email, "--out", str(second))
+    again = _cli(
+        monkeypatch,
+        empty_url,
+        "https://clinic-b.example",
+        "fhir",
+        "export",
+        "--patient",
+        DEMO.email,
+        "--out",
+        str(second),
+    )
     assert again.exit_code == 0, again.output
     assert second.read_text() == first.read_text()
 
     # Importing the same bundle again recognises every record by its identifier.
-    twice = _cli(monkeypatch, empty_url, "https://clinic-b.example", "fhir", "import", str(first), "--json")
+    twice = _cli(
+        monkeypatch, empty_url, "https://clinic-b.example", "fhir", "import", str(first), "--json"
+    )
     assert json.loads(twice.output)["created"] == 0
 
 
@@ -117,10 +171,18 @@ def test_cli_validate_and_import_exit_2_with_the_first_problem(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"resource": {"resourceType": "Patient", "gender": "female"}},
-        {"resource": {"resourceType": "Observation", "code": {"text": "x"}}},
-    ]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "resourceType": "Bundle",
+                "type": "transaction",
+                "entry": [
+                    {"resource": {"resourceType": "Patient", "gender": "female"}},
+                    {"resource": {"resourceType": "Observation", "code": {"text": "x"}}},
+                ],
+            }
+        )
+    )
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     result = _cli(monkeypatch, url, "https://a.example", "fhir", "validate", str(bad))
     assert result.exit_code == 2
@@ -131,6 +193,11 @@ def test_cli_validate_and_import_exit_2_with_the_first_problem(
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
     unreadable = tmp_path / "nope.json"
     unreadable.write_text("{")
-    assert _cli(monkeypatch, url, "https://a.example", "fhir", "validate", str(unreadable)).exit_code == 2
-    missing = _cli(monkeypatch, url, "https://a.example", "fhir", "export", "--patient", "no@example.org")
+    assert (
+        _cli(monkeypatch, url, "https://a.example", "fhir", "validate", str(unreadable)).exit_code
+        == 2
+    )
+    missing = _cli(
+        monkeypatch, url, "https://a.example", "fhir", "export", "--patient", "no@example.org"
+    )
     assert missing.exit_code == 2 and "no patient" in missing.output

@@ -93,7 +93,7 @@ def appointment_to_fhir(row: Appointment, refs: ExportRefs) -> dict[str, Any]:
 
 def appointment_from_fhir(resource: dict[str, Any], path: str) -> AppointmentFields:
     try:
-        status = AppointmentStatus(resource.get("status"))
+        status = AppointmentStatus(str(resource.get("status")))
     except ValueError:
         raise InvalidInput(f"{path}.status", "Spinewise stores booked or cancelled") from None
     try:

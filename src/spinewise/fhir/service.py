@@ -511,7 +511,9 @@ def search_observations(
     next_params = None
     if more and rows:
         last = rows[-1]
-        next_params = {"_cursor": encode_cursor(int(last.effective_s), str(last.kind), int(last.row_id))}
+        next_params = {
+            "_cursor": encode_cursor(int(last.effective_s), str(last.kind), int(last.row_id))
+        }
     return Page(resources, total, next_params, [int(r.patient_id) for r in rows])
 
 
@@ -616,7 +618,9 @@ def patient_sections(
 
     def observations(offset: int, limit: int) -> list[dict[str, Any]]:
         rows = session.execute(
-            obs_q.order_by(union.c.effective_s, union.c.kind, union.c.row_id).offset(offset).limit(limit)
+            obs_q.order_by(union.c.effective_s, union.c.kind, union.c.row_id)
+            .offset(offset)
+            .limit(limit)
         ).all()
         return _observation_resources(session, refs, [(r.kind, r.row_id) for r in rows])
 
@@ -706,7 +710,7 @@ def _adherence(session: Session, programme: Programme, version: ProgrammeVersion
     rows = session.execute(
         select(SessionLog.day, SessionLog.status).where(SessionLog.programme_id == programme.id)
     ).all()
-    logs = [adh.SessionLog(day=d, status=s) for d, s in rows]
+    logs = [adh.SessionLog(day=d, status=s) for d, s in rows]  # type: ignore[arg-type]
     end = programme.start_date + timedelta(weeks=version.duration_weeks, days=-1)
     weeks = adh.weekly_adherence(
         logs,
@@ -1305,11 +1309,11 @@ class _Importer:
         resource_type = RESOURCE_TYPE.get(kind, "")
         if reference.startswith(f"{resource_type}?identifier="):
             system, _, value = reference.split("=", 1)[1].rpartition("|")
-            local = self.match(
+            matched = self.match(
                 kind, {"identifier": [{"system": system, "value": value}]}, _TABLES[kind]
             )
-            if local is not None:
-                return self._check_reference(entry, kind, local, where)
+            if matched is not None:
+                return self._check_reference(entry, kind, matched, where)
         elif reference.startswith(f"{resource_type}/"):
             parsed = parse_logical_id(resource_type, reference.split("/", 1)[1])
             if (
@@ -1412,7 +1416,7 @@ def import_bundle(
                 importer.fail(entry, exc.message.removeprefix(f"{exc.field}: "), field_path)
     if importer.issues:
         raise FhirOutcome(importer.issues)
-    response_entries = []
+    response_entries: list[dict[str, Any]] = []
     for entry in entries:
         if entry.index in importer.results:
             status, location = importer.results[entry.index]
@@ -1657,10 +1661,9 @@ def _import_observation(importer: _Importer, entry: _Entry) -> None:
         score = observation.score_from_fhir(entry.resource, entry.path)
         entered_by = None
         if score.performer:
-            if (
-                "Practitioner" in score.performer
-                or (score.performer in importer.resolved
-                and importer.resolved[score.performer][0] == "practitioner")
+            if "Practitioner" in score.performer or (
+                score.performer in importer.resolved
+                and importer.resolved[score.performer][0] == "practitioner"
             ):
                 entered_by = importer.resolve(
                     entry, score.performer, "practitioner", f"{entry.path}.performer"
