@@ -93,7 +93,7 @@ def _resource_of(url: str) -> str:
     path = url.removeprefix("/fhir/").split("?")[0]
     parts = path.split("/")
     if len(parts) == 3:
-        return "/fhir/Patient/{id}/$everything"
+        return "/fhir/Patient/{patient_id}/$everything"
     if len(parts) == 2:
         return f"/fhir/{parts[0]}/{{id}}"
     return f"/fhir/{parts[0]}"

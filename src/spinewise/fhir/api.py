@@ -291,7 +291,7 @@ def everything(
         refs=_refs(session, settings),
         offset=offset,
         count=count,
-        resource="/fhir/Patient/{id}/$everything",
+        resource="/fhir/Patient/{patient_id}/$everything",
     )
     return FhirJSON(_bundle(request, page, {"_count": str(count)}))
 
