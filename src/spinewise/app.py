@@ -40,6 +40,7 @@ from spinewise.devices.background import start_device_background
 from spinewise.devices.runtime import LiveIngestor
 from spinewise.dosing import api as dosing_api
 from spinewise.dosing import pages as dosing_pages
+from spinewise.fhir import api as fhir_api
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.predict import api as predict_api
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(api_module.router)
         app.include_router(pages_module.router)
+    app.include_router(fhir_api.router)  # FHIR R4 at /fhir (no pages)
     # The physiotherapy section of the video-call panel (consults.panel hook).
     consults_panel.register(rehab_pages.call_panel_section)
     # Unread messages become a "needs attention" flag on the clinician's dashboard.
@@ -170,6 +172,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         headers: dict[str, str] = {}
         if isinstance(exc, TooManyAttempts):
             headers["Retry-After"] = str(exc.retry_after_s)
+        if request.url.path.startswith("/fhir"):
+            return fhir_api.fhir_error_response(exc)
         if _wants_json(request):
             if isinstance(exc, NotAuthenticated):
                 headers["WWW-Authenticate"] = "Bearer"
@@ -204,6 +208,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             }
             for e in exc.errors()
         ]
+        if request.url.path.startswith("/fhir"):
+            return fhir_api.fhir_validation_response(errors)
         if _wants_json(request):
             return JSONResponse({"error": "invalid_input", "detail": errors}, status_code=422)
         detail = "; ".join(

@@ -22,6 +22,7 @@ from spinewise.config import Settings
 from spinewise.core.console import cli_errors, console, fail, print_json
 from spinewise.devices import cli as devices_cli
 from spinewise.dosing import cli as dosing_cli
+from spinewise.fhir import cli as fhir_cli
 from spinewise.imaging import cli as imaging_cli
 from spinewise.motion import cli as motion_cli
 from spinewise.outcomes import cli as outcomes_cli
@@ -50,6 +51,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(assistant_cli.app, name="assistant")
 app.add_typer(devices_cli.app, name="devices")
 app.add_typer(dosing_cli.app, name="dosing")
+app.add_typer(fhir_cli.app, name="fhir")
 app.add_typer(imaging_cli.app, name="imaging")
 app.add_typer(motion_cli.app, name="motion")
 app.add_typer(outcomes_cli.app, name="outcomes")

@@ -37,6 +37,7 @@ from spinewise.core.deps import (
 )
 from spinewise.core.errors import NotAuthenticated
 from spinewise.core.models import TokenKind
+from spinewise.fhir.scopes import normalise as normalise_scopes
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 PasswordForm = Annotated[OAuth2PasswordRequestForm, Depends()]
@@ -44,7 +45,11 @@ PasswordForm = Annotated[OAuth2PasswordRequestForm, Depends()]
 
 @router.post("/auth/token", response_model=TokenRead)
 def issue_token(form: PasswordForm, session: SessionDep, settings: SettingsDep) -> TokenRead:
-    """OAuth2 password flow: trade an e-mail and password for a bearer token."""
+    """OAuth2 password flow: trade an e-mail and password for a bearer token.
+
+    An optional ``scope`` (SMART style, e.g. ``patient/*.read``) narrows what the token may read
+    on ``/fhir``; without it the token has the user's full access."""
+    scopes = normalise_scopes(" ".join(form.scopes))
     user = service.authenticate(
         session,
         email=form.username,
@@ -53,7 +58,7 @@ def issue_token(form: PasswordForm, session: SessionDep, settings: SettingsDep) 
         cooldown_s=settings.lockout_cooldown_s,
     )
     raw, _ = service.issue_token(
-        session, user=user, kind=TokenKind.api, max_age_s=settings.token_max_age_s
+        session, user=user, kind=TokenKind.api, max_age_s=settings.token_max_age_s, scopes=scopes
     )
     return TokenRead(access_token=raw, expires_in=settings.token_max_age_s)
 
