@@ -9,6 +9,7 @@ from spinewise.dosing import models as dosing_models
 from spinewise.outcomes import models as outcomes_models
 from spinewise.predict import models as predict_models
 from spinewise.rehab import models as rehab_models
+from spinewise.reminders import models as reminders_models
 from spinewise.robotics import models as robotics_models
 
 metadata = Base.metadata
@@ -23,5 +24,6 @@ __all__ = [
     "outcomes_models",
     "predict_models",
     "rehab_models",
+    "reminders_models",
     "robotics_models",
 ]
