@@ -275,9 +275,9 @@ def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> int:
         insert(ReminderOccurrence)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["schedule_id", "due_at"])
+        .returning(ReminderOccurrence.id)
     )
-    result = session.execute(statement)
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    return len(session.execute(statement).all())  # only the rows actually inserted
 
 
 def materialise(
