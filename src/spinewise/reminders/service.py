@@ -309,6 +309,10 @@ def materialise(
     created = 0
     for schedule, timezone in session.execute(query).all():
         start = schedule.generated_until or min(now, schedule.created_at)
+        if schedule.generated_until is None and schedule.once_at is not None:
+            # A one-off set for "now" may be a moment in the past by the time it is saved:
+            # still create it, and let the catch-up policy deliver or expire it.
+            start = min(start, now - policy.DEFAULT_GRACE)
         rows = [
             {
                 "schedule_id": schedule.id,
