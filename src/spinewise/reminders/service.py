@@ -54,6 +54,7 @@ from spinewise.reminders.schedule import (
     Recurrence,
     occurrences,
     parse_time,
+    resolve_local,
     spread_weekdays,
     zone,
 )
@@ -824,8 +825,6 @@ def add_exercise_reminder(
     if daily:
         data.times = [f"{local_time:%H:%M}"]
     else:
-        from spinewise.reminders.schedule import resolve_local
-
         day = now.astimezone(tz).date()
         due = resolve_local(day, local_time, tz)
         if due <= now:
@@ -1131,3 +1130,114 @@ def audit_system_read(session: Session, *, patient_id: int, resource: str) -> No
     audit.record(
         session, actor=Actor(None, "cli"), patient_id=patient_id, resource=resource, action="read"
     )
+
+
+# --- demo data ------------------------------------------------------------------------------------
+
+DEMO_NOTE = "SYNTHETIC demo data"
+
+
+def seed_demo(
+    session: Session, *, patient: Patient, created_by: int | None, now: dt.datetime | None = None
+) -> None:
+    """Demo reminders for one patient (re-running replaces them): a twice-daily medicine, an
+    as-needed one, exercise reminders from the rehab programme and weekday posture breaks, plus
+    two weeks of SYNTHETIC answered reminders so the adherence figures have something to show."""
+    now = now or utcnow()
+    for old in session.scalars(
+        select(ReminderSchedule).where(
+            ReminderSchedule.patient_id == patient.id,
+            ReminderSchedule.instructions.contains(DEMO_NOTE),
+        )
+    ):
+        session.delete(old)
+    session.flush()
+    tz = zone(patient.timezone)
+    today = _local_today(patient, now)
+    naproxen = create_schedule(
+        session,
+        patient=patient,
+        data=ScheduleInput(
+            kind="medication",
+            title="Naproxen",
+            dose="250 mg with food",
+            times=["08:00", "20:00"],
+            start_date=today - dt.timedelta(days=14),
+            instructions=f"Take with a meal. ({DEMO_NOTE})",
+        ),
+        created_by=created_by,
+        source="demo",
+        now=now,
+    )
+    create_schedule(
+        session,
+        patient=patient,
+        data=ScheduleInput(
+            kind="medication",
+            title="Paracetamol",
+            dose="1 g, at most 4 times a day",
+            as_needed=True,
+            instructions=f"For pain flare-ups. ({DEMO_NOTE})",
+        ),
+        created_by=created_by,
+        source="demo",
+        now=now,
+    )
+    exercise = exercise_schedule_from_programme(
+        session, patient=patient, local_time=dt.time(18, 30), created_by=created_by, now=now
+    )
+    exercise.instructions = f"Your home programme. ({DEMO_NOTE})"
+    create_schedule(
+        session,
+        patient=patient,
+        data=ScheduleInput(
+            kind="posture",
+            title="Posture break",
+            every_min=45,
+            window_start="09:00",
+            window_end="17:00",
+            weekdays=[0, 1, 2, 3, 4],
+            channels=["app"],
+            instructions=f"Stand up, walk, stretch for a minute. ({DEMO_NOTE})",
+        ),
+        created_by=created_by,
+        source="demo",
+        now=now,
+    )
+    # Two weeks of answered Naproxen reminders: a fixed pattern, mostly taken.
+    pattern = ["taken"] * 9 + ["skipped"] + ["taken"] * 6 + ["expired"] + ["taken"] * 3
+    rows = []
+    day = today - dt.timedelta(days=14)
+    i = 0
+    while day < today:
+        for local in (dt.time(8), dt.time(20)):
+            due = resolve_local(day, local, tz)
+            status = pattern[i % len(pattern)]
+            i += 1
+            rows.append(
+                {
+                    "schedule_id": naproxen.id,
+                    "patient_id": patient.id,
+                    "due_at": due,
+                    "status": status,
+                    "delivered_at": None if status == "expired" else due,
+                    "answered_at": None if status == "expired" else due + dt.timedelta(minutes=7),
+                    "claimed_by": "demo",
+                }
+            )
+        day += dt.timedelta(days=1)
+    _insert_ignore(session, rows)
+    for row in rows:
+        if row["status"] in ("taken", "skipped"):
+            session.add(
+                ReminderAcknowledgement(
+                    patient_id=patient.id,
+                    schedule_id=naproxen.id,
+                    action=row["status"],
+                    medication="Naproxen",
+                    at=row["answered_at"],
+                    source="demo",
+                    recorded_at=row["answered_at"],
+                )
+            )
+    session.flush()
