@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     reminders_scheduler: bool = True
     reminders_poll_s: float = Field(default=15.0, gt=0, le=3600)
     reminders_grace_min: float = Field(default=30.0, ge=0)
+    reminders_delivery_lease_s: float = Field(default=60.0, gt=0)  # a push/e-mail send's lease
     vapid_private_key: str = ""
     vapid_subject: str = "mailto:reminders@spinewise.local"
 

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import spinewise
+
+pytestmark = pytest.mark.slow
 
 SOURCE_ROOT = str(Path(spinewise.__file__).resolve().parents[1])
 

@@ -90,7 +90,12 @@ class ReminderScheduler:
         """Step 4: lease, send and record push and e-mail deliveries."""
         counts: dict[str, int] = {}
         with unit_of_work(self.session_factory) as session:
-            jobs = service.claim_deliveries(session, now=now or utcnow(), worker=self.worker)
+            jobs = service.claim_deliveries(
+                session,
+                now=now or utcnow(),
+                worker=self.worker,
+                lease=dt.timedelta(seconds=self.settings.reminders_delivery_lease_s),
+            )
         for job in jobs:
             if job.channel == "push":
                 outcome, detail = delivery.send_push(

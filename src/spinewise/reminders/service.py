@@ -491,7 +491,12 @@ class SendJob:
 
 
 def claim_deliveries(
-    session: Session, *, now: dt.datetime, worker: str, limit: int = 50
+    session: Session,
+    *,
+    now: dt.datetime,
+    worker: str,
+    limit: int = 50,
+    lease: dt.timedelta = DELIVERY_LEASE,
 ) -> list[SendJob]:
     """Lease queued push and e-mail deliveries (and ones whose sender's lease ran out)."""
     due = (
@@ -516,7 +521,7 @@ def claim_deliveries(
             .values(
                 status="sending",
                 claimed_by=worker,
-                lease_until=now + DELIVERY_LEASE,
+                lease_until=now + lease,
                 attempts=ReminderDelivery.attempts + 1,
             )
             .returning(ReminderDelivery.id)
@@ -616,7 +621,10 @@ def next_due(session: Session) -> dt.datetime | None:
             ReminderDelivery.status == "queued"
         )
     )
-    found = [t for t in (occurrence, delivery) if t is not None]
+    lease = session.scalar(
+        select(func.min(ReminderDelivery.lease_until)).where(ReminderDelivery.status == "sending")
+    )
+    found = [t for t in (occurrence, delivery, lease) if t is not None]
     return min(found) if found else None
 
 
