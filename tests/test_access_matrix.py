@@ -95,6 +95,31 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
             ("GET", "/patients/{patient_id}/robotics/live"),
         )
     },
+    # Reminders: answering, logging a dose, push devices and calendar links are the patient's
+    # own acts; the care team reads and edits schedules only.
+    **{
+        route: {"clinician_a"}
+        for route in (
+            (
+                "POST",
+                "/api/v1/patients/{patient_id}/reminders/occurrences/{occurrence_id}/acknowledge",
+            ),
+            ("POST", "/api/v1/patients/{patient_id}/reminders/intakes"),
+            ("GET", "/api/v1/patients/{patient_id}/reminders/push-subscriptions"),
+            ("POST", "/api/v1/patients/{patient_id}/reminders/push-subscriptions"),
+            (
+                "DELETE",
+                "/api/v1/patients/{patient_id}/reminders/push-subscriptions/{subscription_id}",
+            ),
+            ("GET", "/api/v1/patients/{patient_id}/reminders/calendar-feeds"),
+            ("POST", "/api/v1/patients/{patient_id}/reminders/calendar-feeds"),
+            ("DELETE", "/api/v1/patients/{patient_id}/reminders/calendar-feeds/{feed_id}"),
+            ("POST", "/patients/{patient_id}/reminders/occurrences/{occurrence_id}/answer"),
+            ("POST", "/patients/{patient_id}/reminders/intakes"),
+            ("POST", "/patients/{patient_id}/reminders/calendar-feeds"),
+            ("POST", "/patients/{patient_id}/reminders/calendar-feeds/{feed_id}/revoke"),
+        )
+    },
 }
 
 

@@ -48,6 +48,9 @@ from spinewise.predict import pages as predict_pages
 from spinewise.rehab import api as rehab_api
 from spinewise.rehab import pages as rehab_pages
 from spinewise.rehab import service as rehab_service
+from spinewise.reminders import api as reminders_api
+from spinewise.reminders import pages as reminders_pages
+from spinewise.reminders.jobs import ReminderScheduler, start_scheduler
 from spinewise.robotics import api as robotics_api
 from spinewise.robotics import pages as robotics_pages
 from spinewise.robotics.tasks import TherapyRunner
@@ -76,7 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         finaliser = asyncio.create_task(_finalise_idle_devices(app))
         device_background = start_device_background(app)  # MQTT ingestion, raw archive
+        reminder_scheduler = start_scheduler(app)  # embedded, persisted in the database
         yield
+        if reminder_scheduler is not None:
+            await reminder_scheduler.stop()
         await device_background.stop()
         finaliser.cancel()
         await app.state.robotics.shutdown()
@@ -96,6 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.mailer = Mailer(settings, outbox=[] if settings.env == "test" else None)
     app.state.ingestor = LiveIngestor(app.state.session_factory, app.state.bus)
     app.state.robotics = TherapyRunner(app.state.session_factory, app.state.bus)
+    app.state.reminders = ReminderScheduler(
+        app.state.session_factory, settings=settings, bus=app.state.bus, mailer=app.state.mailer
+    )
     metrics = HttpMetrics()
     app.state.metrics = metrics
 
@@ -125,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (dosing_api, dosing_pages),
         (predict_api, predict_pages),
         (robotics_api, robotics_pages),
+        (reminders_api, reminders_pages),
     ):
         app.include_router(api_module.router)
         app.include_router(pages_module.router)

@@ -29,6 +29,7 @@ from spinewise.outcomes import cli as outcomes_cli
 from spinewise.posture import cli as posture_cli
 from spinewise.predict import cli as predict_cli
 from spinewise.rehab import cli as rehab_cli
+from spinewise.reminders import cli as reminders_cli
 from spinewise.robotics import cli as robotics_cli
 
 app = typer.Typer(
@@ -58,6 +59,7 @@ app.add_typer(outcomes_cli.app, name="outcomes")
 app.add_typer(posture_cli.app, name="posture")
 app.add_typer(predict_cli.app, name="predict")
 app.add_typer(rehab_cli.app, name="rehab")
+app.add_typer(reminders_cli.app, name="reminders")
 app.add_typer(robotics_cli.app, name="robotics")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     # Largest message attachment accepted, in bytes (attachments live under data_dir).
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
 
+    # Reminders (see docs/reminders.md): the embedded scheduler polls the database this often
+    # (and sleeps less when a reminder is due sooner); reminders found later than the grace are
+    # marked expired instead of delivered (catch-up policy). VAPID key: PEM or base64url raw
+    # private key; empty = generated once into data_dir/vapid-private.pem.
+    reminders_scheduler: bool = True
+    reminders_poll_s: float = Field(default=15.0, gt=0, le=3600)
+    reminders_grace_min: float = Field(default=30.0, ge=0)
+    reminders_delivery_lease_s: float = Field(default=60.0, gt=0)  # a push/e-mail send's lease
+    vapid_private_key: str = ""
+    vapid_subject: str = "mailto:reminders@spinewise.local"
+
     @model_validator(mode="after")
     def _secret_key_present(self) -> Settings:
         if not self.secret_key:

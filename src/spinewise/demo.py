@@ -115,6 +115,7 @@ def seed(session: Session) -> list[DemoPerson]:
     _seed_dosing(session)
     _seed_predict(session)
     _seed_robotics(session)
+    _seed_reminders(session)
     return people
 
 
@@ -135,6 +136,18 @@ def _seed_posture(session: Session) -> None:
         patient = accounts.patient_of(session, user=user)
         assert patient is not None
         seed_demo(session, patient=patient, scenario=scenario)
+
+
+def _seed_reminders(session: Session) -> None:
+    """Medication, exercise and posture-break reminders with two weeks of SYNTHETIC answers."""
+    from spinewise.reminders.service import seed_demo
+
+    clinician = accounts.get_user_by_email(session, CLINICIAN.email)
+    user = accounts.get_user_by_email(session, "olivia@demo.spinewise.org")
+    assert clinician is not None and user is not None
+    patient = accounts.patient_of(session, user=user)
+    assert patient is not None
+    seed_demo(session, patient=patient, created_by=clinician.id)
 
 
 DEMO_PUMP_PATIENT = "james@demo.spinewise.org"

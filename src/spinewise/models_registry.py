@@ -10,6 +10,7 @@ from spinewise.fhir import models as fhir_models
 from spinewise.outcomes import models as outcomes_models
 from spinewise.predict import models as predict_models
 from spinewise.rehab import models as rehab_models
+from spinewise.reminders import models as reminders_models
 from spinewise.robotics import models as robotics_models
 
 metadata = Base.metadata
@@ -25,5 +26,6 @@ __all__ = [
     "outcomes_models",
     "predict_models",
     "rehab_models",
+    "reminders_models",
     "robotics_models",
 ]

@@ -23,6 +23,7 @@ DOMAINS_WITH_TEMPLATES = (
     "outcomes",
     "predict",
     "rehab",
+    "reminders",
     "robotics",
 )
 
