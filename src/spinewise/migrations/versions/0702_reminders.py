@@ -14,7 +14,7 @@ from alembic import op
 import spinewise.db
 
 revision = "0702"
-down_revision = "0601"
+down_revision = "0801"
 branch_labels = None
 depends_on = None
 
