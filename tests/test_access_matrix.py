@@ -95,6 +95,18 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
             ("GET", "/patients/{patient_id}/robotics/live"),
         )
     },
+    # Imaging: the patient uploads and reads; landmarks, the DICOM link and the spine
+    # classifier are for the care team's clinicians.
+    **{
+        route: {"patient_1"}
+        for route in (
+            ("POST", "/api/v1/patients/{patient_id}/imaging/instances/{instance_id}/landmarks"),
+            ("GET", "/api/v1/patients/{patient_id}/imaging/instances/{instance_id}/classifier"),
+            ("PUT", "/api/v1/patients/{patient_id}/imaging/dicom-link"),
+            ("POST", "/patients/{patient_id}/imaging/dicom-link"),
+            ("GET", "/patients/{patient_id}/imaging/instances/{instance_id}/classifier"),
+        )
+    },
 }
 
 

@@ -40,6 +40,8 @@ from spinewise.devices.background import start_device_background
 from spinewise.devices.runtime import LiveIngestor
 from spinewise.dosing import api as dosing_api
 from spinewise.dosing import pages as dosing_pages
+from spinewise.imaging import api as imaging_api
+from spinewise.imaging import pages as imaging_pages
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.predict import api as predict_api
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (dosing_api, dosing_pages),
         (predict_api, predict_pages),
         (robotics_api, robotics_pages),
+        (imaging_api, imaging_pages),
     ):
         app.include_router(api_module.router)
         app.include_router(pages_module.router)

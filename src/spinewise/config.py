@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     ice_servers: list[dict[str, Any]] = Field(default_factory=list)
     # Largest message attachment accepted, in bytes (attachments live under data_dir).
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # Largest DICOM file or zip of a study accepted by the imaging upload, in bytes.
+    imaging_max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> Settings:
