@@ -27,6 +27,7 @@ assets:
 	node_modules/.bin/esbuild cornerstone=assets/cornerstone-entry.js \
 	  decodeImageFrameWorker=node_modules/@cornerstonejs/dicom-image-loader/dist/esm/decodeImageFrameWorker.js \
 	  --bundle --format=esm --minify --log-level=error --outdir=$(VENDOR)/cornerstone \
+	  --alias:xmlbuilder2=./assets/xmlbuilder2-stub.js \
 	  $(addprefix --external:,fs path module crypto events url stream util)
 	cp node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.wasm \
 	  node_modules/@cornerstonejs/codec-openjpeg/dist/openjpegwasm_decode.wasm \

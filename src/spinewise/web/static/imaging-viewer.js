@@ -3,8 +3,10 @@
 // saved to the server, which measures them with the pure core (spinewise.imaging.measure).
 //
 // Coordinates: the server speaks LANDMARKS.json image pixels (x right, y down, pixel centres at
-// integers). Cornerstone's image coordinates put the first pixel's corner at 0, so its centre
-// is at 0.5: server = cornerstone - 0.5.
+// integers), which is the index space of the vtkImageData the stack viewport renders, so the
+// conversion goes through that image data's own index<->world matrices. (Cornerstone's
+// utilities.imageToWorldCoords pairs the row spacing with the x axis, which misplaces points on
+// images with non-square pixels such as the phantom's 0.5 x 0.4 mm.)
 import { core, tools, dicomImageLoader } from "/static/vendor/cornerstone/cornerstone.js";
 
 const app = document.getElementById("img-viewer-app");
@@ -43,15 +45,18 @@ function selectedStep() {
 
 // --- coordinates --------------------------------------------------------------------------
 
+function pixelGrid() {
+  return viewport.getImageData().imageData;
+}
+
 function imageToCanvas(point) {
-  const world = core.utilities.imageToWorldCoords(imageId, [point[0] + 0.5, point[1] + 0.5]);
+  const world = pixelGrid().indexToWorld([point[0], point[1], 0], []);
   return viewport.worldToCanvas(world);
 }
 
 function canvasToImage(canvasPoint) {
-  const world = viewport.canvasToWorld(canvasPoint);
-  const image = core.utilities.worldToImageCoords(imageId, world);
-  return [image[0] - 0.5, image[1] - 0.5];
+  const index = pixelGrid().worldToIndex(viewport.canvasToWorld(canvasPoint), []);
+  return [index[0], index[1]];
 }
 
 // For tests and for keyboard users: where an image pixel is on the page right now.
