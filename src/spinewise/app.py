@@ -57,9 +57,12 @@ from spinewise.web.templating import render
 API_PREFIXES = ("/api/", "/fhir")
 
 # Browsers may load only what the app itself serves (no CDN, nothing leaves the origin).
+# 'wasm-unsafe-eval' lets the imaging viewer's decode worker compile its WebAssembly codecs
+# (JPEG 2000, JPEG-LS, JPEG XL, HTJ2K, baseline JPEG, served from /static/vendor/cornerstone);
+# it allows WebAssembly compilation only, not JavaScript eval.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
