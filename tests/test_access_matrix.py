@@ -104,6 +104,8 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
             ("GET", "/api/v1/patients/{patient_id}/imaging/instances/{instance_id}/classifier"),
             ("PUT", "/api/v1/patients/{patient_id}/imaging/dicom-link"),
             ("POST", "/patients/{patient_id}/imaging/dicom-link"),
+            ("POST", "/api/v1/patients/{patient_id}/imaging/pacs-import"),
+            ("POST", "/patients/{patient_id}/imaging/pacs-import"),
             ("GET", "/patients/{patient_id}/imaging/instances/{instance_id}/classifier"),
         )
     },

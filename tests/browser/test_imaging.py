@@ -165,3 +165,39 @@ def test_a_clinician_measures_a_synthetic_phantom_in_the_viewer(
     assert not errors, console
     assert not [u for u in failures if "/static/" in u or "/imaging/" in u], failures
     context.close()
+
+
+def test_a_compressed_image_is_decoded_by_the_webassembly_codecs(
+    chromium, live_server: str
+) -> None:
+    """pydicom's JPEG 2000 sample needs the OpenJPEG WebAssembly codec in the decode worker,
+    which the Content-Security-Policy must allow ('wasm-unsafe-eval')."""
+    from pydicom.data import get_testdata_file
+
+    sample = get_testdata_file("JPEG2000.dcm")
+    assert sample is not None
+    context = chromium.new_context(viewport=DESKTOP)
+    page = _sign_in(context, live_server, "clinician@demo.spinewise.org")
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.get_by_role("link", name="James Okafor").click()
+    page.get_by_role("link", name="Spine imaging").click()
+    page.get_by_label("DICOM files or zip").set_input_files(str(sample))
+    page.get_by_role("button", name="Upload and de-identify").click()
+    expect(page.get_by_text("1 image imported and de-identified")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Open image 1")).first.click()
+    expect(page.locator("#img-viewer-app")).to_have_attribute("data-ready", "true", timeout=30_000)
+    page.wait_for_function(
+        """() => {
+          const canvas = document.querySelector('#img-viewport canvas');
+          const data = canvas.getContext('2d', {willReadFrequently: true})
+            .getImageData(0, 0, canvas.width, canvas.height).data;
+          let lit = 0;
+          for (let i = 0; i < data.length; i += 4) if (data[i] > 60) lit++;
+          return lit > 500;
+        }""",
+        timeout=20_000,
+    )
+    assert not [c for c in console if "Content Security Policy" in c], console
+    screenshot(page, "imaging-viewer-jpeg2000")
+    context.close()

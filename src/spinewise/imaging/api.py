@@ -191,3 +191,25 @@ def link_dicom_patient_id(
         secret_key=settings.secret_key,
     )
     return DicomLinkRead(linked=True, links=count)
+
+
+@router.post("/pacs-import", response_model=ImportResult, status_code=201)
+def import_from_pacs(
+    _clinician: ImagingClinician,
+    patient: CurrentPatient,
+    body: DicomLinkSet,
+    actor: CurrentActor,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ImportResult:
+    """Fetch every study of a hospital Patient ID from the configured PACS (Orthanc REST API,
+    ``SPINEWISE_IMAGING_ORTHANC_URL``) and import it de-identified (clinicians)."""
+    return service.import_from_pacs(
+        session,
+        actor=actor,
+        patient=patient,
+        client=service.pacs_client(settings),
+        dicom_patient_id=body.dicom_patient_id,
+        data_dir=settings.data_dir,
+        secret_key=settings.secret_key,
+    )

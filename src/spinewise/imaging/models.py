@@ -34,7 +34,7 @@ class ImagingStudy(Base):
     )
     study_uid: Mapped[str] = mapped_column(String(64))
     modality: Mapped[str] = mapped_column(String(16), default="")
-    source: Mapped[str] = mapped_column(String(20), default="upload")  # upload | dicom
+    source: Mapped[str] = mapped_column(String(20), default="upload")  # upload | dicom | pacs
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True

@@ -78,6 +78,7 @@ def _index(
         "error": error,
         "messages": messages or [],
         "dicom_links": service.dicom_link_count(session, patient_id=patient.id),
+        "pacs_configured": bool(request.app.state.settings.imaging_orthanc_url),
     }
     return render(request, "imaging/index.html", context, status_code)
 
@@ -122,6 +123,36 @@ def upload(
             secret_key=settings.secret_key,
             max_bytes=settings.imaging_max_upload_bytes,
             confirm_burned_in=confirm_burned_in,
+        )
+    except SpinewiseError as exc:
+        return _index(request, session, patient, user, error=exc.message, status_code=422)
+    return RedirectResponse(
+        f"/patients/{patient.id}/imaging?added={result.instances_added}"
+        f"&duplicates={result.duplicates}",
+        status_code=303,
+    )
+
+
+@router.post("/patients/{patient_id}/imaging/pacs-import", response_class=HTMLResponse)
+def pacs_import(
+    request: Request,
+    _clinician: ImagingClinician,
+    patient: CurrentPatient,
+    user: CurrentUser,
+    actor: CurrentActor,
+    session: SessionDep,
+    settings: SettingsDep,
+    dicom_patient_id: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    try:
+        result = service.import_from_pacs(
+            session,
+            actor=actor,
+            patient=patient,
+            client=service.pacs_client(settings),
+            dicom_patient_id=dicom_patient_id,
+            data_dir=settings.data_dir,
+            secret_key=settings.secret_key,
         )
     except SpinewiseError as exc:
         return _index(request, session, patient, user, error=exc.message, status_code=422)

@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from spinewise.accounts.models import Patient, Role, User
+from spinewise.config import Settings
 from spinewise.consults.service import Upload  # a received file: name and chunks
 from spinewise.core import audit
 from spinewise.core.audit import Actor
@@ -55,6 +56,7 @@ from spinewise.imaging.models import (
     ImagingStudy,
     LandmarkSet,
 )
+from spinewise.imaging.orthanc import OrthancClient
 from spinewise.imaging.schemas import (
     FRONTAL_LANDMARKS,
     LATERAL_LANDMARKS,
@@ -203,31 +205,102 @@ def import_uploads(
         raise InvalidInput("files", "choose a DICOM file or a zip of a study")
     if confirm_burned_in and (actor.user is None or actor.user.role != Role.clinician):
         raise Forbidden("only a clinician can confirm an image with burned-in annotation")
+
+    def objects() -> Iterator[tuple[str, bytes] | str]:
+        for upload in uploads:
+            items = _objects_of(upload, data_dir=data_dir, max_bytes=max_bytes)
+            with contextlib.closing(items):  # the raw spool is deleted even on a refusal
+                yield from items
+
+    return _import_batch(
+        session,
+        actor=actor,
+        patient=patient,
+        objects=objects(),
+        source="upload",
+        data_dir=data_dir,
+        secret_key=secret_key,
+        confirm_burned_in=confirm_burned_in,
+    )
+
+
+def import_from_pacs(
+    session: Session,
+    *,
+    actor: Actor,
+    patient: Patient,
+    client: OrthancClient,
+    dicom_patient_id: str,
+    data_dir: Path,
+    secret_key: str,
+) -> ImportResult:
+    """Fetch every study of a hospital Patient ID from the PACS (Orthanc REST) and import it,
+    de-identified in memory, all or nothing. Clinicians only; the ID itself is not stored."""
+    if actor.user is None or actor.user.role != Role.clinician:
+        raise Forbidden("fetching from the PACS is for the patient's clinicians")
+    study_ids = client.find_studies(dicom_patient_id)
+    if not study_ids:
+        raise InvalidInput("dicom_patient_id", "the PACS holds no study for that Patient ID")
+    objects = (
+        (f"pacs instance {instance_id}", data)
+        for instance_id, data in client.instances_of_studies(study_ids)
+    )
+    return _import_batch(
+        session,
+        actor=actor,
+        patient=patient,
+        objects=objects,
+        source="pacs",
+        data_dir=data_dir,
+        secret_key=secret_key,
+        confirm_burned_in=False,
+    )
+
+
+def pacs_client(settings: Settings) -> OrthancClient:
+    """The configured PACS, or :class:`InvalidInput` when none is."""
+    if not settings.imaging_orthanc_url:
+        raise InvalidInput("pacs", "no PACS is configured (SPINEWISE_IMAGING_ORTHANC_URL)")
+    return OrthancClient(
+        settings.imaging_orthanc_url,
+        username=settings.imaging_orthanc_user,
+        password=settings.imaging_orthanc_password,
+    )
+
+
+def _import_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    patient: Patient,
+    objects: Iterator[tuple[str, bytes] | str],
+    source: str,
+    data_dir: Path,
+    secret_key: str,
+    confirm_burned_in: bool,
+) -> ImportResult:
     batch = _Batch(keys=[], studies=[])
     skipped: list[str] = []
-    # A savepoint: a refusal undoes this upload's rows but not the request's audited access.
+    # A savepoint: a refusal undoes this batch's rows but not the request's audited access.
     savepoint = session.begin_nested()
     try:
-        for upload in uploads:
-            objects = _objects_of(upload, data_dir=data_dir, max_bytes=max_bytes)
-            with contextlib.closing(objects):  # the raw spool is deleted even on a refusal
-                for item in objects:
-                    if isinstance(item, str):
-                        skipped.append(item)
-                        continue
-                    name, data = item
-                    _import_one(
-                        session,
-                        actor=actor,
-                        patient=patient,
-                        original=dicom_files.read_dicom_bytes(data, name=name),
-                        name=name,
-                        batch=batch,
-                        data_dir=data_dir,
-                        secret_key=secret_key,
-                        confirm_burned_in=confirm_burned_in,
-                        source="upload",
-                    )
+        for item in objects:
+            if isinstance(item, str):
+                skipped.append(item)
+                continue
+            name, data = item
+            _import_one(
+                session,
+                actor=actor,
+                patient=patient,
+                original=dicom_files.read_dicom_bytes(data, name=name),
+                name=name,
+                batch=batch,
+                data_dir=data_dir,
+                secret_key=secret_key,
+                confirm_burned_in=confirm_burned_in,
+                source=source,
+            )
         if batch.added + batch.duplicates == 0:
             raise InvalidInput("file", "holds no DICOM object")
         savepoint.commit()
@@ -241,7 +314,7 @@ def import_uploads(
         patient_id=patient.id,
         resource="imaging.studies",
         action="create",
-        detail=f"upload: {batch.added} instances, {batch.duplicates} duplicates, "
+        detail=f"{source}: {batch.added} instances, {batch.duplicates} duplicates, "
         f"studies {batch.studies}",
     )
     return ImportResult(
