@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from pydicom.dataset import Dataset
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -858,11 +859,13 @@ def classifier_link(
     reason = ""
     if inputs.complete:
         values = {k: float(v) for k, v in inputs.values.items() if v is not None}
-        prediction = predict.classify_spine(
-            session,
-            actor=actor,
-            measurement=SpineMeasurement(**values, patient_id=patient.id),
-        )
+        try:
+            measurement = SpineMeasurement(**values, patient_id=patient.id)
+        except ValidationError:
+            measurement = None
+            reason = "a measured value lies outside the range the classifier accepts"
+        if measurement is not None:
+            prediction = predict.classify_spine(session, actor=actor, measurement=measurement)
     else:
         reason = (
             "not measured: "
