@@ -283,30 +283,28 @@ def _import_batch(
     batch = _Batch(keys=[], studies=[])
     skipped: list[str] = []
     # A savepoint: a refusal undoes this batch's rows but not the request's audited access.
-    savepoint = session.begin_nested()
     try:
-        for item in objects:
-            if isinstance(item, str):
-                skipped.append(item)
-                continue
-            name, data = item
-            _import_one(
-                session,
-                actor=actor,
-                patient=patient,
-                original=dicom_files.read_dicom_bytes(data, name=name),
-                name=name,
-                batch=batch,
-                data_dir=data_dir,
-                secret_key=secret_key,
-                confirm_burned_in=confirm_burned_in,
-                source=source,
-            )
-        if batch.added + batch.duplicates == 0:
-            raise InvalidInput("file", "holds no DICOM object")
-        savepoint.commit()
+        with session.begin_nested():
+            for item in objects:
+                if isinstance(item, str):
+                    skipped.append(item)
+                    continue
+                name, data = item
+                _import_one(
+                    session,
+                    actor=actor,
+                    patient=patient,
+                    original=dicom_files.read_dicom_bytes(data, name=name),
+                    name=name,
+                    batch=batch,
+                    data_dir=data_dir,
+                    secret_key=secret_key,
+                    confirm_burned_in=confirm_burned_in,
+                    source=source,
+                )
+            if batch.added + batch.duplicates == 0:
+                raise InvalidInput("file", "holds no DICOM object")
     except BaseException:
-        savepoint.rollback()
         _remove_files(data_dir, batch.keys)
         raise
     audit.record(
