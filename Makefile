@@ -21,6 +21,19 @@ assets:
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/uplot/dist/uPlot.iife.min.js $(VENDOR)/uPlot.iife.min.js
 	cp node_modules/uplot/dist/uPlot.min.css $(VENDOR)/uPlot.min.css
+	# Cornerstone3D for the imaging viewer: one ES module, its decoding web worker (loaded from
+	# beside it through import.meta.url) and the WebAssembly codecs for compressed DICOM.
+	mkdir -p $(VENDOR)/cornerstone
+	node_modules/.bin/esbuild cornerstone=assets/cornerstone-entry.js \
+	  decodeImageFrameWorker=node_modules/@cornerstonejs/dicom-image-loader/dist/esm/decodeImageFrameWorker.js \
+	  --bundle --format=esm --minify --log-level=error --outdir=$(VENDOR)/cornerstone \
+	  --alias:xmlbuilder2=./assets/xmlbuilder2-stub.js \
+	  $(addprefix --external:,fs path module crypto events url stream util)
+	cp node_modules/@cornerstonejs/codec-charls/dist/charlswasm_decode.wasm \
+	  node_modules/@cornerstonejs/codec-openjpeg/dist/openjpegwasm_decode.wasm \
+	  node_modules/@cornerstonejs/codec-libjxl/dist/jpegxlwasm_decode.wasm \
+	  node_modules/@cornerstonejs/codec-libjpeg-turbo-8bit/dist/libjpegturbowasm_decode.wasm \
+	  node_modules/@cornerstonejs/codec-openjph/dist/openjphjs.wasm $(VENDOR)/cornerstone/
 
 demo: install
 	$(BIN)/spinewise demo

@@ -120,6 +120,20 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
             ("POST", "/patients/{patient_id}/reminders/calendar-feeds/{feed_id}/revoke"),
         )
     },
+    # Imaging: the patient uploads and reads; landmarks, the DICOM link and the spine
+    # classifier are for the care team's clinicians.
+    **{
+        route: {"patient_1"}
+        for route in (
+            ("POST", "/api/v1/patients/{patient_id}/imaging/instances/{instance_id}/landmarks"),
+            ("GET", "/api/v1/patients/{patient_id}/imaging/instances/{instance_id}/classifier"),
+            ("PUT", "/api/v1/patients/{patient_id}/imaging/dicom-link"),
+            ("POST", "/patients/{patient_id}/imaging/dicom-link"),
+            ("POST", "/api/v1/patients/{patient_id}/imaging/pacs-import"),
+            ("POST", "/patients/{patient_id}/imaging/pacs-import"),
+            ("GET", "/patients/{patient_id}/imaging/instances/{instance_id}/classifier"),
+        )
+    },
 }
 
 

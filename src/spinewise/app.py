@@ -41,6 +41,8 @@ from spinewise.devices.runtime import LiveIngestor
 from spinewise.dosing import api as dosing_api
 from spinewise.dosing import pages as dosing_pages
 from spinewise.fhir import api as fhir_api
+from spinewise.imaging import api as imaging_api
+from spinewise.imaging import pages as imaging_pages
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.predict import api as predict_api
@@ -59,9 +61,12 @@ from spinewise.web.templating import render
 API_PREFIXES = ("/api/", "/fhir")
 
 # Browsers may load only what the app itself serves (no CDN, nothing leaves the origin).
+# 'wasm-unsafe-eval' lets the imaging viewer's decode worker compile its WebAssembly codecs
+# (JPEG 2000, JPEG-LS, JPEG XL, HTJ2K, baseline JPEG, served from /static/vendor/cornerstone);
+# it allows WebAssembly compilation only, not JavaScript eval.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
@@ -135,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (predict_api, predict_pages),
         (robotics_api, robotics_pages),
         (reminders_api, reminders_pages),
+        (imaging_api, imaging_pages),
     ):
         app.include_router(api_module.router)
         app.include_router(pages_module.router)

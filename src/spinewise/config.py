@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     ice_servers: list[dict[str, Any]] = Field(default_factory=list)
     # Largest message attachment accepted, in bytes (attachments live under data_dir).
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # Largest DICOM file or zip of a study accepted by the imaging upload, in bytes.
+    imaging_max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    # A PACS (Orthanc REST API, e.g. http://127.0.0.1:8042) clinicians may fetch studies from;
+    # empty = off.
+    imaging_orthanc_url: str = ""
+    imaging_orthanc_user: str = ""
+    imaging_orthanc_password: str = ""
 
     # Reminders (see docs/reminders.md): the embedded scheduler polls the database this often
     # (and sleeps less when a reminder is due sooner); reminders found later than the grace are

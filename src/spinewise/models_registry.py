@@ -7,6 +7,7 @@ from spinewise.db import Base
 from spinewise.devices import models as devices_models
 from spinewise.dosing import models as dosing_models
 from spinewise.fhir import models as fhir_models
+from spinewise.imaging import models as imaging_models
 from spinewise.outcomes import models as outcomes_models
 from spinewise.predict import models as predict_models
 from spinewise.rehab import models as rehab_models
@@ -22,6 +23,7 @@ __all__ = [
     "devices_models",
     "dosing_models",
     "fhir_models",
+    "imaging_models",
     "metadata",
     "outcomes_models",
     "predict_models",

@@ -130,3 +130,39 @@ def phantom_command(
     typer.echo(f"wrote {target} and {landmarks_out} (synthetic phantom)")
     for name, value in truth.items():
         typer.echo(f"{name}: {value:.2f}")
+
+
+@app.command("scp")
+@cli_errors
+def scp_command(
+    port: int = typer.Option(11112, "--port", min=1, max=65535, help="TCP port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    ae_title: str = typer.Option("SPINEWISE", "--ae-title", help="This receiver's AE title."),
+) -> None:
+    """Receive studies from a modality or PACS (DICOM C-STORE SCP) until interrupted.
+
+    Objects are de-identified and filed for the patient whose hospital Patient ID a clinician
+    linked on the imaging page; objects with an unknown Patient ID are refused and not kept.
+    """
+    from spinewise.config import Settings
+    from spinewise.db import make_engine, make_session_factory, upgrade_schema
+    from spinewise.imaging.receiver import DicomReceiver
+
+    if not 1 <= len(ae_title.strip()) <= 16:
+        raise InvalidInput("--ae-title", "must be 1 to 16 characters")
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    upgrade_schema(engine)
+    receiver = DicomReceiver(
+        make_session_factory(engine),
+        data_dir=settings.data_dir,
+        secret_key=settings.secret_key,
+        ae_title=ae_title.strip(),
+    )
+    typer.echo(f"DICOM receiver {ae_title} listening on {host}:{port} (Ctrl-C to stop)")
+    try:
+        receiver.serve_forever(host, port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
