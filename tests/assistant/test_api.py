@@ -118,9 +118,7 @@ def test_the_patient_lists_their_own_conversations_and_hands_over(
     assert hidden.status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("who", "status"), [("clinician_a", 403), ("admin", 403), (None, 401)]
-)
+@pytest.mark.parametrize(("who", "status"), [("clinician_a", 403), ("admin", 403), (None, 401)])
 def test_only_signed_in_patients_post_messages(
     client: TestClient, world: World, who: str | None, status: int
 ) -> None:

@@ -119,7 +119,7 @@ def test_the_help_centre_lists_searches_and_renders_articles(client: TestClient)
 def test_article_markdown_cannot_inject_html_or_script_links(write_article) -> None:  # type: ignore[no-untyped-def]
     body = " ".join(["Walking helps most people with back pain every day."] * 4)
     path: Path = write_article(
-        body=body + '\n\n<script>alert(1)</script> [click](javascript:alert(1)) [ok](/help)'
+        body=body + "\n\n<script>alert(1)</script> [click](javascript:alert(1)) [ok](/help)"
     )
     article = load_knowledge_base(path.parent).get("test-article")
     html = article_html(article)

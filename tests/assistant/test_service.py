@@ -377,3 +377,42 @@ def test_stored_actions_belong_to_the_patient(
     with unit_of_work(session_factory) as session:
         row = session.get(AssistantAction, outcome.actions[0].id)
         assert row is not None and row.patient_id == world.patient_1.patient_id
+
+
+def test_the_first_answers_never_wait_for_the_embedding_model(monkeypatch, knowledge) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from spinewise.assistant.retrieval import HybridRetriever
+    from spinewise.config import Settings
+    from tests.assistant.conftest import HashingEncoder
+
+    release = threading.Event()
+
+    def slow_encoder() -> HashingEncoder:
+        release.wait(10)  # the model is "loading" until the test releases it
+        return HashingEncoder()
+
+    real_build = service.build_assistant
+
+    def build(settings: Settings, *, retrieval: str | None = None) -> Assistant:
+        if retrieval == "hybrid":
+            retriever = HybridRetriever(knowledge, encoder=slow_encoder, cache_dir=False)
+            return Assistant(knowledge, retriever, None)
+        return real_build(settings, retrieval=retrieval)
+
+    monkeypatch.setattr(service, "build_assistant", build)
+    settings = Settings(
+        database_url="sqlite://",
+        secret_key="k" * 40,
+        env="test",
+        assistant_retrieval="hybrid",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    provider = service.AssistantProvider(settings)
+    first = provider.get()
+    assert first.retriever.mode == "bm25"
+    assert first.reply("which mattress is best?").sources  # answered while the model loads
+    assert provider.wait_ready(0.2) is False
+    release.set()
+    assert provider.wait_ready(10) is True
+    assert provider.get() is not first and provider.get().retriever.mode == "hybrid"

@@ -1,8 +1,8 @@
 """Dependencies of the assistant, declared once for ``api.py`` and ``pages.py``.
 
-``AssistantDep`` is the process's one :class:`~spinewise.assistant.respond.Assistant` (built on
-first use from the settings, so the knowledge base is parsed once and the embedding model,
-when used, stays loaded). ``CurrentConversation`` looks the conversation in the path up
+``AssistantDep`` is the process's :class:`~spinewise.assistant.respond.Assistant` (from one
+``service.AssistantProvider`` built on first use: the knowledge base is parsed once, and with
+hybrid retrieval the embedding model loads in the background and then stays loaded). ``CurrentConversation`` looks the conversation in the path up
 through the care-team predicate, answers 404 when hidden and audits the access, like
 ``core.deps.CurrentPatient``.
 """
@@ -24,14 +24,14 @@ _BUILD_LOCK = threading.Lock()
 
 def get_assistant(request: Request) -> Assistant:
     state = request.app.state
-    assistant: Assistant | None = getattr(state, "assistant", None)
-    if assistant is None:
+    provider: service.AssistantProvider | None = getattr(state, "assistant_provider", None)
+    if provider is None:
         with _BUILD_LOCK:
-            assistant = getattr(state, "assistant", None)
-            if assistant is None:
-                assistant = service.build_assistant(state.settings)
-                state.assistant = assistant
-    return assistant
+            provider = getattr(state, "assistant_provider", None)
+            if provider is None:
+                provider = service.AssistantProvider(state.settings)
+                state.assistant_provider = provider
+    return provider.get()
 
 
 # 64-bit ids: a larger number cannot be bound on SQLite (an OverflowError, i.e. a 500).

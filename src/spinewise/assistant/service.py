@@ -17,6 +17,7 @@ one active clinician of theirs; otherwise it says that nobody was alerted.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ from spinewise.db import utcnow
 from spinewise.outcomes import service as outcomes
 from spinewise.rehab import service as rehab
 
+logger = logging.getLogger(__name__)
+
 MAX_TEXT_CHARS = 5000  # the triage refuses longer messages
 # Intents the patient confirms before anything happens (``next_appointment`` is a query and
 # is answered at once).
@@ -72,15 +75,16 @@ def red_flag_topic(patient_id: int) -> str:
 # --- the assistant itself -------------------------------------------------------------------
 
 
-def build_assistant(settings: Settings) -> Assistant:
-    """One assistant per process (the embedding model stays loaded between messages).
+def build_assistant(settings: Settings, *, retrieval: str | None = None) -> Assistant:
+    """An assistant from the settings (``retrieval`` overrides ``assistant_retrieval``).
 
-    ``settings.assistant_retrieval == "bm25"`` never loads a model (nor the semantic safety
-    net, which needs it); ``settings.llm_url`` turns on the optional language model, which
-    only ever sees routine and self-care messages (triage runs first and overrides it).
+    ``"bm25"`` never loads a model (nor the semantic safety net, which needs it);
+    ``settings.llm_url`` turns on the optional language model, which only ever sees routine
+    and self-care messages (triage runs first and overrides it).
     """
     knowledge = load_knowledge_base()
-    retriever = HybridRetriever(knowledge, mode=settings.assistant_retrieval)
+    mode = retrieval or settings.assistant_retrieval
+    retriever = HybridRetriever(knowledge, mode="bm25" if mode == "bm25" else "hybrid")
     llm = None
     if settings.llm_url.strip():
         llm = LLMConfig(
@@ -89,6 +93,49 @@ def build_assistant(settings: Settings) -> Assistant:
             api_key=settings.llm_api_key or None,
         )
     return Assistant(knowledge, retriever, llm)
+
+
+class AssistantProvider:
+    """The process's assistant, never making a patient wait for the embedding model.
+
+    Loading all-MiniLM-L6-v2 takes seconds (tens of seconds on a busy small machine). So the
+    first request gets a BM25 assistant at once, with the triage rules, and a background
+    thread builds the hybrid one (model, passage embeddings, semantic safety net) and swaps
+    it in when ready. Until then answers come from BM25 retrieval and the rules alone; the
+    safety net can only raise a level, so nothing an answer says becomes less safe.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._current = build_assistant(settings, retrieval="bm25")
+        self._lock = threading.Lock()
+        self._warming: threading.Thread | None = None
+
+    def get(self) -> Assistant:
+        if self._settings.assistant_retrieval == "hybrid" and self._warming is None:
+            with self._lock:
+                if self._warming is None:
+                    self._warming = threading.Thread(
+                        target=self._warm, name="assistant-model", daemon=True
+                    )
+                    self._warming.start()
+        return self._current
+
+    def _warm(self) -> None:
+        try:
+            hybrid = build_assistant(self._settings, retrieval="hybrid")
+            hybrid.retriever.search("back pain", k=1)  # loads the model, embeds the passages
+            hybrid.triage("back pain")  # loads the semantic safety net
+        except Exception:  # keep serving BM25 answers; the retriever already logged why
+            logger.exception("assistant: hybrid retrieval could not be prepared")
+            return
+        self._current = hybrid
+
+    def wait_ready(self, timeout_s: float) -> bool:
+        """For tests and warm-up scripts: wait until the hybrid assistant is in place."""
+        if self._warming is not None:
+            self._warming.join(timeout_s)
+        return self._current.retriever.mode == "hybrid"
 
 
 # The retriever loads its model once behind its own lock; replies are serialised too, so a
@@ -781,3 +828,51 @@ def search_help(assistant: Assistant, *, query: str, k: int = 8) -> list[SearchR
 
 def get_article(assistant: Assistant, article_id: str) -> Article:
     return assistant.knowledge.get(article_id)
+
+
+# --- demo data ------------------------------------------------------------------------------
+
+#: SYNTHETIC demo conversations (written for the demo, not from patients), by demo e-mail:
+#: questions the help centre answers, an app action waiting for confirmation, and, for a
+#: patient with a cancer history, new night pain that the profile makes urgent.
+DEMO_CONVERSATIONS: dict[str, tuple[str, ...]] = {
+    "olivia@demo.spinewise.org": (
+        "How should I set up my desk and chair at work?",
+        "my pain is 4 today",
+    ),
+    "mei@demo.spinewise.org": ("My back has been aching at night for the last three weeks",),
+}
+
+
+def seed_demo(session: Session, *, now: dt.datetime | None = None) -> None:
+    """Give the demo patients a short conversation each (skipped if they already have one).
+
+    Runs the real pipeline with BM25 retrieval (no model download or load during seeding),
+    so the stored answers, flags and actions are exactly what the app would produce.
+    """
+    now = now or utcnow()
+    knowledge = load_knowledge_base()
+    assistant = Assistant(knowledge, HybridRetriever(knowledge, mode="bm25"), None)
+    for email, texts in DEMO_CONVERSATIONS.items():
+        user = accounts.get_user_by_email(session, email)
+        patient = accounts.patient_of(session, user=user) if user else None
+        if user is None or patient is None:
+            continue
+        exists = session.scalar(
+            select(AssistantConversation.id).where(AssistantConversation.patient_id == patient.id)
+        )
+        if exists is not None:
+            continue
+        actor = Actor(user, client_addr="demo")
+        conversation_id: int | None = None
+        for n, text in enumerate(texts):
+            at = now - dt.timedelta(hours=20) + dt.timedelta(minutes=2 * n)
+            outcome = ask(
+                session,
+                actor=actor,
+                assistant=assistant,
+                text=text,
+                conversation_id=conversation_id,
+                now=at,
+            )
+            conversation_id = outcome.conversation.id
