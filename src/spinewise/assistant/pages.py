@@ -35,7 +35,7 @@ router = APIRouter(include_in_schema=False)
 
 LEVEL_LABELS = {
     "emergency": "Emergency",
-    "urgent": "Get advice today",
+    "urgent": "Get medical advice today",
     "routine": "Worth a review",
     "self_care": "Help centre",
 }
@@ -45,8 +45,8 @@ def _is_htmx(request: Request) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
-def _chat_context(views: list[service.ConversationView]) -> dict[str, object]:
-    return {"views": views, "level_labels": LEVEL_LABELS}
+def _chat_context(views: list[service.ConversationView], zone: str) -> dict[str, object]:
+    return {"views": views, "level_labels": LEVEL_LABELS, "zone": zone}
 
 
 # --- the patient's chat ---------------------------------------------------------------------
@@ -75,7 +75,7 @@ def chat_page(
             )
     views = service.views_of(session, [conversation]) if conversation else []
     context = {
-        **_chat_context(views),
+        **_chat_context(views, patient.timezone),
         "conversation": conversation,
         "has_care_team": bool(service.active_care_team(session, patient_id=patient.id)),
     }
@@ -108,8 +108,9 @@ def ask(
         return RedirectResponse(
             f"/assistant?c={outcome.conversation.id}#m{outcome.message.id}", status_code=303
         )
+    patient = service.own_patient(session, actor)
     context = {
-        **_chat_context([]),
+        **_chat_context([], patient.timezone),
         "conversation": outcome.conversation,
         "message": outcome.message,
         "actions": outcome.actions,
@@ -248,7 +249,7 @@ def patient_conversations(
     """A patient's conversations with the assistant; open red flags first (care team)."""
     views, total = service.conversations_of(session, patient_id=patient.id, limit=50)
     context = {
-        **_chat_context(views),
+        **_chat_context(views, patient.timezone),
         "patient": patient,
         "patient_user": accounts.user_of(session, patient=patient),
         "total": total,
