@@ -116,6 +116,13 @@ def test_the_help_centre_lists_searches_and_renders_articles(client: TestClient)
     assert client.get("/help/not-an-article").status_code == 404
 
 
+def test_the_help_centre_keeps_the_navigation_for_signed_in_people(
+    client: TestClient, world: World
+) -> None:
+    page = client.get("/help/pain-diary", headers=world.patient_1.headers)
+    assert 'href="/assistant">Assistant</a>' in page.text and "Sign out" in page.text
+
+
 def test_article_markdown_cannot_inject_html_or_script_links(write_article) -> None:  # type: ignore[no-untyped-def]
     body = " ".join(["Walking helps most people with back pain every day."] * 4)
     path: Path = write_article(

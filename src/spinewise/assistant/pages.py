@@ -25,6 +25,7 @@ from spinewise.core.deps import (
     CurrentPatient,
     CurrentUser,
     MailerDep,
+    OptionalUser,
     SessionDep,
     SettingsDep,
 )
@@ -203,9 +204,13 @@ def handover(
 
 @router.get("/help", response_class=HTMLResponse)
 def help_centre(
-    request: Request, assistant: AssistantDep, q: Annotated[str, Query(max_length=500)] = ""
+    request: Request,
+    assistant: AssistantDep,
+    user: OptionalUser,
+    q: Annotated[str, Query(max_length=500)] = "",
 ) -> Response:
-    """Every article by category, or search results for ``q``."""
+    """Every article by category, or search results for ``q`` (signed in or not: ``user``
+    only fills in the navigation)."""
     results = service.search_help(assistant, query=q) if q.strip() else []
     context = {
         "q": q,
@@ -220,7 +225,10 @@ def help_centre(
 
 @router.get("/help/{article_id}", response_class=HTMLResponse)
 def help_article(
-    request: Request, article_id: Annotated[str, Path(max_length=100)], assistant: AssistantDep
+    request: Request,
+    article_id: Annotated[str, Path(max_length=100)],
+    assistant: AssistantDep,
+    user: OptionalUser,
 ) -> Response:
     article = service.get_article(assistant, article_id)
     related = [
