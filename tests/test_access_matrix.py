@@ -79,6 +79,11 @@ ROLE_RESTRICTED: dict[tuple[str, str], set[str]] = {
             ("POST", "/patients/{patient_id}/assessments"),
         )
     },
+    # The assistant: red flags are acknowledged by the care team, not by the patient.
+    ("POST", "/api/v1/patients/{patient_id}/assistant/messages/{message_id}/acknowledge"): {
+        "patient_1"
+    },
+    ("POST", "/patients/{patient_id}/assistant/messages/{message_id}/acknowledge"): {"patient_1"},
     # Robotic therapy: the care team sets limits and protocols, runs, watches and stops
     # sessions; the patient reads their own prescription and session records.
     **{

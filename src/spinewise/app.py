@@ -23,6 +23,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 import spinewise
 from spinewise.accounts import api as accounts_api
 from spinewise.accounts import pages as accounts_pages
+from spinewise.assistant import api as assistant_api
+from spinewise.assistant import pages as assistant_pages
+from spinewise.assistant import service as assistant_service
 from spinewise.config import Settings
 from spinewise.consults import api as consults_api
 from spinewise.consults import pages as consults_pages
@@ -141,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         (robotics_api, robotics_pages),
         (reminders_api, reminders_pages),
         (imaging_api, imaging_pages),
+        (assistant_api, assistant_pages),
     ):
         app.include_router(api_module.router)
         app.include_router(pages_module.router)
@@ -150,6 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Unread messages become a "needs attention" flag on the clinician's dashboard.
     if consults_service.unread_by_patient not in rehab_service.MESSAGE_FLAG_PROVIDERS:
         rehab_service.MESSAGE_FLAG_PROVIDERS.append(consults_service.unread_by_patient)
+    # Urgent and emergency messages to the assistant flag the patient until acknowledged.
+    if assistant_service.red_flags_by_patient not in rehab_service.FLAG_PROVIDERS:
+        rehab_service.FLAG_PROVIDERS.append(assistant_service.red_flags_by_patient)
     return app
 
 

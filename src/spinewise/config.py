@@ -86,6 +86,15 @@ class Settings(BaseSettings):
     vapid_private_key: str = ""
     vapid_subject: str = "mailto:reminders@spinewise.local"
 
+    # Virtual assistant. Retrieval "hybrid" loads all-MiniLM-L6-v2 on the first question (and
+    # the semantic red-flag safety net with it); "bm25" never loads a model. The optional
+    # language model (an OpenAI-compatible API base, e.g. http://127.0.0.1:8080/v1) writes
+    # routine/self-care answers from the retrieved passages only; empty = off.
+    assistant_retrieval: Literal["hybrid", "bm25"] = "hybrid"
+    llm_url: str = ""
+    llm_model: str = "default"
+    llm_api_key: str = ""
+
     @model_validator(mode="after")
     def _secret_key_present(self) -> Settings:
         if not self.secret_key:

@@ -116,6 +116,7 @@ def seed(session: Session) -> list[DemoPerson]:
     _seed_predict(session)
     _seed_robotics(session)
     _seed_reminders(session)
+    _seed_assistant(session)
     return people
 
 
@@ -182,3 +183,11 @@ def _seed_robotics(session: Session) -> None:
     patient = accounts.patient_of(session, user=user)
     assert patient is not None
     seed_demo(session, patient=patient, clinician=clinician, mass_kg=66.0, height_m=1.67)
+
+
+def _seed_assistant(session: Session) -> None:
+    """SYNTHETIC assistant conversations: help-centre answers, a pending pain log, and one
+    urgent message (new night pain after cancer) flagged on the clinician's dashboard."""
+    from spinewise.assistant.service import seed_demo
+
+    seed_demo(session)

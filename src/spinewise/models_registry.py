@@ -1,6 +1,7 @@
 """Import every ORM module so ``Base.metadata`` knows all tables (used by Alembic autogenerate)."""
 
 from spinewise.accounts import models as accounts_models
+from spinewise.assistant import models as assistant_models
 from spinewise.consults import models as consults_models
 from spinewise.core import models as core_models
 from spinewise.db import Base
@@ -18,6 +19,7 @@ metadata = Base.metadata
 
 __all__ = [
     "accounts_models",
+    "assistant_models",
     "consults_models",
     "core_models",
     "devices_models",

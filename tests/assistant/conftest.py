@@ -76,3 +76,12 @@ def write_article(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+# --- the app layer (service, API, pages) ------------------------------------------------------
+
+
+@pytest.fixture
+def settings(settings):  # type: ignore[no-untyped-def]
+    """The shared test settings with BM25-only retrieval: no model load in app tests."""
+    return settings.model_copy(update={"assistant_retrieval": "bm25"})

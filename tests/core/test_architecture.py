@@ -20,7 +20,16 @@ SHELL_FILES = {
     "jobs.py",
     "__init__.py",
 }
-PURE_DOMAINS = ["posture", "dosing", "robotics", "motion", "outcomes", "predict", "imaging"]
+PURE_DOMAINS = [
+    "assistant",
+    "posture",
+    "dosing",
+    "robotics",
+    "motion",
+    "outcomes",
+    "predict",
+    "imaging",
+]
 FRAMEWORKS = ("fastapi", "starlette", "sqlalchemy")
 
 

@@ -1,5 +1,9 @@
 """``spinewise assistant …``: ask, triage, evaluate and list articles (DESIGN §5).
 
+The command line alerts no one: its urgent and emergency answers say so and tell the person to
+make the call and contact their care team themselves (``notice.py``); only the app, which
+raises a dashboard flag, says that the care team was notified.
+
 ``ask`` loads the embedding model only when the message needs the knowledge base, so a
 message that triages as urgent or emergency, or that is only an app action, answers in well
 under a second.
@@ -116,16 +120,19 @@ def triage_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Red-flag triage only (no knowledge base, no model): level, findings, advice."""
+    from spinewise.assistant.notice import state_care_team
     from spinewise.assistant.triage import triage
 
     result = triage(text, _profile(age, cancer_history, osteoporosis, steroids, immunosuppressed))
+    # The command line alerts no one, so the advice must not say that someone was alerted.
+    advice = state_care_team(result.advice, result.level, notified=False)
     if json_out:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), "advice": advice})
         return
     console.print(f"Triage: {result.level}", markup=False)
     for finding in result.findings:
         console.print(f"- [{finding.level}] {finding.code}: {finding.reason}", markup=False)
-    console.print(result.advice, markup=False)
+    console.print(advice, markup=False)
 
 
 @app.command()

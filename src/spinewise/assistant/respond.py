@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from spinewise.assistant.intents import Intent, parse_intents
 from spinewise.assistant.knowledge import KnowledgeBase, load_knowledge_base
 from spinewise.assistant.llm import LLMConfig, LLMError, generate_answer
+from spinewise.assistant.notice import state_care_team
 from spinewise.assistant.retrieval import MODEL_NAME, HybridRetriever, SearchResult
 from spinewise.assistant.triage import PatientProfile, TriageResult, combine, triage
 
@@ -61,6 +62,22 @@ class AssistantReply:
     generator: Generator = "extractive"
     retrieval_mode: str | None = None
     intents: tuple[Intent, ...] = field(default=())
+    # Whether anyone was actually told. The pure core tells no one; a surface that raises a
+    # flag calls ``with_care_team(notified=True)`` afterwards so the answer stays true.
+    care_team_notified: bool = False
+
+    def with_care_team(self, *, notified: bool, has_care_team: bool = True) -> AssistantReply:
+        """This reply with the care-team sentence and action saying what really happened."""
+        if not self.triage.notify_care_team:
+            return self
+        answer = state_care_team(
+            self.answer, self.triage.level, notified=notified, has_care_team=has_care_team
+        )
+        actions = tuple(
+            _care_team_action(a, notified=notified) if a["type"] == "notify_care_team" else a
+            for a in self.actions
+        )
+        return replace(self, answer=answer, actions=actions, care_team_notified=notified)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``spinewise assistant ask --json`` contract (DESIGN §5) plus detail fields."""
@@ -170,18 +187,20 @@ class Assistant:
                 }
             )
         actions.append(
-            {
-                "type": "notify_care_team",
-                "label": "Your care team is alerted (dashboard flag)",
-                "priority": result.level,
-                "flags": codes,
-                "requires_confirmation": False,
-            }
+            _care_team_action(
+                {
+                    "type": "notify_care_team",
+                    "priority": result.level,
+                    "flags": codes,
+                    "requires_confirmation": False,
+                },
+                notified=False,
+            )
         )
         actions.extend(i.to_dict() for i in intents)
         return AssistantReply(
             triage=result,
-            answer=result.advice,
+            answer=state_care_team(result.advice, result.level, notified=False),
             sources=self._seek_help_sources(result),
             actions=tuple(actions),
             generator="triage",
@@ -245,6 +264,15 @@ class Assistant:
             retrieval_mode=self.retriever.mode,
             intents=intents,
         )
+
+
+def _care_team_action(action: dict[str, Any], *, notified: bool) -> dict[str, Any]:
+    label = (
+        "Your care team has been notified (dashboard flag)"
+        if notified
+        else "Tell your care team yourself: this answer has not alerted anyone"
+    )
+    return {**action, "label": label, "notified": notified}
 
 
 def _extractive_answer(passages: tuple[SearchResult, ...]) -> str:

@@ -485,6 +485,7 @@ FLAG_FILTERS = {
     "no_recent_session": "No recent session",
     "high_risk": "STarT Back high risk",
     "messages": "Messages needing attention",
+    "red_flag": "Assistant red flag",
 }
 
 

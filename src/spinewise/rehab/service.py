@@ -674,9 +674,15 @@ MESSAGE_FLAG_PROVIDERS: list[Callable[[Session, User, list[int]], dict[int, int]
 @dataclass(frozen=True)
 class Flag:
     code: str  # worsening | pain_spike | low_adherence | no_recent_session | high_risk | messages
-    label: str
+    label: str  # | red_flag (assistant)
     detail: str
     severity: str = "warn"  # warn | bad
+    href: str = ""  # where the clinician deals with it, when another page does
+
+
+#: Hook for flags raised by other domains (the assistant's red flags): a function
+#: ``(session, clinician, patient_ids) -> {patient_id: [Flag, ...]}``, wired in ``app.py``.
+FLAG_PROVIDERS: list[Callable[[Session, User, list[int]], dict[int, list[Flag]]]] = []
 
 
 @dataclass
@@ -699,6 +705,7 @@ FLAG_CODES = (
     "no_recent_session",
     "high_risk",
     "messages",
+    "red_flag",
 )
 
 
@@ -759,6 +766,10 @@ def dashboard(
                 row.flags.append(
                     Flag("messages", "Messages", f"{counts[row.patient.id]} need attention")
                 )
+    for flag_provider in FLAG_PROVIDERS:
+        raised = flag_provider(session, user, ids)
+        for row in out:
+            row.flags[:0] = raised.get(row.patient.id, [])  # first: they are the most urgent
     return out
 
 

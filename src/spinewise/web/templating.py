@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, selec
 
 DOMAINS_WITH_TEMPLATES = (
     "accounts",
+    "assistant",
     "consults",
     "devices",
     "dosing",
