@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,8 @@ from spinewise.core.errors import Forbidden, NotFound
 from spinewise.db import unit_of_work
 from spinewise.outcomes import service as outcomes
 from spinewise.rehab import service as rehab
+from spinewise.reminders import service as reminders
+from spinewise.reminders.models import ReminderAcknowledgement, ReminderSchedule
 from tests.conftest import PASSWORD, Person, World
 
 EMERGENCY = "I can't feel the toilet paper when I wipe and my back is killing me"
@@ -268,40 +271,57 @@ def test_declined_actions_do_nothing_and_only_the_patient_decides(
         assert outcomes.diary_entries(session, patient_id=world.patient_1.patient_id) == []
 
 
-@pytest.mark.parametrize(
-    ("text", "kind", "params", "nothing_done"),
-    [
-        (
-            "remind me to do my exercises at 6 pm",
-            "set_reminder",
-            {"kind": "exercise", "time": "18:00", "time_ambiguous": False},
-            "no reminder was set",
-        ),
-        (
-            "I took my tablets",
-            "medication_taken",
-            {"medication": None, "time": None},
-            "this was not recorded",
-        ),
-    ],
-)
-def test_reminder_actions_say_honestly_that_reminders_are_not_available_yet(
-    session_factory,
-    world: World,
-    assistant: Assistant,
-    tmp_path: Path,
-    text: str,
-    kind: str,
-    params: dict[str, object],
-    nothing_done: str,
+def test_a_reminder_asked_for_in_chat_is_set_once_confirmed(
+    session_factory, world: World, assistant: Assistant, tmp_path: Path
 ) -> None:
-    [action] = ask(session_factory, world.patient_1, assistant, text).actions
-    assert action.kind == kind
-    assert {k: action.params[k] for k in params} == params
+    [action] = ask(
+        session_factory, world.patient_1, assistant, "remind me to do my exercises at 6 pm"
+    ).actions
+    assert (action.kind, action.params["kind"], action.params["time"]) == (
+        "set_reminder",
+        "exercise",
+        "18:00",
+    )
     result = confirm(session_factory, world.patient_1, action.id, tmp_path)
-    assert result.status == ActionStatus.unavailable
-    assert "not available in Spinewise yet" in result.result
-    assert nothing_done in result.result
+    assert result.status == ActionStatus.done
+    assert "18:00" in result.result
+    with unit_of_work(session_factory) as session:
+        patient = session.get(Patient, world.patient_1.patient_id)
+        [schedule] = session.scalars(
+            select(ReminderSchedule).where(ReminderSchedule.patient_id == patient.id)
+        ).all()
+        local = schedule.once_at.astimezone(ZoneInfo(patient.timezone))
+        assert (schedule.kind, local.hour, local.minute) == ("exercise", 18, 0)
+
+
+def test_tablets_taken_with_nothing_due_fail_and_save_nothing(
+    session_factory, world: World, assistant: Assistant, tmp_path: Path
+) -> None:
+    [action] = ask(session_factory, world.patient_1, assistant, "I took my tablets").actions
+    result = confirm(session_factory, world.patient_1, action.id, tmp_path)
+    assert result.status == ActionStatus.failed
+    assert result.result.startswith("Nothing was saved")
+    with unit_of_work(session_factory) as session:
+        assert session.scalars(select(ReminderAcknowledgement)).all() == []
+
+
+def test_tablets_taken_are_logged_against_the_as_needed_medicine(
+    session_factory, world: World, assistant: Assistant, tmp_path: Path
+) -> None:
+    with unit_of_work(session_factory) as session:
+        reminders.create_schedule(
+            session,
+            patient=session.get(Patient, world.patient_1.patient_id),
+            data=reminders.ScheduleInput(kind="medication", title="Paracetamol", as_needed=True),
+            created_by=None,
+        )
+    [action] = ask(session_factory, world.patient_1, assistant, "I took my tablets").actions
+    result = confirm(session_factory, world.patient_1, action.id, tmp_path)
+    assert result.status == ActionStatus.done
+    assert "Paracetamol" in result.result
+    with unit_of_work(session_factory) as session:
+        [intake] = session.scalars(select(ReminderAcknowledgement)).all()
+        assert (intake.medication, intake.source) == ("Paracetamol", "assistant")
 
 
 def test_exercise_done_without_a_programme_fails_and_saves_nothing(

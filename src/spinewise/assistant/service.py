@@ -54,6 +54,8 @@ from spinewise.core.permissions import readable_patient_ids
 from spinewise.db import utcnow
 from spinewise.outcomes import service as outcomes
 from spinewise.rehab import service as rehab
+from spinewise.reminders import schedule as reminder_time
+from spinewise.reminders import service as reminders
 
 logger = logging.getLogger(__name__)
 
@@ -503,17 +505,6 @@ def _log_exercise(
     return f"Saved: today's session ({len(plan.items)} exercises) marked as done."
 
 
-REMINDERS_UNAVAILABLE = {
-    "set_reminder": (
-        "Reminders are not available in Spinewise yet, so no reminder was set. Please use an "
-        "alarm on your phone for now."
-    ),
-    "medication_taken": (
-        "Medication tracking is not available in Spinewise yet, so this was not recorded."
-    ),
-}
-
-
 def _reminders_adapter(
     session: Session,
     *,
@@ -522,21 +513,86 @@ def _reminders_adapter(
     kind: str,
     params: dict[str, Any],
 ) -> tuple[ActionStatus, str]:
-    """Hand a confirmed reminder action to the reminders domain. Not wired yet.
+    """Carry out a confirmed reminder action through the reminders domain (same transaction).
 
-    The reminders domain (issue 7, items 8-11) is built separately and is not merged. Until it
-    is, this records nothing and says so; it must never pretend to succeed. To wire it, call
-    the reminders service here with the same ``session`` and ``actor`` (one transaction):
+    - ``set_reminder``: ``params`` = ``{"what", "kind": exercise|medication|other, "time":
+      "HH:MM" 24 h in the patient's zone or None, "time_ambiguous", "repeat": None|"daily"|…}``.
+      One-off and daily reminders are set from chat; other patterns (weekly, every N hours)
+      are refused with a pointer to the Reminders page rather than guessed.
+    - ``medication_taken``: ``params`` = ``{"medication": name or None, "quantity", "time":
+      "HH:MM" or None}``; answers the matching due dose, or logs an as-needed one.
 
-    - ``set_reminder``: ``params`` = ``{"what", "kind": exercise|medication|other,
-      "time": "HH:MM" 24 h in the patient's zone or None, "time_ambiguous", "repeat":
-      None|"daily"|"weekly"|"every N hour"|"weekly on <day>"}``; create the schedule and
-      return ``(ActionStatus.done, "Reminder set: …")``; ``time_ambiguous`` or a missing time
-      should come back as ``failed`` with a question;
-    - ``medication_taken``: ``params`` = ``{"medication": name or None, "quantity": int or
-      None, "time": "HH:MM" or None}``; acknowledge the matching due dose as taken.
+    A refusal raises ``InvalidInput``; the caller rolls the savepoint back and says so.
     """
-    return ActionStatus.unavailable, REMINDERS_UNAVAILABLE[kind]
+    tz = reminder_time.zone(patient.timezone)
+    now = utcnow()
+    if kind == "medication_taken":
+        at = None
+        if params.get("time"):
+            at = reminder_time.resolve_local(
+                now.astimezone(tz).date(), dt.time.fromisoformat(params["time"]), tz
+            )
+            if at > now:
+                raise InvalidInput("time", "that time is later today; say when you took them")
+        result = reminders.record_intake(
+            session,
+            patient_id=patient.id,
+            medication_name=params.get("medication"),
+            at=at,
+            recorded_by=actor.user_id,
+            now=now,
+        )
+        when = result.at.astimezone(tz).strftime("%H:%M")
+        return ActionStatus.done, f"Recorded: {result.medication} taken at {when}."
+
+    if params.get("time") is None or params.get("time_ambiguous"):
+        raise InvalidInput("time", "please say the time with am or pm, e.g. 'at 6 pm'")
+    local = dt.time.fromisoformat(params["time"])
+    repeat = params.get("repeat")
+    if repeat not in (None, "daily"):
+        raise InvalidInput(
+            "repeat", f"'{repeat}' reminders are set on the Reminders page, not from chat"
+        )
+    what = (params.get("what") or "").strip()[:80]
+    if params.get("kind") == "exercise":
+        reminders.add_exercise_reminder(
+            session,
+            patient_id=patient.id,
+            local_time=local,
+            daily=repeat == "daily",
+            created_by=actor.user_id,
+            now=now,
+        )
+    else:
+        reminder_kind = "medication" if params.get("kind") == "medication" else "other"
+        title = what or ("Medication" if reminder_kind == "medication" else "Reminder")
+        if repeat == "daily":
+            reminders.create_schedule(
+                session,
+                patient=patient,
+                data=reminders.ScheduleInput(
+                    kind=reminder_kind, title=title, times=[f"{local:%H:%M}"]
+                ),
+                created_by=actor.user_id,
+                source="assistant",
+                now=now,
+            )
+        else:
+            day = now.astimezone(tz).date()
+            due = reminder_time.resolve_local(day, local, tz)
+            if due <= now:
+                due = reminder_time.resolve_local(day + dt.timedelta(days=1), local, tz)
+            reminders.add_one_off(
+                session,
+                patient=patient,
+                due_at=due,
+                kind=reminder_kind,
+                title=title,
+                created_by=actor.user_id,
+                now=now,
+            )
+    every = "every day" if repeat == "daily" else "once"
+    return ActionStatus.done, f"Reminder set for {local:%H:%M} ({every}). See it under Reminders."
 
 
 # --- talking to a person --------------------------------------------------------------------
