@@ -43,7 +43,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spinewise.assistant.concepts import AnalysedText, TimeKind, mention_context
+from spinewise.assistant.concepts import (
+    IMMUNO_WORDS,
+    TIPTOE_WEAK,
+    AnalysedText,
+    TimeKind,
+    mention_context,
+)
 
 # --- vocabulary (over the normalised, typo-repaired text of concepts.analyse) -----------------
 # Each entry: regular expression, how time applies (see concepts.TimeKind), and whether worry
@@ -64,17 +70,24 @@ VOID_VERB = (
 LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # bladder and bowel
     "elim_site": (
-        r"toilets?|loo|bathroom|lavatory|wc|potty|wee\w*|pee\w*|piss\w*|urin\w*|bladder|"
-        r"bowels?|stools?|faeces|feces|poo\w*|crap\w*|number (?:one|two|1|2|ones|twos)|"
+        r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
+        r"pee(?:s|d|ing|-?pee)?|piss\w*|urin\w*|bladder|"
+        r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
+        r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
         r"underwear|boxers|briefs|trousers|nappy|nappies|diapers?|(?:incontinence )?pads?|"
-        r"back passage|motions?|the flow|stream|jet|(?:the )?sheets|continen\w*",
+        r"back passage|(?:bowel )?motions|bowel motion|the flow|stream|jet|(?:the )?sheets|"
+        r"continen\w*",
         "current",
         False,
     ),
     "elim_dys": (
         NEG_AUX + r" (?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
-        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed))|"
+        # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
+        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|"
+        r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
+        r"recent|lately|since then|going on|bad|worrying|special|i can|has changed|"
+        r"like that|similar|of the sort|of that sort|at all like))|"
         r"only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
@@ -164,6 +177,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "weakness": (
         r"weak\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
         r"paralyz\w*|collaps\w*|(?:no|lost|losing|lose|loss of) (?:\S+ )?(?:strength|power)|"
+        + TIPTOE_WEAK
+        + r"|(?:will not|would not|does not|do not|cannot|could not|too weak to) (?:\S+ ){0,2}?"
+        r"(?:push|lift|take|carry|get|hold) (?:me|my weight|myself|my body) (?:up|on)|"
+        r"(?:pull|drag|haul|heave|hoist) (?:my ?self|my (?:\S+ )?legs?) up (?:the )?(?:stairs|"
+        r"steps|kerb|curb)|"
         r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* "
         r"to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand|walk|move|lift|raise|hold|"
         r"support|bear weight|put weight|climb|control|get up)|(?:will not|would not|do not|"
@@ -179,9 +197,16 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "exertion": (
-        r"(?:after|from|since) (?:the |my |a |long |all )?(?:\S+ )?(?:gym|run|running|walk|"
-        r"walking|hike|hiking|training|workout|exercis\w*|football|squats|cycl\w*|class|"
-        r"standing|leg day|marathon|match|game|dancing|shopping|day)",
+        # a named bout of exercise or a long day on the feet ("after the long run", "after hill
+        # walking", "after leg day"); not "since the other day"
+        r"(?:after|from|following|during) (?:the |my |a |an |long |all |that |this |some |"
+        r"today |yesterday )?(?:\S+ )?(?:gym|run|runs|running|jog\w*|walk|walks|walking|hike|"
+        r"hikes|hiking|ramble|training|workout|work ?out|exercis\w*|football|squats|deadlifts|"
+        r"cycl\w*|bike ride|ride|spin|class|leg day|marathon|half marathon|10k|5k|parkrun|"
+        r"match|game|dancing|dance|shopping|sport|swim\w*|climb\w*|tennis|netball|hockey|"
+        r"rugby|squash|yoga|pilates|session|shift|trek\w*|ski\w*)|"
+        r"(?:after|from) (?:a |my |the )?(?:long|busy|hard) day|leg day|"
+        r"(?:after|from) (?:\S+ )?(?:standing|being on my feet) (?:all day|for hours|at work)",
         "current",
         False,
     ),
@@ -196,8 +221,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
         r"can barely|hard to|difficult\w* to|trouble|struggl\w* to) (?:\S+ ){0,2}?(?:lift|raise|"
         r"pull up|bend up|point|flex|move|wiggle) (?:\S+ ){0,2}?(?:foot|toes|ankle|big toe)|"
-        r"(?:cannot|could not|can not|unable to|can no longer|can hardly) (?:stand|walk) on "
-        r"(?:my )?(?:heels?|tip ?toes?|tiptoes?|toes)|(?:trip\w*|stumbl\w*) (?:over|on) "
+        r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
+        r"can barely|struggl\w* to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand\w*|"
+        r"walk\w*|balanc\w*|rock\w*|go\w*|get\w*) (?:back )?on (?:my |the )?(?:\S+ )?heels?|"
+        r"(?:foot|feet|shoe|sole) (?:\S+ ){0,5}?(?:slap|flap|smack|slam)\w*|"
+        r"(?:trip\w*|stumbl\w*) (?:over|on) "
         r"(?:my )?(?:own )?(?:foot|feet|toes)|foot ?drop|drop ?foot|lift my (?:knee|leg) "
         r"(?:up )?(?:high|higher|really high)",
         "current",
@@ -225,9 +253,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
         r"bike|cyclist|taxi|train|horse|cow|bull)|run over|knocked off|"
         r"(?:fell|fallen|fall\w*|came|come|tumbl\w*|thrown|flung|slipp?ed|jumped|dropped|"
-        r"bucked|chucked|came crashing|crashed|went) (?:\S+ ){0,3}?(?:off|from|down|through|"
-        r"out of) (?:a |the |my |our |his |her |some )?(?:\S+ ){0,2}?(?:ladders?|roof|"
-        r"scaffold\w*|stairs?|staircase|flight|tree|wall|balcony|window|loft|attic|cliff|"
+        r"bucked|chucked|came crashing|crashed|went (?:flying|tumbling|head ?first|crashing|"
+        r"over)|tumbled|rolled|bounced) (?:\S+ ){0,3}?"
+        r"(?:off|from|down|through|out of) (?:a |the |my |our |his |her |some )?(?:\S+ ){0,3}?"
+        r"(?:ladders?|roof|"
+        r"scaffold\w*|stairs?|staircase|flight|steps|landing|banister|tree|wall|balcony|"
+        r"window|loft|attic|cliff|"
         r"heights?|bunk|trampoline|horse|pony|bike|motorbike|motorcycle|quad|stage|platform|"
         r"lorry|truck|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
         r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board)|"
@@ -383,9 +414,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "immuno": (
-        r"immuno ?suppress\w*|immuno ?compromised|transplant\w*|\bhiv\b|chemo\w*|methotrexate|"
-        r"biologics?|azathioprine|tacrolimus|ciclosporin|cyclosporin\w*|mycophenolate|"
-        r"low immun\w*|weak immune|neutropeni\w*|on steroids",
+        IMMUNO_WORDS + r"|on steroids",
         "exposure",
         False,
     ),
@@ -643,9 +672,36 @@ EXERTION = re.compile(r"\b(?:" + LEXICON["exertion"][0] + r")\b")
 def tired_after_exertion(sentence: str, words: str) -> bool:
     """True for tired-muscle words in a sentence that names exertion ("legs like jelly after
     leg day"); the triage rules use it for their own leg-weakness concept too."""
-    tired = re.search(r"\b(?:jelly|wobbly|weak\w*|rubber\w*|heavy|tired)\b", words)
+    tired = _TIRED_WORDS.fullmatch(words) or re.search(
+        r"\b(?:jelly|wobbly|weak\w*|rubber\w*|heavy|tired)\b", words
+    )
     event = re.search(r"gave way|giv\w* way|buckl|collaps|cannot|could not|unable", words)
     return bool(tired and not event and EXERTION.search(sentence))
+
+
+_SYNCOPE = re.compile(
+    r"faint(?:ed|ing)\b|faint(?= (?:in|on|at|while|when|and|from|twice|again)\b)|"
+    r"pass(?:ed|es) out|passing out|collaps(?:ed|ing|es|e)\b|black(?:ed|ing)? out|"
+    r"keel\w* over"
+)
+_LIMB_COLLAPSED = re.compile(
+    r"\b(?:legs?|knees?|hips?|ankles?|foot|feet|discs?|lungs?|vertebra\w*|spine|bones?|it|"
+    r"they|arch|arches)\s+(?:\S+\s+)?\Z"
+)
+
+
+_NEARLY = re.compile(
+    r"\b(?:nearly|almost|close to|about to|going to|could have|felt like i (?:would|was "
+    r"going to|might)|thought i (?:would|was going to|might))\s+(?:\S+\s+)?\Z"
+)
+
+
+def is_syncope(text: str, start: int, words: str) -> bool:
+    """True for an actual faint or collapse ("I fainted", "passed out", "collapsed in the
+    kitchen"), not feeling faint or dizzy, and not a leg or disc that collapsed."""
+    if not _SYNCOPE.match(words) or _NEARLY.search(text, 0, start):
+        return False
+    return not (words.startswith("collaps") and _LIMB_COLLAPSED.search(text, 0, start))
 
 
 def symptom_cues(a: AnalysedText, kinds: tuple[str, ...]) -> list[Cue]:
@@ -655,9 +711,16 @@ def symptom_cues(a: AnalysedText, kinds: tuple[str, ...]) -> list[Cue]:
 
 
 def _tiredness(cue: Cue) -> bool:
-    """Words that also describe tired muscles ("legs like jelly after leg day"), unlike
-    "gave way", "buckled" or "cannot lift", which are events."""
-    return bool(re.fullmatch(r"jelly|wobbly|weak\w*|rubber\w*|heavy|tired", cue.text))
+    """Words that also describe tired or worked muscles ("legs like jelly after leg day",
+    "calves burning after hill walking"), unlike "gave way", "buckled", "cannot lift" or
+    numbness, which are events or nerve signs."""
+    return bool(_TIRED_WORDS.fullmatch(cue.text))
+
+
+_TIRED_WORDS = re.compile(
+    r"jelly|wobbly|weak\w*|rubber\w*|heavy|heaviness|tired|burn\w*|ach\w*|sore\w*|stiff\w*|"
+    r"tight\w*|cramp\w*|like lead"
+)
 
 
 def _overlap(x: Cue, y: Cue) -> bool:
@@ -797,7 +860,10 @@ def broad_hits(
     older_or_unknown = age is None or age >= 50
     if abdomen and pain and (collapse or (sudden and older_or_unknown)):
         aaa += [*abdomen[:1], *sudden[:1], *collapse[:1]]
-    if pain and collapse and (sudden or severe):
+    syncope = [c for c in collapse if is_syncope(s.text, c.start, c.text)]
+    if pain and syncope:
+        aaa += [*syncope[:1], *pain[:1]]  # fainting with back pain: possible rupture
+    elif pain and collapse and (sudden or severe):
         fainting = [
             c
             for c in collapse
@@ -823,8 +889,9 @@ def broad_hits(
     # a conditional does not make thoughts of dying safe: "if I was gone nobody would care"
     if [c for c in crisis if not (c.negated or c.past)]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
-    elif crisis:
-        hit("suicide_mentioned", "crisis", "urgent", *crisis)
+    elif not_denied := [c for c in crisis if not c.negated]:
+        # past or asked about: urgent; only denied ("not feeling suicidal") counts as no flag
+        hit("suicide_mentioned", "crisis", "urgent", *not_denied)
 
     # --- infection ------------------------------------------------------------------------------
     back_fine = bool(s.active("back_fine"))
@@ -875,7 +942,9 @@ _SEX_STRONG = re.compile(
     r"no longer|struggl\w* to|difficult\w* to|trouble|problems?|hard to|can hardly|can barely|"
     r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,3}?"
     r"(?:get (?:it )?(?:up|hard)|getting (?:it )?(?:up|hard)|keep (?:it )?(?:up|hard)|"
-    r"stay (?:up|hard)|erect\w*|climax\w*|orgasm\w*|come|cum|ejaculat\w*|finish|perform|"
+    r"stay (?:up|hard)|erect\w*|climax\w*|orgasm\w*|ejaculat\w*|finish|perform|"
+    r"(?:come|cum)(?= *(?:$|[.,;!?]|during|when|while|anymore|any more|at all|properly|with "
+    r"(?:my )?(?:partner|wife|husband|girlfriend|boyfriend)))|"
     r"feel (?:\S+ ){0,3}?(?:during|in|when|while) (?:sex|intercourse|bed|making love))|"
     r"(?:erections?|erect) (?:\S+ ){0,2}?(?:stopped|gone|disappeared|not working|weak\w*|"
     r"soft|problems?|issues?|trouble|difficult\w*|dysfunction)|"

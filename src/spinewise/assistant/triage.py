@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from spinewise.assistant.concepts import AnalysedText, Mention, analyse
-from spinewise.assistant.danger import broad_hits, tired_after_exertion
+from spinewise.assistant.danger import broad_hits, is_syncope, tired_after_exertion
 from spinewise.core.errors import InvalidInput
 
 Level = Literal["emergency", "urgent", "routine", "self_care"]
@@ -307,7 +307,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ces,
             )
         )
-    bilateral = a.active("bilateral_leg_symptoms")
+    bilateral = [
+        m
+        for m in a.active("bilateral_leg_symptoms")
+        # "my legs felt weak after the long run", "calves burning after hill walking"
+        if not tired_after_exertion(_sentence_text(a, m), m.text)
+    ]
     if a.has("claudication") and all(
         re.fullmatch(r"ach\w*|pain\w*|hurt\w*|sore", m.text) for m in bilateral
     ):
@@ -486,6 +491,26 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 core,
             )
         )
+    # A weakened immune system (HIV, transplant drugs, chemotherapy, biologics, methotrexate,
+    # long-term oral steroids) is a risk factor for spinal infection (IFOMPT 2020): new,
+    # constant, severe or worsening back pain needs a same-day check even without a fever.
+    immune_risk = immuno or steroids
+    changing = (
+        a.has("new_onset") or a.has("unrelenting") or a.has("severe") or a.has("progression")
+    )
+    if immune_risk and pain and changing and not fever and not a.has("back_fine"):
+        out.append(
+            Finding(
+                "infection_immunosuppressed",
+                "infection",
+                "urgent",
+                "New or worsening back pain with a weakened immune system (for example HIV, "
+                "transplant medicines, chemotherapy, biologics or long-term steroids) can be a "
+                "sign of a spinal infection.",
+                _evidence(*a.active("immunosuppression"), *steroid_mentions, *pain[:1]),
+                core,
+            )
+        )
     if (m := a.active("iv_drug_use")) and pain:
         out.append(
             Finding(
@@ -625,19 +650,22 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 aaa_src,
             )
         )
-    elif (
-        collapse
-        and (sudden or severe)
-        and pain
+    elif pain and (
+        (syncope := [m for m in collapse if is_syncope(a.text, m.start, m.text)])
+        or (collapse and (sudden or severe))
         and any(m.text.startswith(("faint", "pass", "collaps", "black")) for m in collapse)
     ):
+        # fainting with back pain is an emergency however the pain is described (NICE NG156:
+        # collapse with back or abdominal pain suggests a ruptured aneurysm); feeling faint or
+        # clammy counts when the pain is sudden or severe
         out.append(
             Finding(
                 "collapse_with_pain",
                 "aaa",
                 "emergency",
-                "Fainting or collapsing with sudden severe back pain needs emergency care.",
-                _evidence(*collapse, *sudden, *severe),
+                "Fainting or collapsing with back pain, or feeling faint with sudden severe "
+                "back pain, needs emergency care.",
+                _evidence(*(syncope or collapse), *sudden, *severe),
                 aaa_src,
             )
         )
@@ -664,8 +692,10 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ("NICE NG225",),
             )
         )
-    elif any(m.concept == "suicidal" and not m.other_person for m in a.mentions):
-        # negated or hypothetical mention: do not dismiss it, but do not send an ambulance
+    elif any(
+        m.concept == "suicidal" and not m.other_person and not m.negated for m in a.mentions
+    ):
+        # past or hypothetical mention: do not dismiss it, but do not send an ambulance
         out.append(
             Finding(
                 "suicide_mentioned",
@@ -673,6 +703,21 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 "urgent",
                 "You mentioned suicide or self-harm; someone from your care team should talk "
                 "with you today.",
+                _evidence(*(m for m in a.mentions if m.concept == "suicidal")),
+                ("NICE NG225",),
+            )
+        )
+
+    elif any(m.concept == "suicidal" and not m.other_person for m in a.mentions):
+        # denied ("not feeling suicidal, just fed up"): not a red flag, but low mood with pain
+        # is worth a conversation with the care team
+        out.append(
+            Finding(
+                "mood_mentioned",
+                "review",
+                "routine",
+                "Living with pain can wear anyone down; tell your care team how you are feeling, "
+                "they can help with that too.",
                 _evidence(*(m for m in a.mentions if m.concept == "suicidal")),
                 ("NICE NG225",),
             )
