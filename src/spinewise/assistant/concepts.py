@@ -95,6 +95,19 @@ WEAK = (
     r"bear weight on|put weight on|walk on))"
 )
 ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
+# The back itself named as bad without a pain word: "my back has been getting worse".
+BACK_BAD = (
+    r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
+    r"become |becoming )?(?:worse|bad|really bad|terrible|awful|playing up|acting up|"
+    r"giving me (?:hell|grief|trouble|gyp))"
+)
+# Back to injecting: "I'm injecting again", "relapsed on heroin", "back on the needle".
+DRUG_RELAPSE = (
+    r"(?:am|been|started|starting|begun|began|i|back to) (?:\S+ )?(?:injecting|shooting up|"
+    r"using) again\b(?! (?:the|my|a|an|it|this|that)\b)|relapsed (?:on|with|into) (?:\S+ )?"
+    r"(?:heroin|drugs|smack|crack|opiates|the needle)|back on (?:the )?(?:heroin|smack|brown|"
+    r"needle|needles|gear)"
+)
 # Cannot rise onto the toes: calf weakness (S1), a new weakness rather than foot drop.
 TIPTOE_WEAK = (
     r"(?:cannot|could not|unable to|not able to|can no longer|can hardly|can barely|can not|"
@@ -238,7 +251,10 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:cannot|could not|not|do not|does not|unable to|no longer) (?:\S+ )?"
                 r"(?:feel|know|notice|tell|sense) (?:when|if) (?:\S+ ){0,4}?(?:need to|have to|"
                 r"want to|it is full|is full|full|go|need (?:the |a )?(?:toilet|loo|wee|poo))|"
-                r"no (?:urge|need|feeling) to (?:pee|wee|urinate|go|poo)"
+                r"no (?:urge|need|feeling) to (?:pee|wee|urinate|go|poo)|"
+                r"(?:not|never|no longer|do not|did not|cannot|could not) (?:\S+ )?(?:feel\w*|"
+                r"get\w*|hav\w*|notic\w*|sens\w*) (?:the |any |an )?(?:urge|need|signal|"
+                r"sensation|feeling) (?:to|that i need to) (?:pee|wee|urinate|go|poo|empty)"
             ),
             _core(
                 rf"(?:{URINE}|{BOWEL}) (?:\S+ ){{0,2}}?feels? (?:strange|different|weird|numb|"
@@ -472,7 +488,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"vitamin|b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|"
                 r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth\w*)|"
                 r"needles? for drugs|"
-                r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)"
+                r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)|"
+                + DRUG_RELAPSE
             ),
         ),
         time="exposure",
@@ -695,7 +712,7 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"pain(?!killer)\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|"
-                r"sciatica|lumbago|killing me|spasm\w*|stabbing"
+                r"sciatica|lumbago|killing me|spasm\w*|stabbing|" + BACK_BAD
             ),
         ),
     ),

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from spinewise.assistant.concepts import (
+    BACK_BAD,
+    DRUG_RELAPSE,
     IMMUNO_WORDS,
     TIPTOE_WEAK,
     AnalysedText,
@@ -92,8 +94,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
-        r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|reduced|poor|without|zero) "
-        r"(?:the )?(?:urge|sensation|feeling|control)|control|numb\w*|strange|different|weird|"
+        r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|"
+        r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
+        r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
+        r"(?:the |any |an )?(?:urge|need|signal|sensation)|control|numb\w*|strange|different|weird|"
         r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
         r"not working|playing up|acting up|gone funny|shut\w* down|"
         r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
@@ -233,7 +237,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "progression": (
         r"worse\w*|worsen\w*|spread\w*|crept|creep\w*|mov(?:ed|ing) up|travel\w*|"
-        r"more and more|weaker|number|day by day|each day|every day|by the (?:hour|day)|"
+        r"more and more|weaker|(?<!a )(?<!the )(?<!any )(?<!phone )number(?! of)|day by day|"
+        r"each day|every day|by the (?:hour|day)|the whole (?:leg|foot|thigh|calf|side)|"
         r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
         r"gone up|going up|now (?:up|it|also|even|i|my|reaches|reaching|to)|"
         r"(?:was|were) (?:\S+ )?(?:a bit|slightly|a little|only)",
@@ -393,7 +398,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|heroin|smack|"
         r"(?:use|using|used|share|sharing) needles|needles? (?:for|to) (?:drugs|inject)|"
         r"(?:iv|intravenous) drug\w*|shoot\w* up|track marks|skin popping|"
-        r"(?:drug|needle) us(?:e|er|ing)|crack|cocaine|meth\w*(?!otrexate)",
+        r"(?:drug|needle) us(?:e|er|ing)|crack|cocaine|meth\w*(?!otrexate)|" + DRUG_RELAPSE,
         "exposure",
         False,
     ),
@@ -438,7 +443,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"pain\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
         r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
         r"discomfort|twing\w*|"
-        r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)",
+        r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)|"
+        + BACK_BAD,
         "current",
         False,
     ),
@@ -751,7 +757,7 @@ def broad_hits(
 
     # --- bladder and bowel (cauda equina) ---------------------------------------------------
     medication = bool(s.mine("medication"))
-    elim: list[Cue] = list(s.active("elim_strong"))
+    elim: list[Cue] = [c for c in s.active("elim_strong") if not _sweat_soaked(s, c, c)]
     elim_sites = [x for x in s.get("elim_site") if not x.other_person]
     for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
@@ -762,6 +768,8 @@ def broad_hits(
             continue  # "getting up off the toilet is hard"
         if medication and s.active("constipation"):
             continue  # constipation on painkillers is a side effect (routine)
+        if _sweat_soaked(s, dys, site):
+            continue  # "sheets soaked with sweat": night sweats (the fever family), not urine
         elim += [dys, site]
     if elim:
         hit("ces_bladder_bowel", "cauda_equina", "emergency", *elim)
@@ -808,11 +816,14 @@ def broad_hits(
         for p in progression
         if s.near(d, p, 10) and not _overlap(d, p) and d.kind != "radicular"
     ]
-    if not progressive and len({s.sentence(d) for d in deficits}) > 1:
-        # "my leg was a bit weak on Monday, now I can hardly walk on it"
+    clauses_with_deficit = {_clause_no(s, d) for d in deficits}
+    if not progressive and len(clauses_with_deficit) > 1:
+        # "my leg was a bit weak on Monday, now I can hardly walk on it", "my foot was numb
+        # last week and now the whole leg is numb"
         later = max(deficits, key=lambda d: d.start)
         if re.search(
-            r"\b(?:now|today|this morning)\b", s.text[max(0, later.start - 40) : later.end]
+            r"\b(?:now(?! and (?:then|again))|today|this morning)\b",
+            s.text[max(0, later.start - 40) : later.end],
         ):
             progressive = [(later, later)]
     if progressive:
@@ -924,6 +935,28 @@ def broad_hits(
     if night and unrelenting and pain:
         hit("malignancy_night_pain", "malignancy", "urgent", *night[:1], *unrelenting[:1])
     return hits
+
+
+_BEDDING = re.compile(r"(?:the )?(?:sheets|bed|mattress|pyjamas|duvet)\b")
+_SWEAT = re.compile(r"\b(?:sweat\w*|perspir\w*)\b")
+
+
+def _clause_no(s: _Scan, cue: Cue) -> int:
+    for i, clause in enumerate(s.a.clauses):
+        if clause.start <= cue.start < max(clause.end, clause.start + 1):
+            return i
+    return -1
+
+
+def _sweat_soaked(s: _Scan, dys: Cue, site: Cue) -> bool:
+    """Wet bedding explained by sweat in the same sentence ("sheets soaked with sweat")."""
+    if not (_BEDDING.search(site.text) or _BEDDING.search(dys.text)):
+        return False
+    sentence = s.sentence(site)
+    body = " ".join(s.text[c.start : c.end] for c in s.a.clauses if c.sentence == sentence)
+    return bool(_SWEAT.search(body)) and not re.search(
+        r"\b(?:pee\w*|wee\w*|urin\w*|piss\w*|wet myself|wet the bed)\b", body
+    )
 
 
 def _sexual(s: _Scan) -> list[Cue]:

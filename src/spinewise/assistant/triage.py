@@ -207,6 +207,17 @@ _LONG_TERM = re.compile(
 )
 
 
+# Pain the patient knows or can explain: long-standing, as usual, or after an activity.
+_USUAL_PAIN = re.compile(
+    r"\b(?:for (?:many |several |a few |\d+ |two |three |ten |twenty )?(?:years|decades)|"
+    r"always (?:had|been|have)|all my life|same (?:old|as always|as ever|as usual)|as usual|"
+    r"(?:nothing|no) (?:new|different|change)|usual (?:back )?(?:pain|ache)|long[- ]standing|"
+    r"(?:from|after|since) (?:the |my |some |a |doing )?(?:\S+ )?(?:gardening|lifting|"
+    r"decorating|painting|moving (?:house|furniture)|the gym|gym|work|sitting|hoovering|"
+    r"cleaning|digging|carrying|exercis\w*|workout|training|running|a long drive|driving))\b"
+)
+
+
 def age_from_text(analysed: AnalysedText) -> int | None:
     """An age stated in the message ("I'm 68", "74 years old"), if plausible (16-110)."""
     for match in _AGE_IN_TEXT.finditer(analysed.text):
@@ -492,13 +503,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
             )
         )
     # A weakened immune system (HIV, transplant drugs, chemotherapy, biologics, methotrexate,
-    # long-term oral steroids) is a risk factor for spinal infection (IFOMPT 2020): new,
-    # constant, severe or worsening back pain needs a same-day check even without a fever.
+    # long-term oral steroids) is a risk factor for spinal infection (IFOMPT 2020): back pain
+    # that is not the patient's usual long-standing or clearly mechanical pain needs a same-day
+    # check even without a fever.
     immune_risk = immuno or steroids
-    changing = (
-        a.has("new_onset") or a.has("unrelenting") or a.has("severe") or a.has("progression")
-    )
-    if immune_risk and pain and changing and not fever and not a.has("back_fine"):
+    usual = bool(_USUAL_PAIN.search(a.text))
+    if immune_risk and pain and not usual and not fever and not a.has("back_fine"):
         out.append(
             Finding(
                 "infection_immunosuppressed",
