@@ -710,10 +710,146 @@ def is_syncope(text: str, start: int, words: str) -> bool:
     return not (words.startswith("collaps") and _LIMB_COLLAPSED.search(text, 0, start))
 
 
-def symptom_cues(a: AnalysedText, kinds: tuple[str, ...]) -> list[Cue]:
-    """The cues of the given kinds in ``a``, with their context (for the semantic net)."""
-    scan = _Scan(a)
-    return [c for kind in kinds for c in scan.get(kind)]
+# --- what the semantic safety net needs to know about one sentence ---------------------------
+
+# Cue kinds whose context (negated, past, hypothetical, someone else's) says a sentence is not
+# a present symptom of the patient.
+_CONTEXT_KINDS = (
+    "elim_dys",
+    "elim_strong",
+    "sensation",
+    "weakness",
+    "radicular",
+    "foot_drop",
+    "trauma_major",
+    "fever",
+    "crisis",
+    "cancer",
+    "weight_loss",
+    "tearing",
+    "pulsing",
+    "chest",
+)
+# Words that say something may be wrong (symptoms, injuries, risks) …
+_SYMPTOM_KINDS = frozenset(
+    {
+        "elim_dys",
+        "elim_strong",
+        "saddle_strong",
+        "sensation",
+        "weakness",
+        "foot_drop",
+        "radicular",
+        "progression",
+        "trauma_major",
+        "trauma_minor",
+        "tearing",
+        "pulsing",
+        "aneurysm",
+        "collapse",
+        "sudden",
+        "severe",
+        "chest",
+        "crisis",
+        "fever",
+        "ivdu",
+        "wound_sign",
+        "immuno",
+        "cancer",
+        "weight_loss",
+        "unrelenting",
+    }
+)
+# … and the body sites and settings they are about.
+_SITE_KINDS = frozenset(
+    {
+        "elim_site",
+        "saddle_site",
+        "both_site",
+        "limb_site",
+        "abdomen",
+        "lump",
+        "procedure",
+        "night",
+    }
+)
+# Cues that keep a sentence in the net even when it also talks about a medicine.
+_STRONG_KINDS = frozenset(
+    {
+        "elim_site",
+        "elim_strong",
+        "saddle_site",
+        "saddle_strong",
+        "foot_drop",
+        "chest",
+        "crisis",
+        "tearing",
+        "pulsing",
+        "fever",
+        "trauma_major",
+    }
+)
+_SEX_WORDS = re.compile(r"\b(?:ejaculat\w*|erect\w*|orgasm\w*|climax\w*|sex|intercourse)\b")
+_ONE_SIDE = re.compile(
+    r"\b(?:left|right|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
+    r"ankle|shin|heel|toe|big toe|glute|hamstring)s?\b|\bone leg\b|\bonly (?:on )?one\b"
+)
+_FRACTURE_RISK = re.compile(
+    r"osteopor\w*|osteopeni\w*|brittle|(?:thin|weak|fragile) bones|steroid\w*|prednis\w*|"
+    r"elderly|pensioner|\b(?:i am|aged?) (?:[7-9]\d|1[01]\d)\b|\b[7-9]\d[- ]?(?:years?|yrs?)"
+    r"[- ]old\b"
+)
+_MEDICINE_EFFECT = re.compile(
+    r"\b(?:on|from|since (?:starting|taking)|after (?:taking|starting)|with) (?:the |my |this |"
+    r"these |a )?(?:new |higher |bigger )?(?:dose of )?(?:\S+ )?" + r"(?:tablets?|pills|"
+    r"medication|medicine|meds|pregabalin|gabapentin|amitriptyline|duloxetine|codeine|tramadol|"
+    r"morphine|co-?codamol|naproxen|ibuprofen|diazepam|oxycodone|nortriptyline|patch(?:es)?)\b|"
+    r"\b(?:tablets?|pills|medication|meds|pregabalin|gabapentin|amitriptyline|duloxetine|"
+    r"codeine|tramadol|morphine|co-?codamol|naproxen|diazepam|oxycodone) (?:\S+ ){0,2}?"
+    r"(?:make|makes|made|making|gives?|gave|giving) me"
+)
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """The danger vocabulary's reading of one sentence, for the semantic safety net."""
+
+    not_present: bool  # some finding negated, past, hypothetical or someone else's
+    red_flag_words: bool  # any site or symptom word of a red-flag family
+    symptom_words: bool  # a symptom, injury or risk word (not only a body site)
+    question: bool
+    medication_effect: bool  # "dizzy on the pregabalin" (and nothing stronger)
+    one_side: bool  # one named side and no word for both legs
+    minor_trauma_only: bool  # a minor fall or strain, no major injury, no risk named
+    weight_explained: bool  # weight loss with a reason (diet, training)
+
+
+def sentence_cues(a: AnalysedText) -> SentenceCues:
+    """Read one analysed sentence for the semantic net (see :mod:`.semantic`)."""
+    s = _Scan(a)
+    present = {kind for kind, cues in s.cues.items() if cues}
+    if _SEX_WORDS.search(s.text):
+        present.add("sex")
+    not_present = any(not m.active for m in a.mentions) or any(
+        not c.active for kind in _CONTEXT_KINDS for c in s.get(kind)
+    )
+    symptom = bool(present & (_SYMPTOM_KINDS | {"sex"}))
+    risk = bool(
+        _FRACTURE_RISK.search(s.text) or "immuno" in present or a.any_mention("osteoporosis")
+    )
+    return SentenceCues(
+        not_present=not_present,
+        red_flag_words=symptom or bool(present & _SITE_KINDS),
+        symptom_words=symptom,
+        question=s.text.rstrip().endswith("?"),
+        medication_effect=bool(_MEDICINE_EFFECT.search(s.text))
+        and not (present & _STRONG_KINDS),
+        one_side=bool(_ONE_SIDE.search(s.text)) and "both_site" not in present,
+        minor_trauma_only="trauma_minor" in present
+        and "trauma_major" not in present
+        and not risk,
+        weight_explained=bool(s.active("weight_intended")) and not s.get("weight_unintended"),
+    )
 
 
 def _tiredness(cue: Cue) -> bool:
