@@ -103,10 +103,21 @@ BACK_BAD = (
 )
 # Back to injecting: "I'm injecting again", "relapsed on heroin", "back on the needle".
 DRUG_RELAPSE = (
+    r"(?:off|clean (?:from|of)|stopped|quit|gave up|given up) (?:the )?(?:needle|heroin|drugs|"
+    r"gear|smack|injecting)(?: \S+){0,6}? (?:but|until|then|and) (?:i )?(?:have |had )?"
+    r"(?:slipped|fell|went|started|got|am) (?:\S+ )?(?:back|again)|"
     r"(?:am|been|started|starting|begun|began|i|back to) (?:\S+ )?(?:injecting|shooting up|"
     r"using) again\b(?! (?:the|my|a|an|it|this|that)\b)|relapsed (?:on|with|into) (?:\S+ )?"
     r"(?:heroin|drugs|smack|crack|opiates|the needle)|back on (?:the )?(?:heroin|smack|brown|"
     r"needle|needles|gear)"
+)
+# Fainting described without the word: "came round on the floor", "lost consciousness".
+SYNCOPE_PHRASES = (
+    r"(?:\bi|then|and) came (?:round|around|to)(?= (?:on|in|lying|to find|and|with)\b|"
+    r"\s*[,.;!]|\s*$)|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
+    r"went down like (?:a |an )?\w+|(?:found|woke up|came round) (?:\S+ ){0,3}?on the (?:floor|"
+    r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
+    r"(?:must|might) have (?:passed out|fainted|blacked out|collapsed)"
 )
 # Cannot rise onto the toes: calf weakness (S1), a new weakness rather than foot drop.
 TIPTOE_WEAK = (
@@ -661,6 +672,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"faint\w*|pass(?:ed|ing)? out|collaps\w*|black(?:ed|ing)? out|dizzy|dizziness|"
+                + SYNCOPE_PHRASES
+                + r"|"
                 r"light ?headed|clammy|cold sweat|sweaty and pale|pale and sweaty|sweating"
             ),
         ),

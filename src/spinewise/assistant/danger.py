@@ -46,6 +46,7 @@ from functools import cache
 from spinewise.assistant.concepts import (
     BACK_BAD,
     DRUG_RELAPSE,
+    SYNCOPE_PHRASES,
     IMMUNO_WORDS,
     TIPTOE_WEAK,
     AnalysedText,
@@ -89,7 +90,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
         r"recent|lately|since then|going on|bad|worrying|special|i can|has changed|"
-        r"like that|similar|of the sort|of that sort|at all like))|"
+        r"like that|similar|of the sort|of that sort|at all like|odd|strange|weird|funny|"
+        r"abnormal|untoward|amiss|off|out of|unusual|alarming|concerning|to worry|"
+        r"significant|obvious|noticeable))|"
         r"only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
@@ -97,7 +100,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|"
         r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
         r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
-        r"(?:the |any |an )?(?:urge|need|signal|sensation)|control|numb\w*|strange|different|weird|"
+        r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|numb\w*|strange|different|weird|"
         r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
         r"not working|playing up|acting up|gone funny|shut\w* down|"
         r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
@@ -182,7 +185,13 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"weak\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
         r"paralyz\w*|collaps\w*|(?:no|lost|losing|lose|loss of) (?:\S+ )?(?:strength|power)|"
         + TIPTOE_WEAK
-        + r"|(?:will not|would not|does not|do not|cannot|could not|too weak to) (?:\S+ ){0,2}?"
+        + r"|(?:does not|do not|has not|have not|did not|no longer) (?:\S+ ){0,2}?(?:have|has|"
+        r"got) (?:the |any |much |enough )?(?:strength|power|push|oomph)|"
+        r"(?:will not|would not|does not|do not|did not) (?:\S+ )?(?:let|allow) me (?:to )?"
+        r"(?:\S+ )?(?:push off|push|stand|walk|lift|step|go up|rise|climb|take (?:my )?weight)|"
+        r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* to|"
+        r"hard to) (?:\S+ )?(?:push off|spring|step up|rise)|"
+        r"(?:will not|would not|does not|do not|cannot|could not|too weak to) (?:\S+ ){0,2}?"
         r"(?:push|lift|take|carry|get|hold) (?:me|my weight|myself|my body) (?:up|on)|"
         r"(?:pull|drag|haul|heave|hoist) (?:my ?self|my (?:\S+ )?legs?) up (?:the )?(?:stairs|"
         r"steps|kerb|curb)|"
@@ -267,6 +276,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"heights?|bunk|trampoline|horse|pony|bike|motorbike|motorcycle|quad|stage|platform|"
         r"lorry|truck|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
         r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board)|"
+        r"(?:went|fell|ended up|landed|tumbled|slid|bounced|rolled|came|slipped|flew) "
+        r"(?:\S+ ){0,4}?(?:to|at) the (?:very )?bottom of (?:the |a |our |my )?(?:whole )?"
+        r"(?:stairs|steps|staircase|flight|ladder|slope|ravine|embankment|bank)|"
         r"(?:went|drove|ran|crashed|ploughed|smashed|slammed|reversed) into (?:the (?:back|side) "
         r"of )?(?:me|my car|us|our car)|over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
         r"(?:\S+ ){0,3}?(?:car|van|bike|motorbike|ice|road|off|over)|"
@@ -323,6 +335,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "collapse": (
         r"faint\w*|pass(?:ed|ing|es)? out|collaps\w*|black(?:ed|ing)? out|keel\w* over|"
+        + SYNCOPE_PHRASES
+        + r"|"
         r"(?:nearly|almost) (?:fell|went|dropped|lost it)|dizzy|dizziness|light ?headed|"
         r"clammy|grey|gray|ashen|pale|cold sweat|sweaty|sweating|woozy|going to pass out",
         "current",
@@ -688,7 +702,7 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
 _SYNCOPE = re.compile(
     r"faint(?:ed|ing)\b|faint(?= (?:in|on|at|while|when|and|from|twice|again)\b)|"
     r"pass(?:ed|es) out|passing out|collaps(?:ed|ing|es|e)\b|black(?:ed|ing)? out|"
-    r"keel\w* over"
+    r"keel\w* over|" + SYNCOPE_PHRASES
 )
 _LIMB_COLLAPSED = re.compile(
     r"\b(?:legs?|knees?|hips?|ankles?|foot|feet|discs?|lungs?|vertebra\w*|spine|bones?|it|"
@@ -1027,6 +1041,11 @@ def broad_hits(
         (c, q)
         for c, q in s.pairs(s.active("chest"), s.active("chest_quality"), 5)
         if not re.match(r"\s+infection", s.text[c.end :])
+        # "… for my chest and my back aches": the ache belongs to the back named just before it
+        and not (
+            q.start > c.end
+            and re.search(r"\b(?:back|spine|legs?|neck|hips?)\s+(?:\S+\s+)?\Z", s.text[: q.start])
+        )
     ]
     chest += [(c, c) for c in s.active("chest") if "attack" in c.text or "jaw" in c.text]
     if chest:

@@ -203,7 +203,10 @@ _AGE_IN_TEXT = re.compile(
 _LONG_TERM = re.compile(
     r"long[- ]term|for (?:\S+ ){0,2}?(?:years?|months)|(?:\d+|two|three|four|five|six|several|"
     r"many) (?:years?|months)|since (?:19|20)\d\d|every day|daily|\bon (?:\S+ )?(?:steroids?|"
-    r"prednis\w*)|regular\w*|\byears\b"
+    r"prednis\w*)|regular\w*|\byears\b|\d+ ?mg (?:a|per|each) day|"
+    r"since (?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|last (?:year|spring|summer|autumn|winter|christmas)|christmas|the spring|the "
+    r"summer|the autumn|the winter)"
 )
 
 
@@ -664,10 +667,15 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
         (syncope := [m for m in collapse if is_syncope(a.text, m.start, m.text)])
         or (collapse and (sudden or severe))
         and any(m.text.startswith(("faint", "pass", "collaps", "black")) for m in collapse)
+        or (
+            any(re.match(r"faint|clammy|cold sweat|grey|ashen|pale", m.text) for m in collapse)
+            and a.has("new_onset")
+            and (age is None or age >= AAA_AGE_YEARS)
+        )
     ):
         # fainting with back pain is an emergency however the pain is described (NICE NG156:
         # collapse with back or abdominal pain suggests a ruptured aneurysm); feeling faint or
-        # clammy counts when the pain is sudden or severe
+        # clammy counts when the pain is sudden or severe, or new from the age of 50
         out.append(
             Finding(
                 "collapse_with_pain",
