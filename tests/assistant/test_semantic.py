@@ -145,9 +145,7 @@ def test_one_sided_leg_symptoms_are_not_compared_with_statements_about_both_legs
         [Exemplar("pain shooting down both my legs", "cauda_equina", "emergency")],
         ["which chair is best"],
     )
-    net = SemanticSafetyNet(
-        HashingEncoder(), exemplars, min_margin=0.0, neighbours=1, min_votes=1
-    )
+    net = SemanticSafetyNet(HashingEncoder(), exemplars, min_margin=0.0, neighbours=1, min_votes=1)
     assert net.findings("pain shooting down both my legs")
     assert net.findings("pain shooting down my left leg") == []
     view = sentence_view("shooting pain down my left leg to the foot")

@@ -507,11 +507,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "immunosuppression",
-        (
-            _core(
-                IMMUNO_WORDS
-            ),
-        ),
+        (_core(IMMUNO_WORDS),),
         time="exposure",
     ),
     Concept(

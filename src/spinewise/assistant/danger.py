@@ -46,8 +46,8 @@ from functools import cache
 from spinewise.assistant.concepts import (
     BACK_BAD,
     DRUG_RELAPSE,
-    SYNCOPE_PHRASES,
     IMMUNO_WORDS,
+    SYNCOPE_PHRASES,
     TIPTOE_WEAK,
     AnalysedText,
     TimeKind,
@@ -856,12 +856,9 @@ def sentence_cues(a: AnalysedText) -> SentenceCues:
         red_flag_words=symptom or bool(present & _SITE_KINDS),
         symptom_words=symptom,
         question=s.text.rstrip().endswith("?"),
-        medication_effect=bool(_MEDICINE_EFFECT.search(s.text))
-        and not (present & _STRONG_KINDS),
+        medication_effect=bool(_MEDICINE_EFFECT.search(s.text)) and not (present & _STRONG_KINDS),
         one_side=bool(_ONE_SIDE.search(s.text)) and "both_site" not in present,
-        minor_trauma_only="trauma_minor" in present
-        and "trauma_major" not in present
-        and not risk,
+        minor_trauma_only="trauma_minor" in present and "trauma_major" not in present and not risk,
         weight_explained=bool(s.active("weight_intended")) and not s.get("weight_unintended"),
     )
 

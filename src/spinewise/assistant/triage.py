@@ -665,13 +665,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
         )
     elif pain and (
         (syncope := [m for m in collapse if is_syncope(a.text, m.start, m.text)])
-        or (collapse and (sudden or severe))
-        and any(m.text.startswith(("faint", "pass", "collaps", "black")) for m in collapse)
-        or (
-            any(re.match(r"faint|clammy|cold sweat|grey|ashen|pale", m.text) for m in collapse)
-            and a.has("new_onset")
-            and (age is None or age >= AAA_AGE_YEARS)
-        )
+        or _faint_with_pain(collapse, sudden or severe, a.has("new_onset"), age)
     ):
         # fainting with back pain is an emergency however the pain is described (NICE NG156:
         # collapse with back or abdominal pain suggests a ruptured aneurysm); feeling faint or
@@ -710,9 +704,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ("NICE NG225",),
             )
         )
-    elif any(
-        m.concept == "suicidal" and not m.other_person and not m.negated for m in a.mentions
-    ):
+    elif any(m.concept == "suicidal" and not m.other_person and not m.negated for m in a.mentions):
         # past or hypothetical mention: do not dismiss it, but do not send an ambulance
         out.append(
             Finding(
@@ -938,6 +930,17 @@ BROAD_REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 BROAD_EVIDENCE_NOTE = "(broad danger vocabulary)"
+
+
+def _faint_with_pain(
+    collapse: list[Mention], sudden_or_severe: list[Mention], new: bool, age: int | None
+) -> bool:
+    """Feeling faint or clammy (not an actual faint) that makes back pain an emergency."""
+    fainting = any(m.text.startswith(("faint", "pass", "collaps", "black")) for m in collapse)
+    if fainting and sudden_or_severe:
+        return True
+    presyncope = any(re.match(r"faint|clammy|cold sweat|grey|ashen|pale", m.text) for m in collapse)
+    return presyncope and new and (age is None or age >= AAA_AGE_YEARS)
 
 
 def _broad_findings(
