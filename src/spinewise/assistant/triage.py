@@ -7,14 +7,15 @@ patient's profile into one of four levels:
 ``emergency``
     possible cauda equina syndrome (saddle numbness, new bladder or bowel dysfunction,
     bilateral sciatica, sexual dysfunction), progressive neurological deficit or foot drop,
-    trauma with neurological symptoms, suspected abdominal aortic aneurysm or dissection,
-    chest pain, thoughts of suicide. The answer says exactly what to do now and carries no
+    trauma with neurological symptoms, suspected abdominal aortic aneurysm or dissection
+    (including fainting with back pain), chest pain, thoughts of suicide. The answer says exactly what to do now and carries no
     self-care advice.
 ``urgent``
     possible fracture (significant trauma; minor trauma with osteoporosis, long-term steroids
-    or age >= 70), infection (fever, IV drug use, immunosuppression with fever, a red wound
-    after a spinal procedure), malignancy (cancer history with new pain, unexplained weight
-    loss, unrelenting night pain), new leg weakness: same-day medical assessment.
+    or age >= 70), infection (fever, IV drug use, a weakened immune system with back pain
+    that is not the usual mechanical pain, a red wound after a spinal procedure), malignancy
+    (cancer history with new pain, unexplained weight loss, unrelenting night pain), new leg
+    weakness: same-day medical assessment.
 ``routine``
     no red flag, but worth a clinician's review (one-sided sciatica, pain for 6+ weeks,
     first episode after 50, side effects of medicines, pregnancy …).
