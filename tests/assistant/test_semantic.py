@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from spinewise.assistant.semantic import Exemplar, SemanticSafetyNet, load_exemplars, sentences
+from spinewise.assistant.semantic import (
+    Exemplar,
+    SemanticSafetyNet,
+    load_exemplars,
+    sentence_view,
+    sentences,
+)
 from spinewise.assistant.triage import Finding, combine, triage
 
 from .conftest import HashingEncoder
@@ -20,7 +26,9 @@ EXEMPLARS = (
 
 def _net() -> SemanticSafetyNet:
     # two exemplars per side: the nearest one decides (the bundled net votes among 7)
-    return SemanticSafetyNet(HashingEncoder(), EXEMPLARS, neighbours=1, min_votes=1)
+    return SemanticSafetyNet(
+        HashingEncoder(), EXEMPLARS, neighbours=1, min_votes=1, emergency_votes=1
+    )
 
 
 def test_the_bundled_exemplars_cover_every_red_flag_category() -> None:
@@ -48,7 +56,12 @@ def test_a_sentence_matching_an_emergency_exemplar_is_an_emergency() -> None:
 def test_a_weaker_match_to_an_emergency_exemplar_is_only_urgent() -> None:
     # identical vectors give similarity 1.0; with the emergency bar above 1 only urgent remains
     net = SemanticSafetyNet(
-        HashingEncoder(), EXEMPLARS, emergency_similarity=1.01, neighbours=1, min_votes=1
+        HashingEncoder(),
+        EXEMPLARS,
+        emergency_similarity=1.01,
+        neighbours=1,
+        min_votes=1,
+        emergency_votes=1,
     )
     (finding,) = net.findings("my foot flops when I walk")
     assert finding.level == "urgent"
@@ -90,6 +103,69 @@ def test_most_nearest_exemplars_must_be_red_flags() -> None:
     )
     assert lenient.findings("my foot flops when I walk")
     assert strict.findings("my foot flops when I walk") == []
+
+
+def test_an_emergency_needs_most_neighbours_to_be_emergencies_of_the_same_family() -> None:
+    exemplars = (
+        [
+            Exemplar("my foot flops when I walk", "neuro_deficit", "emergency"),
+            Exemplar("my foot flops and drags when I walk", "neuro_deficit", "emergency"),
+            Exemplar("fever and my foot hurts when I walk", "infection", "urgent"),
+        ],
+        ["which chair is best"],
+    )
+    lenient = SemanticSafetyNet(
+        HashingEncoder(), exemplars, neighbours=3, min_votes=2, emergency_votes=2
+    )
+    strict = SemanticSafetyNet(
+        HashingEncoder(), exemplars, neighbours=3, min_votes=2, emergency_votes=3
+    )
+    (finding,) = lenient.findings("my foot flops when I walk")
+    assert finding.level == "emergency"
+    # only two of the three nearest are neuro emergencies: the net raises to urgent only
+    (finding,) = strict.findings("my foot flops when I walk")
+    assert finding.level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Should I get a scan?",  # a question without a symptom word
+        "pain has been there on and off for months",  # no word of any red-flag family
+        "I feel dizzy and sleepy on the pregabalin",  # a side effect: the rules decide
+        "I am not feeling suicidal",  # negated
+    ],
+)
+def test_the_net_skips_sentences_the_vocabulary_reads_as_not_a_red_flag(sentence: str) -> None:
+    assert sentence_view(sentence) is None
+
+
+def test_one_sided_leg_symptoms_are_not_compared_with_statements_about_both_legs() -> None:
+    exemplars = (
+        [Exemplar("pain shooting down both my legs", "cauda_equina", "emergency")],
+        ["which chair is best"],
+    )
+    net = SemanticSafetyNet(HashingEncoder(), exemplars, min_margin=0.0, neighbours=1, min_votes=1)
+    assert net.findings("pain shooting down both my legs")
+    assert net.findings("pain shooting down my left leg") == []
+    view = sentence_view("shooting pain down my left leg to the foot")
+    assert view is not None and view.one_side
+
+
+def test_a_minor_fall_without_a_named_risk_is_left_to_the_rules() -> None:
+    # whether minor trauma is a red flag depends on the profile, which only the rules see
+    young = sentence_view("slipped and sat down hard on the floor, my back really hurts now")
+    assert young is not None and young.minor_trauma_only
+    risky = sentence_view("I have osteoporosis and slipped, my back really hurts now")
+    assert risky is not None and not risky.minor_trauma_only
+    major = sentence_view("fell off the roof and my back really hurts")
+    assert major is not None and not major.minor_trauma_only
+    exemplars = (
+        [Exemplar("I slipped and my back really hurts now", "fracture", "urgent")],
+        ["which chair is best"],
+    )
+    net = SemanticSafetyNet(HashingEncoder(), exemplars, neighbours=1, min_votes=1)
+    assert net.findings("I slipped and my back really hurts now") == []
 
 
 def test_combine_only_ever_raises_the_level() -> None:

@@ -240,3 +240,20 @@ def test_age_is_read_from_the_message_but_not_from_durations() -> None:
     assert age_from_text(analyse("74 years old, sore back")) == 74
     assert age_from_text(analyse("pain for 12 years")) is None
     assert age_from_text(analyse("I am 38.5 degrees")) is None
+
+
+def test_denied_suicidality_is_a_routine_word_with_the_care_team_not_an_alarm() -> None:
+    denied = triage("not feeling suicidal or anything, just fed up with the pain")
+    assert denied.level == "routine"
+    assert [f.code for f in denied.findings if f.level == "routine"] == ["mood_mentioned"]
+    # a past or hypothetical mention still gets a same-day conversation
+    assert triage("I was suicidal last year when the pain was bad").level == "urgent"
+    assert triage("I want to end my life").level == "emergency"
+
+
+def test_fainting_with_back_pain_is_an_emergency_but_a_near_faint_alone_is_not() -> None:
+    result = triage("I fainted at the bus stop and now my back is really painful")
+    assert result.level == "emergency"
+    assert "collapse_with_pain" in {f.code for f in result.findings}
+    assert triage("my leg collapsed under me, back hurts").level == "urgent"  # weakness
+    assert triage("I feel dizzy on the amitriptyline").level in {"self_care", "routine"}

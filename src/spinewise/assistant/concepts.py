@@ -95,6 +95,56 @@ WEAK = (
     r"bear weight on|put weight on|walk on))"
 )
 ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
+# The back itself named as bad without a pain word: "my back has been getting worse".
+BACK_BAD = (
+    r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
+    r"become |becoming )?(?:worse|bad|really bad|terrible|awful|playing up|acting up|"
+    r"giving me (?:hell|grief|trouble|gyp))"
+)
+# Back to injecting: "I'm injecting again", "relapsed on heroin", "back on the needle".
+DRUG_RELAPSE = (
+    r"(?:off|clean (?:from|of)|stopped|quit|gave up|given up) (?:the )?(?:needle|heroin|drugs|"
+    r"gear|smack|injecting)(?: \S+){0,6}? (?:but|until|then|and) (?:i )?(?:have |had )?"
+    r"(?:slipped|fell|went|started|got|am) (?:\S+ )?(?:back|again)|"
+    r"(?:am|been|started|starting|begun|began|i|back to) (?:\S+ )?(?:injecting|shooting up|"
+    r"using) again\b(?! (?:the|my|a|an|it|this|that)\b)|relapsed (?:on|with|into) (?:\S+ )?"
+    r"(?:heroin|drugs|smack|crack|opiates|the needle)|back on (?:the )?(?:heroin|smack|brown|"
+    r"needle|needles|gear)"
+)
+# Fainting described without the word: "came round on the floor", "lost consciousness".
+SYNCOPE_PHRASES = (
+    r"(?:\bi|then|and) came (?:round|around|to)(?= (?:on|in|lying|to find|and|with)\b|"
+    r"\s*[,.;!]|\s*$)|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
+    r"went down like (?:a |an )?\w+|(?:found|woke up|came round) (?:\S+ ){0,3}?on the (?:floor|"
+    r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
+    r"(?:must|might) have (?:passed out|fainted|blacked out|collapsed)"
+)
+# Cannot rise onto the toes: calf weakness (S1), a new weakness rather than foot drop.
+TIPTOE_WEAK = (
+    r"(?:cannot|could not|unable to|not able to|can no longer|can hardly|can barely|can not|"
+    r"struggl\w* to|struggl\w* with|hard to|difficult\w* to|trouble|problems?) (?:\S+ ){0,2}?"
+    r"(?:stand\w*|walk\w*|go\w*|get\w*|ris\w*|push\w*|balanc\w*|lift\w*|rais\w*|com\w*|"
+    r"hop\w*|do) (?:\S+ )?(?:up )?on(?:to)? (?:my |the )?(?:\S+ )?(?:tip ?toes?|tiptoes?|toes|"
+    r"balls? of (?:my |the )?(?:\S+ )?foot)|"
+    r"(?:tip ?toes?|tiptoes?)(?: \S+){0,3}? (?:impossible|will not|would not|cannot|gives? way|"
+    r"gave way|collaps\w*|weak\w*)"
+)
+# A weakened immune system: conditions and medicines (IFOMPT 2020 risk factors for infection).
+IMMUNO_WORDS = (
+    r"immuno ?suppress\w*|immuno ?compromised|immune ?suppress\w*|transplant\w*|"
+    r"\bhiv\b(?! (?:test|negative|check|screen))|hiv positive|\baids\b|chemo\w*|"
+    r"methotrexate|biologics?|biologic (?:drug|medicine|injection|treatment)s?|azathioprine|"
+    r"tacrolimus|ciclosporin|cyclosporin\w*|mycophenolate|anti-? ?rejection|rituximab|"
+    r"infliximab|adalimumab|humira|etanercept|enbrel|tocilizumab|secukinumab|ustekinumab|"
+    r"vedolizumab|cyclophosphamide|leflunomide|jak inhibitors?|tofacitinib|baricitinib|"
+    r"upadacitinib|low immun\w*|weak(?:ened)? immune|immune system is (?:weak|low|suppressed|"
+    r"compromised)|neutropeni\w*|low white (?:blood )?cells?"
+)
+# "fell from the top of the stairs", "off the second rung of a ladder", "down a flight of"
+HEIGHT_PART = (
+    r"(?:(?:very |right )?(?:top|middle|edge|side|half ?way(?: down| up)?|landing|top step|"
+    r"top rung|\w+ rung|flight|whole flight|full flight) (?:of |on |up )?(?:a |the |my |our )?)?"
+)
 SEX_SITE = r"(?:sex|intercourse|penis|vagina|genitals?|clitoris)"
 
 
@@ -156,9 +206,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"catheter\w*"
             ),
             _core(
-                r"(?:cannot|could not|not|do not|did not|no longer) (?:\S+ )?feel (?:\S+ )?"
-                r"(?:myself |it )?(?:peeing|pee|weeing|wee|urinating|the urine|the flow|"
-                r"(?:it |the poo |myself )?(?:coming|going)|when i (?:pee|wee|go|poo))|"
+                r"(?:cannot|could not|not|do not|did not|no longer) (?:\S+ )?feel(?:ing|s)? "
+                r"(?:\S+ )?(?:myself |it )?(?:peeing|pee|weeing|wee|urinating|the urine|the flow|"
+                r"(?:it |the poo |myself )?(?:coming|going)|when i (?:\S+ )?(?:pee|wee|go|poo))|"
                 r"(?:had|having|have|keep having) (?:an |some )?accidents? (?:in|on) "
                 r"(?:my |the )?(?:pants|underwear|trousers|knickers|bed)|"
                 r"(?:had|having|keep having) (?:\S+ )?accidents?(?: \S+){0,3}? (?:toilet|loo|"
@@ -212,7 +262,10 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:cannot|could not|not|do not|does not|unable to|no longer) (?:\S+ )?"
                 r"(?:feel|know|notice|tell|sense) (?:when|if) (?:\S+ ){0,4}?(?:need to|have to|"
                 r"want to|it is full|is full|full|go|need (?:the |a )?(?:toilet|loo|wee|poo))|"
-                r"no (?:urge|need|feeling) to (?:pee|wee|urinate|go|poo)"
+                r"no (?:urge|need|feeling) to (?:pee|wee|urinate|go|poo)|"
+                r"(?:not|never|no longer|do not|did not|cannot|could not) (?:\S+ )?(?:feel\w*|"
+                r"get\w*|hav\w*|notic\w*|sens\w*) (?:the |any |an )?(?:urge|need|signal|"
+                r"sensation|feeling) (?:to|that i need to) (?:pee|wee|urinate|go|poo|empty)"
             ),
             _core(
                 rf"(?:{URINE}|{BOWEL}) (?:\S+ ){{0,2}}?feels? (?:strange|different|weird|numb|"
@@ -274,6 +327,16 @@ CONCEPTS: tuple[Concept, ...] = (
             LIMB + _gap(4) + _core(WEAK),
             _core(r"legs? (?:will not|do not|does not|would not) (?:work|move|hold me)"),
             _core(r"keeps? (?:stumbling|tripping)|keep (?:stumbling|tripping)"),
+            # functional weakness: calf (S1) and quadriceps weakness shown by what the leg
+            # cannot do ("struggling to go up on tiptoe", "my leg will not push me up the stairs")
+            _core(TIPTOE_WEAK),
+            _core(
+                r"(?:legs?|knees?|foot|thigh) (?:\S+ ){0,3}?(?:will not|would not|does not|do not|"
+                r"cannot|could not|is not strong enough to|is too weak to) (?:\S+ ){0,2}?(?:push|"
+                r"lift|take|carry|get|hold) (?:me|my weight|myself|my body) (?:up|on)|"
+                r"(?:pull|drag|haul|heave|lift|hoist) my (?:\S+ )?legs? up (?:the )?"
+                r"(?:stairs|steps|kerb|curb)"
+            ),
             _core(
                 r"legs? (?:\S+ )?(?:like jelly|like rubber)|keeps? (?:falling|collapsing) (?:over|"
                 r"down)"
@@ -294,8 +357,10 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:cannot|could not|unable to|not able to|can no longer|difficult\w* to|trouble|"
                 r"struggl\w* to) (?:lift|raise|pull up|bend up|point|move|flex) (?:\S+ ){0,2}?"
                 r"(?:foot|toes|ankle|big toe)|"
-                r"(?:cannot|could not|unable to|can no longer) (?:stand|walk) on (?:my )?"
-                r"(?:heels?|tip ?toes|tiptoes|toes)"
+                r"(?:cannot|could not|unable to|not able to|can no longer|can hardly|can barely|"
+                r"struggl\w* to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand\w*|walk\w*|"
+                r"balanc\w*|rock\w*|go\w*|get\w*) (?:back )?on (?:my |the )?(?:\S+ )?heels?|"
+                r"(?:foot|feet|shoe|sole) (?:\S+ ){0,5}?(?:slap|flap|smack|slam)\w*"
             ),
         ),
     ),
@@ -332,11 +397,15 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"truck|"
                 r"vehicle|motorbike|cyclist|bike|horse)|knocked off (?:my |a |the )?(?:bike|"
                 r"motorbike|horse|scooter)|run over|"
-                r"fell (?:\S+ ){0,3}?(?:from|off|down|through) (?:a |the |my |our )?(?:\S+ )?"
+                r"fell (?:\S+ ){0,3}?(?:from|off|down|through) (?:a |the |my |our )?"
+                + HEIGHT_PART
+                + r"(?:\S+ )?"
                 r"(?:ladder|roof|height|stairs|staircase|steps|horse|scaffold\w*|tree|wall|balcony|"
                 r"window|bunk bed|cliff|building|loft|attic|bike|motorbike|motorcycle|trampoline|"
                 r"stair)|"
-                r"fall (?:from|off|down) (?:a |the |my )?(?:\S+ )?(?:ladder|roof|height|stairs?|"
+                r"fall (?:from|off|down) (?:a |the |my )?"
+                + HEIGHT_PART
+                + r"(?:\S+ )?(?:ladder|roof|height|stairs?|"
                 r"staircase|steps|horse|scaffold\w*|tree|wall|balcony|window|cliff|building|bike|"
                 r"trampoline)|"
                 r"(?:fell|fall\w*) (?:from )?(?:about |around |over )?\d+(?:\.\d+)? ?"
@@ -430,21 +499,15 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"vitamin|b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|"
                 r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth\w*)|"
                 r"needles? for drugs|"
-                r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)"
+                r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)|"
+                + DRUG_RELAPSE
             ),
         ),
         time="exposure",
     ),
     Concept(
         "immunosuppression",
-        (
-            _core(
-                r"immuno ?suppress\w*|immuno ?compromised|transplant\w*|\bhiv\b|chemo\w*|"
-                r"methotrexate|biologics?|azathioprine|tacrolimus|ciclosporin|cyclosporin\w*|"
-                r"mycophenolate|low immun\w*|weak immune|immune system is (?:weak|low|suppressed)|"
-                r"neutropeni\w*"
-            ),
-        ),
+        (_core(IMMUNO_WORDS),),
         time="exposure",
     ),
     Concept(
@@ -605,6 +668,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"faint\w*|pass(?:ed|ing)? out|collaps\w*|black(?:ed|ing)? out|dizzy|dizziness|"
+                + SYNCOPE_PHRASES
+                + r"|"
                 r"light ?headed|clammy|cold sweat|sweaty and pale|pale and sweaty|sweating"
             ),
         ),
@@ -656,7 +721,7 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"pain(?!killer)\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|"
-                r"sciatica|lumbago|killing me|spasm\w*|stabbing"
+                r"sciatica|lumbago|killing me|spasm\w*|stabbing|" + BACK_BAD
             ),
         ),
     ),
@@ -1331,8 +1396,20 @@ def _markers(pattern: re.Pattern[str], text: str, a: int, b: int, core: tuple[in
             continue  # part of the finding itself ("no longer feel", "for years" in a core)
         if _since_before(text, match.start()):
             continue  # "since last month" means it is still going on
+        if match.group(0).startswith("for ") and _ACTIVITY_BEFORE.search(
+            text, max(0, match.start() - 50), match.start()
+        ):
+            continue  # "sitting on the loo for ages": how long the attempt took, not years
         return True
     return False
+
+
+# A duration that measures an attempt or a wait, not how long a symptom has lasted.
+_ACTIVITY_BEFORE = re.compile(
+    r"\b(?:sitting|sat|sit|standing|stood|waiting|waited|wait|trying|tried|try|straining|"
+    r"strained|strain|pushing|pushed|push|stuck|been (?:on|in|at)|on the (?:loo|toilet)|"
+    r"in the (?:bathroom|toilet|loo))\b(?:\s+[^\s.!?;:,]+){0,5}\s*\Z"
+)
 
 
 # Numbness from a position that passes at once ("my bum goes numb on a long drive but comes
@@ -1375,8 +1452,11 @@ def _past(
         nxt = text[following.start : following.end]
         if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
             resolved = bool(_RESOLVED.search(nxt))
-    if resolved or _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
+    if resolved:
         return True
+    if _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
+        # "used to use heroin, started again last month": the past habit is back
+        return not _resumed(text, clauses, index, end)
     if kind == "current" and _transient_positional(text, clauses, clause.sentence):
         return True
     if kind == "current":
@@ -1384,6 +1464,21 @@ def _past(
             _CHRONIC, text, clause.start, clause.end, core
         )
     return False
+
+
+# The habit or symptom has come back: "started again", "back on it", "relapsed".
+_RESUMED = re.compile(
+    r"\b(?:(?:started|starting|begun|began|begin|using|injecting|taking|doing|come|came) "
+    r"(?:\S+ )?(?:again|back)|back on (?:it|them|the|heroin|drugs|the gear|the needle)|"
+    r"relaps\w*|fell off the wagon|(?:it|they|that|this) (?:is|are|has|have) (?:\S+ )?back)\b"
+)
+
+
+def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bool:
+    """True when the rest of the sentence says a past habit or symptom has started again."""
+    sentence = clauses[index].sentence
+    stop = max(c.end for c in clauses if c.sentence == sentence)
+    return bool(_RESUMED.search(text, end, stop))
 
 
 def _other_person(sentence_before: str) -> bool:

@@ -43,7 +43,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spinewise.assistant.concepts import AnalysedText, TimeKind, mention_context
+from spinewise.assistant.concepts import (
+    BACK_BAD,
+    DRUG_RELAPSE,
+    IMMUNO_WORDS,
+    SYNCOPE_PHRASES,
+    TIPTOE_WEAK,
+    AnalysedText,
+    TimeKind,
+    mention_context,
+)
 
 # --- vocabulary (over the normalised, typo-repaired text of concepts.analyse) -----------------
 # Each entry: regular expression, how time applies (see concepts.TimeKind), and whether worry
@@ -64,23 +73,34 @@ VOID_VERB = (
 LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # bladder and bowel
     "elim_site": (
-        r"toilets?|loo|bathroom|lavatory|wc|potty|wee\w*|pee\w*|piss\w*|urin\w*|bladder|"
-        r"bowels?|stools?|faeces|feces|poo\w*|crap\w*|number (?:one|two|1|2|ones|twos)|"
+        r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
+        r"pee(?:s|d|ing|-?pee)?|piss\w*|urin\w*|bladder|"
+        r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
+        r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
         r"underwear|boxers|briefs|trousers|nappy|nappies|diapers?|(?:incontinence )?pads?|"
-        r"back passage|motions?|the flow|stream|jet|(?:the )?sheets|continen\w*",
+        r"back passage|(?:bowel )?motions|bowel motion|the flow|stream|jet|(?:the )?sheets|"
+        r"continen\w*",
         "current",
         False,
     ),
     "elim_dys": (
         NEG_AUX + r" (?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
-        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed))|"
+        # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
+        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|"
+        r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
+        r"recent|lately|since then|going on|bad|worrying|special|i can|has changed|"
+        r"like that|similar|of the sort|of that sort|at all like|odd|strange|weird|funny|"
+        r"abnormal|untoward|amiss|off|out of|unusual|alarming|concerning|to worry|"
+        r"significant|obvious|noticeable))|"
         r"only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
-        r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|reduced|poor|without|zero) "
-        r"(?:the )?(?:urge|sensation|feeling|control)|control|numb\w*|strange|different|weird|"
+        r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|"
+        r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
+        r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
+        r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|numb\w*|strange|different|weird|"
         r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
         r"not working|playing up|acting up|gone funny|shut\w* down|"
         r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
@@ -164,6 +184,17 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "weakness": (
         r"weak\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
         r"paralyz\w*|collaps\w*|(?:no|lost|losing|lose|loss of) (?:\S+ )?(?:strength|power)|"
+        + TIPTOE_WEAK
+        + r"|(?:does not|do not|has not|have not|did not|no longer) (?:\S+ ){0,2}?(?:have|has|"
+        r"got) (?:the |any |much |enough )?(?:strength|power|push|oomph)|"
+        r"(?:will not|would not|does not|do not|did not) (?:\S+ )?(?:let|allow) me (?:to )?"
+        r"(?:\S+ )?(?:push off|push|stand|walk|lift|step|go up|rise|climb|take (?:my )?weight)|"
+        r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* to|"
+        r"hard to) (?:\S+ )?(?:push off|spring|step up|rise)|"
+        r"(?:will not|would not|does not|do not|cannot|could not|too weak to) (?:\S+ ){0,2}?"
+        r"(?:push|lift|take|carry|get|hold) (?:me|my weight|myself|my body) (?:up|on)|"
+        r"(?:pull|drag|haul|heave|hoist) (?:my ?self|my (?:\S+ )?legs?) up (?:the )?(?:stairs|"
+        r"steps|kerb|curb)|"
         r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* "
         r"to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand|walk|move|lift|raise|hold|"
         r"support|bear weight|put weight|climb|control|get up)|(?:will not|would not|do not|"
@@ -179,9 +210,16 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "exertion": (
-        r"(?:after|from|since) (?:the |my |a |long |all )?(?:\S+ )?(?:gym|run|running|walk|"
-        r"walking|hike|hiking|training|workout|exercis\w*|football|squats|cycl\w*|class|"
-        r"standing|leg day|marathon|match|game|dancing|shopping|day)",
+        # a named bout of exercise or a long day on the feet ("after the long run", "after hill
+        # walking", "after leg day"); not "since the other day"
+        r"(?:after|from|following|during) (?:the |my |a |an |long |all |that |this |some |"
+        r"today |yesterday )?(?:\S+ )?(?:gym|run|runs|running|jog\w*|walk|walks|walking|hike|"
+        r"hikes|hiking|ramble|training|workout|work ?out|exercis\w*|football|squats|deadlifts|"
+        r"cycl\w*|bike ride|ride|spin|class|leg day|marathon|half marathon|10k|5k|parkrun|"
+        r"match|game|dancing|dance|shopping|sport|swim\w*|climb\w*|tennis|netball|hockey|"
+        r"rugby|squash|yoga|pilates|session|shift|trek\w*|ski\w*)|"
+        r"(?:after|from) (?:a |my |the )?(?:long|busy|hard) day|leg day|"
+        r"(?:after|from) (?:\S+ )?(?:standing|being on my feet) (?:all day|for hours|at work)",
         "current",
         False,
     ),
@@ -196,8 +234,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
         r"can barely|hard to|difficult\w* to|trouble|struggl\w* to) (?:\S+ ){0,2}?(?:lift|raise|"
         r"pull up|bend up|point|flex|move|wiggle) (?:\S+ ){0,2}?(?:foot|toes|ankle|big toe)|"
-        r"(?:cannot|could not|can not|unable to|can no longer|can hardly) (?:stand|walk) on "
-        r"(?:my )?(?:heels?|tip ?toes?|tiptoes?|toes)|(?:trip\w*|stumbl\w*) (?:over|on) "
+        r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
+        r"can barely|struggl\w* to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand\w*|"
+        r"walk\w*|balanc\w*|rock\w*|go\w*|get\w*) (?:back )?on (?:my |the )?(?:\S+ )?heels?|"
+        r"(?:foot|feet|shoe|sole) (?:\S+ ){0,5}?(?:slap|flap|smack|slam)\w*|"
+        r"(?:trip\w*|stumbl\w*) (?:over|on) "
         r"(?:my )?(?:own )?(?:foot|feet|toes)|foot ?drop|drop ?foot|lift my (?:knee|leg) "
         r"(?:up )?(?:high|higher|really high)",
         "current",
@@ -205,7 +246,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "progression": (
         r"worse\w*|worsen\w*|spread\w*|crept|creep\w*|mov(?:ed|ing) up|travel\w*|"
-        r"more and more|weaker|number|day by day|each day|every day|by the (?:hour|day)|"
+        r"more and more|weaker|(?<!a )(?<!the )(?<!any )(?<!phone )number(?! of)|day by day|"
+        r"each day|every day|by the (?:hour|day)|the whole (?:leg|foot|thigh|calf|side)|"
         r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
         r"gone up|going up|now (?:up|it|also|even|i|my|reaches|reaching|to)|"
         r"(?:was|were) (?:\S+ )?(?:a bit|slightly|a little|only)",
@@ -225,12 +267,18 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
         r"bike|cyclist|taxi|train|horse|cow|bull)|run over|knocked off|"
         r"(?:fell|fallen|fall\w*|came|come|tumbl\w*|thrown|flung|slipp?ed|jumped|dropped|"
-        r"bucked|chucked|came crashing|crashed|went) (?:\S+ ){0,3}?(?:off|from|down|through|"
-        r"out of) (?:a |the |my |our |his |her |some )?(?:\S+ ){0,2}?(?:ladders?|roof|"
-        r"scaffold\w*|stairs?|staircase|flight|tree|wall|balcony|window|loft|attic|cliff|"
+        r"bucked|chucked|came crashing|crashed|went (?:flying|tumbling|head ?first|crashing|"
+        r"over)|tumbled|rolled|bounced) (?:\S+ ){0,3}?"
+        r"(?:off|from|down|through|out of) (?:a |the |my |our |his |her |some )?(?:\S+ ){0,3}?"
+        r"(?:ladders?|roof|"
+        r"scaffold\w*|stairs?|staircase|flight|steps|landing|banister|tree|wall|balcony|"
+        r"window|loft|attic|cliff|"
         r"heights?|bunk|trampoline|horse|pony|bike|motorbike|motorcycle|quad|stage|platform|"
         r"lorry|truck|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
         r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board)|"
+        r"(?:went|fell|ended up|landed|tumbled|slid|bounced|rolled|came|slipped|flew) "
+        r"(?:\S+ ){0,4}?(?:to|at) the (?:very )?bottom of (?:the |a |our |my )?(?:whole )?"
+        r"(?:stairs|steps|staircase|flight|ladder|slope|ravine|embankment|bank)|"
         r"(?:went|drove|ran|crashed|ploughed|smashed|slammed|reversed) into (?:the (?:back|side) "
         r"of )?(?:me|my car|us|our car)|over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
         r"(?:\S+ ){0,3}?(?:car|van|bike|motorbike|ice|road|off|over)|"
@@ -287,6 +335,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "collapse": (
         r"faint\w*|pass(?:ed|ing|es)? out|collaps\w*|black(?:ed|ing)? out|keel\w* over|"
+        + SYNCOPE_PHRASES
+        + r"|"
         r"(?:nearly|almost) (?:fell|went|dropped|lost it)|dizzy|dizziness|light ?headed|"
         r"clammy|grey|gray|ashen|pale|cold sweat|sweaty|sweating|woozy|going to pass out",
         "current",
@@ -362,7 +412,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|heroin|smack|"
         r"(?:use|using|used|share|sharing) needles|needles? (?:for|to) (?:drugs|inject)|"
         r"(?:iv|intravenous) drug\w*|shoot\w* up|track marks|skin popping|"
-        r"(?:drug|needle) us(?:e|er|ing)|crack|cocaine|meth\w*(?!otrexate)",
+        r"(?:drug|needle) us(?:e|er|ing)|crack|cocaine|meth\w*(?!otrexate)|" + DRUG_RELAPSE,
         "exposure",
         False,
     ),
@@ -383,9 +433,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "immuno": (
-        r"immuno ?suppress\w*|immuno ?compromised|transplant\w*|\bhiv\b|chemo\w*|methotrexate|"
-        r"biologics?|azathioprine|tacrolimus|ciclosporin|cyclosporin\w*|mycophenolate|"
-        r"low immun\w*|weak immune|neutropeni\w*|on steroids",
+        IMMUNO_WORDS + r"|on steroids",
         "exposure",
         False,
     ),
@@ -409,7 +457,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"pain\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
         r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
         r"discomfort|twing\w*|"
-        r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)",
+        r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)|"
+        + BACK_BAD,
         "current",
         False,
     ),
@@ -643,21 +692,188 @@ EXERTION = re.compile(r"\b(?:" + LEXICON["exertion"][0] + r")\b")
 def tired_after_exertion(sentence: str, words: str) -> bool:
     """True for tired-muscle words in a sentence that names exertion ("legs like jelly after
     leg day"); the triage rules use it for their own leg-weakness concept too."""
-    tired = re.search(r"\b(?:jelly|wobbly|weak\w*|rubber\w*|heavy|tired)\b", words)
+    tired = _TIRED_WORDS.fullmatch(words) or re.search(
+        r"\b(?:jelly|wobbly|weak\w*|rubber\w*|heavy|tired)\b", words
+    )
     event = re.search(r"gave way|giv\w* way|buckl|collaps|cannot|could not|unable", words)
     return bool(tired and not event and EXERTION.search(sentence))
 
 
-def symptom_cues(a: AnalysedText, kinds: tuple[str, ...]) -> list[Cue]:
-    """The cues of the given kinds in ``a``, with their context (for the semantic net)."""
-    scan = _Scan(a)
-    return [c for kind in kinds for c in scan.get(kind)]
+_SYNCOPE = re.compile(
+    r"faint(?:ed|ing)\b|faint(?= (?:in|on|at|while|when|and|from|twice|again)\b)|"
+    r"pass(?:ed|es) out|passing out|collaps(?:ed|ing|es|e)\b|black(?:ed|ing)? out|"
+    r"keel\w* over|" + SYNCOPE_PHRASES
+)
+_LIMB_COLLAPSED = re.compile(
+    r"\b(?:legs?|knees?|hips?|ankles?|foot|feet|discs?|lungs?|vertebra\w*|spine|bones?|it|"
+    r"they|arch|arches)\s+(?:\S+\s+)?\Z"
+)
+
+
+_NEARLY = re.compile(
+    r"\b(?:nearly|almost|close to|about to|going to|could have|felt like i (?:would|was "
+    r"going to|might)|thought i (?:would|was going to|might))\s+(?:\S+\s+)?\Z"
+)
+
+
+def is_syncope(text: str, start: int, words: str) -> bool:
+    """True for an actual faint or collapse ("I fainted", "passed out", "collapsed in the
+    kitchen"), not feeling faint or dizzy, and not a leg or disc that collapsed."""
+    if not _SYNCOPE.match(words) or _NEARLY.search(text, 0, start):
+        return False
+    return not (words.startswith("collaps") and _LIMB_COLLAPSED.search(text, 0, start))
+
+
+# --- what the semantic safety net needs to know about one sentence ---------------------------
+
+# Cue kinds whose context (negated, past, hypothetical, someone else's) says a sentence is not
+# a present symptom of the patient.
+_CONTEXT_KINDS = (
+    "elim_dys",
+    "elim_strong",
+    "sensation",
+    "weakness",
+    "radicular",
+    "foot_drop",
+    "trauma_major",
+    "fever",
+    "crisis",
+    "cancer",
+    "weight_loss",
+    "tearing",
+    "pulsing",
+    "chest",
+)
+# Words that say something may be wrong (symptoms, injuries, risks) …
+_SYMPTOM_KINDS = frozenset(
+    {
+        "elim_dys",
+        "elim_strong",
+        "saddle_strong",
+        "sensation",
+        "weakness",
+        "foot_drop",
+        "radicular",
+        "progression",
+        "trauma_major",
+        "trauma_minor",
+        "tearing",
+        "pulsing",
+        "aneurysm",
+        "collapse",
+        "sudden",
+        "severe",
+        "chest",
+        "crisis",
+        "fever",
+        "ivdu",
+        "wound_sign",
+        "immuno",
+        "cancer",
+        "weight_loss",
+        "unrelenting",
+    }
+)
+# … and the body sites and settings they are about.
+_SITE_KINDS = frozenset(
+    {
+        "elim_site",
+        "saddle_site",
+        "both_site",
+        "limb_site",
+        "abdomen",
+        "lump",
+        "procedure",
+        "night",
+    }
+)
+# Cues that keep a sentence in the net even when it also talks about a medicine.
+_STRONG_KINDS = frozenset(
+    {
+        "elim_site",
+        "elim_strong",
+        "saddle_site",
+        "saddle_strong",
+        "foot_drop",
+        "chest",
+        "crisis",
+        "tearing",
+        "pulsing",
+        "fever",
+        "trauma_major",
+    }
+)
+_SEX_WORDS = re.compile(r"\b(?:ejaculat\w*|erect\w*|orgasm\w*|climax\w*|sex|intercourse)\b")
+_ONE_SIDE = re.compile(
+    r"\b(?:left|right|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
+    r"ankle|shin|heel|toe|big toe|glute|hamstring)s?\b|\bone leg\b|\bonly (?:on )?one\b"
+)
+_FRACTURE_RISK = re.compile(
+    r"osteopor\w*|osteopeni\w*|brittle|(?:thin|weak|fragile) bones|steroid\w*|prednis\w*|"
+    r"elderly|pensioner|\b(?:i am|aged?) (?:[7-9]\d|1[01]\d)\b|\b[7-9]\d[- ]?(?:years?|yrs?)"
+    r"[- ]old\b"
+)
+_MEDICINE_EFFECT = re.compile(
+    r"\b(?:on|from|since (?:starting|taking)|after (?:taking|starting)|with) (?:the |my |this |"
+    r"these |a )?(?:new |higher |bigger )?(?:dose of )?(?:\S+ )?" + r"(?:tablets?|pills|"
+    r"medication|medicine|meds|pregabalin|gabapentin|amitriptyline|duloxetine|codeine|tramadol|"
+    r"morphine|co-?codamol|naproxen|ibuprofen|diazepam|oxycodone|nortriptyline|patch(?:es)?)\b|"
+    r"\b(?:tablets?|pills|medication|meds|pregabalin|gabapentin|amitriptyline|duloxetine|"
+    r"codeine|tramadol|morphine|co-?codamol|naproxen|diazepam|oxycodone) (?:\S+ ){0,2}?"
+    r"(?:make|makes|made|making|gives?|gave|giving) me"
+)
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """The danger vocabulary's reading of one sentence, for the semantic safety net."""
+
+    not_present: bool  # some finding negated, past, hypothetical or someone else's
+    red_flag_words: bool  # any site or symptom word of a red-flag family
+    symptom_words: bool  # a symptom, injury or risk word (not only a body site)
+    question: bool
+    medication_effect: bool  # "dizzy on the pregabalin" (and nothing stronger)
+    one_side: bool  # one named side and no word for both legs
+    minor_trauma_only: bool  # a minor fall or strain, no major injury, no risk named
+    weight_explained: bool  # weight loss with a reason (diet, training)
+
+
+def sentence_cues(a: AnalysedText) -> SentenceCues:
+    """Read one analysed sentence for the semantic net (see :mod:`.semantic`)."""
+    s = _Scan(a)
+    present = {kind for kind, cues in s.cues.items() if cues}
+    if _SEX_WORDS.search(s.text):
+        present.add("sex")
+    not_present = any(not m.active for m in a.mentions) or any(
+        not c.active for kind in _CONTEXT_KINDS for c in s.get(kind)
+    )
+    symptom = bool(present & (_SYMPTOM_KINDS | {"sex"}))
+    risk = bool(
+        _FRACTURE_RISK.search(s.text) or "immuno" in present or a.any_mention("osteoporosis")
+    )
+    return SentenceCues(
+        not_present=not_present,
+        red_flag_words=symptom or bool(present & _SITE_KINDS),
+        symptom_words=symptom,
+        question=s.text.rstrip().endswith("?"),
+        medication_effect=bool(_MEDICINE_EFFECT.search(s.text)) and not (present & _STRONG_KINDS),
+        one_side=bool(_ONE_SIDE.search(s.text)) and "both_site" not in present,
+        minor_trauma_only="trauma_minor" in present and "trauma_major" not in present and not risk,
+        weight_explained=bool(s.active("weight_intended")) and not s.get("weight_unintended"),
+    )
 
 
 def _tiredness(cue: Cue) -> bool:
-    """Words that also describe tired muscles ("legs like jelly after leg day"), unlike
-    "gave way", "buckled" or "cannot lift", which are events."""
-    return bool(re.fullmatch(r"jelly|wobbly|weak\w*|rubber\w*|heavy|tired", cue.text))
+    """Words that also describe tired or worked muscles ("legs like jelly after leg day",
+    "calves burning after hill walking"), unlike "gave way", "buckled", "cannot lift" or
+    numbness, which are events or nerve signs."""
+    return bool(_TIRED_WORDS.fullmatch(cue.text))
+
+
+_TIRED_WORDS = re.compile(
+    r"jelly|wobbly|weak\w*|rubber\w*|heavy|heaviness|tired|burn\w*|ach\w*|sore\w*|stiff\w*|"
+    r"tight\w*|cramp\w*|like lead"
+)
 
 
 def _overlap(x: Cue, y: Cue) -> bool:
@@ -688,7 +904,7 @@ def broad_hits(
 
     # --- bladder and bowel (cauda equina) ---------------------------------------------------
     medication = bool(s.mine("medication"))
-    elim: list[Cue] = list(s.active("elim_strong"))
+    elim: list[Cue] = [c for c in s.active("elim_strong") if not _sweat_soaked(s, c, c)]
     elim_sites = [x for x in s.get("elim_site") if not x.other_person]
     for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
@@ -699,6 +915,8 @@ def broad_hits(
             continue  # "getting up off the toilet is hard"
         if medication and s.active("constipation"):
             continue  # constipation on painkillers is a side effect (routine)
+        if _sweat_soaked(s, dys, site):
+            continue  # "sheets soaked with sweat": night sweats (the fever family), not urine
         elim += [dys, site]
     if elim:
         hit("ces_bladder_bowel", "cauda_equina", "emergency", *elim)
@@ -745,11 +963,14 @@ def broad_hits(
         for p in progression
         if s.near(d, p, 10) and not _overlap(d, p) and d.kind != "radicular"
     ]
-    if not progressive and len({s.sentence(d) for d in deficits}) > 1:
-        # "my leg was a bit weak on Monday, now I can hardly walk on it"
+    clauses_with_deficit = {_clause_no(s, d) for d in deficits}
+    if not progressive and len(clauses_with_deficit) > 1:
+        # "my leg was a bit weak on Monday, now I can hardly walk on it", "my foot was numb
+        # last week and now the whole leg is numb"
         later = max(deficits, key=lambda d: d.start)
         if re.search(
-            r"\b(?:now|today|this morning)\b", s.text[max(0, later.start - 40) : later.end]
+            r"\b(?:now(?! and (?:then|again))|today|this morning)\b",
+            s.text[max(0, later.start - 40) : later.end],
         ):
             progressive = [(later, later)]
     if progressive:
@@ -797,7 +1018,10 @@ def broad_hits(
     older_or_unknown = age is None or age >= 50
     if abdomen and pain and (collapse or (sudden and older_or_unknown)):
         aaa += [*abdomen[:1], *sudden[:1], *collapse[:1]]
-    if pain and collapse and (sudden or severe):
+    syncope = [c for c in collapse if is_syncope(s.text, c.start, c.text)]
+    if pain and syncope:
+        aaa += [*syncope[:1], *pain[:1]]  # fainting with back pain: possible rupture
+    elif pain and collapse and (sudden or severe):
         fainting = [
             c
             for c in collapse
@@ -814,6 +1038,11 @@ def broad_hits(
         (c, q)
         for c, q in s.pairs(s.active("chest"), s.active("chest_quality"), 5)
         if not re.match(r"\s+infection", s.text[c.end :])
+        # "… for my chest and my back aches": the ache belongs to the back named just before it
+        and not (
+            q.start > c.end
+            and re.search(r"\b(?:back|spine|legs?|neck|hips?)\s+(?:\S+\s+)?\Z", s.text[: q.start])
+        )
     ]
     chest += [(c, c) for c in s.active("chest") if "attack" in c.text or "jaw" in c.text]
     if chest:
@@ -823,8 +1052,9 @@ def broad_hits(
     # a conditional does not make thoughts of dying safe: "if I was gone nobody would care"
     if [c for c in crisis if not (c.negated or c.past)]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
-    elif crisis:
-        hit("suicide_mentioned", "crisis", "urgent", *crisis)
+    elif not_denied := [c for c in crisis if not c.negated]:
+        # past or asked about: urgent; only denied ("not feeling suicidal") counts as no flag
+        hit("suicide_mentioned", "crisis", "urgent", *not_denied)
 
     # --- infection ------------------------------------------------------------------------------
     back_fine = bool(s.active("back_fine"))
@@ -859,6 +1089,28 @@ def broad_hits(
     return hits
 
 
+_BEDDING = re.compile(r"(?:the )?(?:sheets|bed|mattress|pyjamas|duvet)\b")
+_SWEAT = re.compile(r"\b(?:sweat\w*|perspir\w*)\b")
+
+
+def _clause_no(s: _Scan, cue: Cue) -> int:
+    for i, clause in enumerate(s.a.clauses):
+        if clause.start <= cue.start < max(clause.end, clause.start + 1):
+            return i
+    return -1
+
+
+def _sweat_soaked(s: _Scan, dys: Cue, site: Cue) -> bool:
+    """Wet bedding explained by sweat in the same sentence ("sheets soaked with sweat")."""
+    if not (_BEDDING.search(site.text) or _BEDDING.search(dys.text)):
+        return False
+    sentence = s.sentence(site)
+    body = " ".join(s.text[c.start : c.end] for c in s.a.clauses if c.sentence == sentence)
+    return bool(_SWEAT.search(body)) and not re.search(
+        r"\b(?:pee\w*|wee\w*|urin\w*|piss\w*|wet myself|wet the bed)\b", body
+    )
+
+
 def _sexual(s: _Scan) -> list[Cue]:
     """Loss of erection, orgasm or genital feeling (not pain during sex, not questions)."""
     text = s.text
@@ -875,7 +1127,9 @@ _SEX_STRONG = re.compile(
     r"no longer|struggl\w* to|difficult\w* to|trouble|problems?|hard to|can hardly|can barely|"
     r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,3}?"
     r"(?:get (?:it )?(?:up|hard)|getting (?:it )?(?:up|hard)|keep (?:it )?(?:up|hard)|"
-    r"stay (?:up|hard)|erect\w*|climax\w*|orgasm\w*|come|cum|ejaculat\w*|finish|perform|"
+    r"stay (?:up|hard)|erect\w*|climax\w*|orgasm\w*|ejaculat\w*|finish|perform|"
+    r"(?:come|cum)(?= *(?:$|[.,;!?]|during|when|while|anymore|any more|at all|properly|with "
+    r"(?:my )?(?:partner|wife|husband|girlfriend|boyfriend)))|"
     r"feel (?:\S+ ){0,3}?(?:during|in|when|while) (?:sex|intercourse|bed|making love))|"
     r"(?:erections?|erect) (?:\S+ ){0,2}?(?:stopped|gone|disappeared|not working|weak\w*|"
     r"soft|problems?|issues?|trouble|difficult\w*|dysfunction)|"

@@ -29,6 +29,9 @@ from typing import Any
 from spinewise.assistant.triage import LEVELS, RED_FLAG_LEVELS, PatientProfile, triage
 from spinewise.core.errors import InvalidInput
 
+# Every labelled set the rules and the net have been extended on after their first scoring:
+# asserted (100 % sensitivity, >= 90 % specificity) by the tests. "untouched", "blind" and
+# "heldout8" were once unseen; their misses were read and fixed, so they are ordinary sets now.
 TRIAGE_SPLITS = (
     "dev",
     "heldout",
@@ -38,10 +41,16 @@ TRIAGE_SPLITS = (
     "heldout5",
     "heldout6",
     "heldout7",
+    "untouched",
+    "blind",
+    "heldout8",
 )
-# Written after all tuning and never used to change a rule: its figures estimate performance
-# on unseen messages and are reported, not asserted (see docs/assistant.md).
-UNTOUCHED_SPLIT = "untouched"
+# The latest blind set: a file in data/ (e.g. "triage_blind2.json") written by someone who has
+# seen neither the rules nor the other sets. ``evaluate`` prints it separately and nothing
+# asserts it: its FIRST score, before any change made because of it, is the estimate for
+# messages nobody has seen. Once its misses have been read it joins TRIAGE_SPLITS and a new
+# blind set takes its place. None: no unseen set is available at the moment.
+LATEST_BLIND: str | None = None
 RETRIEVAL_SPLITS = ("dev", "heldout")
 
 
@@ -66,10 +75,10 @@ def _data_path(name: str) -> Path:
 
 
 def load_triage_set(split_or_path: str | Path) -> list[LabelledMessage]:
-    """Load a labelled triage set: ``"dev"``, ``"heldout"`` or a path to a JSON file."""
+    """Load a labelled triage set: a split name (``"dev"``, ``"blind"`` …) or a JSON path."""
     path = (
         _data_path(f"triage_{split_or_path}.json")
-        if split_or_path in (*TRIAGE_SPLITS, UNTOUCHED_SPLIT)
+        if split_or_path in TRIAGE_SPLITS
         else Path(split_or_path)
     )
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -213,15 +222,28 @@ def evaluate_retrieval(
 TARGETS = {"red_flag_sensitivity": 1.0, "benign_specificity": 0.9, "recall_at_3": 0.9}
 
 
+def latest_blind_path(name: str | None = None) -> Path | None:
+    """The file of the latest blind set (``LATEST_BLIND`` unless ``name`` is given): a name in
+    ``data/`` or a path; None when no blind set is configured."""
+    name = LATEST_BLIND if name is None else name
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() or path.exists() else _data_path(name)
+
+
 def run_all(
     bm25_only: bool = False,
     extra_triage_sets: Iterable[Path] = (),
     retriever_factory: Callable[[str], Any] | None = None,
+    latest_blind: str | None = None,
 ) -> dict[str, Any]:
     """Every figure printed by ``spinewise assistant evaluate``.
 
-    ``targets_met`` is judged on the development and held-out sets (which the rules have been
-    extended on after their first scoring); ``triage_untouched`` is reported separately.
+    ``targets_met`` is judged on every set of ``TRIAGE_SPLITS`` (all of which the rules have
+    been extended on after their first scoring, so these are fitted figures). The latest blind
+    set (``LATEST_BLIND``, or ``latest_blind``) is reported separately under
+    ``triage_latest_blind`` and never counts towards ``targets_met``.
 
     ``retriever_factory(mode)`` builds the retriever for ``"hybrid"`` or ``"bm25"`` (tests pass
     a fake encoder through it); by default the bundled knowledge base and model are used.
@@ -231,7 +253,14 @@ def run_all(
         triage_report[split] = evaluate_triage(load_triage_set(split))
     for path in extra_triage_sets:
         triage_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)))
-    untouched_report = {"rules": evaluate_triage(load_triage_set(UNTOUCHED_SPLIT))}
+    blind_path = latest_blind_path(latest_blind)
+    blind_report: dict[str, Any] | None = None
+    if blind_path is not None:
+        blind_report = {
+            "set": blind_path.name,
+            "rules": evaluate_triage(load_triage_set(blind_path)),
+            "rules_and_semantic_net": None,
+        }
 
     if retriever_factory is None:
         from spinewise.assistant.knowledge import load_knowledge_base
@@ -247,9 +276,10 @@ def run_all(
     for mode in ("bm25",) if bm25_only else ("hybrid", "bm25"):
         retriever = retriever_factory(mode)
         if mode == "hybrid":
-            semantic_report = _semantic_triage(retriever, extra_triage_sets)
-            if semantic_report is not None:
-                untouched_report["rules_and_semantic_net"] = semantic_report.pop(UNTOUCHED_SPLIT)
+            extra = [*extra_triage_sets, *([blind_path] if blind_path else [])]
+            semantic_report = _semantic_triage(retriever, extra)
+            if semantic_report is not None and blind_report is not None and blind_path:
+                blind_report["rules_and_semantic_net"] = semantic_report.pop(blind_path.name)
 
         def search_many(questions: list[str], k: int, r: Any = retriever) -> list[list[str]]:
             return [[x.article_id for x in found] for found in r.search_many(questions, k)]
@@ -277,7 +307,7 @@ def run_all(
         "synthetic_data": True,
         "triage": triage_report,
         "triage_with_semantic_net": semantic_report,
-        "triage_untouched": untouched_report,
+        "triage_latest_blind": blind_report,
         "retrieval": retrieval_report,
         "targets": TARGETS,
         "targets_met": met,
@@ -343,9 +373,7 @@ def _semantic_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[
     def classify(text: str, profile: PatientProfile) -> str:
         return assistant.triage(text, profile).level
 
-    report = {
-        s: evaluate_triage(load_triage_set(s), classify) for s in (*TRIAGE_SPLITS, UNTOUCHED_SPLIT)
-    }
+    report = {s: evaluate_triage(load_triage_set(s), classify) for s in TRIAGE_SPLITS}
     for path in extra_triage_sets:
         report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), classify)
     return report

@@ -35,11 +35,17 @@ _PLAIN = str.maketrans(
 )
 
 # Contractions, written with or without the apostrophe. Bare forms that are English words
-# ("wont", "its", "well", "were") are deliberately absent.
+# ("its", "well", "were") are deliberately absent; "wont" only before a verb.
 _CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"can'?t", "cannot"),
     (r"can not", "cannot"),
     (r"won't", "will not"),
+    # "wont" is an English word, but not before a verb: "wee wont come out", "leg wont lift"
+    (
+        r"wont(?= (?:come|go|work|stop|start|flow|let|move|lift|budge|ease|settle|pass|hold|"
+        r"bend|get|do|listen|respond|support|take|be|empty|finish|happen|push|stay|keep))",
+        "will not",
+    ),
     (r"don'?t", "do not"),
     (r"doesn'?t", "does not"),
     (r"didn'?t", "did not"),

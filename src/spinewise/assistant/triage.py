@@ -7,14 +7,15 @@ patient's profile into one of four levels:
 ``emergency``
     possible cauda equina syndrome (saddle numbness, new bladder or bowel dysfunction,
     bilateral sciatica, sexual dysfunction), progressive neurological deficit or foot drop,
-    trauma with neurological symptoms, suspected abdominal aortic aneurysm or dissection,
-    chest pain, thoughts of suicide. The answer says exactly what to do now and carries no
+    trauma with neurological symptoms, suspected abdominal aortic aneurysm or dissection
+    (including fainting with back pain), chest pain, thoughts of suicide. The answer says exactly what to do now and carries no
     self-care advice.
 ``urgent``
     possible fracture (significant trauma; minor trauma with osteoporosis, long-term steroids
-    or age >= 70), infection (fever, IV drug use, immunosuppression with fever, a red wound
-    after a spinal procedure), malignancy (cancer history with new pain, unexplained weight
-    loss, unrelenting night pain), new leg weakness: same-day medical assessment.
+    or age >= 70), infection (fever, IV drug use, a weakened immune system with back pain
+    that is not the usual mechanical pain, a red wound after a spinal procedure), malignancy
+    (cancer history with new pain, unexplained weight loss, unrelenting night pain), new leg
+    weakness: same-day medical assessment.
 ``routine``
     no red flag, but worth a clinician's review (one-sided sciatica, pain for 6+ weeks,
     first episode after 50, side effects of medicines, pregnancy …).
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from spinewise.assistant.concepts import AnalysedText, Mention, analyse
-from spinewise.assistant.danger import broad_hits, tired_after_exertion
+from spinewise.assistant.danger import broad_hits, is_syncope, tired_after_exertion
 from spinewise.core.errors import InvalidInput
 
 Level = Literal["emergency", "urgent", "routine", "self_care"]
@@ -203,7 +204,21 @@ _AGE_IN_TEXT = re.compile(
 _LONG_TERM = re.compile(
     r"long[- ]term|for (?:\S+ ){0,2}?(?:years?|months)|(?:\d+|two|three|four|five|six|several|"
     r"many) (?:years?|months)|since (?:19|20)\d\d|every day|daily|\bon (?:\S+ )?(?:steroids?|"
-    r"prednis\w*)|regular\w*|\byears\b"
+    r"prednis\w*)|regular\w*|\byears\b|\d+ ?mg (?:a|per|each) day|"
+    r"since (?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|last (?:year|spring|summer|autumn|winter|christmas)|christmas|the spring|the "
+    r"summer|the autumn|the winter)"
+)
+
+
+# Pain the patient knows or can explain: long-standing, as usual, or after an activity.
+_USUAL_PAIN = re.compile(
+    r"\b(?:for (?:many |several |a few |\d+ |two |three |ten |twenty )?(?:years|decades)|"
+    r"always (?:had|been|have)|all my life|same (?:old|as always|as ever|as usual)|as usual|"
+    r"(?:nothing|no) (?:new|different|change)|usual (?:back )?(?:pain|ache)|long[- ]standing|"
+    r"(?:from|after|since) (?:the |my |some |a |doing )?(?:\S+ )?(?:gardening|lifting|"
+    r"decorating|painting|moving (?:house|furniture)|the gym|gym|work|sitting|hoovering|"
+    r"cleaning|digging|carrying|exercis\w*|workout|training|running|a long drive|driving))\b"
 )
 
 
@@ -307,7 +322,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ces,
             )
         )
-    bilateral = a.active("bilateral_leg_symptoms")
+    bilateral = [
+        m
+        for m in a.active("bilateral_leg_symptoms")
+        # "my legs felt weak after the long run", "calves burning after hill walking"
+        if not tired_after_exertion(_sentence_text(a, m), m.text)
+    ]
     if a.has("claudication") and all(
         re.fullmatch(r"ach\w*|pain\w*|hurt\w*|sore", m.text) for m in bilateral
     ):
@@ -486,6 +506,25 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 core,
             )
         )
+    # A weakened immune system (HIV, transplant drugs, chemotherapy, biologics, methotrexate,
+    # long-term oral steroids) is a risk factor for spinal infection (IFOMPT 2020): back pain
+    # that is not the patient's usual long-standing or clearly mechanical pain needs a same-day
+    # check even without a fever.
+    immune_risk = immuno or steroids
+    usual = bool(_USUAL_PAIN.search(a.text))
+    if immune_risk and pain and not usual and not fever and not a.has("back_fine"):
+        out.append(
+            Finding(
+                "infection_immunosuppressed",
+                "infection",
+                "urgent",
+                "New or worsening back pain with a weakened immune system (for example HIV, "
+                "transplant medicines, chemotherapy, biologics or long-term steroids) can be a "
+                "sign of a spinal infection.",
+                _evidence(*a.active("immunosuppression"), *steroid_mentions, *pain[:1]),
+                core,
+            )
+        )
     if (m := a.active("iv_drug_use")) and pain:
         out.append(
             Finding(
@@ -625,19 +664,21 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 aaa_src,
             )
         )
-    elif (
-        collapse
-        and (sudden or severe)
-        and pain
-        and any(m.text.startswith(("faint", "pass", "collaps", "black")) for m in collapse)
+    elif pain and (
+        (syncope := [m for m in collapse if is_syncope(a.text, m.start, m.text)])
+        or _faint_with_pain(collapse, sudden or severe, a.has("new_onset"), age)
     ):
+        # fainting with back pain is an emergency however the pain is described (NICE NG156:
+        # collapse with back or abdominal pain suggests a ruptured aneurysm); feeling faint or
+        # clammy counts when the pain is sudden or severe, or new from the age of 50
         out.append(
             Finding(
                 "collapse_with_pain",
                 "aaa",
                 "emergency",
-                "Fainting or collapsing with sudden severe back pain needs emergency care.",
-                _evidence(*collapse, *sudden, *severe),
+                "Fainting or collapsing with back pain, or feeling faint with sudden severe "
+                "back pain, needs emergency care.",
+                _evidence(*(syncope or collapse), *sudden, *severe),
                 aaa_src,
             )
         )
@@ -664,8 +705,8 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ("NICE NG225",),
             )
         )
-    elif any(m.concept == "suicidal" and not m.other_person for m in a.mentions):
-        # negated or hypothetical mention: do not dismiss it, but do not send an ambulance
+    elif any(m.concept == "suicidal" and not m.other_person and not m.negated for m in a.mentions):
+        # past or hypothetical mention: do not dismiss it, but do not send an ambulance
         out.append(
             Finding(
                 "suicide_mentioned",
@@ -673,6 +714,21 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 "urgent",
                 "You mentioned suicide or self-harm; someone from your care team should talk "
                 "with you today.",
+                _evidence(*(m for m in a.mentions if m.concept == "suicidal")),
+                ("NICE NG225",),
+            )
+        )
+
+    elif any(m.concept == "suicidal" and not m.other_person for m in a.mentions):
+        # denied ("not feeling suicidal, just fed up"): not a red flag, but low mood with pain
+        # is worth a conversation with the care team
+        out.append(
+            Finding(
+                "mood_mentioned",
+                "review",
+                "routine",
+                "Living with pain can wear anyone down; tell your care team how you are feeling, "
+                "they can help with that too.",
                 _evidence(*(m for m in a.mentions if m.concept == "suicidal")),
                 ("NICE NG225",),
             )
@@ -875,6 +931,17 @@ BROAD_REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 BROAD_EVIDENCE_NOTE = "(broad danger vocabulary)"
+
+
+def _faint_with_pain(
+    collapse: list[Mention], sudden_or_severe: list[Mention], new: bool, age: int | None
+) -> bool:
+    """Feeling faint or clammy (not an actual faint) that makes back pain an emergency."""
+    fainting = any(m.text.startswith(("faint", "pass", "collaps", "black")) for m in collapse)
+    if fainting and sudden_or_severe:
+        return True
+    presyncope = any(re.match(r"faint|clammy|cold sweat|grey|ashen|pale", m.text) for m in collapse)
+    return presyncope and new and (age is None or age >= AAA_AGE_YEARS)
 
 
 def _broad_findings(
