@@ -28,6 +28,7 @@ APP = create_app(
 )
 CLINICIAN = {"Authorization": f"Bearer {PEOPLE['clinician_a']['token']}"}
 PATIENT = {"Authorization": f"Bearer {PEOPLE['patient_1']['token']}"}
+APP.openapi()  # built (and cached by FastAPI) here: on a busy machine it outlasts the loader's 10 s
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
