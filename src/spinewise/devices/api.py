@@ -135,7 +135,7 @@ async def ingest(request: Request, batch: Batch) -> IngestAck:
     if scheme.lower() != "bearer" or not raw:
         raise NotAuthenticated("send the device token as a bearer token")
     ingestor = _ingestor(request)
-    device_id = await run_in_threadpool(ingestor.authenticate, raw.strip())
+    device_id = await ingestor.authenticate_cached(raw.strip())
     ack = await ingestor.ingest(device_id=device_id, seq=batch.seq, samples=batch.samples)
     return IngestAck(accepted=ack.accepted, duplicate=ack.duplicate, status=ack.status)
 
