@@ -226,7 +226,7 @@ def parse_samples(rows: Any) -> ImuSamples:
         raise InvalidInput("samples", f"at most {MAX_SAMPLES_PER_BATCH} samples per batch")
     try:
         data = np.asarray(rows, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInput("samples", "every row must be 7 numbers") from None
     if len(rows) == 0:
         data = np.empty((0, 7))
@@ -463,9 +463,10 @@ def ingest_group(
     for device_id, patient_id, revoked_at, next_seq, settings, timezone, config, held_min in rows:
         indexes = by_device[device_id]
         seqs = [batches[i].seq for i in indexes]
+        if next_seq is None:  # nothing recorded yet: ``ingest`` starts a new device at seq 0
+            next_seq = 0
         if (
             revoked_at is not None
-            or next_seq is None
             or any(type(q) is not int for q in seqs)
             or seqs != list(range(next_seq, next_seq + len(seqs)))
             or (held_min is not None and held_min <= next_seq + len(seqs))
