@@ -556,7 +556,14 @@ def run_config(
         "feedback_ms_all_levels": _pooled(results),
         "levels": [r.to_dict() for r in results],
         "healthz_ceiling": ceiling.to_dict() if ceiling else None,
+        "cpu_ms_per_batch_median": _median_cpu(results),
     }
+
+
+def _median_cpu(results: list[LevelResult]) -> float | None:
+    """Server CPU per batch, median over the load levels (read from /proc: load-independent)."""
+    values = [1000 * r.server_cpu_s / r.requests for r in results if r.n > 0 and r.requests >= 50]
+    return round(float(np.median(values)), 2) if values else None
 
 
 def _pooled(results: list[LevelResult]) -> dict[str, Any]:
@@ -580,7 +587,7 @@ def main() -> None:
     )
     parser.add_argument("--no-workers", action="store_true", help="Skip 1 vs 2 workers.")
     parser.add_argument(
-        "--ws", action="store_true", help="Also run PostgreSQL with devices on the WebSocket."
+        "--ws", action="store_true", help="Also run each engine with devices on the WebSocket."
     )
     parser.add_argument("--json", type=Path, default=None, help="Also write results here.")
     args = parser.parse_args()
@@ -595,18 +602,24 @@ def main() -> None:
         flush=True,
     )
     runs = []
-    for engine_name in args.engines.split(","):
+    engines = args.engines.split(",")
+    for engine_name in engines:
         runs.append(run_config(engine_name, 1, "memory", args, data))
-    if "postgresql" in args.engines and args.ws:
-        runs.append(run_config("postgresql", 1, "memory", args, data, via="ws"))
-    if "postgresql" in args.engines and not args.no_workers:
-        one = run_config("postgresql", 1, "redis", args, data)
-        two = run_config("postgresql", 2, "redis", args, data)
+        if args.ws:
+            runs.append(run_config(engine_name, 1, "memory", args, data, via="ws"))
+    ratios = {}
+    for engine_name in [] if args.no_workers else engines:
+        one = run_config(engine_name, 1, "redis", args, data)
+        two = run_config(engine_name, 2, "redis", args, data)
         runs += [one, two]
-        ratio = (
+        ratios[engine_name] = (
             two["max_devices_held"] / one["max_devices_held"] if one["max_devices_held"] else None
         )
-        print(f"\n2-worker/1-worker ratio (PostgreSQL, Redis bus): {ratio}")
+        cpu = [r["cpu_ms_per_batch_median"] for r in (one, two)]
+        print(
+            f"\n2-worker/1-worker ratio ({engine_name}, Redis bus): {ratios[engine_name]}"
+            f" (CPU per batch {cpu[0]} vs {cpu[1]} ms)"
+        )
     print("\n== summary")
     for r in runs:
         at = r["at_max"] or {}
@@ -621,7 +634,11 @@ def main() -> None:
             f"  feedback p99 {r['feedback_ms_held_levels']['p99']} ms (held levels,"
             f" {r['feedback_ms_held_levels']['alerts']} alerts; all levels"
             f" {r['feedback_ms_all_levels']['p99']} ms)"
-            f"  | /healthz at N={ceiling.get('n')}: p99 {ceiling.get('ack_ms', {}).get('p99')} ms"
+            f"  | /healthz at N={ceiling.get('n')}: p99 {ceiling.get('ack_ms', {}).get('p99')} ms,"
+            f" {ceiling.get('server_cpu_ms_per_request')} ms CPU/request"
+            f"  | server CPU per batch (median) {r['cpu_ms_per_batch_median']} ms"
+            f" → {int(1000 / r['cpu_ms_per_batch_median']) if r['cpu_ms_per_batch_median'] else '?'}"
+            " devices per fully used core"
         )
     if args.json:
         args.json.write_text(json.dumps(runs, indent=2))
