@@ -231,23 +231,54 @@ class LevelResult:
 
 
 class Device:
-    """A device on HTTP (``via="http"``) or on the WebSocket (``via="ws"``: one connection,
-    authenticated once, each batch answered by an ack carrying its ``seq``)."""
+    """A device on HTTP (``via="http"``: raw HTTP/1.1 over one keep-alive connection) or on
+    the WebSocket (``via="ws"``: one connection, authenticated once, each batch answered by an
+    ack carrying its ``seq``).
+
+    The client is deliberately thin (pre-built request bytes, no HTTP library) so that at
+    hundreds of devices it costs a small fraction of what the server spends per batch."""
 
     def __init__(self, base_url: str, token: str, bodies: list[bytes], via: str = "http") -> None:
         self.via = via
         self.token = token
-        self.ws_url = base_url.replace("http://", "ws://") + "/api/v1/stream"
+        address = base_url.removeprefix("http://")
+        self.host, _, port = address.partition(":")
+        self.port = int(port or 80)
+        self.ws_url = f"ws://{address}/api/v1/stream"
         self.ws: Any = None
-        self.client = httpx.AsyncClient(
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            timeout=10.0,
-        )
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.ingest_head = (
+            f"POST /api/v1/ingest HTTP/1.1\r\nHost: {address}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        ).encode()
+        self.healthz = f"GET /healthz HTTP/1.1\r\nHost: {address}\r\n\r\n".encode()
         self.bodies = bodies
         self.seq = 0
         self.sent_at: dict[int, float] = {}
+
+    async def _http(self, request: bytes) -> tuple[int, bytes]:
+        """One request on the kept-alive connection (reconnecting once if it was closed)."""
+        for attempt in (0, 1):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            assert self.reader is not None
+            try:
+                self.writer.write(request)
+                head = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), 10)
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.lower() == b"content-length":
+                        length = int(value)
+                body = await self.reader.readexactly(length) if length else b""
+                return int(head.split(b" ", 2)[1]), body
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                self.writer.close()
+                self.writer = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
 
     async def run(self, result: LevelResult, start: float, end: float, target: str) -> None:
         k = 0
@@ -266,7 +297,7 @@ class Device:
             sent = time.perf_counter()
             try:
                 if target == "healthz":
-                    answer = await self.client.get("/healthz")
+                    ok = (await self._http(self.healthz))[0] == 200
                 else:
                     if self.seq >= len(self.bodies):
                         return
@@ -274,14 +305,15 @@ class Device:
                     if self.via == "ws":
                         ok = await self._send_ws(self.seq)
                     else:
-                        answer = await self.client.post(
-                            "/api/v1/ingest", content=self.bodies[self.seq]
+                        body = self.bodies[self.seq]
+                        request = b"%sContent-Length: %d\r\n\r\n%s" % (
+                            self.ingest_head,
+                            len(body),
+                            body,
                         )
-                        ok = answer.status_code == 200
+                        ok = (await self._http(request))[0] == 200
                     self.seq += 1
-                if target == "healthz":
-                    ok = answer.status_code == 200
-            except (httpx.HTTPError, OSError, TimeoutError, ValueError):
+            except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
                 ok = False
             if ok:
                 result.sent += 1
@@ -294,7 +326,7 @@ class Device:
 
         try:
             if self.ws is None:
-                self.ws = await websockets.connect(self.ws_url, max_size=2**22)
+                self.ws = await websockets.connect(self.ws_url, max_size=2**22, compression=None)
                 await self.ws.send(json.dumps({"token": self.token}))
                 json.loads(await asyncio.wait_for(self.ws.recv(), 10))
             await self.ws.send(self.bodies[seq].decode())
@@ -307,7 +339,8 @@ class Device:
             return False
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if self.writer is not None:
+            self.writer.close()
         if self.ws is not None:
             await self.ws.close()
 
@@ -372,15 +405,18 @@ async def ramp(
     for probe in probes:
         probe.task = asyncio.create_task(probe.listen())
     await asyncio.sleep(1.0)
-    # Warm-up (discarded): first requests pay for imports, SQL compilation and engine set-up.
-    warm = LevelResult(levels[0], "warm-up")
+    # Warm-up (discarded): every device's first batch (a new device's stream starts there)
+    # and the first requests' imports, SQL compilation and engine set-up.
+    warm = LevelResult(len(devices_), "warm-up")
     start = time.perf_counter() + 0.2
+    rate = 200.0  # devices started per second
     await asyncio.gather(
         *[
-            d.run(warm, start + i / 10, start + 4, "ingest")
-            for i, d in enumerate(devices_[: levels[0]])
+            d.run(warm, start + i / rate, start + i / rate + 1, "ingest")
+            for i, d in enumerate(devices_)
         ]
     )
+    log(warm)
 
     async def level(n: int, duration_s: float) -> LevelResult:
         """N load devices plus the probes for ``duration_s``; feedback measured on the probes."""
@@ -439,7 +475,16 @@ async def ramp(
             if probe.task is not None:
                 probe.task.cancel()
         await asyncio.gather(*[d.aclose() for d in devices_], return_exceptions=True)
-        await asyncio.gather(*[p.device.client.aclose() for p in probes], return_exceptions=True)
+        await asyncio.gather(*[p.device.aclose() for p in probes], return_exceptions=True)
+
+
+def run_loop(coroutine: Any) -> Any:
+    """uvloop when installed (uvicorn's loop too): the client's own overhead stays small."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def run_config(
@@ -475,7 +520,7 @@ def run_config(
     server = ServerProcess(setup.url, workdir, workers=workers, env=env)
     try:
         server.start(timeout_s=60)
-        results, ceiling = asyncio.run(
+        results, ceiling = run_loop(
             ramp(
                 server.url,
                 server.process.pid if server.process else 0,
@@ -511,7 +556,14 @@ def run_config(
         "feedback_ms_all_levels": _pooled(results),
         "levels": [r.to_dict() for r in results],
         "healthz_ceiling": ceiling.to_dict() if ceiling else None,
+        "cpu_ms_per_batch_median": _median_cpu(results),
     }
+
+
+def _median_cpu(results: list[LevelResult]) -> float | None:
+    """Server CPU per batch, median over the load levels (read from /proc: load-independent)."""
+    values = [1000 * r.server_cpu_s / r.requests for r in results if r.n > 0 and r.requests >= 50]
+    return round(float(np.median(values)), 2) if values else None
 
 
 def _pooled(results: list[LevelResult]) -> dict[str, Any]:
@@ -526,7 +578,7 @@ def main() -> None:
     parser.add_argument(
         "--levels",
         type=lambda s: [int(x) for x in s.split(",")],
-        default=[5, 10, 20, 30, 40, 50, 60, 80, 100, 130, 160, 200],
+        default=[50, 100, 200, 300, 400, 500, 600, 700, 800, 1000, 1200],
     )
     parser.add_argument("--step-s", type=float, default=8.0)
     parser.add_argument("--probes", type=int, default=3)
@@ -535,7 +587,7 @@ def main() -> None:
     )
     parser.add_argument("--no-workers", action="store_true", help="Skip 1 vs 2 workers.")
     parser.add_argument(
-        "--ws", action="store_true", help="Also run PostgreSQL with devices on the WebSocket."
+        "--ws", action="store_true", help="Also run each engine with devices on the WebSocket."
     )
     parser.add_argument("--json", type=Path, default=None, help="Also write results here.")
     args = parser.parse_args()
@@ -550,18 +602,24 @@ def main() -> None:
         flush=True,
     )
     runs = []
-    for engine_name in args.engines.split(","):
+    engines = args.engines.split(",")
+    for engine_name in engines:
         runs.append(run_config(engine_name, 1, "memory", args, data))
-    if "postgresql" in args.engines and args.ws:
-        runs.append(run_config("postgresql", 1, "memory", args, data, via="ws"))
-    if "postgresql" in args.engines and not args.no_workers:
-        one = run_config("postgresql", 1, "redis", args, data)
-        two = run_config("postgresql", 2, "redis", args, data)
+        if args.ws:
+            runs.append(run_config(engine_name, 1, "memory", args, data, via="ws"))
+    ratios = {}
+    for engine_name in [] if args.no_workers else engines:
+        one = run_config(engine_name, 1, "redis", args, data)
+        two = run_config(engine_name, 2, "redis", args, data)
         runs += [one, two]
-        ratio = (
+        ratios[engine_name] = (
             two["max_devices_held"] / one["max_devices_held"] if one["max_devices_held"] else None
         )
-        print(f"\n2-worker/1-worker ratio (PostgreSQL, Redis bus): {ratio}")
+        cpu = [r["cpu_ms_per_batch_median"] for r in (one, two)]
+        print(
+            f"\n2-worker/1-worker ratio ({engine_name}, Redis bus): {ratios[engine_name]}"
+            f" (CPU per batch {cpu[0]} vs {cpu[1]} ms)"
+        )
     print("\n== summary")
     for r in runs:
         at = r["at_max"] or {}
@@ -576,7 +634,11 @@ def main() -> None:
             f"  feedback p99 {r['feedback_ms_held_levels']['p99']} ms (held levels,"
             f" {r['feedback_ms_held_levels']['alerts']} alerts; all levels"
             f" {r['feedback_ms_all_levels']['p99']} ms)"
-            f"  | /healthz at N={ceiling.get('n')}: p99 {ceiling.get('ack_ms', {}).get('p99')} ms"
+            f"  | /healthz at N={ceiling.get('n')}: p99 {ceiling.get('ack_ms', {}).get('p99')} ms,"
+            f" {ceiling.get('server_cpu_ms_per_request')} ms CPU/request"
+            f"  | server CPU per batch (median) {r['cpu_ms_per_batch_median']} ms"
+            f" → {int(1000 / r['cpu_ms_per_batch_median']) if r['cpu_ms_per_batch_median'] else '?'}"
+            " devices per fully used core"
         )
     if args.json:
         args.json.write_text(json.dumps(runs, indent=2))

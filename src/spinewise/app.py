@@ -18,7 +18,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import spinewise
 from spinewise.accounts import api as accounts_api
@@ -35,7 +37,7 @@ from spinewise.core.errors import NotAuthenticated, SpinewiseError, TooManyAttem
 from spinewise.core.events import make_bus
 from spinewise.core.logging import configure_logging
 from spinewise.core.mail import Mailer
-from spinewise.core.metrics import HttpMetrics
+from spinewise.core.metrics import HttpMetrics, MetricsMiddleware
 from spinewise.db import make_engine, make_session_factory, upgrade_schema
 from spinewise.devices import api as devices_api
 from spinewise.devices import pages as devices_pages
@@ -71,6 +73,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
     "style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    (
+        "Permissions-Policy",
+        "camera=(self), microphone=(self), accelerometer=(self), gyroscope=(self)",
+    ),
 )
 
 
@@ -117,8 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
 
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
-    app.middleware("http")(metrics.middleware)
-    app.middleware("http")(_security_headers)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(SecurityHeadersMiddleware)
     _install_error_handlers(app)
 
     static_dir = resources.files("spinewise.web") / "static"
@@ -171,18 +182,29 @@ async def _finalise_idle_devices(app: FastAPI) -> None:
             structlog.get_logger("spinewise.devices").exception("posture.finalise_failed")
 
 
-async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-    response = await call_next(request)
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Permissions-Policy",
-        "camera=(self), microphone=(self), accelerometer=(self), gyroscope=(self)",
-    )
-    if request.url.path.startswith(API_PREFIXES) or request.url.path.startswith("/me"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+class SecurityHeadersMiddleware:
+    """Security headers on every HTTP response (pure ASGI, so it adds no per-request task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        no_store = path.startswith(API_PREFIXES) or path.startswith("/me")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+                if no_store:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _wants_json(request: Request) -> bool:

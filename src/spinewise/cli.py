@@ -219,23 +219,44 @@ def demo(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Seed the data and exit.")] = False,
+    live_device: Annotated[
+        bool,
+        typer.Option(
+            "--live-device/--no-live-device",
+            help="While serving, stream a simulated wearable (SYNTHETIC) for the demo patient.",
+        ),
+    ] = True,
     json_output: JsonFlag = False,
 ) -> None:
     """Create or refresh demo clinicians, patients and data, then serve the app."""
     from spinewise import demo as demo_data
+    from spinewise.devices.demo import (
+        DEMO_LIVE_PATIENT,
+        register_demo_device,
+        start_demo_device,
+    )
 
     settings = _settings()
     if settings.env == "production":
         fail("the demo refuses to run with SPINEWISE_ENV=production")
+    streaming = live_device and not no_serve
     with _database(settings) as session:
         people = demo_data.seed(session)
+        token = register_demo_device(session, patient_email=DEMO_LIVE_PATIENT) if streaming else ""
     logins = [
         {"email": p.email, "password": demo_data.DEMO_PASSWORD, "role": str(p.role), "name": p.name}
         for p in people
     ]
     url = f"http://{host}:{port}"
     if json_output:
-        print_json({"url": url, "database_url": settings.database_url, "logins": logins})
+        print_json(
+            {
+                "url": url,
+                "database_url": settings.database_url,
+                "logins": logins,
+                "live_device_patient": DEMO_LIVE_PATIENT if streaming else None,
+            }
+        )
     else:
         table = Table("role", title="Demo sign-ins (fictional people; demo only)")
         table.add_column("e-mail", no_wrap=True)
@@ -244,9 +265,17 @@ def demo(
         for login in logins:
             table.add_row(login["role"], login["email"], login["password"], login["name"])
         console.print(table)
+        if streaming:
+            console.print(
+                f"A simulated wearable (SYNTHETIC) streams live for {DEMO_LIVE_PATIENT}: "
+                "sign in and open Posture → Now."
+            )
         if not no_serve:
             console.print(f"Serving Spinewise on [bold]{url}[/bold] (Ctrl+C to stop)")
     if not no_serve:
+        if streaming:  # a daemon thread of this process: it waits for /healthz, then streams
+            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+            start_demo_device(f"http://{local}:{port}", token)
         _serve(host=host, port=port)
 
 

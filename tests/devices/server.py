@@ -55,7 +55,7 @@ class ServerProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = self.workdir / f"server-{self.port}.log"
 
-    def start(self, timeout_s: float = 30.0) -> ServerProcess:
+    def start(self, timeout_s: float = 90.0) -> ServerProcess:  # a loaded 2-core box imports slowly
         log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the process, closed in stop
         self.process = subprocess.Popen(
             [sys.executable, "-m", "spinewise", "serve", "--port", str(self.port)]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
 import structlog
-from fastapi import Request, Response
+from fastapi import Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("spinewise.http")
 
@@ -30,28 +30,51 @@ class HttpMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
 
-    async def middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            elapsed = time.perf_counter() - started
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            self.requests.labels(request.method, route, str(status)).inc()
-            self.latency.labels(route).observe(elapsed)
-            if route not in ("/healthz", "/metrics", "/static"):
-                log.info(
-                    "http.request",
-                    method=request.method,
-                    route=route,
-                    status=status,
-                    ms=round(elapsed * 1000, 1),
-                )
+    def observe(self, method: str, route: str, status: int, elapsed_s: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(route).observe(elapsed_s)
+        if route not in ("/healthz", "/metrics", "/static"):
+            log.info(
+                "http.request",
+                method=method,
+                route=route,
+                status=status,
+                ms=round(elapsed_s * 1000, 1),
+            )
 
     def render(self) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request (pure ASGI: no per-request task or body copy, which
+    ``BaseHTTPMiddleware`` costs). The latency is the time to the response's first byte, so a
+    long-lived stream (SSE) counts its set-up, not its lifetime."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        observed = False
+
+        def observe(status: int) -> None:
+            nonlocal observed
+            observed = True
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.observe(scope["method"], route, status, time.perf_counter() - started)
+
+        async def send_observed(message: Message) -> None:
+            if message["type"] == "http.response.start" and not observed:
+                observe(int(message["status"]))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            if not observed:  # an error escaped before any response: the server answers 500
+                observe(500)

@@ -1,12 +1,10 @@
 """A simulated wearable for ``spinewise demo``: one demo patient's posture arrives live.
 
-How ``cli.py demo`` uses it (two calls)::
-
-    from spinewise.devices.demo import register_demo_device, start_demo_device
+How ``cli.py demo`` uses it (two calls; ``--no-live-device`` skips them)::
 
     with _database(settings) as session:
         people = demo_data.seed(session)
-        token = register_demo_device(session, patient_email="olivia@demo.spinewise.org")
+        token = register_demo_device(session, patient_email=DEMO_LIVE_PATIENT)
     start_demo_device(url, token)  # a daemon thread; it waits for the server, then streams
     _serve(host=host, port=port)
 
@@ -44,6 +42,10 @@ from spinewise.devices.sender import (
 from spinewise.posture.simulate import SensorModel, simulate
 
 DEMO_DEVICE_NAME = "Demo sensor (simulated)"
+# The patient whose "Now" page moves in ``spinewise demo`` (office work, as in her seeded history).
+# Her phone-sensor page then shares the live view with this device: ``--no-live-device`` to try
+# the phone alone.
+DEMO_LIVE_PATIENT = "olivia@demo.spinewise.org"
 STRETCH_S = 600.0
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
 import time
@@ -39,6 +38,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import structlog
 from starlette.concurrency import run_in_threadpool
 
@@ -174,7 +174,7 @@ class MqttIngestion:
         seq: Any = None
         try:
             try:
-                message = json.loads(payload)
+                message = orjson.loads(payload)
             except (UnicodeDecodeError, ValueError):
                 raise InvalidInput(None, "the payload is not JSON") from None
             if not isinstance(message, dict):
@@ -197,9 +197,7 @@ class MqttIngestion:
             log.exception("mqtt.ingest_failed", device=key)
             return
         try:
-            await client.publish(
-                f"{self.root}/devices/{key}/ack", json.dumps(answer).encode(), qos=1
-            )
+            await client.publish(f"{self.root}/devices/{key}/ack", orjson.dumps(answer), qos=1)
         except aiomqtt.MqttError as exc:  # the device resends; its resend is a duplicate
             log.warning("mqtt.ack_failed", device=key, error=str(exc))
 

@@ -22,11 +22,13 @@ import math
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import insert as sql_insert
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from spinewise.accounts.models import Patient
@@ -45,6 +47,7 @@ from spinewise.devices.models import (
 )
 from spinewise.posture.config import PostureConfig
 from spinewise.posture.io import ImuSamples
+from spinewise.posture.state_codec import decode_state, encode_state, is_encoded_state
 from spinewise.posture.stream import PostureStream, StreamUpdate
 
 MAX_SAMPLES_PER_BATCH = 20_000  # 200 s at 100 Hz: larger uploads must be split
@@ -175,21 +178,41 @@ class EngineCache:
     engines: dict[int, tuple[int, PostureStream]] = field(default_factory=dict)
 
     def get(self, device: Device, config: PostureConfig) -> PostureStream:
-        cached = self.engines.get(device.id)
-        if cached is not None and cached[0] == device.next_seq and cached[1].config == config:
+        cached = self.lookup(device.id, device.next_seq, config)
+        return cached if cached is not None else restore_engine(device.engine_state, config)
+
+    def lookup(
+        self, device_id: int, next_seq: int | None, config: PostureConfig
+    ) -> PostureStream | None:
+        """The cached engine if it is the one the committed cursor expects, else None."""
+        cached = self.engines.get(device_id)
+        if cached is not None and cached[0] == next_seq and cached[1].config == config:
             return cached[1]
-        if device.engine_state:
-            stream = PostureStream.from_state(json.loads(zlib.decompress(device.engine_state)))
-            if stream.config != config:  # thresholds changed: keep calibration, new rules
-                stream = PostureStream(
-                    config, neutral=stream.calibration, emit_frames=True, keep_history=False
-                )
-            return stream
-        return PostureStream(config, emit_frames=True, keep_history=False)
+        return None
 
     def put(self, device: Device, stream: PostureStream) -> None:
         assert device.next_seq is not None
         self.engines[device.id] = (device.next_seq, stream)
+
+
+def encode_engine(stream: PostureStream) -> bytes:
+    """The engine state as stored in ``devices.engine_state`` (``posture.state_codec``)."""
+    return encode_state(stream.get_raw_state())
+
+
+def restore_engine(engine_state: bytes | None, config: PostureConfig) -> PostureStream:
+    """An engine from its stored state (binary, or the earlier zlib-compressed JSON)."""
+    if not engine_state:
+        return PostureStream(config, emit_frames=True, keep_history=False)
+    if is_encoded_state(engine_state):
+        stream = PostureStream.from_state(decode_state(engine_state))
+    else:
+        stream = PostureStream.from_state(json.loads(zlib.decompress(engine_state)))
+    if stream.config != config:  # thresholds changed: keep calibration, new rules
+        stream = PostureStream(
+            config, neutral=stream.calibration, emit_frames=True, keep_history=False
+        )
+    return stream
 
 
 def parse_samples(rows: Any) -> ImuSamples:
@@ -203,7 +226,7 @@ def parse_samples(rows: Any) -> ImuSamples:
         raise InvalidInput("samples", f"at most {MAX_SAMPLES_PER_BATCH} samples per batch")
     try:
         data = np.asarray(rows, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInput("samples", "every row must be 7 numbers") from None
     if len(rows) == 0:
         data = np.empty((0, 7))
@@ -319,9 +342,202 @@ def ingest(
 def _save_engine(
     session: Session, *, device: Device, stream: PostureStream, cache: EngineCache
 ) -> None:
-    device.engine_state = zlib.compress(json.dumps(stream.get_state()).encode(), 3)
+    device.engine_state = encode_engine(stream)
     session.flush()
     cache.put(device, stream)
+
+
+# --- group commit: the common case of many devices' batches in one transaction -------------------
+
+
+_BATCHES = cast(Table, IngestedBatch.__table__)
+_DEVICES = cast(Table, Device.__table__)
+
+
+@dataclass
+class _DeviceRow:
+    """What the group path reads of a device (no ORM object: Core statements only)."""
+
+    id: int
+    patient_id: int
+    next_seq: int
+    settings: dict[str, Any]
+
+
+@dataclass
+class QueuedBatch:
+    """A batch waiting for the next group transaction (``ingest_group``)."""
+
+    device_id: int
+    seq: Any
+    rows: Any
+
+
+@dataclass
+class GroupResult:
+    results: dict[int, IngestResult]  # by index into the batches given
+    patients: dict[int, int]  # device id → patient id, for the devices stored
+    deferred: list[int]  # indexes left for ``ingest``, in arrival order
+
+
+@dataclass
+class ConfigCache:
+    """Parsed posture configs, reused while the stored JSON is unchanged (parsing costs ~40 µs)."""
+
+    parsed: dict[int, tuple[Any, PostureConfig]] = field(default_factory=dict)
+
+    def get(self, patient_id: int, raw: dict[str, Any] | None) -> PostureConfig:
+        raw = raw or {}
+        cached = self.parsed.get(patient_id)
+        if cached is not None and cached[0] == raw:
+            return cached[1]
+        config = PostureConfig.from_dict(raw)
+        self.parsed[patient_id] = (raw, config)
+        return config
+
+
+def ingest_group(
+    session: Session,
+    batches: list[QueuedBatch],
+    *,
+    cache: EngineCache,
+    configs: ConfigCache | None = None,
+    now: datetime | None = None,
+) -> GroupResult:
+    """Store and analyse many batches in the caller's one transaction, where that is the plain
+    case; the rest is left to ``ingest``, one transaction each.
+
+    The plain case, per device: every one of its batches here continues the committed cursor
+    in order (``seq == next_seq, next_seq + 1, …``), no held batch would follow them, the
+    device is not revoked and every batch is valid. Then, as ``ingest`` would do batch by
+    batch, each is fed to the engine and recorded ``processed``; the device's cursor, last-seen
+    time and engine state are written once. All devices are locked (``SELECT … FOR UPDATE`` in
+    id order on PostgreSQL) in one statement; the batch records are one multi-row ``INSERT``
+    and the device rows one ``executemany`` ``UPDATE``. Minutes, episodes and alerts are written
+    as by ``ingest`` (a minute is emitted once per 60 batches).
+
+    Returns the results by index into ``batches``, the patient of each device stored, and the
+    indexes left for ``ingest`` (in arrival order). A device is never split: either all its batches here are stored by this
+    call or none is. Engines move in the cache before the commit: on an error the caller must
+    drop the cache entries of every device in ``batches`` (``EngineCache.engines.pop``).
+    """
+    now = now or utcnow()
+    configs = configs or ConfigCache()
+    by_device: dict[int, list[int]] = {}
+    for index, batch in enumerate(batches):
+        by_device.setdefault(batch.device_id, []).append(index)
+    held = (
+        select(func.min(IngestedBatch.seq))
+        .where(
+            IngestedBatch.device_id == Device.id,
+            IngestedBatch.seq > Device.next_seq,
+            IngestedBatch.status == BatchStatus.pending,
+        )
+        .correlate(Device)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            Device.id,
+            Device.patient_id,
+            Device.revoked_at,
+            Device.next_seq,
+            Device.settings,
+            Patient.timezone,
+            PostureSettings.config,
+            held,
+        )
+        .outerjoin(Patient, Patient.id == Device.patient_id)
+        .outerjoin(PostureSettings, PostureSettings.patient_id == Device.patient_id)
+        .where(Device.id.in_(sorted(by_device)))
+        .order_by(Device.id)
+        .with_for_update(of=_DEVICES)
+    ).all()
+    results: dict[int, IngestResult] = {}
+    deferred: set[int] = set()
+    plain: list[tuple[_DeviceRow, list[int], list[ImuSamples], PostureConfig, str]] = []
+    found = {row[0] for row in rows}
+    for device_id, indexes in by_device.items():
+        if device_id not in found:
+            deferred.update(indexes)  # unknown device: ``ingest`` gives the error
+    for device_id, patient_id, revoked_at, next_seq, settings, timezone, config, held_min in rows:
+        indexes = by_device[device_id]
+        seqs = [batches[i].seq for i in indexes]
+        if next_seq is None:  # nothing recorded yet: ``ingest`` starts a new device at seq 0
+            next_seq = 0
+        if (
+            revoked_at is not None
+            or any(type(q) is not int for q in seqs)
+            or seqs != list(range(next_seq, next_seq + len(seqs)))
+            or (held_min is not None and held_min <= next_seq + len(seqs))
+        ):
+            deferred.update(indexes)
+            continue
+        try:
+            parsed = [parse_samples(batches[i].rows) for i in indexes]
+        except InvalidInput:
+            deferred.update(indexes)  # ``ingest`` answers each batch as it always has
+            continue
+        device = _DeviceRow(device_id, patient_id, next_seq, settings or {})
+        plain.append((device, indexes, parsed, configs.get(patient_id, config), timezone))
+    stale = [d.id for d, _, _, config, _ in plain if cache.lookup(d.id, d.next_seq, config) is None]
+    states: dict[int, bytes | None] = {}
+    if stale:
+        states = {
+            device_id: state
+            for device_id, state in session.execute(
+                select(Device.id, Device.engine_state).where(Device.id.in_(stale))
+            )
+        }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for device, indexes, parsed, config, timezone in plain:
+        stream = cache.lookup(device.id, device.next_seq, config)
+        if stream is None:
+            stream = restore_engine(states.get(device.id), config)
+        tz = ZoneInfo(timezone or "UTC")
+        for index, samples in zip(indexes, parsed, strict=True):
+            result = IngestResult(accepted=len(samples), duplicate=False, status="processed")
+            update_ = stream.feed(_after(samples, stream.last_t))
+            _store(session, device=device, update=update_, result=result, now=now, tz=tz)
+            results[index] = result
+            inserts.append(
+                {
+                    "device_id": device.id,
+                    "seq": batches[index].seq,
+                    "samples": len(samples),
+                    "status": BatchStatus.processed,
+                    "received_at": now,
+                    "payload": None,
+                }
+            )
+        next_seq = device.next_seq + len(indexes)
+        updates.append(
+            {
+                "b_id": device.id,
+                "b_next_seq": next_seq,
+                "b_seen": now,
+                "b_state": encode_engine(stream),
+            }
+        )
+        cache.engines[device.id] = (next_seq, stream)
+    if inserts:
+        session.execute(sql_insert(_BATCHES), inserts)
+        table = _DEVICES
+        session.execute(
+            sql_update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                next_seq=bindparam("b_next_seq"),
+                last_seen_at=bindparam("b_seen"),
+                engine_open=True,
+                engine_state=bindparam("b_state"),
+            ),
+            updates,
+        )
+    session.flush()  # minutes, episodes and alerts added through the ORM; alerts get their ids
+    patients = {device.id: device.patient_id for device, *_ in plain}
+    return GroupResult(results, patients, sorted(deferred))
 
 
 def idle_devices(session: Session, *, idle_s: float, now: datetime | None = None) -> list[int]:
@@ -412,7 +628,7 @@ def _utc(t_s: float) -> datetime:
 def _store(
     session: Session,
     *,
-    device: Device,
+    device: Device | _DeviceRow,
     update: StreamUpdate,
     result: IngestResult,
     now: datetime,

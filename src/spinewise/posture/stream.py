@@ -163,6 +163,7 @@ class PostureStream:
         self._episodes: list[Episode] = []
         self._alerts: list[Alert] = []
         self._closed = False
+        self._config_dict: tuple[PostureConfig, dict[str, Any]] | None = None
 
     # ------------------------------------------------------------------ public API
     @property
@@ -346,9 +347,17 @@ class PostureStream:
     # ------------------------------------------------------------------ state
     def get_state(self) -> dict[str, Any]:
         """A JSON-safe snapshot; ``PostureStream.from_state`` resumes exactly from it."""
-        state = {
+        return _to_jsonable(self.get_raw_state())
+
+    def get_raw_state(self) -> dict[str, Any]:
+        """The same snapshot with its NumPy arrays left as arrays (not copied: encode it before
+        feeding again, and do not modify it). ``posture.state_codec.encode_state`` stores it
+        compactly; ``PostureStream.from_state`` accepts it as well as the JSON-safe form."""
+        if self._config_dict is None or self._config_dict[0] is not self.config:
+            self._config_dict = (self.config, self.config.to_dict())  # asdict is slow
+        return {
             "version": STATE_VERSION,
-            "config": self.config.to_dict(),
+            "config": self._config_dict[1],
             "emit_frames": self.emit_frames,
             "keep_history": self.keep_history,
             "batch_s": self.batch_s,
@@ -373,7 +382,6 @@ class PostureStream:
             "alerts": [a.to_dict() for a in self._alerts],
             "closed": self._closed,
         }
-        return _to_jsonable(state)
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> PostureStream:
