@@ -21,6 +21,9 @@ assets:
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/uplot/dist/uPlot.iife.min.js $(VENDOR)/uPlot.iife.min.js
 	cp node_modules/uplot/dist/uPlot.min.css $(VENDOR)/uPlot.min.css
+	# MediaPipe Pose (camera coaching): detector + lite/full landmark models + wasm, no heavy model.
+	mkdir -p $(VENDOR)/mediapipe-pose
+	cp node_modules/@mediapipe/pose/{pose.js,pose_web.binarypb,pose_solution_packed_assets.data,pose_solution_packed_assets_loader.js,pose_solution_simd_wasm_bin.js,pose_solution_simd_wasm_bin.wasm,pose_solution_simd_wasm_bin.data,pose_solution_wasm_bin.js,pose_solution_wasm_bin.wasm,pose_landmark_lite.tflite,pose_landmark_full.tflite} $(VENDOR)/mediapipe-pose/
 
 demo: install
 	$(BIN)/spinewise demo
