@@ -40,6 +40,7 @@ from spinewise.devices.background import start_device_background
 from spinewise.devices.runtime import LiveIngestor
 from spinewise.dosing import api as dosing_api
 from spinewise.dosing import pages as dosing_pages
+from spinewise.motion import api as motion_api
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.predict import api as predict_api
@@ -55,9 +56,11 @@ from spinewise.web.templating import render
 API_PREFIXES = ("/api/", "/fhir")
 
 # Browsers may load only what the app itself serves (no CDN, nothing leaves the origin).
+# 'wasm-unsafe-eval' lets the page compile WebAssembly (MediaPipe Pose, served from /static);
+# it does not allow eval() of JavaScript.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(api_module.router)
         app.include_router(pages_module.router)
+    app.include_router(motion_api.router)  # camera coaching: JSON only, shown in rehab's pages
     # The physiotherapy section of the video-call panel (consults.panel hook).
     consults_panel.register(rehab_pages.call_panel_section)
     # Unread messages become a "needs attention" flag on the clinician's dashboard.

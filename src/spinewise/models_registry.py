@@ -6,6 +6,7 @@ from spinewise.core import models as core_models
 from spinewise.db import Base
 from spinewise.devices import models as devices_models
 from spinewise.dosing import models as dosing_models
+from spinewise.motion import models as motion_models
 from spinewise.outcomes import models as outcomes_models
 from spinewise.predict import models as predict_models
 from spinewise.rehab import models as rehab_models
@@ -20,6 +21,7 @@ __all__ = [
     "devices_models",
     "dosing_models",
     "metadata",
+    "motion_models",
     "outcomes_models",
     "predict_models",
     "rehab_models",
