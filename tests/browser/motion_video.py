@@ -46,6 +46,39 @@ class VideoSpec:
     size: tuple[int, int] = (640, 480)
     height_px: float = 380.0
     facing: str = "right"
+    marker: bool = True  # stamp each frame's true angle in the top-left corner
+
+
+MARKER_BITS = 9  # 8 bits of the true angle in whole degrees, then 1 if the pose is held still
+MARKER_BLOCK = 10  # pixels per bit, on a row starting at (MARKER_BLOCK, MARKER_BLOCK)
+
+
+def marker_value(angle_deg: float, still: bool) -> int:
+    return (max(0, min(255, round(angle_deg))) << 1) | int(still)
+
+
+def draw_marker(image: Image.Image, value: int) -> None:
+    """Bits as black/white squares, most significant first (read back by :func:`read_marker`)."""
+    draw = ImageDraw.Draw(image)
+    for k in range(MARKER_BITS):
+        bit = (value >> (MARKER_BITS - 1 - k)) & 1
+        x = MARKER_BLOCK * (1 + k)
+        colour = (255, 255, 255) if bit else (0, 0, 0)
+        draw.rectangle([x, MARKER_BLOCK, x + MARKER_BLOCK - 1, 2 * MARKER_BLOCK - 1], fill=colour)
+
+
+def marker_probe_points() -> list[tuple[int, int]]:
+    """Pixel centres of the marker's bits (to read them from a canvas)."""
+    c = MARKER_BLOCK // 2
+    return [(MARKER_BLOCK * (1 + k) + c, MARKER_BLOCK + c) for k in range(MARKER_BITS)]
+
+
+def read_marker(luma: Sequence[float]) -> tuple[int, bool]:
+    """(true angle in degrees, held still) from the brightness at :func:`marker_probe_points`."""
+    value = 0
+    for level in luma:
+        value = (value << 1) | int(level > 127)
+    return value >> 1, bool(value & 1)
 
 
 def _frame_pose(spec: VideoSpec, angle: float) -> dict[str, tuple[float, float]]:
@@ -200,32 +233,41 @@ def _to_i420(image: Image.Image) -> bytes:
     return y.tobytes() + down(cb).tobytes() + down(cr).tobytes()
 
 
+def still_flags(angles: Sequence[float], fps: int, around_s: float = 0.5) -> list[bool]:
+    """True where the angle does not change within ``around_s`` either side (a held pose)."""
+    k = max(1, round(around_s * fps))
+    n = len(angles)
+    return [
+        max(angles[max(0, i - k) : i + k + 1]) - min(angles[max(0, i - k) : i + k + 1]) < 1e-9
+        for i in range(n)
+    ]
+
+
 def write_y4m(spec: VideoSpec, path: Path) -> Path:
+    """The video as YUV4MPEG2 4:2:0, the format of Chromium's fake camera file."""
     width, height = spec.size
+    still = still_flags(spec.angles_deg, spec.fps)
     with path.open("wb") as out:
         out.write(f"YUV4MPEG2 W{width} H{height} F{spec.fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for angle in spec.angles_deg:
+        for angle, held in zip(spec.angles_deg, still, strict=True):
+            frame = render_frame(spec, float(angle))
+            if spec.marker:
+                draw_marker(frame, marker_value(angle, held))
             out.write(b"FRAME\n")
-            out.write(_to_i420(render_frame(spec, float(angle))))
+            out.write(_to_i420(frame))
     return path
 
 
-def raised_cosine_reps(
-    peaks_deg: Sequence[float],
-    fps: int,
-    *,
-    rest_deg: float = 0.0,
-    lead_in_s: float = 1.0,
-    up_down_s: float = 3.0,
-    rest_after_s: float = 1.0,
+def held_repetition(
+    peak_deg: float, fps: int, *, rest_s: float, move_s: float, hold_s: float
 ) -> list[float]:
-    """The tracked angle per frame for repetitions shaped as in :mod:`spinewise.motion.synthetic`."""
-    angles = [rest_deg] * round(lead_in_s * fps)
-    n = round(up_down_s * fps)
-    for peak in peaks_deg:
-        angles += [
-            rest_deg + (peak - rest_deg) * 0.5 * (1 - math.cos(2 * math.pi * i / n))
-            for i in range(n)
-        ]
-        angles += [rest_deg] * round(rest_after_s * fps)
-    return angles
+    """One repetition with still poses: rest, a raised-cosine move up, a hold at the peak, the
+    move back (the tracked angle per frame; the fake camera loops the video)."""
+    n = round(move_s * fps)
+    up = [peak_deg * 0.5 * (1 - math.cos(math.pi * i / n)) for i in range(n)]
+    return (
+        [0.0] * round(rest_s * fps)
+        + up
+        + [float(peak_deg)] * round(hold_s * fps)
+        + [peak_deg - a for a in up]
+    )

@@ -20,6 +20,7 @@ DOMAINS_WITH_TEMPLATES = (
     "consults",
     "devices",
     "dosing",
+    "motion",
     "outcomes",
     "predict",
     "rehab",
