@@ -21,6 +21,7 @@ are held for seconds and the test waits for two repetitions.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterator
@@ -199,18 +200,31 @@ def test_the_player_tracks_a_drawn_figure_through_the_fake_camera_and_counts_it(
         if reps >= 1 and not counted_shot:
             screenshot(page, "motion-counting")
             counted_shot = True
-        held = [s for s in samples.values() if s[1] and s[2] is not None]
-        bent = [s for s in held if s[0] >= PEAK_DEG - 1]
-        upright = [s for s in held if s[0] <= 1]
-        if reps >= 2 and bent and upright:
+        keys = sorted(samples, key=int)
+        pairs = [(samples[a], samples[b]) for a, b in itertools.pairwise(keys)]
+        same = [
+            now for before, now in pairs if now[1] and now[2] is not None and before[0] == now[0]
+        ]
+        if reps >= 2 and {0, round(PEAK_DEG)} <= {true for true, _, _ in same}:
             break
         time.sleep(0.4)
     print(f"{len(samples)} frames sampled, {reps} reps after {time.monotonic() - started:.0f} s")
-    held = [s for s in samples.values() if s[1] and s[2] is not None]
-    assert held, f"no still frame was tracked: {list(samples.values())[:10]}"
-    errors_deg = [abs(angle - true) for true, _, angle in held if angle is not None]
-    assert max(errors_deg) <= ANGLE_TOLERANCE_DEG, held
-    assert {true for true, _, _ in held} >= {0, round(PEAK_DEG)}, held
+    # Still frames whose previous analysed frame showed the same pose. The first frame after
+    # a change is left out: MediaPipe tracks from the previous frame's landmarks, which on a
+    # phone are 1/30 s old and here, at seconds per frame, belong to the other pose (such a
+    # frame read ~40 deg on the upright figure in 2 of 3 runs); it is printed, not asserted.
+    ordered = [samples[k] for k in sorted(samples, key=int)]
+    settled = [
+        now
+        for before, now in itertools.pairwise(ordered)
+        if now[1] and now[2] is not None and before[0] == now[0]
+    ]
+    first = [now for before, now in itertools.pairwise(ordered) if before[0] != now[0]]
+    print(f"settled still frames {settled}; first frames after a change {first}")
+    assert settled, f"no settled still frame was tracked: {ordered[:10]}"
+    errors_deg = [abs(angle - true) for true, _, angle in settled if angle is not None]
+    assert max(errors_deg) <= ANGLE_TOLERANCE_DEG, settled
+    assert {true for true, _, _ in settled} >= {0, round(PEAK_DEG)}, settled
     assert reps >= 2, f"counted {reps} in {COUNTING_TIMEOUT_S} s; samples {list(samples.values())}"
 
     # The camera counted for the patient in the player's own counter too.
