@@ -56,7 +56,7 @@ COUNTING_TIMEOUT_S = 300
 @pytest.fixture(scope="module")
 def fake_camera_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Holds long enough that a tracker managing one frame every few seconds sees each pose.
-    angles = held_repetition(PEAK_DEG, FPS, rest_s=8.0, move_s=1.5, hold_s=8.0)
+    angles = held_repetition(PEAK_DEG, FPS, rest_s=4.0, move_s=1.5, hold_s=4.0)
     spec = VideoSpec("trunk_flexion", angles, fps=FPS, size=(480, 360), height_px=300)
     return write_y4m(spec, tmp_path_factory.mktemp("camera") / "forward-bend.y4m")
 
