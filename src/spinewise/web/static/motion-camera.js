@@ -298,8 +298,9 @@
     const target = this.definition.target_deg;
     const fraction = Math.max(0, Math.min(1.2, (angle - rest) / target));
     this.barFill.style.width = Math.round((fraction / 1.2) * 100) + "%";
-    this.bar.setAttribute("aria-valuenow", String(Math.round(angle - rest)));
-    this.angleText.textContent = "Now " + Math.round(angle - rest) + "° of " + target + "° target" +
+    const shown = Math.max(0, Math.round(angle - rest)); // rest is a percentile: may dip below
+    this.bar.setAttribute("aria-valuenow", String(shown));
+    this.angleText.textContent = "Now " + shown + "° of " + target + "° target" +
       (this.definition.angle_label ? " (" + this.definition.angle_label + ")" : "");
   };
 
