@@ -34,6 +34,9 @@ assets:
 	  node_modules/@cornerstonejs/codec-libjxl/dist/jpegxlwasm_decode.wasm \
 	  node_modules/@cornerstonejs/codec-libjpeg-turbo-8bit/dist/libjpegturbowasm_decode.wasm \
 	  node_modules/@cornerstonejs/codec-openjph/dist/openjphjs.wasm $(VENDOR)/cornerstone/
+	# MediaPipe Pose (camera coaching): detector + lite/full landmark models + wasm, no heavy model.
+	mkdir -p $(VENDOR)/mediapipe-pose
+	cp node_modules/@mediapipe/pose/{pose.js,pose_web.binarypb,pose_solution_packed_assets.data,pose_solution_packed_assets_loader.js,pose_solution_simd_wasm_bin.js,pose_solution_simd_wasm_bin.wasm,pose_solution_simd_wasm_bin.data,pose_solution_wasm_bin.js,pose_solution_wasm_bin.wasm,pose_landmark_lite.tflite,pose_landmark_full.tflite} $(VENDOR)/mediapipe-pose/
 
 demo: install
 	$(BIN)/spinewise demo

@@ -48,6 +48,7 @@ from spinewise.dosing import pages as dosing_pages
 from spinewise.fhir import api as fhir_api
 from spinewise.imaging import api as imaging_api
 from spinewise.imaging import pages as imaging_pages
+from spinewise.motion import api as motion_api
 from spinewise.outcomes import api as outcomes_api
 from spinewise.outcomes import pages as outcomes_pages
 from spinewise.predict import api as predict_api
@@ -66,9 +67,9 @@ from spinewise.web.templating import render
 API_PREFIXES = ("/api/", "/fhir")
 
 # Browsers may load only what the app itself serves (no CDN, nothing leaves the origin).
-# 'wasm-unsafe-eval' lets the imaging viewer's decode worker compile its WebAssembly codecs
-# (JPEG 2000, JPEG-LS, JPEG XL, HTJ2K, baseline JPEG, served from /static/vendor/cornerstone);
-# it allows WebAssembly compilation only, not JavaScript eval.
+# 'wasm-unsafe-eval' lets pages compile WebAssembly served from /static: the imaging viewer's
+# decode worker (JPEG 2000, JPEG-LS, JPEG XL, HTJ2K, baseline JPEG codecs) and MediaPipe Pose
+# for camera coaching. It allows WebAssembly compilation only, not JavaScript eval().
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
     "style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(api_module.router)
         app.include_router(pages_module.router)
     app.include_router(fhir_api.router)  # FHIR R4 at /fhir (no pages)
+    app.include_router(motion_api.router)  # camera coaching: JSON only, shown in rehab's pages
     # The physiotherapy section of the video-call panel (consults.panel hook).
     consults_panel.register(rehab_pages.call_panel_section)
     # Unread messages become a "needs attention" flag on the clinician's dashboard.

@@ -9,6 +9,7 @@ from spinewise.devices import models as devices_models
 from spinewise.dosing import models as dosing_models
 from spinewise.fhir import models as fhir_models
 from spinewise.imaging import models as imaging_models
+from spinewise.motion import models as motion_models
 from spinewise.outcomes import models as outcomes_models
 from spinewise.predict import models as predict_models
 from spinewise.rehab import models as rehab_models
@@ -27,6 +28,7 @@ __all__ = [
     "fhir_models",
     "imaging_models",
     "metadata",
+    "motion_models",
     "outcomes_models",
     "predict_models",
     "rehab_models",

@@ -88,12 +88,27 @@ class ExerciseDefinition:
 
 
 @cache
-def builtin_exercises() -> dict[str, ExerciseDefinition]:
+def _builtin_json() -> dict[str, Any]:
     text = resources.files("spinewise.motion").joinpath("exercises.json").read_text("utf-8")
-    raw = json.loads(text)
+    raw: dict[str, Any] = json.loads(text)
+    return raw
+
+
+@cache
+def builtin_exercises() -> dict[str, ExerciseDefinition]:
+    raw = _builtin_json()
     return {
         name: ExerciseDefinition.from_dict(name, data)
         for name, data in raw.items()
+        if not name.startswith("_")
+    }
+
+
+def library_ids() -> dict[str, tuple[str, ...]]:
+    """Definition name -> the rehab library exercises it coaches (``"library"`` in the JSON)."""
+    return {
+        name: tuple(data.get("library", ()))
+        for name, data in _builtin_json().items()
         if not name.startswith("_")
     }
 

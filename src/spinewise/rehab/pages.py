@@ -27,6 +27,7 @@ from spinewise.core.deps import (
     SettingsDep,
 )
 from spinewise.core.errors import InvalidInput, NotFound, SpinewiseError
+from spinewise.motion import pages as motion_pages
 from spinewise.outcomes import service as outcomes
 from spinewise.outcomes.change import MIC
 from spinewise.outcomes.pain_diary import pain_spikes
@@ -367,7 +368,12 @@ def session_player(
         {
             "plan": plan,
             "steps": [
-                {"item": p.item, "exercise": p.exercise, "demo_json": _demo_json(p.exercise.id)}
+                {
+                    "item": p.item,
+                    "exercise": p.exercise,
+                    "demo_json": _demo_json(p.exercise.id),
+                    "camera_json": motion_pages.coaching_json(p.exercise.id),
+                }
                 for p in plan.items
             ],
             "client_id": secrets.token_urlsafe(12),
@@ -611,7 +617,11 @@ def _diary_chart(entries: list[Any]) -> Markup:
 
 @router.get("/patients/{patient_id}/progress", response_class=HTMLResponse)
 def progress_page(
-    request: Request, patient: CurrentPatient, user: CurrentUser, session: SessionDep
+    request: Request,
+    patient: CurrentPatient,
+    user: CurrentUser,
+    actor: CurrentActor,
+    session: SessionDep,
 ) -> Response:
     """Plain-language progress (patient) and charts with the minimal important change."""
     today = service.today_for(patient)
@@ -637,6 +647,9 @@ def progress_page(
             if user.role == Role.clinician
             else [],
             "is_clinician": user.role == Role.clinician,
+            "camera_section": motion_pages.camera_progress_section(
+                session, actor=actor, patient=patient, is_self=patient.user_id == user.id
+            ),
         }
     )
     return render(request, "rehab/progress.html", context)

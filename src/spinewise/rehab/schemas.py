@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spinewise.motion.schemas import CameraSummaryIn
+
 
 class ExerciseSummary(BaseModel):
     id: str
@@ -158,6 +160,8 @@ class ExerciseLogIn(BaseModel):
     sets_done: int | None = Field(default=None, ge=0, le=10)
     pain_during: int | None = Field(default=None, ge=0, le=10)
     difficulty: Literal["too_easy", "just_right", "too_hard"] | None = None
+    # Camera coaching (spinewise.motion): derived numbers only, never images or keypoints.
+    camera: CameraSummaryIn | None = None
 
 
 class SessionCreate(BaseModel):

@@ -30,6 +30,8 @@ from spinewise.core.audit import Actor
 from spinewise.core.errors import Forbidden, InvalidInput, NotFound
 from spinewise.core.permissions import readable_patient_ids, readable_patients
 from spinewise.db import utcnow
+from spinewise.motion.coaching import parse_camera_entries
+from spinewise.motion.service import record_camera_results
 from spinewise.rehab import adherence as adh
 from spinewise.rehab.library import Exercise, default_library
 from spinewise.rehab.models import (
@@ -420,6 +422,7 @@ def log_session(
     if not isinstance(exercises, list):
         raise InvalidInput("exercises", "expected a list")
     results = [ExerciseResult.from_dict(e, f"exercises[{n}]") for n, e in enumerate(exercises)]
+    cameras = parse_camera_entries(exercises)
     prescribed = {item.exercise_id for item in view.items}
     for n, result in enumerate(results):
         if result.exercise_id not in prescribed:
@@ -443,19 +446,29 @@ def log_session(
         with session.begin_nested():
             session.add(log)
             session.flush()
-            for position, result in enumerate(results):
-                session.add(
-                    ExerciseLog(
-                        session_log_id=log.id,
-                        position=position,
-                        exercise_id=result.exercise_id,
-                        status=result.status,
-                        sets_done=result.sets_done,
-                        pain_during=result.pain_during,
-                        difficulty=result.difficulty,
-                    )
+            rows = [
+                ExerciseLog(
+                    session_log_id=log.id,
+                    position=position,
+                    exercise_id=result.exercise_id,
+                    status=result.status,
+                    sets_done=result.sets_done,
+                    pain_during=result.pain_during,
+                    difficulty=result.difficulty,
                 )
+                for position, result in enumerate(results)
+            ]
+            session.add_all(rows)
             session.flush()
+            if cameras:
+                record_camera_results(
+                    session,
+                    patient_id=patient.id,
+                    session_log_id=log.id,
+                    day=day,
+                    exercise_log_ids=[row.id for row in rows],
+                    entries=cameras,
+                )
     except IntegrityError:
         winner = _session_by_client_id(session, patient.id, client_id)
         if winner is None:

@@ -22,6 +22,7 @@ DOMAINS_WITH_TEMPLATES = (
     "devices",
     "dosing",
     "imaging",
+    "motion",
     "outcomes",
     "predict",
     "rehab",

@@ -151,6 +151,8 @@
     let set = 1;
     let count = 0;
     let running = null;
+    let onCameraRep = null;
+    step.addEventListener("spinewise:camera-rep", () => { if (onCameraRep) onCameraRep(); });
     const repTarget = reps ? reps * (perSide ? 2 : 1) : 0;
 
     function setStatus(value) {
@@ -184,6 +186,7 @@
 
     function render(phase) {
       buttons.innerHTML = "";
+      onCameraRep = null;
       setLine.textContent = "Set " + Math.min(set, sets) + " of " + sets;
       if (phase === "finished") {
         big.textContent = "✓";
@@ -223,11 +226,13 @@
             });
           }, "big");
         } else {
-          button("+1 rep", () => {
+          const addRep = () => {
             count += 1;
             big.textContent = count + " / " + repTarget;
             if (count >= repTarget) finishSet();
-          }, "big");
+          };
+          button("+1 rep", addRep, "big");
+          onCameraRep = addRep; // camera coaching (motion-camera.js) counts for the patient
         }
         button("Set done", finishSet, "secondary");
         return;
@@ -245,18 +250,28 @@
     render("work");
   }
 
+  // Camera coaching (motion-camera.js): the summary numbers only, never video or keypoints.
+  function cameraSummary(form, id) {
+    if (!window.SpinewiseCamera) return null;
+    const step = form.querySelector('.step[data-exercise="' + id + '"]');
+    return step ? window.SpinewiseCamera.summaryFor(step) : null;
+  }
+
   function collect(form) {
     const data = new FormData(form);
     const exercises = data.getAll("exercise_ids").map((id) => {
       const pain = data.get("pain-" + id);
       const sets = data.get("sets-" + id);
-      return {
+      const entry = {
         exercise_id: id,
         status: data.get("status-" + id) || "skipped",
         pain_during: pain === null || pain === "" ? null : Number(pain),
         difficulty: data.get("difficulty-" + id) || null,
         sets_done: sets ? Number(sets) : null,
       };
+      const camera = cameraSummary(form, id);
+      if (camera) entry.camera = camera;
+      return entry;
     });
     return {
       client_id: data.get("client_id"),
