@@ -1183,7 +1183,8 @@ def patient_bundle(
     References use ``urn:uuid:`` full URLs derived from the business identifiers and every entry
     is a conditional update on its identifier, so the same bundle imports idempotently and an
     import-then-export gives the same bundle. By default it holds the families this server also
-    imports; ``everything_types`` adds the export-only ones (plans, messages, notes, responses).
+    imports; ``everything_types`` adds the export-only ones (plans, messages, notes, responses,
+    medications).
     """
     row = readable_patient(session, caller, patient_id)
     refs = make_refs(session, base_url=base_url, style="bundle")
