@@ -103,7 +103,11 @@ def metadata(request: Request) -> FhirJSON:
             "type": resource_type,
             "interaction": [{"code": "read"}, {"code": "search-type"}]
             + ([{"code": "update"}] if resource_type in service.IMPORTED_TYPES else []),
-            "searchParam": search_params,
+            "searchParam": [
+                p
+                for p in search_params
+                if not (p["name"] == "code" and resource_type.startswith("Medication"))
+            ],
         }
         for resource_type in SEARCHABLE
     ]

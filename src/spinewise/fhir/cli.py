@@ -41,7 +41,8 @@ def export(
     patient: Annotated[str, typer.Option("--patient", help="The patient's sign-in e-mail.")],
     out: Annotated[Path | None, typer.Option("--out", help="Write the bundle here.")] = None,
     everything: Annotated[
-        bool, typer.Option("--everything", help="Add plans, messages, notes and responses.")
+        bool,
+        typer.Option("--everything", help="Add plans, messages, notes, responses and medications."),
     ] = False,
 ) -> None:
     """Export one patient's record as a FHIR transaction Bundle (JSON)."""

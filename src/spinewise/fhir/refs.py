@@ -32,6 +32,8 @@ RESOURCE_TYPE: dict[str, str] = {
     "programme": "CarePlan",
     "message": "Communication",
     "note": "DocumentReference",
+    "reminder-schedule": "MedicationRequest",
+    "reminder-acknowledgement": "MedicationStatement",
 }
 ID_PREFIX = {"posture-minute": "pm-", "questionnaire-response": "qr-", "pain-diary": "pd-"}
 KIND_OF_PREFIX = {prefix: kind for kind, prefix in ID_PREFIX.items()}

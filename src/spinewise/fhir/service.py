@@ -44,7 +44,16 @@ from spinewise.core.permissions import readable_patient_ids
 from spinewise.core.security import new_token
 from spinewise.db import utcnow
 from spinewise.devices.models import Device, PostureMinute
-from spinewise.fhir import careplan, codes, consults, device, observation, patient, practitioner
+from spinewise.fhir import (
+    careplan,
+    codes,
+    consults,
+    device,
+    medication,
+    observation,
+    patient,
+    practitioner,
+)
 from spinewise.fhir import questionnaire as questionnaires
 from spinewise.fhir.models import ExportJob, ExportStatus, FhirIdentifier
 from spinewise.fhir.refs import (
@@ -60,6 +69,7 @@ from spinewise.fhir.scopes import Grant
 from spinewise.outcomes.models import PainDiaryRecord, QuestionnaireResponse
 from spinewise.rehab import adherence as adh
 from spinewise.rehab.models import Programme, ProgrammeVersion, SessionLog
+from spinewise.reminders.models import ReminderAcknowledgement, ReminderSchedule, ScheduleKind
 
 FHIR_JSON = "application/fhir+json"
 MAX_COUNT = 1000
@@ -77,6 +87,8 @@ SERVED_TYPES = (
     "DocumentReference",
     "CarePlan",
     "QuestionnaireResponse",
+    "MedicationRequest",
+    "MedicationStatement",
 )
 IMPORTED_TYPES = (
     "Practitioner",
@@ -87,7 +99,14 @@ IMPORTED_TYPES = (
     "Observation",
     "Appointment",
 )
-EXPORT_ONLY_TYPES = ("Communication", "DocumentReference", "CarePlan", "QuestionnaireResponse")
+EXPORT_ONLY_TYPES = (
+    "Communication",
+    "DocumentReference",
+    "CarePlan",
+    "QuestionnaireResponse",
+    "MedicationRequest",
+    "MedicationStatement",
+)
 PUBLIC_TYPES = ("Questionnaire", "CodeSystem")  # no patient data
 COMPARTMENT_TYPES = tuple(t for t in SERVED_TYPES if t != "Practitioner")
 
@@ -698,6 +717,49 @@ def patient_sections(
         return out
 
     add("QuestionnaireResponse", lambda: _count(session, responses_q), responses)
+
+    requests_q = (
+        select(ReminderSchedule)
+        .where(ReminderSchedule.patient_id == pid, ReminderSchedule.kind == ScheduleKind.medication)
+        .order_by(ReminderSchedule.id)
+    )
+
+    def medication_requests(offset: int, limit: int) -> list[dict[str, Any]]:
+        rows = _rows(session, requests_q, offset, limit)
+        prefetch(session, refs, "reminder-schedule", [r.id for r in rows])
+        return [medication.request_to_fhir(r, refs) for r in rows]
+
+    add("MedicationRequest", lambda: _count(session, requests_q), medication_requests)
+
+    statements_q = (
+        select(ReminderAcknowledgement, ReminderSchedule.kind)
+        .outerjoin(ReminderSchedule, ReminderSchedule.id == ReminderAcknowledgement.schedule_id)
+        .where(
+            ReminderAcknowledgement.patient_id == pid,
+            ReminderAcknowledgement.action.in_(medication.STATEMENT_ACTIONS),
+            ReminderAcknowledgement.medication != "",
+        )
+        .order_by(ReminderAcknowledgement.at, ReminderAcknowledgement.id)
+    )
+
+    def medication_statements(offset: int, limit: int) -> list[dict[str, Any]]:
+        rows = session.execute(statements_q.offset(offset).limit(limit)).all()
+        prefetch(session, refs, "reminder-acknowledgement", [a.id for a, _ in rows])
+        prefetch(
+            session, refs, "reminder-schedule", [a.schedule_id for a, _ in rows if a.schedule_id]
+        )
+        return [
+            medication.statement_to_fhir(
+                ack, refs, based_on_schedule=kind == ScheduleKind.medication
+            )
+            for ack, kind in rows
+        ]
+
+    add(
+        "MedicationStatement",
+        lambda: _count(session, statements_q.with_only_columns(ReminderAcknowledgement.id)),
+        medication_statements,
+    )
     order = {t: n for n, t in enumerate(types)}
     return sorted(sections, key=lambda s: order[s.resource_type])
 
@@ -891,6 +953,8 @@ def _matches(resource: dict[str, Any], dates: DateRange, code: Sequence[str]) ->
         or resource.get("sent")
         or resource.get("date")
         or resource.get("authored")
+        or resource.get("effectiveDateTime")
+        or resource.get("authoredOn")
         or (resource.get("period") or {}).get("start")
     )
     if not stamp:
@@ -998,6 +1062,8 @@ def _find_in_sections(
         short = {"posture-minute": "pm", "questionnaire-response": "qr", "pain-diary": "pd"}[kind]
         found = _observation_resources(session, refs, [(short, local_id)])
         return found[0] if found else None
+    if kind in ("reminder-schedule", "reminder-acknowledgement"):
+        return _medication_resource(session, refs, kind, local_id)
     wanted = logical_id(kind, local_id)
     for section in sections:
         offset = 0
@@ -1012,6 +1078,28 @@ def _find_in_sections(
     return None
 
 
+def _medication_resource(
+    session: Session, refs: ExportRefs, kind: str, local_id: int
+) -> dict[str, Any] | None:
+    """One MedicationRequest or MedicationStatement by id (the same filters as the sections)."""
+    if kind == "reminder-schedule":
+        schedule = session.get(ReminderSchedule, local_id)
+        if schedule is None or schedule.kind != ScheduleKind.medication:
+            return None
+        prefetch(session, refs, "reminder-schedule", [local_id])
+        return medication.request_to_fhir(schedule, refs)
+    ack = session.get(ReminderAcknowledgement, local_id)
+    if ack is None or ack.action not in medication.STATEMENT_ACTIONS or not ack.medication:
+        return None
+    linked = session.get(ReminderSchedule, ack.schedule_id) if ack.schedule_id else None
+    prefetch(session, refs, "reminder-acknowledgement", [local_id])
+    if linked is not None:
+        prefetch(session, refs, "reminder-schedule", [linked.id])
+    return medication.statement_to_fhir(
+        ack, refs, based_on_schedule=linked is not None and linked.kind == ScheduleKind.medication
+    )
+
+
 def _owner(session: Session, kind: str, local_id: int) -> int | None:
     table: Any = {
         "patient": Patient,
@@ -1022,6 +1110,8 @@ def _owner(session: Session, kind: str, local_id: int) -> int | None:
         "appointment": Appointment,
         "programme": Programme,
         "note": ConsultNote,
+        "reminder-schedule": ReminderSchedule,
+        "reminder-acknowledgement": ReminderAcknowledgement,
     }.get(kind)
     if kind == "patient":
         return local_id if session.get(Patient, local_id) is not None else None
@@ -1093,7 +1183,8 @@ def patient_bundle(
     References use ``urn:uuid:`` full URLs derived from the business identifiers and every entry
     is a conditional update on its identifier, so the same bundle imports idempotently and an
     import-then-export gives the same bundle. By default it holds the families this server also
-    imports; ``everything_types`` adds the export-only ones (plans, messages, notes, responses).
+    imports; ``everything_types`` adds the export-only ones (plans, messages, notes, responses,
+    medications).
     """
     row = readable_patient(session, caller, patient_id)
     refs = make_refs(session, base_url=base_url, style="bundle")
