@@ -1450,7 +1450,8 @@ _POSITIONAL = re.compile(
 )
 _PASSES = re.compile(
     r"\b(?:goes|went|go|passes|passed|wears off|wore off|disappears|disappeared|settles|"
-    r"settled|comes back|came back|returns|returned) (?:\S+ ){0,2}?(?:after|within|in|when|"
+    r"settled|comes back|came back|returns|returned) (?:(?!numb|dead|tingl|asleep)\S+ ){0,2}?"
+    r"(?:after|within|in|when|"
     r"once|as soon as|straight away|quickly|away)\b|\bafter a (?:few|couple of) (?:seconds|"
     r"minutes)\b|"
     r"\b(?:fine|ok|okay|normal|back to normal|gone|better) (?:again )?(?:once|when|as soon as|"
@@ -1464,7 +1465,16 @@ def _transient_positional(text: str, clauses: tuple[Clause, ...], sentence: int)
     if not parts:
         return False
     body = text[parts[0].start : parts[-1].end]
+    if _PERSISTS.search(body):
+        return False  # "… and it stays numb after I get up"
     return bool(_POSITIONAL.search(body) and _PASSES.search(body))
+
+
+_PERSISTS = re.compile(
+    r"\b(?:stays?|stayed|still|lasts?|lasted|lingers?|lingered|does not (?:go|wear|pass)|"
+    r"did not (?:go|wear|pass)|will not (?:go|wear|pass)|not (?:gone|going|wearing) (?:away|off)|"
+    r"for hours|all day)\b"
+)
 
 
 def _past(
