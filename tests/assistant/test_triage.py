@@ -13,10 +13,10 @@ import pytest
 
 from spinewise.assistant.concepts import analyse
 from spinewise.assistant.triage import (
+    RED_FLAG_LEVELS,
     SOURCES,
     PatientProfile,
     age_from_text,
-    RED_FLAG_LEVELS,
     triage,
 )
 from spinewise.core.errors import InvalidInput
@@ -282,9 +282,7 @@ def test_bladder_or_bowel_found_only_afterwards_is_an_emergency(text: str) -> No
         ("I sat on the toilet and couldn't pee, legs numb, it went away when I stood", False),
     ],
 )
-def test_positional_numbness_that_passes_at_once_is_not_a_red_flag(
-    text: str, benign: bool
-) -> None:
+def test_positional_numbness_that_passes_at_once_is_not_a_red_flag(text: str, benign: bool) -> None:
     assert (triage(text).level not in RED_FLAG_LEVELS) is benign, text
 
 

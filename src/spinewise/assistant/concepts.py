@@ -285,15 +285,13 @@ CONCEPTS: tuple[Concept, ...] = (
             ),
             # Leaking or soiling found only afterwards: no awareness of a full bladder or
             # rectum ("I just find it's already happened", "didn't know until I looked").
-            r"(?:{URINE}|{BOWEL}|toilet|loo|pants|knickers|underwear|undies|accidents?)".format(
-                URINE=URINE, BOWEL=BOWEL
-            )
+            rf"(?:{URINE}|{BOWEL}|toilet|loo|pants|knickers|underwear|undies|accidents?)"
             + _gap(12)
             + _core(AWARE_AFTER),
             _core(AWARE_AFTER)
             + _gap(8)
-            + r"(?:{URINE}|{BOWEL}|toilet|loo|pants|knickers|underwear|undies|accidents?|"
-            r"wet|soiled|leaked|messed)".format(URINE=URINE, BOWEL=BOWEL),
+            + rf"(?:{URINE}|{BOWEL}|toilet|loo|pants|knickers|underwear|undies|accidents?|"
+            r"wet|soiled|leaked|messed)",
             _core(
                 rf"(?:{URINE}|{BOWEL}) (?:\S+ ){{0,2}}?feels? (?:strange|different|weird|numb|"
                 rf"funny|odd)"

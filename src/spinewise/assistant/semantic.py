@@ -137,7 +137,11 @@ class SemanticSafetyNet:
         self._fracture = np.array([e.category == "fracture" for e in self.red], bool)
         self._weight = np.array([bool(_WEIGHT.search(e.text)) for e in self.red], bool)
         self._night = np.array(
-            [e.category == "malignancy" and bool(_NIGHT_STATEMENT.search(e.text)) for e in self.red], bool
+            [
+                e.category == "malignancy" and bool(_NIGHT_STATEMENT.search(e.text))
+                for e in self.red
+            ],
+            bool,
         )
 
     def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
