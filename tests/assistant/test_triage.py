@@ -13,6 +13,7 @@ import pytest
 
 from spinewise.assistant.concepts import analyse
 from spinewise.assistant.triage import (
+    RED_FLAG_LEVELS,
     SOURCES,
     PatientProfile,
     age_from_text,
@@ -257,3 +258,52 @@ def test_fainting_with_back_pain_is_an_emergency_but_a_near_faint_alone_is_not()
     assert "collapse_with_pain" in {f.code for f in result.findings}
     assert triage("my leg collapsed under me, back hurts").level == "urgent"  # weakness
     assert triage("I feel dizzy on the amitriptyline").level in {"self_care", "routine"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there's no warning any more, I only notice I've messed myself when I get changed",
+        "didn't realise I'd wet my pants until I stood up, my back has flared up again",
+        "I never feel that I have to go for a wee now, my knickers are just damp later on",
+        "the loo urge has gone, I discover it has already come out before I know",
+    ],
+)
+def test_bladder_or_bowel_found_only_afterwards_is_an_emergency(text: str) -> None:
+    assert triage(text).level == "emergency", text
+
+
+@pytest.mark.parametrize(
+    ("text", "benign"),
+    [
+        ("foot went dead kneeling to weed the garden, fine as soon as I moved", True),
+        ("both legs tingly sat cross-legged at yoga, stood up and it wore off at once", True),
+        ("my bum goes numb when sitting and it stays numb after I get up", False),
+        ("I sat on the toilet and couldn't pee, legs numb, it went away when I stood", False),
+    ],
+)
+def test_positional_numbness_that_passes_at_once_is_not_a_red_flag(text: str, benign: bool) -> None:
+    assert (triage(text).level not in RED_FLAG_LEVELS) is benign, text
+
+
+@pytest.mark.parametrize(
+    ("text", "benign"),
+    [
+        ("little leak when I sneeze, it's been like that for years, nothing new", True),
+        ("I leak a bit when I jump on the trampoline, not new, back is ok", True),
+        ("I wet myself coughing, been like that since yesterday", False),
+        ("wet myself this morning, my back is killing me", False),
+    ],
+)
+def test_long_standing_stress_leak_said_to_be_nothing_new_is_not_escalated(
+    text: str, benign: bool
+) -> None:
+    assert (triage(text).level not in RED_FLAG_LEVELS) is benign, text
+
+
+def test_totally_normal_is_a_denial() -> None:
+    from spinewise.assistant.danger import sentence_cues
+
+    assert triage("sex life is completely normal, just a stiff back").level not in RED_FLAG_LEVELS
+    assert sentence_cues(analyse("my erection is perfectly fine, the GP checked")).not_present
+    assert triage("I can't get an erection since my back went").level == "emergency"

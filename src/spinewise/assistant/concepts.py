@@ -65,6 +65,21 @@ SADDLE = (
 )
 URINE = r"(?:urine|wee|pee|bladder|water|waterworks|urinating|peeing)"
 BOWEL = r"(?:bowels?|stools?|poo|poop|faeces|feces|back passage|bowel movements?)"
+# Finding out only afterwards that the bladder or bowel has emptied (no warning feeling).
+AWARE_AFTER = (
+    r"(?:find|finds|found|finding|discover\w*|realis\w*|realiz\w*|notic\w*|see|saw) (?:that )?"
+    r"(?:it|i|they) (?:is |has |have |had |was |am )?(?:already|just) (?:happened|been|gone|"
+    r"come out|done it|wet|soiled|leaked)|"
+    r"(?:did not|do not|does not|never|would not) (?:\S+ )?(?:know|notice|realise|realize|feel|"
+    r"find out|twig) (?:\S+ ){0,5}?until (?:after|afterwards|later|too late|i (?:\S+ )?(?:look|"
+    r"looked|check|checked|saw|see|went|go|got|get|change|changed|undress|undressed|stood|stand|"
+    r"wipe|wiped|smell|smelt|smelled))|"
+    r"only (?:\S+ )?(?:know|notice|realise|realize|find out|discover|tell) (?:\S+ ){0,4}?"
+    r"(?:afterwards|after the fact|later on|when i (?:\S+ )?(?:look|check|see|change|undress|"
+    r"stand|get up|wipe|smell))|"
+    r"(?:already|just) happened (?:before|without) i (?:\S+ )?(?:know|knew|notice|noticed|feel|"
+    r"felt|realise|realised|realize|realized)"
+)
 VOID = (
     r"(?:pee|peeing|urinat\w*|wee|weeing|pass (?:urine|water)|passing (?:urine|water)|"
     r"empty(?:ing)? (?:my |the )?bladder|start (?:peeing|to pee|urinating|the flow|a wee)|"
@@ -265,8 +280,18 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"no (?:urge|need|feeling) to (?:pee|wee|urinate|go|poo)|"
                 r"(?:not|never|no longer|do not|did not|cannot|could not) (?:\S+ )?(?:feel\w*|"
                 r"get\w*|hav\w*|notic\w*|sens\w*) (?:the |any |an )?(?:urge|need|signal|"
-                r"sensation|feeling) (?:to|that i need to) (?:pee|wee|urinate|go|poo|empty)"
+                r"sensation|feeling) (?:to|(?:that )?i (?:need|needed|have|had|want|wanted) to|"
+                r"of needing to) (?:pee|wee|urinate|go|poo|empty)"
             ),
+            # Leaking or soiling found only afterwards: no awareness of a full bladder or
+            # rectum ("I just find it's already happened", "didn't know until I looked").
+            rf"(?:{URINE}|{BOWEL}|toilet|loo|pants|knickers|underwear|undies|accidents?)"
+            + _gap(12)
+            + _core(AWARE_AFTER),
+            _core(AWARE_AFTER)
+            + _gap(8)
+            + rf"(?:{URINE}|{BOWEL}|toilet|loo|pants|knickers|underwear|undies|accidents?|"
+            r"wet|soiled|leaked|messed)",
             _core(
                 rf"(?:{URINE}|{BOWEL}) (?:\S+ ){{0,2}}?feels? (?:strange|different|weird|numb|"
                 rf"funny|odd)"
@@ -1131,6 +1156,7 @@ _CHRONIC = re.compile(
     r"same as (?:always|ever)|as long as i can remember|"
     r"since (?:i was|childhood|birth|my (?:pregnancy|children|kids|son|daughter)|giving birth|"
     r"having (?:\S+ )?(?:kids|children|babies|my babies|my kids|my children)|my babies|"
+    r"i had (?:my |the )?(?:kids|children|babies|twins)|"
     r"the menopause|"
     r"(?:\S+ )?(?:years|childbirth))|ever since (?:i was|childhood)|all my life|lifelong)\b"
 )
@@ -1276,7 +1302,7 @@ def _contextualise(
     sentence_start = min(c.start for c in clauses if c.sentence == clause.sentence)
     after = text[end : clause.end]
     negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
-    past = _past(concept.time, text, clauses, index, start, end)
+    past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
     hypothetical = bool(_HYPOTHETICAL.search(sentence_before)) or _general_question(
         text, clauses, clause.sentence
@@ -1416,13 +1442,19 @@ _ACTIVITY_BEFORE = re.compile(
 # back when I get out"): the ordinary kind, not nerve damage; both parts are needed.
 _POSITIONAL = re.compile(
     r"\b(?:when|after|from|while|on) (?:\S+ ){0,3}?(?:sitting|sat|cross[- ]?legged|kneeling|"
-    r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting)\b"
+    r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting)\b|"
+    r"\b(?:numb|dead|asleep|tingl\w*|pins and needles) (?:\S+ ){0,2}?(?:sitting|sat|kneeling|"
+    r"squatting|crouching|cross[- ]?legged)\b"
 )
 _PASSES = re.compile(
     r"\b(?:goes|went|go|passes|passed|wears off|wore off|disappears|disappeared|settles|"
-    r"settled|comes back|came back|returns|returned) (?:\S+ ){0,2}?(?:after|within|in|when|"
+    r"settled|comes back|came back|returns|returned) (?:(?!numb|dead|tingl|asleep)\S+ ){0,2}?"
+    r"(?:after|within|in|when|"
     r"once|as soon as|straight away|quickly|away)\b|\bafter a (?:few|couple of) (?:seconds|"
-    r"minutes)\b"
+    r"minutes)\b|"
+    r"\b(?:fine|ok|okay|normal|back to normal|gone|better) (?:again )?(?:once|when|as soon as|"
+    r"after|the moment|the minute) i (?:got|get|stood|stand|moved|move|walked|walk|shifted|"
+    r"shift|changed|change)\b"
 )
 
 
@@ -1431,7 +1463,16 @@ def _transient_positional(text: str, clauses: tuple[Clause, ...], sentence: int)
     if not parts:
         return False
     body = text[parts[0].start : parts[-1].end]
+    if _PERSISTS.search(body):
+        return False  # "… and it stays numb after I get up"
     return bool(_POSITIONAL.search(body) and _PASSES.search(body))
+
+
+_PERSISTS = re.compile(
+    r"\b(?:stays?|stayed|still|lasts?|lasted|lingers?|lingered|does not (?:go|wear|pass)|"
+    r"did not (?:go|wear|pass)|will not (?:go|wear|pass)|not (?:gone|going|wearing) (?:away|off)|"
+    r"for hours|all day)\b"
+)
 
 
 def _past(
@@ -1441,6 +1482,7 @@ def _past(
     index: int,
     start: int,
     end: int,
+    name: str = "",
 ) -> bool:
     if kind == "history":
         return False
@@ -1457,12 +1499,48 @@ def _past(
     if _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
         # "used to use heroin, started again last month": the past habit is back
         return not _resumed(text, clauses, index, end)
-    if kind == "current" and _transient_positional(text, clauses, clause.sentence):
-        return True
+    if (
+        kind == "current"
+        and not _CONTINENCE_NAME.search(name)
+        and _transient_positional(text, clauses, clause.sentence)
+    ):
+        return True  # numbness from sitting that passed; never a bladder or bowel finding
     if kind == "current":
-        return _markers(_RECENT_PAST, text, clause.start, clause.end, core) or _markers(
-            _CHRONIC, text, clause.start, clause.end, core
+        return (
+            _markers(_RECENT_PAST, text, clause.start, clause.end, core)
+            or _markers(_CHRONIC, text, clause.start, clause.end, core)
+            or _chronic_tail(text, clauses, index)
         )
+    return False
+
+
+_CONTINENCE_NAME = re.compile(r"bladder|bowel|elim|sexual|sex_")
+# A clause after the finding that says it is long-standing: "…, been like that since I had
+# the kids, nothing new". "Nothing new" counts only as a clause of its own; "been like that"
+# only with a long-standing marker of _CHRONIC ("been like that since yesterday" does not).
+_TAIL_ONLY = re.compile(
+    r"^\W*(?:(?:it is|that is|this is|its|thats|it has been|been) )?(?:nothing new|not new|"
+    r"not a new thing|same as (?:always|ever)|nothing has changed|always been (?:like )?"
+    r"(?:that|this|the case))(?: (?:really|tbh|to be honest|either|there|for me|anyway))?\W*$"
+)
+_TAIL_LIKE_THAT = re.compile(
+    r"^\W*(?:(?:it is|it has|that is|that has|has|have|i have|its|thats) )?(?:been|always been) "
+    r"(?:like (?:that|this)|that way|the same|going on|happening)\b"
+)
+
+
+def _chronic_tail(text: str, clauses: tuple[Clause, ...], index: int) -> bool:
+    sentence = clauses[index].sentence
+    for following in clauses[index + 1 : index + 3]:
+        if following.sentence != sentence:
+            return False
+        part = text[following.start : following.end]
+        if _TAIL_ONLY.match(part):
+            return True
+        if not _TAIL_LIKE_THAT.match(part):
+            return False
+        if _CHRONIC.search(part):
+            return True
     return False
 
 

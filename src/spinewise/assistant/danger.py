@@ -804,6 +804,13 @@ _STRONG_KINDS = frozenset(
     }
 )
 _SEX_WORDS = re.compile(r"\b(?:ejaculat\w*|erect\w*|orgasm\w*|climax\w*|sex|intercourse)\b")
+# A denial about sexual function: "erections are totally normal", "sex is fine".
+_SEX_FINE = re.compile(
+    r"\b(?:ejaculat\w*|erect\w*|orgasm\w*|climax\w*|sex|sex life|intercourse)"
+    r"(?: (?:is|are|has been|have been|feels?|feel|seems?|seem|still|all|totally|completely|"
+    r"perfectly|absolutely|quite|working|100 ?%)){1,4} (?:normal|fine|ok|okay|good|unaffected|"
+    r"unchanged|as usual|no problem)\b"
+)
 _ONE_SIDE = re.compile(
     r"\b(?:left|right|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
     r"ankle|shin|heel|toe|big toe|glute|hamstring)s?\b|\bone leg\b|\bonly (?:on )?one\b"
@@ -844,8 +851,10 @@ def sentence_cues(a: AnalysedText) -> SentenceCues:
     present = {kind for kind, cues in s.cues.items() if cues}
     if _SEX_WORDS.search(s.text):
         present.add("sex")
-    not_present = any(not m.active for m in a.mentions) or any(
-        not c.active for kind in _CONTEXT_KINDS for c in s.get(kind)
+    not_present = (
+        any(not m.active for m in a.mentions)
+        or any(not c.active for kind in _CONTEXT_KINDS for c in s.get(kind))
+        or bool(_SEX_FINE.search(s.text))
     )
     symptom = bool(present & (_SYMPTOM_KINDS | {"sex"}))
     risk = bool(

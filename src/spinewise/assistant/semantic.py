@@ -27,6 +27,9 @@ and the margin >= ``emergency_margin`` (0.10): an emergency needs clear, consist
 - a minor fall or strain without a risk factor named in the sentence is not compared with the
   fracture statements: whether minor trauma is a red flag depends on age, osteoporosis and
   steroids in the patient's profile, which only the rules see;
+- night-pain statements are compared only with sentences about the night, rest or sleep
+  (or pain that nothing eases); a denial of sexual problems ("erections are totally
+  normal") counts as negated;
 - weight loss the sentence explains (dieting, training) is not compared with weight-loss
   statements, and side effects of a medicine ("dizzy on the pregabalin") are left to the rules.
 
@@ -133,6 +136,13 @@ class SemanticSafetyNet:
         self._bilateral = np.array([bool(_BILATERAL.search(e.text)) for e in self.red], bool)
         self._fracture = np.array([e.category == "fracture" for e in self.red], bool)
         self._weight = np.array([bool(_WEIGHT.search(e.text)) for e in self.red], bool)
+        self._night = np.array(
+            [
+                e.category == "malignancy" and bool(_NIGHT_STATEMENT.search(e.text))
+                for e in self.red
+            ],
+            bool,
+        )
 
     def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
         if self._red_vectors is None or self._benign_vectors is None:
@@ -157,6 +167,8 @@ class SemanticSafetyNet:
                 red_row[self._fracture] = -1.0
             if view.weight_explained:
                 red_row[self._weight] = -1.0
+            if not _NIGHT.search(sentence.lower()):
+                red_row[self._night] = -1.0
             found = self._judge(red_row, benign_sims[i])
             if found is None:
                 continue
@@ -225,6 +237,14 @@ _BILATERAL = re.compile(
     r"\bboth\b|\blegs\b|\bfeet\b|other (?:leg|side)|each (?:leg|side)|\bsides\b"
 )
 _WEIGHT = re.compile(r"weight|kilo|pounds|stone|clothes|thinner|appetite")
+# Night-pain statements (malignancy) are compared only with a sentence about the night, rest
+# or sleep: "a dull constant ache, mostly in the mornings and evenings" is not night pain.
+_NIGHT = re.compile(
+    r"night|sleep|slept|awake|wak\w*|woke|bed\b|lie still|lying|lie down|rest\b|resting|"
+    r"\d ?am\b|midnight|all hours|24/7|round the clock|nothing (?:helps|eases|touches)|"
+    r"never (?:stops|goes|eases)"
+)
+_NIGHT_STATEMENT = re.compile(r"night|awake|wak\w*|sleep")
 
 
 @dataclass(frozen=True)
