@@ -63,7 +63,12 @@ def test_actions_are_confirmed_from_the_chat(client: TestClient, world: World) -
         f"/assistant/actions/{action_id.group(1)}/confirm",
         headers={**world.patient_1.headers, **HX},
     )
-    assert "Not available yet" in done.text and "no reminder was set" in done.text
+    assert "Reminder set for 18:00" in done.text
+    reminders = client.get(
+        f"/api/v1/patients/{world.patient_1.patient_id}/reminders/schedules",
+        headers=world.patient_1.headers,
+    )
+    assert [s["kind"] for s in reminders.json()] == ["exercise"]
 
 
 def test_talk_to_a_person_from_the_chat(client: TestClient, world: World) -> None:
