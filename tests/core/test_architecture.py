@@ -4,6 +4,8 @@ services never import the web framework, and only the session owner commits."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ SHELL_FILES = {
     "deps.py",
     "tasks.py",
     "jobs.py",
+    "receiver.py",  # imaging: the DICOM network receiver files what it receives
+    "delivery.py",  # reminders: push and e-mail senders working from the service's jobs
     "__init__.py",
 }
 PURE_DOMAINS = [
@@ -29,6 +33,8 @@ PURE_DOMAINS = [
     "outcomes",
     "predict",
     "imaging",
+    "rehab",
+    "reminders",
 ]
 FRAMEWORKS = ("fastapi", "starlette", "sqlalchemy")
 
@@ -59,6 +65,21 @@ def _pure_modules() -> list[Path]:
 def test_pure_modules_import_no_web_or_database_framework(path: Path) -> None:
     bad = {name for name in _imports(path) if name.split(".")[0] in FRAMEWORKS}
     assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
+
+
+def test_pure_modules_pull_in_no_framework_even_indirectly() -> None:
+    """Importing every pure module in a fresh interpreter loads none of the frameworks (a pure
+    module importing a shell module of its domain would, for instance)."""
+    modules = [
+        "spinewise." + ".".join(p.relative_to(SRC).with_suffix("").parts) for p in _pure_modules()
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORKS!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
 
 
 @pytest.mark.parametrize(
