@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -89,7 +90,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+def playwright_driver() -> Iterator[Any]:
+    """One Playwright driver per test process: its sync API allows only one per thread, so every
+    browser (the shared one, or one launched with other flags such as a fake camera) comes from it."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
@@ -97,11 +100,16 @@ def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         service_unavailable("Chromium", FileNotFoundError(CHROMIUM))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver: Any) -> Iterator[object]:
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
 
 
 def screenshot(page: object, name: str) -> Path:

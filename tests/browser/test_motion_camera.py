@@ -40,7 +40,6 @@ from tests.browser.motion_video import (
     read_marker,
     write_y4m,
 )
-from tests.conftest import service_unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 PASSWORD = "spinewise-demo-2026"
@@ -69,13 +68,7 @@ def motion_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(fake_camera_video: Path) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        service_unavailable("Playwright", exc)
-    if not Path(CHROMIUM).exists():
-        service_unavailable("Chromium", FileNotFoundError(CHROMIUM))
+def camera_browser(playwright_driver: Any, fake_camera_video: Path) -> Iterator[Any]:
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-device-for-media-stream",
@@ -83,10 +76,9 @@ def camera_browser(fake_camera_video: Path) -> Iterator[Any]:
         f"--use-file-for-fake-video-capture={fake_camera_video}",
         "--autoplay-policy=no-user-gesture-required",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+    yield browser
+    browser.close()
 
 
 def _sign_in(browser: Any, base: str, email: str, requests: list[dict[str, Any]]) -> Any:

@@ -105,13 +105,14 @@ def test_the_patient_answers_a_delivered_reminder_the_clinician_cannot(
         client.post(url, json={"action": "taken"}, headers=world.clinician_a.headers).status_code
         == 403
     )
+    asked = dt.datetime.now(dt.UTC)
     snoozed = client.post(url, json={"action": "snooze"}, headers=world.patient_1.headers)
+    answered = dt.datetime.now(dt.UTC)
     assert snoozed.status_code == 200
-    follow_up = snoozed.json()["follow_up"]
-    gap = dt.datetime.fromisoformat(follow_up["due_at"]) - dt.datetime.fromisoformat(
-        snoozed.json()["occurrence"]["due_at"]
-    )
-    assert dt.timedelta(minutes=15) <= gap < dt.timedelta(minutes=16)
+    follow_up = dt.datetime.fromisoformat(snoozed.json()["follow_up"]["due_at"])
+    # 15 minutes from the moment of the snooze (to the whole second), not from the first due time
+    snooze = dt.timedelta(minutes=15)
+    assert asked + snooze - dt.timedelta(seconds=1) <= follow_up <= answered + snooze
     again = client.post(url, json={"action": "taken"}, headers=world.patient_1.headers)
     assert again.status_code == 422 and "snoozed" in again.json()["detail"]
 
