@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query
+from sqlalchemy.orm import Session
 
 from spinewise.assistant import service
 from spinewise.assistant.deps import AssistantDep, CurrentConversation, IdPath
@@ -28,7 +29,9 @@ from spinewise.assistant.schemas import (
     SearchHit,
     SearchPage,
 )
+from spinewise.config import Settings
 from spinewise.consults import service as consults
+from spinewise.core.audit import Actor
 from spinewise.core.deps import (
     BusDep,
     CurrentActor,
@@ -59,6 +62,28 @@ def after_commit(
         background.add_task(service.send_red_flag_notices, mailer, emails=list(red_flag_emails))
     if message_emails:
         background.add_task(consults.send_message_notices, mailer, emails=list(message_emails))
+
+
+def confirm_and_notify(
+    session: Session,
+    actor: Actor,
+    action_id: int,
+    settings: Settings,
+    bus: EventBus,
+    mailer: Mailer,
+    background: BackgroundTasks,
+) -> service.ActionOutcome:
+    """Carry out a confirmed action and queue its e-mails for after the commit (API and pages)."""
+    outcome = service.confirm_action(
+        session,
+        actor=actor,
+        action_id=action_id,
+        data_dir=settings.data_dir,
+        max_bytes=settings.attachment_max_bytes,
+        base_url=settings.base_url,
+    )
+    after_commit(background, bus, mailer, events=[], message_emails=outcome.notice_emails)
+    return outcome
 
 
 @router.post("/assistant/messages", response_model=AnswerRead, status_code=201)
@@ -149,15 +174,7 @@ def confirm_action(
     background: BackgroundTasks,
 ) -> ActionResult:
     """Carry out a pending action (patients, their own). Confirming twice does it once."""
-    outcome = service.confirm_action(
-        session,
-        actor=actor,
-        action_id=action_id,
-        data_dir=settings.data_dir,
-        max_bytes=settings.attachment_max_bytes,
-        base_url=settings.base_url,
-    )
-    after_commit(background, bus, mailer, events=[], message_emails=outcome.notice_emails)
+    outcome = confirm_and_notify(session, actor, action_id, settings, bus, mailer, background)
     return ActionResult(
         action=ActionRead.of(outcome.action),
         thread_id=outcome.thread.id if outcome.thread else None,

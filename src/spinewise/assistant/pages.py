@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from spinewise.accounts import service as accounts
 from spinewise.assistant import helpcentre, service
-from spinewise.assistant.api import after_commit
+from spinewise.assistant.api import after_commit, confirm_and_notify
 from spinewise.assistant.deps import AssistantDep, IdPath
 from spinewise.assistant.knowledge import CATEGORIES
 from spinewise.assistant.models import AssistantAction, AssistantConversation
@@ -148,15 +148,7 @@ def confirm_action(
     mailer: MailerDep,
     background: BackgroundTasks,
 ) -> Response:
-    outcome = service.confirm_action(
-        session,
-        actor=actor,
-        action_id=action_id,
-        data_dir=settings.data_dir,
-        max_bytes=settings.attachment_max_bytes,
-        base_url=settings.base_url,
-    )
-    after_commit(background, bus, mailer, events=[], message_emails=outcome.notice_emails)
+    outcome = confirm_and_notify(session, actor, action_id, settings, bus, mailer, background)
     return _action_response(request, outcome.action, None)
 
 
