@@ -126,11 +126,7 @@ def upload(
         )
     except SpinewiseError as exc:
         return _index(request, session, patient, user, error=exc.message, status_code=422)
-    return RedirectResponse(
-        f"/patients/{patient.id}/imaging?added={result.instances_added}"
-        f"&duplicates={result.duplicates}",
-        status_code=303,
-    )
+    return _imported(patient.id, result)
 
 
 @router.post("/patients/{patient_id}/imaging/pacs-import", response_class=HTMLResponse)
@@ -156,11 +152,7 @@ def pacs_import(
         )
     except SpinewiseError as exc:
         return _index(request, session, patient, user, error=exc.message, status_code=422)
-    return RedirectResponse(
-        f"/patients/{patient.id}/imaging?added={result.instances_added}"
-        f"&duplicates={result.duplicates}",
-        status_code=303,
-    )
+    return _imported(patient.id, result)
 
 
 @router.post("/patients/{patient_id}/imaging/dicom-link", response_class=HTMLResponse)
@@ -281,3 +273,12 @@ def classifier(
         "error": error,
     }
     return render(request, "imaging/classifier.html", context)
+
+
+def _imported(patient_id: int, result: service.ImportResult) -> RedirectResponse:
+    """Back to the study list, which reports what an upload or PACS fetch added."""
+    return RedirectResponse(
+        f"/patients/{patient_id}/imaging?added={result.instances_added}"
+        f"&duplicates={result.duplicates}",
+        status_code=303,
+    )
