@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -121,15 +120,13 @@ def test_a_fault_after_the_end_of_the_protocol_is_refused() -> None:
         TherapySession(flexion_protocol(), patient(0.5), faults=[FaultSpec(1e4, "runaway")])
 
 
-def test_a_60_second_session_simulates_in_a_few_seconds() -> None:
+def test_a_60_second_session_runs_to_the_end_of_its_protocol() -> None:
+    # How fast it runs is measured by benchmarks/robotics_integrator.py, not asserted here.
     protocol = flexion_protocol(repetitions=10, period_s=5.0)  # 1 + 3 + 10 × 6 s ≈ 62 s
     session = TherapySession(protocol, patient(0.4))
-    start = time.process_time()  # CPU time: a shared machine's load does not inflate it
     session.run()
-    elapsed = time.process_time() - start
     assert session.t_s >= 60.0
-    # About 1 s of CPU; generous for slower machines.
-    assert elapsed < 6.0, f"{elapsed:.2f} s of CPU for {session.t_s:.0f} s of session"
+    assert session.events == []
     assert math.isfinite(session.metrics().tracking_rmse_deg)
 
 
