@@ -52,7 +52,7 @@ browsers:
 
 test: install browsers
 	$(MAKE) lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --cov=spinewise --cov-report=term:skip-covered -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --cov=spinewise --cov-report=term:skip-covered --durations=25 -q
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

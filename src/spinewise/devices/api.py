@@ -21,6 +21,7 @@ from spinewise.core.deps import (
     authorize_patient_stream,
 )
 from spinewise.core.errors import Forbidden, InvalidInput, NotAuthenticated, SpinewiseError
+from spinewise.core.sse import bus_event_stream
 from spinewise.devices import service
 from spinewise.devices.runtime import LiveIngestor
 from spinewise.devices.schemas import (
@@ -326,27 +327,4 @@ async def posture_live(
         patient_id=patient_id,
         resource="/api/v1/patients/{patient_id}/posture/live",
     )
-    bus = request.app.state.bus
-    subscription = await bus.subscribe(f"posture.*.{patient_id}")
-
-    async def events() -> Any:
-        loop_deadline = datetime.now(UTC) + timedelta(seconds=max_s)
-        try:
-            yield "retry: 2000\n: connected\n\n"
-            while datetime.now(UTC) < loop_deadline:
-                if await request.is_disconnected():
-                    break
-                try:
-                    event = await subscription.get(timeout_s=min(15.0, max(0.01, max_s)))
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                yield f"event: {event.payload.get('type', 'message')}\ndata: {json.dumps(event.payload)}\n\n"
-        finally:
-            await subscription.close()
-
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    return await bus_event_stream(request, f"posture.*.{patient_id}", max_s=max_s)

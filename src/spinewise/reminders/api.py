@@ -9,9 +9,8 @@ credential, stored hashed and revocable.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -25,6 +24,7 @@ from spinewise.core.deps import (
     authorize_patient_stream,
 )
 from spinewise.core.errors import InvalidInput
+from spinewise.core.sse import bus_event_stream
 from spinewise.reminders import delivery, service
 from spinewise.reminders.deps import OwnPatient
 from spinewise.reminders.jobs import due_topic, wake_after_commit
@@ -236,29 +236,7 @@ async def live(
         patient_id=patient_id,
         resource="/api/v1/patients/{patient_id}/reminders/live",
     )
-    subscription = await request.app.state.bus.subscribe(due_topic(patient_id))
-
-    async def events() -> Any:
-        deadline = datetime.now(UTC) + timedelta(seconds=max_s)
-        try:
-            yield "retry: 2000\n: connected\n\n"
-            while datetime.now(UTC) < deadline:
-                if await request.is_disconnected():
-                    break
-                try:
-                    event = await subscription.get(timeout_s=min(15.0, max(0.01, max_s)))
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                yield f"event: reminder\ndata: {json.dumps(event.payload)}\n\n"
-        finally:
-            await subscription.close()
-
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    return await bus_event_stream(request, due_topic(patient_id), max_s=max_s, event="reminder")
 
 
 # --- Web Push -------------------------------------------------------------------------------------
