@@ -96,7 +96,7 @@ def test_the_once_unseen_sets_are_ordinary_asserted_sets() -> None:
     assert len(load_triage_set("blind")) == 160
 
 
-def test_no_latest_blind_set_is_configured_and_evaluate_says_so(
+def test_the_configured_blind_set_is_unseen_by_the_asserted_sets_and_printed_apart(
     knowledge: KnowledgeBase,
 ) -> None:
     from typer.testing import CliRunner
@@ -104,16 +104,23 @@ def test_no_latest_blind_set_is_configured_and_evaluate_says_so(
     from spinewise.assistant import evaluation
     from spinewise.assistant.cli import app
 
-    assert evaluation.LATEST_BLIND is None  # the lead adds the next one and scores it once
+    # the lead adds each blind set and scores it once; it is never one of the asserted sets
+    assert evaluation.LATEST_BLIND is not None
+    path = evaluation.latest_blind_path()
+    assert path is not None and path.exists()
+    assert path.stem.removeprefix("triage_") not in TRIAGE_SPLITS
+    blind = load_triage_set(path)
+    assert len(blind) >= 150
+    seen = {m.text for split in TRIAGE_SPLITS for m in load_triage_set(split)}
+    assert not seen & {m.text for m in blind}
     report = run_all(
         bm25_only=True,
         retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
     )
-    assert report["triage_latest_blind"] is None
+    assert report["triage_latest_blind"]["set"] == path.name
     result = CliRunner().invoke(app, ["evaluate", "--bm25-only"])
     assert result.exit_code == 0, result.output
-    assert "latest blind set: none configured" in result.output
-    assert "fitted" in result.output
+    assert f"LATEST BLIND set {path.name}" in result.output
 
 
 def test_the_latest_blind_set_is_reported_separately_and_not_asserted(

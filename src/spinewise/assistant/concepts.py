@@ -27,7 +27,7 @@ The lists are written for safety first: when unsure, a finding stays present.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -114,7 +114,11 @@ ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
     r"become |becoming )?(?:worse|bad|really bad|terrible|awful|playing up|acting up|"
-    r"giving me (?:hell|grief|trouble|gyp))"
+    r"giving me (?:hell|grief|trouble|gyp))|"
+    r"(?:a |her |his |my |their )(?:really |very |terribly )?(?:bad|terrible|awful|dodgy) back|"
+    # pain behaviour a relative reports: "crying out when she moves", "wincing"
+    r"(?:crying|cries|cried|screaming|screams|screamed|yelling) out|wincing|winces|"
+    r"(?:doubled|hunched) (?:over|up) in pain"
 )
 # Back to injecting: "I'm injecting again", "relapsed on heroin", "back on the needle".
 DRUG_RELAPSE = (
@@ -179,7 +183,8 @@ class Concept:
 
 @cache
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)
+    # whole words only: "wee" must not match the start of "week"
+    return tuple(re.compile(rf"(?<![a-z0-9])(?:{p})(?![a-z0-9])") for p in patterns)
 
 
 def _core(pattern: str) -> str:
@@ -342,6 +347,10 @@ CONCEPTS: tuple[Concept, ...] = (
             ),
             SEX_SITE + _gap(3) + _core(NUMB),
             _core(NUMB) + _gap(3) + r"(?:during|in|with|when having) (?:sex|intercourse)",
+            _core(
+                r"(?:orgasms?|climax\w*|ejaculat\w*)(?: \S+){0,2}? (?:feels? |is |are )?(?:muted|"
+                r"numb\w*|dull\w*|weak\w*|gone|different)"
+            ),
         ),
     ),
     # --- neurological deficit --------------------------------------------------------------
@@ -638,6 +647,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:does not|do not|did not|never|will not) (?:even )?touch (?:it|the pain)|"
                 r"every night (?:\S+ ){0,3}?(?:pain|wakes?|hurts?)|night after night|"
                 r"day (?:and|or) night|around the clock|24 ?(?:/|hours a day) ?7?|"
+                r"worse (?:when i am |when |)lying (?:down|flat)|"
+                r"(?:sleep|sleeping|slept) (?:sitting up )?(?:in|on) (?:a|the) (?:chair|armchair|"
+                r"recliner)|"
                 r"even (?:when )?(?:i am )?(?:lying|resting|at rest|still|in bed)|at rest|"
                 r"never lets? up"
             ),
@@ -775,9 +787,19 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"first time|never had (?:\S+ ){0,2}?(?:back pain|this|it) before|first ever|first "
-                r"episode"
+                r"episode|never (?:had|suffered (?:with|from)) (?:any )?(?:back|spine) (?:trouble|"
+                r"problems?|pain|issues)(?: in my life| before)?"
             ),
         ),
+    ),
+    Concept(
+        "thoracic",
+        (_core(r"upper back|mid(?:dle)?[- ]back|middle of my back|between (?:my|the) shoulder ?blades|"
+               r"thoracic|rib ?cage"),),
+    ),
+    Concept(
+        "cannot_walk",
+        (_core(r"(?:can|could) (?:barely|hardly|not|no longer) walk|cannot walk|unable to walk"),),
     ),
     # --- routine-review findings ------------------------------------------------------------
     Concept(
@@ -1147,7 +1169,8 @@ _REMOTE_PAST = re.compile(
     r"last year|the year before|used to|in the past|previously|years back|childhood)\b"
 )
 _RECENT_PAST = re.compile(
-    r"\b(?:last month|a month ago|(?:\d+|a few|few|two|three|four|five|six|several|couple of) "
+    # "over the last month", "since last month" say how long it has lasted: current
+    r"\b(?:(?<!the )(?<!since )(?<!past )last month|a month ago|(?:\d+|a few|few|two|three|four|five|six|several|couple of) "
     r"months ago|months ago)\b"
 )
 _CHRONIC = re.compile(
@@ -1180,7 +1203,11 @@ _HYPOTHETICAL = re.compile(
     r"(?:could|does|do) (?:back pain|sciatica|it|a slipped disc) cause|"
     r"tell me about|information about|learn about|read about|"
     r"(?:asked|asks|ask) (?:me )?(?:if|whether|about)|wanted to know (?:if|whether)|"
-    r"(?:checked|check|checking) (?:if|whether))\b"
+    r"(?:checked|check|checking) (?:if|whether)|"
+    # general advice the writer repeats: "they say if you cannot pee go to a and e"
+    r"(?:they|people|doctors|nurses|the nhs|everyone|the leaflet|the website|google) "
+    r"(?:say|says|said|tell you|told us)|if you (?:\S+ ){0,2}?(?:cannot|can not|are not|do not|"
+    r"lose|get|have|notice|feel))\b"
 )
 _DIAGNOSIS_DOUBT = re.compile(
     r"\b(?:is (?:it|this|that)|(?:could|might|can|would) (?:\S+ ){0,4}?be\b|"
@@ -1189,7 +1216,7 @@ _DIAGNOSIS_DOUBT = re.compile(
     r"afraid|fear\w*|concerned|anxious|check\w* for|test\w* for|screen\w* for|scan\w* for|"
     r"rule\w* out|risk of|chance of|possib\w*|what about|think (?:it is|i have)|in case)\b"
 )
-_OTHER_PERSON = re.compile(
+OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:mum|mom|mother|mam|dad|father|sister|brother|wife|"
     r"husband|partner|son|daughter|friend|aunt|auntie|uncle|grandma|grandmother|grandad|"
     r"granddad|grandfather|grandpa|gran|granny|nan|nana|cousin|neighbou?r|colleague|boss|child|"
@@ -1197,7 +1224,11 @@ _OTHER_PERSON = re.compile(
     r"grandson|granddaughter|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
     r"(?:a|one|some|this|that) (?:man|woman|guy|lady|bloke|person|people|patient|girl|boy)|"
     r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
-    r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered))\b"
+    r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered)|"
+    # a relative named without "my" at the start of a sentence ("husband 66 collapsed",
+    # "wife had back surgery 5 days ago")
+    r"(?:^|(?<=[.!?] ))(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|"
+    r"grandad|grandma|nan|gran|brother|sister|friend|mate))\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
@@ -1211,6 +1242,24 @@ class AnalysedText:
     text: str
     clauses: tuple[Clause, ...]
     mentions: tuple[Mention, ...]
+    # True when read from the point of view of the other person the message describes
+    # (``about_other_person``): their mentions count as active, the writer's do not.
+    perspective_other: bool = False
+
+    def about_other_person(self) -> AnalysedText:
+        """The same message read as a report about the other person it describes.
+
+        "My dad has a numb bum and can't pee" is an emergency for the dad: whoever writes,
+        someone needs emergency care now. Mentions about that person become active and the
+        writer's own become "someone else's", so the same rules read the relative's
+        symptoms (negation, past and hypothetical context still apply)."""
+        flipped = tuple(replace(m, other_person=not m.other_person) for m in self.mentions)
+        return replace(self, mentions=flipped, perspective_other=not self.perspective_other)
+
+    @property
+    def mentions_other_person(self) -> bool:
+        """True when some sentence is about someone other than the writer."""
+        return bool(OTHER_PERSON.search(self.text))
 
     def active(self, concept: str) -> list[Mention]:
         """Active mentions of ``concept`` (the patient's own, present, affirmed)."""
@@ -1304,7 +1353,7 @@ def _contextualise(
     negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
-    hypothetical = bool(_HYPOTHETICAL.search(sentence_before)) or _general_question(
+    hypothetical = bool(_HYPOTHETICAL.search(_after_contrast(sentence_before))) or _general_question(
         text, clauses, clause.sentence
     )
     if concept.time == "event" and not hypothetical:
@@ -1339,6 +1388,19 @@ _MODAL_BEFORE = re.compile(
     r"\b(?:could|might|may|would|will|going to|gonna|afraid (?:of|to|i)|scared (?:of|to|i)|"
     r"in case (?:i|you)|if (?:i|you)|avoid|not to|do not want to)\s+(?:\S+\s+){0,2}\Z"
 )
+
+
+_CONTRAST = re.compile(r"\b(?:but|however|although|though|anyway|also|whereas|except|apart from that)\b")
+
+
+def _after_contrast(sentence_before: str) -> str:
+    """The part of a sentence after its last contrast word: "I was going to ask about the
+    stretch, but also since yesterday my bits feel numb" reports a symptom; the question
+    before "but" does not make it hypothetical."""
+    last = None
+    for last in _CONTRAST.finditer(sentence_before):
+        pass
+    return sentence_before if last is None else sentence_before[last.end() :]
 
 
 def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
@@ -1561,7 +1623,7 @@ def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bo
 
 def _other_person(sentence_before: str) -> bool:
     last = None
-    for match in _OTHER_PERSON.finditer(sentence_before):
+    for match in OTHER_PERSON.finditer(sentence_before):
         last = match
     if last is None:
         return False

@@ -74,7 +74,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # bladder and bowel
     "elim_site": (
         r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
-        r"pee(?:s|d|ing|-?pee)?|piss\w*|urin\w*|bladder|"
+        r"pee(?:s|d|ing|-?pee)?|pipi|pi-?pi|piss\w*|urin\w*|bladder|"
         r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
         r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
@@ -93,7 +93,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"like that|similar|of the sort|of that sort|at all like|odd|strange|weird|funny|"
         r"abnormal|untoward|amiss|off|out of|unusual|alarming|concerning|to worry|"
         r"significant|obvious|noticeable))|"
-        r"only (?:a )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
+        r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
@@ -159,7 +159,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"any (?!thing)|much pain|too bad|so bad|bad|great|worse|stiff))|feel(?:s|ing)? (?:like )?nothing|"
         r"shut\w* down|switched off|feel(?:s|ing)? (?:numb|dead|weird|strange|odd|funny|"
         r"different|wrong|off|cold|"
-        r"like rubber|like wood)|not (?:mine|my own)|(?:someone|somebody) else|belongs? to "
+        r"like rubber|like wood)|not (?:mine|my own)|(?:like|as if|as though) (?:it is )?not (?:part of )?"
+        r"(?:me|my (?:own )?body)|(?:i|me) no (?:can )?(?:feel|sense)|(?:someone|somebody) else|belongs? to "
         r"(?:someone|somebody|something)",
         "current",
         False,
@@ -384,7 +385,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
         r"everyone would be better|(?:nobody|no one|no-one) would (?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
         r"(?:it all|everything|things|life|it) to (?:end|stop|be over)|stockpil\w*|"
-        r"(?:saving|hoarding) (?:up )?(?:my )?(?:tablets|pills)|not be around|no future|"
+        r"(?:sav\w*|hoard\w*|stash\w*|collect\w*|kept|keeping) (?:up )?(?:all )?(?:of )?(?:my |the )?"
+        r"(?:\S+ )?(?:tablets|pills|meds|medicines?|medication|painkillers)|"
+        r"take (?:them|these|those|it) all|take the (?:whole )?lot|swallow (?:them |it )?all|"
+        r"what is the point (?:of |in )?(?:going on|carrying on|living|life|being here|"
+        r"anything|it all|trying)|not be around|no future|"
         r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
         r"be around (?:much|for much) longer|(?:goodbye|farewell) (?:letters?|notes?)|"
         r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye",
@@ -629,7 +634,7 @@ class _Scan:
                     mention.negated,
                     mention.past,
                     mention.hypothetical,
-                    mention.other_person,
+                    mention.other_person != a.perspective_other,
                 )
             )
         # a saddle site that is also read as plural legs ("between my legs", "inner thighs")

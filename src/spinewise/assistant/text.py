@@ -37,6 +37,13 @@ _PLAIN = str.maketrans(
 # Contractions, written with or without the apostrophe. Bare forms that are English words
 # ("its", "well", "were") are deliberately absent; "wont" only before a verb.
 _CONTRACTIONS: tuple[tuple[str, str], ...] = (
+    # "he's had", "she's been": has, not is (present perfect is current)
+    (
+        r"(he|she|it|that|who)'?s ((?:also|just|now|still|already|always|never|only|really) )?"
+        r"(had|been|got)",
+        r"\1 has \2\3",
+    ),
+    (r"([a-z]+)'s (had|been)", r"\1 has \2"),  # "my mum's had", "the pain's been"
     (r"can'?t", "cannot"),
     (r"can not", "cannot"),
     (r"won't", "will not"),
@@ -217,6 +224,8 @@ _SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[!?;:\n]+")
 _CLAUSE_BREAK = re.compile(
     r",|\b(?:but|however|although|though|whereas|except|yet|apart from|other than)\b"
     r"|\b(?:and|so|then|or)\b(?= (?:i|my|it|now|the pain|this|that|she|he|they|we|am)\b)"
+    # a new predicate of the same subject: "a cough for ages and been losing weight"
+    r"|\band\b(?= (?:has been|have been|been|started|lost) )"
 )
 
 

@@ -41,9 +41,10 @@ patient that a symptom is harmless. It is not a diagnosis.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.concepts import AnalysedText, Mention, analyse
 from spinewise.assistant.danger import broad_hits, is_syncope, tired_after_exertion
 from spinewise.core.errors import InvalidInput
@@ -81,6 +82,7 @@ SOURCES: dict[str, str] = {
     "NICE NG234": "NICE NG234. Spinal metastases and metastatic spinal cord compression (2023).",
     "NICE NG156": "NICE NG156. Abdominal aortic aneurysm: diagnosis and management (2020).",
     "NICE NG225": "NICE NG225. Self-harm: assessment, management and preventing recurrence (2022).",
+    "NICE NG201": "NICE NG201. Antenatal care (2021).",
 }
 
 
@@ -146,6 +148,7 @@ class Finding:
     reason: str
     evidence: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    about_other_person: bool = False  # the writer describes someone else's symptoms
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +158,7 @@ class Finding:
             "reason": self.reason,
             "evidence": list(self.evidence),
             "sources": list(self.sources),
+            "about_other_person": self.about_other_person,
         }
 
 
@@ -200,6 +204,11 @@ _AGE_IN_TEXT = re.compile(
     r"\b(?:i am|aged?|age) (\d{2,3})\b(?!\.\d)(?! (?:kg|kilos?|percent|minutes|mins|hours|days|"
     r"weeks|months|times|cm|mm|km|miles|degrees|years? ago|stone|pounds))"
     r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
+    # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
+    r"|\b(?:mum|mom|mother|dad|father|husband|wife|partner|nan|nana|gran|granny|grandma|"
+    r"grandad|granddad|grandpa|grandmother|grandfather|uncle|aunt|auntie) ?\(?(\d{2,3})\)?"
+    r"(?! ?(?:kg|kilos?|percent|minutes|mins|hours|days|weeks|months|times|years? ago))"
+    r"|\((?:he is |she is )?(\d{2,3})\)"
 )
 _LONG_TERM = re.compile(
     r"long[- ]term|for (?:\S+ ){0,2}?(?:years?|months)|(?:\d+|two|three|four|five|six|several|"
@@ -250,6 +259,8 @@ def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
     analysed = analyse(message)
     found = _findings(analysed, profile)
     found += _broad_findings(analysed, profile, found)
+    if analysed.mentions_other_person:
+        found += _their_findings(analysed)
     level: Level = "self_care"
     for finding in found:
         if level_rank(finding.level) > level_rank(level):
@@ -265,6 +276,62 @@ def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
         notify_care_team=level in RED_FLAG_LEVELS,
         citations=citations,
     )
+
+
+# Someone else's back pain or back operation, in words about that person ("his back is really
+# bad", "my mum has had back pain for a month", "wife had back surgery 5 days ago").
+_THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|his|her|hers|their|them)\b")
+_THEIR_OPERATION = re.compile(
+    r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op)\b|"
+    r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b"
+)
+_FIRST_PERSON_NEAR = re.compile(r"(?: \w+)?? (?:my|me|i)\b")
+# General claims and questions are not a report of symptoms ("my friend says back pain with
+# weight loss means cancer", "is back pain genetic?").
+_GENERAL_CLAIM = re.compile(
+    r"\b(?:says?|said|told|tells|reckons?|heard|read)\b.*\b(?:means?|signs?|causes?|linked)\b"
+)
+
+
+def _describes_their_pain(theirs: AnalysedText) -> bool:
+    """True when the message describes the other person's own back or leg pain, or a recent
+    back operation: a relative's red flag needs that context, so that "my son wets the bed,
+    lifting him hurts my back" or "my grandmother had bone cancer, is back pain genetic?"
+    stay the writer's own (benign) question."""
+    for clause in theirs.clauses:
+        words = theirs.text[clause.start : clause.end]
+        if _GENERAL_CLAIM.search(words):
+            continue
+        about_them = _THIRD_PERSON.search(words) or _OTHER_PERSON_WORDS.search(words)
+        if not about_them:
+            continue
+        if _THEIR_OPERATION.search(words):
+            return True
+        for m in theirs.active("pain"):
+            writer_s = _FIRST_PERSON_NEAR.match(theirs.text, m.end) or "my" in m.text.split()
+            if clause.start <= m.start < clause.end and not writer_s:
+                return True
+    return False
+
+
+def _their_findings(analysed: AnalysedText) -> list[Finding]:
+    """Red flags of the other person a message describes ("my dad can't pee and his bum is
+    numb"): a relative writing for someone who needs emergency care now must be told so.
+
+    The same rules read the message from that person's point of view, without the patient's
+    profile (it is not theirs); only red flags (urgent, emergency) are kept, so a relative's
+    ordinary back ache never makes the patient's own message routine."""
+    theirs = analysed.about_other_person()
+    if not _describes_their_pain(theirs):
+        return []
+    blank = PatientProfile()
+    found = _findings(theirs, blank)
+    found += _broad_findings(theirs, blank, found)
+    return [
+        replace(f, about_other_person=True, reason=f"Someone you describe: {f.reason}")
+        for f in found
+        if f.level in RED_FLAG_LEVELS
+    ]
 
 
 def combine(result: TriageResult, extra: list[Finding] | tuple[Finding, ...]) -> TriageResult:
@@ -734,6 +801,41 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
             )
         )
 
+    # Severe back pain in pregnancy can be labour, a kidney infection or a placental problem:
+    # the midwife or maternity triage should see her today (NICE NG201).
+    pregnant = a.active("pregnancy")
+    if pregnant and (severe or a.has("unrelenting") or a.has("cannot_walk")):
+        out.append(
+            Finding(
+                "pregnancy_severe_pain",
+                "pregnancy",
+                "urgent",
+                "Severe back pain in pregnancy needs to be checked today: call your midwife or "
+                "maternity triage unit.",
+                _evidence(*pregnant, *severe),
+                ("NICE NG201",),
+            )
+        )
+    # IFOMPT 2020 (malignancy): age over 50 with constant or thoracic pain and no previous
+    # back trouble; two weak risk indicators together warrant a same-day look.
+    if (
+        age is not None
+        and age >= FIRST_EPISODE_REVIEW_AGE_YEARS
+        and a.has("first_episode")
+        and (a.has("unrelenting") or a.has("thoracic"))
+    ):
+        out.append(
+            Finding(
+                "first_episode_over_50_constant",
+                "malignancy",
+                "urgent",
+                f"A first episode of constant or upper-back pain at {age} should be checked by a "
+                "doctor soon.",
+                _evidence(*a.active("first_episode"), *a.active("unrelenting"), *a.active("thoracic")),
+                ("IFOMPT 2020", "Downie 2013"),
+            )
+        )
+
     # --- routine review -----------------------------------------------------------------------
     if (m := a.active("radicular_one_leg")) or sensory:
         out.append(
@@ -1038,8 +1140,14 @@ def advice_for(level: Level, findings: tuple[Finding, ...] | list[Finding]) -> s
     Emergency advice contains only what to do now: no exercise, heat or painkiller tips.
     """
     top = [f for f in findings if f.level == level]
+    others = bool(top) and all(f.about_other_person for f in top)
     if level == "emergency":
         lines = ["This could be serious and needs emergency care now.", EMERGENCY_NOW]
+        if others:
+            lines[0] = (
+                "What you describe could be serious for the person you are writing about: "
+                "they need emergency care now. The advice below is for them."
+            )
         for category in dict.fromkeys(f.category for f in top):
             template = _EMERGENCY_BY_CATEGORY.get(category)
             if template:
