@@ -1397,10 +1397,8 @@ def _after_contrast(sentence_before: str) -> str:
     """The part of a sentence after its last contrast word: "I was going to ask about the
     stretch, but also since yesterday my bits feel numb" reports a symptom; the question
     before "but" does not make it hypothetical."""
-    last = None
-    for last in _CONTRAST.finditer(sentence_before):
-        pass
-    return sentence_before if last is None else sentence_before[last.end() :]
+    ends = [m.end() for m in _CONTRAST.finditer(sentence_before)]
+    return sentence_before[ends[-1] :] if ends else sentence_before
 
 
 def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
