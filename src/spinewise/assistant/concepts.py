@@ -1171,13 +1171,15 @@ _REMOTE_PAST = re.compile(
 _RECENT_PAST = re.compile(
     # "over the last month", "since last month" say how long it has lasted: current
     r"\b(?:(?<!the )(?<!since )(?<!past )last month|a month ago|(?:\d+|a few|few|two|three|four|five|six|several|couple of) "
-    r"months ago|months ago)\b"
+    r"months ago|months ago|"
+    # non-native "before 2 weeks" for "2 weeks ago"
+    r"before (?:\d+|a few|few|two|three|four|five|six|one|a) (?:days?|weeks?|months?))\b"
 )
 _CHRONIC = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|for (?:a )?long time|for ages|"
     r"for decades|always (?:had|been|have)|long[- ]standing|nothing new|not new|"
     r"same as (?:always|ever)|as long as i can remember|"
-    r"since (?:i was|childhood|birth|my (?:pregnancy|children|kids|son|daughter)|giving birth|"
+    r"(?<!time )since (?:i was|childhood|birth|my (?:pregnancy|children|kids|son|daughter)|giving birth|"
     r"having (?:\S+ )?(?:kids|children|babies|my babies|my kids|my children)|my babies|"
     r"i had (?:my |the )?(?:kids|children|babies|twins)|"
     r"the menopause|"
@@ -1188,14 +1190,18 @@ _RESOLVED = re.compile(
     r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
     r"(?<!urge )(?:has|have|is|are|was) gone(?= *(?:$|[.,;!?]|now|away|again|"
     r"for good))|fully recovered|recovered|healed|no longer|"
-    r"not any ?more|settled down|settled|better now|fine now|sorted)\b"
+    r"not any ?more|settled down|settled|better now|fine now|sorted|turned out (?:to be|it was)|"
+    r"all (?:finish|finished|cleared|better))\b"
 )
 _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
     r"what happens if|in case|"
     r"if (?:i|you|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
-    r"lose|loses|start|starts|experience|ever|were|was|become|becomes)|"
+    r"lose|loses|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
+    r"could not|can not)|"
+    r"(?:leaflet|website|article|booklet|video|poster) (?:\S+ ){0,3}?(?:mentions?|says?|lists?|"
+    r"talks? about)|"
     r"(?:signs?|symptoms?|warning signs?) (?:of|to look|to watch|that|like|such as|include)|"
     r"(?:look|watch) out for|should i (?:look|watch|worry)|when should i (?:worry|go|call|seek)|"
     r"how (?:do|would|can|will) i (?:know|tell|recognise|recognize)|"

@@ -85,7 +85,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "elim_dys": (
-        NEG_AUX + r" (?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
+        # "have not lost control of my bladder" is a double negative: normal
+        NEG_AUX + r" (?!lost |had any |noticed any )(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
@@ -95,7 +96,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"significant|obvious|noticeable))|"
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
-        r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|wet|wetting|soaked|"
+        r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|"
+        r"wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
+        r"hair|towel|clothes|rocks?|steps?|stairs))|wetting|soaked|"
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
         r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|"
         r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
@@ -128,7 +131,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"saddle|groin|crotch|genital\w*|privates?|private (?:parts?|area|bits)|(?:my|the) bits|"
         r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
         r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
-        r"anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
+        r"yansh|nyash|bumbum|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
         r"front bottom|fanny|vag|man (?:parts|bits)|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
         r"penis|willy|scrotum|testicles?|balls|between (?:my|the) legs|inner thighs?|"
         r"inside of (?:my )?thighs|(?:when|after|while) (?:i )?(?:wipe|wiping|wiped|clean)|"
@@ -296,7 +299,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "trauma_minor": (
         r"fell(?! asleep| in love| ill| pregnant| for)|falls?\b|fallen|slipp?\w*|tripp?\w*|stepped (?:down|off|awkward\w*|badly|wrong)|awkward\w*|rolled my ankle|"
         r"jumped (?:down|off)|went over on|"
-        r"stumbl\w*|missed (?:a|the) (?:\S+ )?step|went over|went flying|lost my (?:balance|"
+        r"stumbl\w*|missed (?:a|the) (?:\S+ )?(?:step|stair)|went over|went flying|lost my (?:balance|"
         r"footing)|landed|sat down (?:\S+ )?(?:hard|heavily|awkwardly)|bumped|knocked|"
         r"twist\w*|jarr\w*|jolt\w*|lift\w*|bent|bend\w*|cough\w*|sneez\w*|reach\w*|"
         r"pick\w* (?:\S+ ){0,2}?up|tying|tied|turned over|rolled over|"
@@ -372,7 +375,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "crisis": (
-        r"suicid\w*|kill (?:my ?self|me)|end (?:my (?:own )?life|it all|things|it)|"
+        r"suicid\w*|kill (?:my ?self|me)|end (?:my (?:own )?life|it all|things|it)|ended (?:it all|my life|things)|"
         r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"
         r"(?:no|not see (?:a|any)|cannot see (?:a|any)|do not see (?:a|any)) "
         r"(?:way (?:out|forward|through)|point (?:in|to|of) (?:living|life|going on|"
@@ -380,7 +383,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:cannot|can not|do not want to|not want to) (?:go on|carry on|do this any ?more|"
         r"live (?:like this|any ?more)|be here any ?more|take (?:it|this) any ?more)|"
         r"want(?:ed)? to die|wish(?:ing)? i (?:was|were) (?:dead|gone)|rather be dead|"
-        r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|take all (?:my|the|of my) "
+        r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|(?:take|taking|took) all (?:my|the|of my) "
         r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|hurt(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
         r"everyone would be better|(?:nobody|no one|no-one) would (?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
@@ -403,7 +406,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
         r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly|rigou?rs|shiver\w*|"
-        r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|(?:night )?sweats|"
+        r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|(?:night )?sweats|hot body|"
+        r"body (?:is |was |feels? )?(?:hot|burning|boiling)|"
         r"sweating|drenched|soak(?:ed|ing) (?:\S+ )?(?:sheets|bed|pyjamas|through)|"
         r"burning up|(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
         r"flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"

@@ -206,7 +206,8 @@ _AGE_IN_TEXT = re.compile(
     r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
     # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
     r"|\b(?:mum|mom|mother|dad|father|husband|wife|partner|nan|nana|gran|granny|grandma|"
-    r"grandad|granddad|grandpa|grandmother|grandfather|uncle|aunt|auntie) ?\(?(\d{2,3})\)?"
+    r"grandad|granddad|grandpa|grandmother|grandfather|uncle|aunt|auntie)(?: is| aged?)? ?\(?"
+    r"(\d{2,3})\)?"
     r"(?! ?(?:kg|kilos?|percent|minutes|mins|hours|days|weeks|months|times|years? ago))"
     r"|\((?:he is |she is )?(\d{2,3})\)"
 )
