@@ -794,8 +794,12 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "thoracic",
-        (_core(r"upper back|mid(?:dle)?[- ]back|middle of my back|between (?:my|the) shoulder ?blades|"
-               r"thoracic|rib ?cage"),),
+        (
+            _core(
+                r"upper back|mid(?:dle)?[- ]back|middle of my back|between (?:my|the) shoulder ?blades|"
+                r"thoracic|rib ?cage"
+            ),
+        ),
     ),
     Concept(
         "cannot_walk",
@@ -1359,9 +1363,9 @@ def _contextualise(
     negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
-    hypothetical = bool(_HYPOTHETICAL.search(_after_contrast(sentence_before))) or _general_question(
-        text, clauses, clause.sentence
-    )
+    hypothetical = bool(
+        _HYPOTHETICAL.search(_after_contrast(sentence_before))
+    ) or _general_question(text, clauses, clause.sentence)
     if concept.time == "event" and not hypothetical:
         hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
@@ -1396,7 +1400,9 @@ _MODAL_BEFORE = re.compile(
 )
 
 
-_CONTRAST = re.compile(r"\b(?:but|however|although|though|anyway|also|whereas|except|apart from that)\b")
+_CONTRAST = re.compile(
+    r"\b(?:but|however|although|though|anyway|also|whereas|except|apart from that)\b"
+)
 
 
 def _after_contrast(sentence_before: str) -> str:

@@ -832,7 +832,9 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 "urgent",
                 f"A first episode of constant or upper-back pain at {age} should be checked by a "
                 "doctor soon.",
-                _evidence(*a.active("first_episode"), *a.active("unrelenting"), *a.active("thoracic")),
+                _evidence(
+                    *a.active("first_episode"), *a.active("unrelenting"), *a.active("thoracic")
+                ),
                 ("IFOMPT 2020", "Downie 2013"),
             )
         )
