@@ -111,9 +111,12 @@ def test_the_configured_blind_set_is_unseen_by_the_asserted_sets_and_printed_apa
     assert path.stem.removeprefix("triage_") not in TRIAGE_SPLITS
     blind = load_triage_set(path)
     assert len(blind) >= 150
-    # two authors may both write "hi"; nothing longer may come from a set the rules have seen
+    # two authors may both write "hi" or "what are the warning signs?"; no red flag may come
+    # from a set the rules have seen
     seen = {m.text for split in TRIAGE_SPLITS for m in load_triage_set(split)}
-    assert not {m.text for m in blind if len(m.text.split()) > 10} & seen
+    shared = [m for m in blind if m.text in seen]
+    assert len(shared) <= 2
+    assert all(m.level in {"self_care", "routine"} for m in shared)
     report = run_all(
         bm25_only=True,
         retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
