@@ -96,7 +96,7 @@ def test_the_once_unseen_sets_are_ordinary_asserted_sets() -> None:
     assert len(load_triage_set("blind")) == 160
 
 
-def test_the_configured_blind_set_is_unseen_by_the_asserted_sets_and_printed_apart(
+def test_no_latest_blind_set_is_configured_and_evaluate_says_so(
     knowledge: KnowledgeBase,
 ) -> None:
     from typer.testing import CliRunner
@@ -104,27 +104,29 @@ def test_the_configured_blind_set_is_unseen_by_the_asserted_sets_and_printed_apa
     from spinewise.assistant import evaluation
     from spinewise.assistant.cli import app
 
-    # the lead adds each blind set and scores it once; it is never one of the asserted sets
-    assert evaluation.LATEST_BLIND is not None
-    path = evaluation.latest_blind_path()
-    assert path is not None and path.exists()
-    assert path.stem.removeprefix("triage_") not in TRIAGE_SPLITS
-    blind = load_triage_set(path)
-    assert len(blind) >= 150
-    # two authors may both write "hi" or "what are the warning signs?"; no red flag may come
-    # from a set the rules have seen
-    seen = {m.text for split in TRIAGE_SPLITS for m in load_triage_set(split)}
-    shared = [m for m in blind if m.text in seen]
-    assert len(shared) <= 2
-    assert all(m.level in {"self_care", "routine"} for m in shared)
+    assert evaluation.LATEST_BLIND is None  # the lead adds the next one and scores it once
     report = run_all(
         bm25_only=True,
         retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
     )
-    assert report["triage_latest_blind"]["set"] == path.name
+    assert report["triage_latest_blind"] is None
     result = CliRunner().invoke(app, ["evaluate", "--bm25-only"])
     assert result.exit_code == 0, result.output
-    assert f"LATEST BLIND set {path.name}" in result.output
+    assert "latest blind set: none configured" in result.output
+    assert "fitted" in result.output
+
+
+@pytest.mark.parametrize("blind", ["blind3", "blind4", "blind5"])
+def test_each_blind_set_shared_no_red_flag_message_with_the_sets_written_before_it(
+    blind: str,
+) -> None:
+    # two authors may both write "hi" or "what are the warning signs?"; a red-flag message in
+    # common would mean the blind author had seen an earlier set
+    earlier = TRIAGE_SPLITS[: TRIAGE_SPLITS.index(blind)]
+    seen = {m.text for split in earlier for m in load_triage_set(split)}
+    shared = [m for m in load_triage_set(blind) if m.text in seen]
+    assert len(shared) <= 2
+    assert all(m.level in {"self_care", "routine"} for m in shared)
 
 
 def test_the_latest_blind_set_is_reported_separately_and_not_asserted(

@@ -116,6 +116,8 @@ BACK_BAD = (
     r"become |becoming )?(?:worse|bad|really bad|terrible|awful|playing up|acting up|"
     r"giving me (?:hell|grief|trouble|gyp))|"
     r"(?:a |her |his |my |their )(?:really |very |terribly )?(?:bad|terrible|awful|dodgy) back|"
+    # "my back has gone again", "his back went": British for an acute flare
+    r"(?:back|spine) (?:has |is |had |just )?(?:gone|went|locked|seized)(?: up| out| again)?|"
     # pain behaviour a relative reports: "crying out when she moves", "wincing"
     r"(?:crying|cries|cried|screaming|screams|screamed|yelling) out|wincing|winces|"
     r"(?:doubled|hunched) (?:over|up) in pain"
@@ -696,7 +698,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"severe|terrible|excruciating|agony|agonising|agonizing|worst|unbearable|extreme|"
-                r"intense|very bad|awful|horrible|10/10|10 out of 10"
+                r"intense|very bad|so bad|awful|horrible|10/10|10 out of 10|"
+                r"(?:cannot|could not) (?:even )?stand (?:up )?straight"
             ),
         ),
     ),

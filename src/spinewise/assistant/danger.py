@@ -74,7 +74,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # bladder and bowel
     "elim_site": (
         r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
-        r"pee(?:s|d|ing|-?pee)?|pipi|pi-?pi|piss\w*|urin\w*|bladder|"
+        r"pee(?:s|d|ing|-?pee)?|pipi|pi-?pi|xixi|chichi|piss\w*|urin\w*|bladder|"
         r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
         r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
@@ -114,7 +114,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "elim_strong": (
         r"incontinen\w*|(?:wet|wets|wetting|peed|pee\w*|weed|weeing|pissed|pissing|soiled|"
         r"soiling|pooed|pooped|pooing|messed|shat|shit|crapped|leaked|leaking|wetted) "
-        r"(?:myself|my ?self|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
+        r"(?:myself|my ?self|himself|herself|themselves|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
         r"boxers|jeans|pad|sheets))|"
         r"accidents? (?:in|on) (?:my |the )?(?:pants|bed|knickers|underwear|trousers|sheets)|"
         r"wet (?:the |a |my )?bed|(?:bed|sheets|mattress) (?:\S+ )?(?:was |were |is |are )?"
@@ -132,7 +132,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
         r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
         r"yansh|nyash|bumbum|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
-        r"front bottom|fanny|vag|man (?:parts|bits)|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
+        r"front bottom|fanny|vag|man (?:parts|bits)|(?:parts|area|zone) intim\w*|intimate (?:parts|area|zone)|"
+        r"(?:put\w*|insert\w*) (?:a |my )?tampons?|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
         r"penis|willy|scrotum|testicles?|balls|between (?:my|the) legs|inner thighs?|"
         r"inside of (?:my )?thighs|(?:when|after|while) (?:i )?(?:wipe|wiping|wiped|clean)|"
         r"wip(?:e|es|ing|ed)|toilet (?:paper|roll|tissue)|loo roll|clean (?:myself|my (?:bum|"
@@ -382,7 +383,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"carrying on|being here|anything|it all)|reason to (?:live|go on|carry on))|"
         r"(?:cannot|can not|do not want to|not want to) (?:go on|carry on|do this any ?more|"
         r"live (?:like this|any ?more)|be here any ?more|take (?:it|this) any ?more)|"
-        r"want(?:ed)? to die|wish(?:ing)? i (?:was|were) (?:dead|gone)|rather be dead|"
+        r"wants?(?:ed)? to die|wish(?:ing)? i (?:was|were) (?:dead|gone)|rather be dead|"
+        r"(?:do not|not) want to wake up|"
         r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|(?:take|taking|took) all (?:my|the|of my) "
         r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|hurt(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
