@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
+import joblib
 import numpy as np
 import pytest
 
@@ -82,6 +85,19 @@ def test_the_response_artefact_is_labelled_synthetic_everywhere() -> None:
 
 
 @pytest.mark.slow
+def _leaves(value: Any, path: str = "") -> dict[str, Any]:
+    """A nested JSON value as {"a.b[0]": leaf}, so that pytest.approx can compare it."""
+    if isinstance(value, dict):
+        return {
+            k: v for key, item in value.items() for k, v in _leaves(item, f"{path}.{key}").items()
+        }
+    if isinstance(value, list):
+        return {
+            k: v for i, item in enumerate(value) for k, v in _leaves(item, f"{path}[{i}]").items()
+        }
+    return {path: value}
+
+
 def test_retraining_with_the_default_settings_reproduces_the_shipped_figures(
     vertebral_csv: Path,
 ) -> None:
@@ -91,6 +107,23 @@ def test_retraining_with_the_default_settings_reproduces_the_shipped_figures(
         table, data_name=shipped["data"]["file"], config=NestedCVConfig()
     )
     assert metrics["version"] == shipped["version"]
-    assert json.loads(json.dumps(metrics["nested_cv"])) == shipped["nested_cv"]
-    assert metrics["model_sha256"] == shipped["model_sha256"]
+    # the same folds and fits; the last digits of a bootstrap interval may differ with the
+    # machine's BLAS kernels, so figures are compared to 1e-9, not bit for bit
+    ours, theirs = (
+        _leaves(json.loads(json.dumps(metrics["nested_cv"]))),
+        _leaves(shipped["nested_cv"]),
+    )
+    floats = {k for k, v in theirs.items() if isinstance(v, float)}
+    assert {k: v for k, v in ours.items() if k not in floats} == {
+        k: v for k, v in theirs.items() if k not in floats
+    }
+    assert {k: ours.get(k) for k in floats} == pytest.approx(
+        {k: theirs[k] for k in floats}, rel=1e-9, abs=1e-12
+    )
+    # the pickle's bytes follow the floats, so the retrained model is compared by what it says
+    shipped_model, _, _ = art.load_artefact(SPINE)
+    retrained = joblib.load(io.BytesIO(files[art.MODEL_FILE]))
+    np.testing.assert_allclose(
+        retrained.predict_proba(table.X), shipped_model.predict_proba(table.X), rtol=0, atol=1e-9
+    )
     assert files["model_card.md"] == (SPINE / "model_card.md").read_bytes()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
 
 from spinewise.reminders.jobs import ReminderScheduler
@@ -181,8 +182,10 @@ def test_push_subscription_management(client: TestClient, world: World) -> None:
 
 
 def test_pages_show_due_cards_and_adherence(
-    app, client: TestClient, world: World, settings
+    app, client: TestClient, world: World, settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from spinewise.reminders import service as reminders_service
+
     base = _base(world)
     now = dt.datetime.now(dt.UTC)
     client.post(
@@ -190,9 +193,10 @@ def test_pages_show_due_cards_and_adherence(
         json={**MEDICINE, "times": [], "once_at": (now + dt.timedelta(seconds=1)).isoformat()},
         headers=world.patient_1.headers,
     )
-    ReminderScheduler(app.state.session_factory, settings=settings).claim(
-        now + dt.timedelta(seconds=2)
-    )
+    later = now + dt.timedelta(seconds=2)
+    ReminderScheduler(app.state.session_factory, settings=settings).claim(later)
+    # the pages read the clock: two seconds on, the one-off is due however fast this runs
+    monkeypatch.setattr(reminders_service, "utcnow", lambda: later)
     page = client.get(
         f"/patients/{world.patient_1.patient_id}/reminders", headers=world.patient_1.headers
     )
