@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -192,13 +194,47 @@ def engine_name(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def database(
-    engine_name: str,
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-) -> Iterator[tuple[str, World]]:
-    """A fresh copy of the seeded database on the engine under test: (url, world)."""
+DEMO_SECRET = "demo-template-secret-" + "t" * 32
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo (``spinewise demo --no-serve``) seeded once per test process into a folder
+    (SQLite ``demo.db`` and the files under ``var/``); seeding takes ~30 s, so the tests that
+    need demo data start from a copy (``copy_demo``) instead of seeding again."""
+    workdir = tmp_path_factory.mktemp("demo-template")
+    subprocess.run(
+        [sys.executable, "-m", "spinewise", "demo", "--no-serve"],
+        env=demo_env(workdir),
+        check=True,
+        capture_output=True,
+        cwd=workdir,
+    )
+    return workdir
+
+
+def demo_env(workdir: Path) -> dict[str, str]:
+    """The environment of a process using the demo copy in ``workdir`` (run it with that cwd)."""
+    return {
+        **os.environ,
+        "SPINEWISE_DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}",
+        "SPINEWISE_SECRET_KEY": DEMO_SECRET,
+        "SPINEWISE_ENV": "development",
+        "SPINEWISE_LOG_JSON": "true",
+    }
+
+
+def copy_demo(template: Path, workdir: Path) -> dict[str, str]:
+    """Copy the seeded demo into ``workdir``; returns ``demo_env(workdir)``."""
+    shutil.copytree(template, workdir, dirs_exist_ok=True)
+    return demo_env(workdir)
+
+
+def seeded_copy(
+    engine_name: str, request: pytest.FixtureRequest, workdir: Path
+) -> tuple[str, World, SqliteTemplate | PostgresTemplate]:
+    """A fresh copy of the seeded database on ``engine_name``: (url, world, template); the
+    caller drops it with ``template.drop(url)``."""
     template: SqliteTemplate | PostgresTemplate
     if engine_name == "sqlite":
         template = request.getfixturevalue("sqlite_template")
@@ -207,22 +243,37 @@ def database(
         if isinstance(candidate, Exception):
             service_unavailable("PostgreSQL", candidate)
         template = candidate
-    url = template.copy(tmp_path)
+    url = template.copy(workdir)
     world = World(**{key: Person(**value) for key, value in template.people.items()})  # type: ignore[arg-type]
+    return url, world, template
+
+
+def settings_for(database_url: str, workdir: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        env="test",
+        log_json=False,
+        data_dir=workdir / "data",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def database(
+    engine_name: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> Iterator[tuple[str, World]]:
+    """A fresh copy of the seeded database on the engine under test: (url, world)."""
+    url, world, template = seeded_copy(engine_name, request, tmp_path)
     yield url, world
     template.drop(url)
 
 
 @pytest.fixture
 def settings(database: tuple[str, World], tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=database[0],
-        secret_key="test-secret-key-" + "x" * 32,
-        env="test",
-        log_json=False,
-        data_dir=tmp_path / "data",
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    return settings_for(database[0], tmp_path)
 
 
 @pytest.fixture

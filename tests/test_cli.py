@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spinewise.cli import app
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, copy_demo
 
 runner = CliRunner()
 
@@ -173,13 +173,13 @@ def test_production_without_a_secret_key_is_a_one_line_configuration_error(
     assert result.exit_code == 2 and "SPINEWISE_SECRET_KEY" in result.stderr
 
 
-def test_audit_tail_lists_reads_of_a_patient(env: dict[str, str], tmp_path: Path) -> None:
+def test_audit_tail_lists_reads_of_a_patient(demo_template: Path, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from spinewise.app import create_app
     from spinewise.config import Settings
 
-    run(env, "demo", "--no-serve")
+    env = {**copy_demo(demo_template, tmp_path), "SPINEWISE_ENV": "test"}
     settings = Settings(
         database_url=env["SPINEWISE_DATABASE_URL"],
         secret_key=env["SPINEWISE_SECRET_KEY"],

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import service_unavailable
+from tests.conftest import copy_demo, service_unavailable
 
 CHROMIUM = os.environ.get("SPINEWISE_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -41,22 +41,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve_demo(workdir: Path) -> Iterator[str]:
-    """Seed the demo into a SQLite file under ``workdir`` and serve it; yields the base URL."""
-    env = {
-        **os.environ,
-        "SPINEWISE_DATABASE_URL": f"sqlite:///{workdir / 'live.db'}",
-        "SPINEWISE_SECRET_KEY": "browser-test-secret-" + "b" * 32,
-        "SPINEWISE_ENV": "development",
-        "SPINEWISE_LOG_JSON": "true",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "spinewise", "demo", "--no-serve"],
-        env=env,
-        check=True,
-        capture_output=True,
-        cwd=workdir,
-    )
+def serve_demo(template: Path, workdir: Path) -> Iterator[str]:
+    """Serve a copy of the seeded demo (``demo_template``) from ``workdir``; yields the URL."""
+    env = copy_demo(template, workdir)
     port = _free_port()
     log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
@@ -84,8 +71,8 @@ def serve_demo(workdir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve_demo(tmp_path_factory.mktemp("live")) as url:
+def live_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_demo(demo_template, tmp_path_factory.mktemp("live")) as url:
         yield url
 
 

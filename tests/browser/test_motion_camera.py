@@ -61,9 +61,9 @@ def fake_camera_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def motion_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def motion_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server of its own: the test gives a demo patient a new programme."""
-    with serve_demo(tmp_path_factory.mktemp("motion-live")) as url:
+    with serve_demo(demo_template, tmp_path_factory.mktemp("motion-live")) as url:
         yield url
 
 

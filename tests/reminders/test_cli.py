@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import spinewise
+from tests.conftest import DEMO_SECRET
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +23,8 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PYTHONPATH": SOURCE_ROOT,
-        "SPINEWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-        "SPINEWISE_SECRET_KEY": "cli-test-" + "c" * 40,
+        "SPINEWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "SPINEWISE_SECRET_KEY": DEMO_SECRET,
         "SPINEWISE_LOG_JSON": "true",
     }
     return subprocess.run(
@@ -35,8 +37,10 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_reminders_list_shows_the_demo_patients_schedules(tmp_path: Path) -> None:
-    assert _run(tmp_path, "demo", "--no-serve", "--json").returncode == 0
+def test_reminders_list_shows_the_demo_patients_schedules(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(demo_template, tmp_path, dirs_exist_ok=True)  # the demo, seeded once
     answer = _run(tmp_path, "reminders", "list", "--patient", "olivia@demo.spinewise.org", "--json")
     assert answer.returncode == 0, answer.stderr
     listed = json.loads(answer.stdout)
