@@ -35,6 +35,7 @@ from spinewise.consults import panel as consults_panel
 from spinewise.consults import service as consults_service
 from spinewise.core.errors import NotAuthenticated, SpinewiseError, TooManyAttempts
 from spinewise.core.events import make_bus
+from spinewise.core.gc_tuning import tune_for_long_lived_process
 from spinewise.core.logging import configure_logging
 from spinewise.core.mail import Mailer
 from spinewise.core.metrics import HttpMetrics, MetricsMiddleware
@@ -86,6 +87,14 @@ SECURITY_HEADERS = (
 )
 
 
+def create_server_app() -> FastAPI:
+    """The app as ``spinewise serve`` runs it (uvicorn's factory, once per worker): a
+    long-lived process, whose garbage collector is tuned once started (``core.gc_tuning``)."""
+    app = create_app()
+    app.state.long_lived = True
+    return app
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(
@@ -100,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finaliser = asyncio.create_task(_finalise_idle_devices(app))
         device_background = start_device_background(app)  # MQTT ingestion, raw archive
         reminder_scheduler = start_scheduler(app)  # embedded, persisted in the database
+        if getattr(app.state, "long_lived", False):
+            tune_for_long_lived_process()  # after start-up: see core.gc_tuning
         yield
         if reminder_scheduler is not None:
             await reminder_scheduler.stop()

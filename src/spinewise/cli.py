@@ -203,7 +203,7 @@ def _serve(*, host: str, port: int, workers: int = 1) -> None:
     with _database():
         pass  # migrate once here, not in each worker
     uvicorn.run(
-        "spinewise.app:create_app",
+        "spinewise.app:create_server_app",
         factory=True,
         host=host,
         port=port,

@@ -352,6 +352,8 @@ def _save_engine(
 
 _BATCHES = cast(Table, IngestedBatch.__table__)
 _DEVICES = cast(Table, Device.__table__)
+_MINUTES = cast(Table, PostureMinute.__table__)
+_EPISODES = cast(Table, PostureEpisode.__table__)
 
 
 @dataclass
@@ -491,6 +493,7 @@ def ingest_group(
         }
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    pending = _Pending()
     for device, indexes, parsed, config, timezone in plain:
         stream = cache.lookup(device.id, device.next_seq, config)
         if stream is None:
@@ -499,7 +502,15 @@ def ingest_group(
         for index, samples in zip(indexes, parsed, strict=True):
             result = IngestResult(accepted=len(samples), duplicate=False, status="processed")
             update_ = stream.feed(_after(samples, stream.last_t))
-            _store(session, device=device, update=update_, result=result, now=now, tz=tz)
+            _store(
+                session,
+                device=device,
+                update=update_,
+                result=result,
+                now=now,
+                tz=tz,
+                pending=pending,
+            )
             results[index] = result
             inserts.append(
                 {
@@ -535,7 +546,8 @@ def ingest_group(
             ),
             updates,
         )
-    session.flush()  # minutes, episodes and alerts added through the ORM; alerts get their ids
+    _write_pending(session, pending)
+    session.flush()  # alerts added through the ORM get their ids
     patients = {device.id: device.patient_id for device, *_ in plain}
     return GroupResult(results, patients, sorted(deferred))
 
@@ -625,6 +637,14 @@ def _utc(t_s: float) -> datetime:
     return datetime.fromtimestamp(t_s, UTC)
 
 
+@dataclass
+class _Pending:
+    """Minute and episode rows of one transaction, written together at its end."""
+
+    minutes: list[dict[str, Any]] = field(default_factory=list)
+    episodes: list[dict[str, Any]] = field(default_factory=list)
+
+
 def _store(
     session: Session,
     *,
@@ -633,48 +653,45 @@ def _store(
     result: IngestResult,
     now: datetime,
     tz: ZoneInfo,
+    pending: _Pending | None = None,
 ) -> None:
+    """Record what one batch produced. Minutes and episodes go to ``pending`` when given (the
+    group path writes every device's at once), else straight away; alerts are ORM rows now
+    because the caller publishes them with their ids after the commit."""
+    own = pending if pending is not None else _Pending()
     for minute in update.minutes:
-        minute_row = PostureMinute(
-            device_id=device.id,
-            patient_id=device.patient_id,
-            minute_start=_utc(minute.minute_start_s),
-            covered_s=minute.covered_s,
-            neutral_s=minute.neutral_s,
-            flexed_s=minute.flexed_s,
-            severe_s=minute.severe_s,
-            flexion_mean_deg=_finite(minute.flexion_mean_deg),
-            flexion_p90_deg=_finite(minute.flexion_p90_deg),
-            still_s=minute.still_s,
-            moving_s=minute.moving_s,
-            walking_s=minute.walking_s,
-            lying_s=minute.lying_s,
-            alerts=minute.alerts,
-            alerts_escalated=minute.alerts_escalated,
+        own.minutes.append(
+            {
+                "device_id": device.id,
+                "patient_id": device.patient_id,
+                "minute_start": _utc(minute.minute_start_s),
+                "covered_s": minute.covered_s,
+                "neutral_s": minute.neutral_s,
+                "flexed_s": minute.flexed_s,
+                "severe_s": minute.severe_s,
+                "flexion_mean_deg": _finite(minute.flexion_mean_deg),
+                "flexion_p90_deg": _finite(minute.flexion_p90_deg),
+                "still_s": minute.still_s,
+                "moving_s": minute.moving_s,
+                "walking_s": minute.walking_s,
+                "lying_s": minute.lying_s,
+                "alerts": minute.alerts,
+                "alerts_escalated": minute.alerts_escalated,
+            }
         )
-        existing = session.scalar(
-            select(PostureMinute).where(
-                PostureMinute.device_id == device.id,
-                PostureMinute.minute_start == minute_row.minute_start,
-            )
-        )
-        if existing is None:
-            session.add(minute_row)
-        else:
-            _merge_minute(existing, minute_row)
     for episode in update.episodes:
-        session.add(
-            PostureEpisode(
-                device_id=device.id,
-                patient_id=device.patient_id,
-                start=_utc(episode.start_s),
-                end=_utc(episode.end_s),
-                zone=episode.zone,
-                peak_flexion_deg=episode.peak_flexion_deg,
-                duration_s=episode.duration_s,
-                alerts=episode.alerts,
-                max_level=episode.max_level,
-            )
+        own.episodes.append(
+            {
+                "device_id": device.id,
+                "patient_id": device.patient_id,
+                "start": _utc(episode.start_s),
+                "end": _utc(episode.end_s),
+                "zone": episode.zone,
+                "peak_flexion_deg": episode.peak_flexion_deg,
+                "duration_s": episode.duration_s,
+                "alerts": episode.alerts,
+                "max_level": episode.max_level,
+            }
         )
     for alert in update.alerts:
         row = PostureAlert(
@@ -697,6 +714,47 @@ def _store(
             "lateral_deg": _finite(float(frames.lateral_deg[-1])),
             "zone": ["neutral", "flexed", "severe"][int(frames.zone[-1])],
         }
+    if pending is None:
+        _write_pending(session, own)
+
+
+def _minute_key(device_id: int, start: datetime) -> tuple[int, datetime]:
+    """(device, minute) comparable whether the engine returned the time zone-aware or not."""
+    if start.tzinfo is not None:
+        start = start.astimezone(UTC).replace(tzinfo=None)
+    return device_id, start
+
+
+def _write_pending(session: Session, pending: _Pending) -> None:
+    """Insert the minutes and episodes with one statement each (at N devices every wall-clock
+    minute closes for all of them in the same second: row-by-row ORM inserts, each after an
+    autoflushing look-up, made that second's group hundreds of milliseconds long). A minute
+    already stored (a device resuming within a finalised minute) is merged instead."""
+    if pending.minutes:
+        device_ids = {row["device_id"] for row in pending.minutes}
+        starts = {row["minute_start"] for row in pending.minutes}
+        existing = {
+            _minute_key(m.device_id, m.minute_start): m
+            for m in session.scalars(
+                select(PostureMinute).where(
+                    PostureMinute.device_id.in_(device_ids),
+                    PostureMinute.minute_start.in_(starts),
+                )
+            )
+        }
+        fresh: list[dict[str, Any]] = []
+        for row in pending.minutes:
+            stored = existing.get(_minute_key(row["device_id"], row["minute_start"]))
+            if stored is None:
+                fresh.append(row)
+            else:
+                _merge_minute(stored, PostureMinute(**row))
+        if fresh:
+            session.execute(sql_insert(_MINUTES), fresh)
+    if pending.episodes:
+        session.execute(sql_insert(_EPISODES), pending.episodes)
+    pending.minutes.clear()
+    pending.episodes.clear()
 
 
 def _merge_minute(existing: PostureMinute, more: PostureMinute) -> None:
