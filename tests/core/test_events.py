@@ -72,3 +72,20 @@ def test_a_slow_in_process_subscriber_drops_its_oldest_events_instead_of_blockin
         return [int((await sub.get(timeout_s=1)).payload["n"]) for _ in range(3)]
 
     assert run_async(scenario()) == [2, 3, 4]
+
+
+@pytest.mark.redis
+def test_a_burst_of_publishes_larger_than_the_pool_waits_for_connections() -> None:
+    # 800 devices acknowledged in the same millisecond each publish their angle
+    async def scenario() -> int:
+        import asyncio
+
+        bus = await _make("redis")
+        everything = await bus.subscribe("burst.*")
+        await asyncio.gather(*(bus.publish(f"burst.{i}", {"i": i}) for i in range(500)))
+        seen = {(await everything.get(timeout_s=10)).payload["i"] for _ in range(500)}
+        await everything.close()
+        await bus.close()
+        return len(seen)
+
+    assert run_async(scenario()) == 500

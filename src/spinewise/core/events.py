@@ -114,19 +114,35 @@ class _RedisSubscription:
 
 
 class RedisBus:
-    """Redis pub/sub behind the same interface, so several app workers see the same events."""
+    """Redis pub/sub behind the same interface, so several app workers see the same events.
+
+    Two connection pools: publishing borrows one of ``PUBLISH_CONNECTIONS`` connections and
+    waits for a free one (hundreds of devices publish in the same millisecond; redis-py's
+    default pool of 100 raised ``MaxConnectionsError`` instead, and every such batch failed),
+    while each subscription (an open page) keeps a connection of its own from an unbounded
+    pool, so open pages can never starve publishing."""
+
+    PUBLISH_CONNECTIONS = 32
+    PUBLISH_WAIT_S = 10.0
 
     def __init__(self, url: str, *, prefix: str = "spinewise:") -> None:
         import redis.asyncio as redis
 
-        self._client = redis.from_url(url)
+        self._client = redis.Redis(
+            connection_pool=redis.BlockingConnectionPool.from_url(
+                url, max_connections=self.PUBLISH_CONNECTIONS, timeout=self.PUBLISH_WAIT_S
+            )
+        )
+        self._subscriber = redis.Redis(
+            connection_pool=redis.ConnectionPool.from_url(url, max_connections=2**31 - 1)
+        )
         self._prefix = prefix
 
     async def publish(self, topic: str, payload: dict[str, Any]) -> None:
         await self._client.publish(self._prefix + topic, json.dumps(payload))
 
     async def subscribe(self, pattern: str) -> Subscription:
-        pubsub = self._client.pubsub()
+        pubsub = self._subscriber.pubsub()
         await pubsub.psubscribe(self._prefix + pattern)
         # Wait for the subscription to be confirmed so no event published after this returns is lost.
         while True:
@@ -137,6 +153,7 @@ class RedisBus:
 
     async def close(self) -> None:
         await self._client.aclose()
+        await self._subscriber.aclose()
 
 
 def make_bus(kind: str, redis_url: str) -> EventBus:
