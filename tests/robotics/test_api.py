@@ -113,7 +113,9 @@ def test_a_session_runs_in_the_background_and_outlives_the_page_that_watched_it(
     app: FastAPI, client: TestClient, session_factory, world: World
 ) -> None:
     prescribe(session_factory, world.patient_1.patient_id or 0, world.clinician_a.user_id)
-    app.state.robotics.speed = 40.0  # 12 s of session in 0.3 s
+    # Real time while a second start must find the first running (12 s of session: a fast
+    # machine had finished a 40x one before the second request arrived), then 40x to the end.
+    app.state.robotics.speed = 1.0
     base, headers = _base(world), world.clinician_a.headers
     with client.websocket_connect(f"{base}/live", headers=headers) as ws:
         assert ws.receive_json() == {"type": "hello", "session": None, "last": None}
@@ -126,6 +128,7 @@ def test_a_session_runs_in_the_background_and_outlives_the_page_that_watched_it(
         sample = ws.receive_json()
         assert sample["type"] == "sample" and sample["limits_deg"] == [-10.0, 40.0]
         assert set(sample) >= {"angle_deg", "target_deg", "assistance", "mode", "stop_reason"}
+        app.state.robotics.speed = 40.0
     # The page closed after one sample; the session carries on to its end.
     record = _wait_until_ended(client, f"{base}/sessions/{started.json()['id']}", headers)
     assert record["status"] == "completed" and record["completed_repetitions"] == 2
