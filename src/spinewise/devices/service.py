@@ -398,6 +398,39 @@ class ConfigCache:
         return config
 
 
+# The group's one locking read, built once: a statement built per group left two bound
+# parameters (and their closures) in reference cycles every time, about ten objects of cyclic
+# garbage per batch for the collector to find (docs/live-monitoring.md, "Garbage-collector
+# pauses").
+_HELD_SEQ = (
+    select(func.min(IngestedBatch.seq))
+    .where(
+        IngestedBatch.device_id == Device.id,
+        IngestedBatch.seq > Device.next_seq,
+        IngestedBatch.status == BatchStatus.pending,
+    )
+    .correlate(Device)
+    .scalar_subquery()
+)
+_GROUP_LOCK = (
+    select(
+        Device.id,
+        Device.patient_id,
+        Device.revoked_at,
+        Device.next_seq,
+        Device.settings,
+        Patient.timezone,
+        PostureSettings.config,
+        _HELD_SEQ,
+    )
+    .outerjoin(Patient, Patient.id == Device.patient_id)
+    .outerjoin(PostureSettings, PostureSettings.patient_id == Device.patient_id)
+    .where(Device.id.in_(bindparam("device_ids", expanding=True)))
+    .order_by(Device.id)
+    .with_for_update(of=_DEVICES)
+)
+
+
 def ingest_group(
     session: Session,
     batches: list[QueuedBatch],
@@ -428,33 +461,7 @@ def ingest_group(
     by_device: dict[int, list[int]] = {}
     for index, batch in enumerate(batches):
         by_device.setdefault(batch.device_id, []).append(index)
-    held = (
-        select(func.min(IngestedBatch.seq))
-        .where(
-            IngestedBatch.device_id == Device.id,
-            IngestedBatch.seq > Device.next_seq,
-            IngestedBatch.status == BatchStatus.pending,
-        )
-        .correlate(Device)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(
-            Device.id,
-            Device.patient_id,
-            Device.revoked_at,
-            Device.next_seq,
-            Device.settings,
-            Patient.timezone,
-            PostureSettings.config,
-            held,
-        )
-        .outerjoin(Patient, Patient.id == Device.patient_id)
-        .outerjoin(PostureSettings, PostureSettings.patient_id == Device.patient_id)
-        .where(Device.id.in_(sorted(by_device)))
-        .order_by(Device.id)
-        .with_for_update(of=_DEVICES)
-    ).all()
+    rows = session.execute(_GROUP_LOCK, {"device_ids": sorted(by_device)}).all()
     results: dict[int, IngestResult] = {}
     deferred: set[int] = set()
     plain: list[tuple[_DeviceRow, list[int], list[ImuSamples], PostureConfig, str]] = []

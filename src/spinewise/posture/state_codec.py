@@ -44,16 +44,33 @@ _SCALARS = frozenset({int, str, bool, type(None)})
 
 def encode_state(state: dict[str, Any]) -> bytes:
     """``state`` (dicts, lists, numbers, strings, None and NumPy arrays) → bytes."""
-    blobs: list[bytes] = []
-    offset = 0
-    finite = True
+    encoder = _Encoder()
+    tree = encoder.walk(state)
+    # orjson writes floats exactly (shortest round-trip form) but NaN and infinity as null;
+    # the standard library keeps them (as NaN/Infinity), so it takes the rare state with one.
+    if encoder.finite:
+        header = orjson.dumps(tree)
+    else:
+        header = json.dumps(tree, separators=(",", ":")).encode()
+    body = _BODY.pack(len(header)) + header + b"".join(encoder.blobs)
+    return _OUTER.pack(MAGIC, FORMAT_VERSION, len(body)) + _lz4().compress(body, asbytes=True)
 
-    def walk(value: Any) -> Any:
-        nonlocal offset, finite
+
+class _Encoder:
+    """The walk of ``encode_state``: arrays out to ``blobs``, the rest as a JSON tree. A class,
+    not a recursive closure: a nested function that calls itself is a reference cycle, left
+    for the garbage collector after every call (once per ingested batch)."""
+
+    def __init__(self) -> None:
+        self.blobs: list[bytes] = []
+        self.offset = 0
+        self.finite = True
+
+    def walk(self, value: Any) -> Any:
         kind = type(value)
         if kind is float:
-            if finite and not math.isfinite(value):
-                finite = False
+            if self.finite and not math.isfinite(value):
+                self.finite = False
             return value
         if kind in _SCALARS:
             return value
@@ -61,28 +78,21 @@ def encode_state(state: dict[str, Any]) -> bytes:
             if value.dtype.hasobject:
                 raise TypeError("object arrays cannot be encoded")
             data = np.ascontiguousarray(value).tobytes()
-            blobs.append(data)
-            entry = {"__nd__": [value.dtype.str, list(value.shape), offset, len(data)]}
-            offset += len(data)
+            self.blobs.append(data)
+            entry = {"__nd__": [value.dtype.str, list(value.shape), self.offset, len(data)]}
+            self.offset += len(data)
             return entry
         if kind is dict:
             if "__nd__" in value:
                 raise TypeError("a state dict must not use the key '__nd__'")
-            return {k: walk(v) for k, v in value.items()}
+            return {k: self.walk(v) for k, v in value.items()}
         if kind is list or kind is tuple:
-            return [walk(v) for v in value]
+            return [self.walk(v) for v in value]
         if isinstance(value, np.generic):
-            return walk(value.item())
+            return self.walk(value.item())
         if isinstance(value, np.ndarray | dict | list | tuple):  # subclasses: the slow way
-            return walk(np.asarray(value) if isinstance(value, np.ndarray) else _plain(value))
+            return self.walk(np.asarray(value) if isinstance(value, np.ndarray) else _plain(value))
         return value
-
-    tree = walk(state)
-    # orjson writes floats exactly (shortest round-trip form) but NaN and infinity as null;
-    # the standard library keeps them (as NaN/Infinity), so it takes the rare state with one.
-    header = orjson.dumps(tree) if finite else json.dumps(tree, separators=(",", ":")).encode()
-    body = _BODY.pack(len(header)) + header + b"".join(blobs)
-    return _OUTER.pack(MAGIC, FORMAT_VERSION, len(body)) + _lz4().compress(body, asbytes=True)
 
 
 @functools.cache
@@ -123,21 +133,23 @@ def decode_state(data: bytes) -> dict[str, Any]:
         header = json.loads(body[_BODY.size : start])
     arrays = memoryview(body)[start:]
 
-    def walk(value: Any) -> Any:
-        if isinstance(value, dict):
-            entry = value.get("__nd__")
-            if entry is not None:
-                dtype, shape, offset, nbytes = entry
-                if offset + nbytes > len(arrays):
-                    raise StateCodecError("corrupt posture state: array out of bounds")
-                array = np.frombuffer(arrays[offset : offset + nbytes], dtype=np.dtype(dtype))
-                return array.reshape(shape).copy()  # writable, independent of the buffer
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-
-    decoded = walk(header)
+    decoded = _decode(header, arrays)
     if not isinstance(decoded, dict):
         raise StateCodecError("corrupt posture state: the header is not an object")
     return decoded
+
+
+def _decode(value: Any, arrays: memoryview) -> Any:
+    """The walk of ``decode_state`` (a module function: no reference cycle per call)."""
+    if isinstance(value, dict):
+        entry = value.get("__nd__")
+        if entry is not None:
+            dtype, shape, offset, nbytes = entry
+            if offset + nbytes > len(arrays):
+                raise StateCodecError("corrupt posture state: array out of bounds")
+            array = np.frombuffer(arrays[offset : offset + nbytes], dtype=np.dtype(dtype))
+            return array.reshape(shape).copy()  # writable, independent of the buffer
+        return {k: _decode(v, arrays) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v, arrays) for v in value]
+    return value
