@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from spinewise.assistant import service
 from spinewise.assistant.deps import AssistantDep, CurrentConversation, IdPath
+from spinewise.assistant.models import AssistantConversation
 from spinewise.assistant.schemas import (
     ActionRead,
     ActionResult,
@@ -31,6 +32,7 @@ from spinewise.assistant.schemas import (
 )
 from spinewise.config import Settings
 from spinewise.consults import service as consults
+from spinewise.consults.models import MessageThread
 from spinewise.core.audit import Actor
 from spinewise.core.deps import (
     BusDep,
@@ -84,6 +86,28 @@ def confirm_and_notify(
     )
     after_commit(background, bus, mailer, events=[], message_emails=outcome.notice_emails)
     return outcome
+
+
+def handover_and_notify(
+    session: Session,
+    actor: Actor,
+    conversation: AssistantConversation,
+    settings: Settings,
+    bus: EventBus,
+    mailer: Mailer,
+    background: BackgroundTasks,
+) -> MessageThread:
+    """ "Talk to a person" and queue its e-mails for after the commit (API and pages)."""
+    thread, emails = service.handover(
+        session,
+        actor=actor,
+        conversation=conversation,
+        data_dir=settings.data_dir,
+        max_bytes=settings.attachment_max_bytes,
+        base_url=settings.base_url,
+    )
+    after_commit(background, bus, mailer, events=[], message_emails=emails)
+    return thread
 
 
 @router.post("/assistant/messages", response_model=AnswerRead, status_code=201)
@@ -149,15 +173,7 @@ def handover(
     background: BackgroundTasks,
 ) -> HandoverRead:
     """ "Talk to a person": a secure message to the care team with the conversation linked."""
-    thread, emails = service.handover(
-        session,
-        actor=actor,
-        conversation=conversation,
-        data_dir=settings.data_dir,
-        max_bytes=settings.attachment_max_bytes,
-        base_url=settings.base_url,
-    )
-    after_commit(background, bus, mailer, events=[], message_emails=emails)
+    thread = handover_and_notify(session, actor, conversation, settings, bus, mailer, background)
     return HandoverRead(
         conversation_id=conversation.id, thread_id=thread.id, thread_url=f"/messages/{thread.id}"
     )

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from spinewise.accounts import service as accounts
 from spinewise.assistant import helpcentre, service
-from spinewise.assistant.api import after_commit, confirm_and_notify
+from spinewise.assistant.api import after_commit, confirm_and_notify, handover_and_notify
 from spinewise.assistant.deps import AssistantDep, IdPath
 from spinewise.assistant.knowledge import CATEGORIES
 from spinewise.assistant.models import AssistantAction, AssistantConversation
@@ -175,15 +175,7 @@ def handover(
     conversation = service.conversation_to_hand_over(
         session, actor=actor, conversation_id=_optional_id(conversation_id, "conversation_id")
     )
-    thread, emails = service.handover(
-        session,
-        actor=actor,
-        conversation=conversation,
-        data_dir=settings.data_dir,
-        max_bytes=settings.attachment_max_bytes,
-        base_url=settings.base_url,
-    )
-    after_commit(background, bus, mailer, events=[], message_emails=emails)
+    thread = handover_and_notify(session, actor, conversation, settings, bus, mailer, background)
     if not _is_htmx(request):
         return RedirectResponse(f"/messages/{thread.id}?done=sent", status_code=303)
     return render(
