@@ -320,16 +320,18 @@ def _observation_union(
         condition = column.in_(readable)
         return condition & (column == patient_id) if patient_id is not None else condition
 
-    parts = []
-    if allowed("pm"):
-        parts.append(
-            select(
-                literal("pm").label("kind"),
-                PostureMinute.id.label("row_id"),
-                _epoch(session, PostureMinute.minute_start).label("effective_s"),
-                PostureMinute.patient_id.label("patient_id"),
-            ).where(scope(PostureMinute.patient_id))
+    def part(kind: str, row_id: Any, at: Any, patient: Any) -> Select[Any]:
+        return select(
+            literal(kind).label("kind"),
+            row_id.label("row_id"),
+            _epoch(session, at).label("effective_s"),
+            patient.label("patient_id"),
         )
+
+    minutes = part("pm", PostureMinute.id, PostureMinute.minute_start, PostureMinute.patient_id)
+    parts: list[Any] = []
+    if allowed("pm"):
+        parts.append(minutes.where(scope(PostureMinute.patient_id)))
     if allowed("ds"):
         day = _utc_day(session, PostureMinute.minute_start)
         parts.append(
@@ -343,11 +345,11 @@ def _observation_union(
             .group_by(PostureMinute.patient_id, PostureMinute.device_id, day)
         )
     if allowed("qr"):
-        query = select(
-            literal("qr").label("kind"),
-            QuestionnaireResponse.id.label("row_id"),
-            _epoch(session, QuestionnaireResponse.answered_on).label("effective_s"),
-            QuestionnaireResponse.patient_id.label("patient_id"),
+        query = part(
+            "qr",
+            QuestionnaireResponse.id,
+            QuestionnaireResponse.answered_on,
+            QuestionnaireResponse.patient_id,
         ).where(scope(QuestionnaireResponse.patient_id))
         instruments = (wanted or {}).get("qr")
         if instruments:
@@ -355,22 +357,12 @@ def _observation_union(
         parts.append(query)
     if allowed("pd"):
         parts.append(
-            select(
-                literal("pd").label("kind"),
-                PainDiaryRecord.id.label("row_id"),
-                _epoch(session, PainDiaryRecord.day).label("effective_s"),
-                PainDiaryRecord.patient_id.label("patient_id"),
-            ).where(scope(PainDiaryRecord.patient_id))
+            part("pd", PainDiaryRecord.id, PainDiaryRecord.day, PainDiaryRecord.patient_id).where(
+                scope(PainDiaryRecord.patient_id)
+            )
         )
-    if not parts:
-        parts.append(
-            select(
-                literal("pm").label("kind"),
-                PostureMinute.id.label("row_id"),
-                _epoch(session, PostureMinute.minute_start).label("effective_s"),
-                PostureMinute.patient_id.label("patient_id"),
-            ).where(false())
-        )
+    if not parts:  # no kind wanted: an empty index of the same shape
+        parts.append(minutes.where(false()))
     return union_all(*parts).subquery("observations")
 
 
