@@ -307,3 +307,51 @@ def test_totally_normal_is_a_denial() -> None:
     assert triage("sex life is completely normal, just a stiff back").level not in RED_FLAG_LEVELS
     assert sentence_cues(analyse("my erection is perfectly fine, the GP checked")).not_present
     assert triage("I can't get an erection since my back went").level == "emergency"
+
+
+# --- the classes blind6 found (new wording, not the set's messages) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Scots spellings are read as the standard words
+        ("ah cannae feel ma bum when ah wipe an ma back is agony", "emergency"),
+        # learner English: "I not feel" is "I do not feel"
+        ("from 5 days back pain. I not feel when the wee come, I only see wet after", "emergency"),
+        # a year can end a sentence: the new pain after it is current
+        ("I had breast cancer 2012. Now 3 weeks I have pain in my back", "urgent"),
+        # a relative's report in learner English, the person named in another clause
+        (
+            "my husband 50 he have slipped disc, from yesterday the pain go in both leg and he "
+            "say he not feel the bottom",
+            "emergency",
+        ),
+        ("my mother 80 fall in the bathroom, she faint. now she say back very pain", "emergency"),
+        # a passive wish not to be alive, even without a plan, is a red flag
+        ("some days it would be easier to not be alive, no plan, just the pain", "red flag"),
+        # claudication does not hide a bilateral deficit that began today
+        ("both legs numb since this morning, it is easier when I sit down", "emergency"),
+    ],
+)
+def test_blind6_failure_classes_are_escalated(text: str, expected: str) -> None:
+    got = triage(text).level
+    assert got in RED_FLAG_LEVELS if expected == "red flag" else got == expected, (text, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if one day I get numbness between my legs, do I call 999? now all fine",
+        "I had a temperature last week with a cold and my back ached, the temperature has gone now",
+        "I do not have problem to pee and no numbness, only back pain from lifting",
+        "did the squat workout in the app, legs all wobbly after. normal?",
+        "both legs ache and tingle after walking 10 minutes, I sit on a bench and it goes off, "
+        "been like this for years",
+        "the ibuprofen helps my back but it is giving me terrible tummy ache",
+        "fell off my horse in the summer, the x-ray was fine and I have fully recovered",
+        "the numb patch on my thigh is worse when I wear tight jeans, had it a month",
+    ],
+)
+def test_blind6_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

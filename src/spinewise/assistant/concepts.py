@@ -412,7 +412,10 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"(?:getting|got|becoming|became|grown|growing|gets|going|is) (?:\S+ )?"
-                r"(?:worse|weaker|more numb)|weaker and weaker|worse and worse|worsening|"
+                # "worse when I wear tight jeans" is what aggravates it, not a change over time
+                r"(?:worse(?! (?:when|if|with|after|during|while|whenever|on|at night|in the "
+                r"(?:morning|evening)|first thing))|weaker|more numb)|weaker and weaker|"
+                r"worse and worse|worsening|"
                 r"progress\w*|spread\w*|more and more|day by day|by the hour|increasing\w*|"
                 r"deteriorat\w*|worse today|now (?:also|even)"
             ),
@@ -751,7 +754,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"self[- ]?harm\w*|(?:want|wanted|going|thinking about|thoughts of|urge to) (?:\S+ "
                 r")?"
                 r"hurt(?:ing)? myself|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
-                r"do not want to (?:live|be alive|be here)"
+                r"do not want to (?:live|be alive|be here)|"
+                # passive wishes: "it would be easier to not be alive"
+                r"(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
             ),
         ),
     ),
@@ -844,7 +849,15 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"sleepy|"
                 r"constipated|nauseous|itchy)|"
                 r"(?:stomach|tummy|rash|itch\w*|nause\w*|vomit\w*|drowsy|dizzy)(?: \S+){0,3}? "
-                r"(?:after|from|since) (?:taking|the|my) "
+                r"(?:after|from|since) (?:taking|the|my) |"
+                # "the naproxen is helping my back but it is giving me awful stomach ache"
+                r"(?:naproxen|ibuprofen|diclofenac|nsaids?|anti-?inflammator\w*|tablets?|pills|"
+                r"medication|meds|painkillers?|codeine|tramadol|co-?codamol|paracetamol|aspirin|"
+                r"pregabalin|gabapentin|amitriptyline|duloxetine|morphine|oxycodone|celecoxib|"
+                r"etoricoxib|steroids?)(?: \S+){0,8}? (?:giving|gives|gave|causing|causes|"
+                r"caused|making|made|upsetting|upset|irritat\w*) (?:me |my )?(?:\S+ ){0,2}?"
+                r"(?:stomach|tummy|indigestion|heartburn|reflux|nause\w*|sick|dizzy|drowsy|"
+                r"constipat\w*|rash|itch\w*|headaches?|diarrh\w*)"
             ),
         ),
     ),
@@ -1204,7 +1217,11 @@ _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
     r"what happens if|in case|"
-    r"if (?:i|you|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
+    # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
+    r"(?:^ ?|like |say |suppose |what |even )if (?:one day |ever |some ?day |at some point )?"
+    r"(?:i|you)(?= \Z)|"
+    r"if (?:one day |some ?day |at some point |in (?:the )?future )?"
+    r"(?:i|you|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
     r"lose|loses|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
     r"(?:leaflet|website|article|booklet|video|poster) (?:\S+ ){0,3}?(?:mentions?|says?|lists?|"
@@ -1237,7 +1254,10 @@ OTHER_PERSON = re.compile(
     r"grandson|granddaughter|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
     r"(?:a|one|some|this|that) (?:man|woman|guy|lady|bloke|person|people|patient|girl|boy)|"
     r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
-    r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered)|"
+    r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered|"
+    # learner English and reported speech: "he say he cannot feel", "she feel numb"
+    r"say|says|said|feel|feels|felt|cannot|can|could|complain\w*|tell|tells|told|keep|keeps|"
+    r"wake|woke|faint\w*|fell|fall|go|goes|went|do not|does not|did not)|"
     # a relative named without "my" at the start of a sentence ("husband 66 collapsed",
     # "wife had back surgery 5 days ago")
     r"(?:^|(?<=[.!?] ))(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|"
@@ -1569,7 +1589,7 @@ def _past(
         nxt = text[following.start : following.end]
         if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
             resolved = bool(_RESOLVED.search(nxt))
-    if resolved:
+    if resolved or (kind == "current" and _resolved_later(text, clauses, index, start, end)):
         return True
     if _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
         # "used to use heroin, started again last month": the past habit is back
@@ -1586,6 +1606,30 @@ def _past(
             or _markers(_CHRONIC, text, clause.start, clause.end, core)
             or _chronic_tail(text, clauses, index)
         )
+    return False
+
+
+_PAST_TENSE = re.compile(r"\b(?:had|was|were|got|felt|caught|came down with)\b")
+_NOW_RESOLVED = re.compile(
+    r"\b(?:has|have|is|are) (?:\S+ )?(?:gone|cleared|settled|better)\b|"
+    r"\b(?:gone|better|fine|cleared up) now\b"
+)
+_RECURRED = re.compile(r"\b(?:back again|came back|come back|coming back|returned|again)\b")
+
+
+def _resolved_later(
+    text: str, clauses: tuple[Clause, ...], index: int, start: int, end: int
+) -> bool:
+    """A symptom told in the past tense and said later in the message to have gone now: "I had
+    a fever last week with the flu …, but the fever's gone now". Only the same word counts, and
+    not when it has come back ("the numbness went, but it is back again")."""
+    if not _PAST_TENSE.search(text, clauses[index].start, end):
+        return False
+    word = re.compile(rf"\b{re.escape(text[start:end].split()[-1])}\b")
+    for later in clauses[index + 1 :]:
+        part = text[later.start : later.end]
+        if word.search(part) and _NOW_RESOLVED.search(part):
+            return not _RECURRED.search(text, later.start)
     return False
 
 

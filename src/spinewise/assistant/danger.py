@@ -61,7 +61,7 @@ from spinewise.assistant.concepts import (
 NEG_AUX = (
     r"(?:cannot|could not|can no longer|unable to|not able to|not been able to|been unable to|"
     r"have not|has not|had not|did not|do not|does not|will not|would not|no longer|not can|"
-    r"no can|not could|not able|"
+    r"no can|not could|not able|(?:i|he|she|we|they) not|"
     r"can hardly|can barely|could hardly|could barely|can only|could only|hardly|barely|never)"
 )
 VOID_VERB = (
@@ -86,7 +86,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "elim_dys": (
         # "have not lost control of my bladder" is a double negative: normal
-        NEG_AUX + r" (?!lost |had any |noticed any )(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
+        NEG_AUX + r" (?!lost |had any |noticed any )"
+        # "I do not have problem to urinate", "not had any trouble peeing": a denied problem
+        r"(?!(?:\S+ )?(?:have|has|had|get|got|notice|noticed|see|seen) (?:\S+ )?(?:problems?|"
+        r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
@@ -224,7 +227,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"match|game|dancing|dance|shopping|sport|swim\w*|climb\w*|tennis|netball|hockey|"
         r"rugby|squash|yoga|pilates|session|shift|trek\w*|ski\w*)|"
         r"(?:after|from) (?:a |my |the )?(?:long|busy|hard) day|leg day|"
-        r"(?:after|from) (?:\S+ )?(?:standing|being on my feet) (?:all day|for hours|at work)",
+        r"(?:after|from) (?:\S+ )?(?:standing|being on my feet) (?:all day|for hours|at work)|"
+        # "the plank challenge nearly killed me, legs like jelly after."
+        r"(?:plank|squat|lunge|burpee|workout|exercise|challenge|class|session|run|hike|gym)\w* "
+        r"(?:\S+ ){0,12}?after(?:wards)?(?= *(?:[.,;!?]|$))",
         "current",
         False,
     ),
@@ -250,7 +256,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "progression": (
-        r"worse\w*|worsen\w*|spread\w*|crept|creep\w*|mov(?:ed|ing) up|travel\w*|"
+        # "worse when I wear my belt" is what aggravates it, not a change over time
+        r"worse\w*(?! (?:when|if|with|after|during|while|whenever|on|in the (?:morning|evening)|"
+        r"at night|first thing))|worsen\w*|spread\w*|crept|creep\w*|mov(?:ed|ing) up|travel\w*|"
         r"more and more|weaker|(?<!a )(?<!the )(?<!any )(?<!phone )number(?! of)|day by day|"
         r"each day|every day|by the (?:hour|day)|the whole (?:leg|foot|thigh|calf|side)|"
         r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
@@ -396,6 +404,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"what is the point (?:of |in )?(?:going on|carrying on|living|life|being here|"
         r"anything|it all|trying)|not be around|no future|"
         r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
+        r"(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)|"
         r"be around (?:much|for much) longer|(?:goodbye|farewell) (?:letters?|notes?)|"
         r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye",
         "current",
@@ -710,11 +719,69 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
     return bool(tired and not event and EXERTION.search(sentence))
 
 
+# Neurogenic claudication (NICE NG59; IFOMPT 2020 lists it as a non-urgent pattern of spinal
+# stenosis): leg symptoms brought on by walking or standing and eased by sitting or bending
+# forward ("both legs ache and tingle after 10 minutes walking, fine when I sit", "better
+# leaning on the shopping trolley"). Cauda equina symptoms are not eased by sitting down.
+_WALK_TRIGGER = re.compile(
+    r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|on my feet|(?:downhill|uphill))\b"
+)
+_FLEXION_RELIEF = re.compile(
+    r"\b(?:(?:better|eases?|eased|easier|fine|ok|okay|helps?|relie\w*|settles?|goes (?:off|away)|"
+    r"(?:it |they )?(?:goes|go|wears?) off|disappears?|passes|stops?|further)\b(?:\W+\w+){0,7}?\W+"
+    r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)|"
+    r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)"
+    r"(?:\W+\w+){0,8}?\W+(?:better|eases?|eased|easier|fine|ok|okay|helps?|relie\w*|settles?|"
+    r"goes (?:off|away)|(?:it |they )?(?:go|goes|wears?) off|disappears?|passes|stops?|further))\b"
+)
+_NEURO_EVENT = re.compile(r"gave way|giv\w* way|buckl|collaps|cannot|could not|unable|paralys|drag")
+
+
+_ACUTE = re.compile(
+    r"\b(?:since (?:this morning|today|yesterday|last night|the (?:fall|accident|crash))|"
+    r"suddenly|all of a sudden|out of (?:nowhere|the blue)|just now|this morning|today|tonight|"
+    r"(?:an|one|two|three|few|couple of|\d+) hours?)\b"
+)
+
+
+# An injury already checked and cleared, or recovered from ("got checked at the hospital, xray
+# was fine. Back completely recovered now"): no longer a reason to look for a fracture.
+_INJURY_CLEARED = re.compile(
+    r"\b(?:(?:x-? ?rays?|scans?|mri|ct)(?: \S+){0,2}? (?:was|were|came back|showed|is|are) "
+    r"(?:\S+ )?(?:fine|clear|normal|ok|okay|nothing)|nothing (?:was )?broken|no (?:fractures?|"
+    r"breaks?|broken bones?)|(?:fully|completely|totally) (?:recovered|healed|better))\b"
+)
+
+
+def injury_cleared(text: str) -> bool:
+    """True when the message says an injury was checked and cleared or has fully recovered."""
+    return bool(_INJURY_CLEARED.search(text))
+
+
+def claudication_pattern(text: str) -> bool:
+    """True when the message describes leg symptoms brought on by walking or standing and
+    eased by sitting or bending forward (neurogenic claudication, a routine finding), and
+    nothing in it says the symptoms began in the last hours."""
+    return bool(
+        _WALK_TRIGGER.search(text) and _FLEXION_RELIEF.search(text) and not _ACUTE.search(text)
+    )
+
+
+def claudication_symptom(text: str, words: str) -> bool:
+    """A leg word that belongs to a claudication pattern: ache, tingling, numbness or heaviness
+    in a message of that pattern, not an event such as a leg giving way."""
+    return claudication_pattern(text) and not _NEURO_EVENT.search(words)
+
+
 _SYNCOPE = re.compile(
     r"faint(?:ed|ing)\b|faint(?= (?:in|on|at|while|when|and|from|twice|again)\b)|"
     r"pass(?:ed|es) out|passing out|collaps(?:ed|ing|es|e)\b|black(?:ed|ing)? out|"
     r"keel\w* over|" + SYNCOPE_PHRASES
 )
+_FAINT_SUBJECT = re.compile(
+    r"\b(?:i|he|she|they|we|mum|mom|dad|father|mother|husband|wife|nan|grandad)\s+\Z"
+)
+_CLAUSE_END = re.compile(r"\s*(?:[.,;!]|$|and\b|then\b|again\b|suddenly\b|on\b|in\b)")
 _LIMB_COLLAPSED = re.compile(
     r"\b(?:legs?|knees?|hips?|ankles?|foot|feet|discs?|lungs?|vertebra\w*|spine|bones?|it|"
     r"they|arch|arches)\s+(?:\S+\s+)?\Z"
@@ -730,8 +797,13 @@ _NEARLY = re.compile(
 def is_syncope(text: str, start: int, words: str) -> bool:
     """True for an actual faint or collapse ("I fainted", "passed out", "collapsed in the
     kitchen"), not feeling faint or dizzy, and not a leg or disc that collapsed."""
-    if not _SYNCOPE.match(words) or _NEARLY.search(text, 0, start):
+    if _NEARLY.search(text, 0, start):
         return False
+    if not _SYNCOPE.match(words):
+        # learner English: "he faint. now he wake up" (fainted), not "I feel faint"
+        return words == "faint" and bool(
+            _FAINT_SUBJECT.search(text, 0, start) and _CLAUSE_END.match(text, start + 5)
+        )
     return not (words.startswith("collaps") and _LIMB_COLLAPSED.search(text, 0, start))
 
 
@@ -968,6 +1040,8 @@ def broad_hits(
             if where == "both_site":
                 if _tiredness(cue) and any(s.near(cue, e, 10) for e in exertion):
                     continue  # "legs like jelly after the gym" (over-use, not nerves)
+                if claudication_symptom(s.text, cue.text):
+                    continue  # eased by sitting or bending forward: claudication (routine)
                 sites = [x for x in s.get("both_site") if s.sentence(x) == s.sentence(cue)]
                 both += [cue, *sites[:1]]
     if both:
@@ -1016,9 +1090,15 @@ def broad_hits(
     ]
     if major and any_deficit:
         hit("trauma_with_neuro_deficit", "fracture", "emergency", *major, *any_deficit[:2])
-    elif major:
+    elif major and not injury_cleared(s.text):
         hit("fracture_significant_trauma", "fracture", "urgent", *major)
-    minor = s.active("trauma_minor")
+    relief = [m.span() for m in _FLEXION_RELIEF.finditer(s.text)]
+    minor = [
+        t
+        for t in s.active("trauma_minor")
+        # "better when I bend forward", "if I sit or bend over it goes off": relief, not injury
+        if not any(a <= t.start < b for a, b in relief)
+    ]
     older = age is not None and age >= 70
     if minor and (osteoporosis or long_term_steroids or older):
         hit("fracture_minor_trauma_risk", "fracture", "urgent", *minor)
@@ -1051,7 +1131,7 @@ def broad_hits(
             aaa += [*collapse[:1], *(sudden or severe)[:1]]
     if aaa:
         hit("aaa_severe_abdominal_back_pain", "aaa", "emergency", *aaa)
-    elif abdomen and pain and severe:
+    elif abdomen and pain and severe and not s.a.has("medication_side_effect"):
         hit("severe_abdominal_back_pain", "aaa", "urgent", *abdomen[:1], *severe[:1])
 
     chest = [

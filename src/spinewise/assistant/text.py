@@ -43,7 +43,8 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
         r"(had|been|got)",
         r"\1 has \2\3",
     ),
-    (r"([a-z]+)'s (had|been)", r"\1 has \2"),  # "my mum's had", "the pain's been"
+    # "my mum's had", "the pain's been", "the fever's gone": has, not a possessive
+    (r"([a-z]+)'s (had|been|gone)", r"\1 has \2"),
     (r"can'?t", "cannot"),
     (r"can not", "cannot"),
     (r"won't", "will not"),
@@ -83,6 +84,44 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"we're", "we are"),
 )
 _CONTRACTION_RE = [(re.compile(rf"\b{pat}\b"), rep) for pat, rep in _CONTRACTIONS]
+
+# Scots and Northern English spellings patients type as they speak ("ah've got nae feeling
+# roond ma backside"), mapped to the standard words the rules read. "wee" (small) is left alone:
+# the concepts already tell "a wee bit" from urine.
+_DIALECT: tuple[tuple[str, str], ...] = (
+    (r"cannae|canna|cant?nae", "cannot"),
+    (r"dinnae|dinna|dinny", "do not"),
+    (r"didnae|didna|didny", "did not"),
+    (r"doesnae|disnae|disna|disny", "does not"),
+    (r"isnae|isna|isny", "is not"),
+    (r"wisnae|wisna|wasnae", "was not"),
+    (r"couldnae|couldna|couldny", "could not"),
+    (r"wouldnae|wouldna", "would not"),
+    (r"willnae|wullnae|winnae|wilnae", "will not"),
+    (r"havenae|hivnae|huvnae|haenae", "have not"),
+    (r"hasnae|husnae", "has not"),
+    (r"nae", "no"),
+    (r"ah'?ve", "i have"),
+    (r"ah'?m", "i am"),
+    (r"ah'?d", "i would"),
+    # "ah" is "I" before a verb, an interjection elsewhere ("ah ok thanks")
+    (
+        r"ah(?= (?:sit|sat|feel|felt|can|cannot|could|have|had|am|was|get|got|go|went|need|"
+        r"think|do|did|fell|wet|keep|kept|just|still|never|woke|wake|cannae|canna|dinnae|"
+        r"didnae|know|dunno|tried|try|pee|peed))",
+        "i",
+    ),
+    # "ma back", "ma legs": "my", but "my ma" (mother) stays
+    (r"(?<!my )(?<!his )(?<!her )(?<!our )(?<!your )(?<!the )ma(?= [a-z])", "my"),
+    (r"roond", "round"),
+    (r"noo", "now"),
+    (r"oot", "out"),
+    (r"doon", "down"),
+    (r"aboot", "about"),
+    (r"sair", "sore"),
+    (r"heid", "head"),
+)
+_DIALECT_RE = [(re.compile(rf"\b(?:{pat})\b"), rep) for pat, rep in _DIALECT]
 _GENERIC_NT = re.compile(r"\b([a-z]+)n't\b")
 _WORD = re.compile(r"[a-z]+")
 
@@ -93,6 +132,8 @@ def normalise(text: str) -> str:
     for pattern, replacement in _CONTRACTION_RE:
         text = pattern.sub(replacement, text)
     text = _GENERIC_NT.sub(r"\1 not", text)
+    for pattern, replacement in _DIALECT_RE:
+        text = pattern.sub(replacement, text)
     text = re.sub(r"'s\b", "", text)  # possessive "'s" carries nothing our rules need
     text = text.replace("'", "")
     return re.sub(r"[ \t]+", " ", text).strip()
@@ -217,8 +258,9 @@ class Clause:
     sentence: int
 
 
-# Sentence ends: . ! ? ; : and new lines, but not a decimal point ("38.5").
-_SENTENCE_END = re.compile(r"(?<!\d)\.(?!\d)|[!?;:\n]+")
+# Sentence ends: . ! ? ; : and new lines, but not a decimal point ("38.5"); a year or a
+# number can end a sentence ("prostate cancer 2015. Now …").
+_SENTENCE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;:\n]+")
 # Sub-clause breaks inside a sentence: commas, contrast words, and "and"/"so" when a new
 # subject follows ("no fever and my back hurts": "my back hurts" is not negated).
 _CLAUSE_BREAK = re.compile(

@@ -46,7 +46,13 @@ from typing import Any, Literal
 
 from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.concepts import AnalysedText, Mention, analyse
-from spinewise.assistant.danger import broad_hits, is_syncope, tired_after_exertion
+from spinewise.assistant.danger import (
+    broad_hits,
+    claudication_symptom,
+    injury_cleared,
+    is_syncope,
+    tired_after_exertion,
+)
 from spinewise.core.errors import InvalidInput
 
 Level = Literal["emergency", "urgent", "routine", "self_care"]
@@ -283,9 +289,10 @@ def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
 # bad", "my mum has had back pain for a month", "wife had back surgery 5 days ago").
 _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|his|her|hers|their|them)\b")
 _THEIR_OPERATION = re.compile(
-    r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op)\b|"
+    r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op|problems?)\b|slipped disc|"
     r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b"
 )
+_QUESTION_WORD = re.compile(r"\W*(?:is|are|can|could|does|do|should|will|would|what|how|why)\b")
 _FIRST_PERSON_NEAR = re.compile(r"(?: \w+)?? (?:my|me|i)\b")
 # General claims and questions are not a report of symptoms ("my friend says back pain with
 # weight loss means cancer", "is back pain genetic?").
@@ -299,14 +306,25 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
     back operation: a relative's red flag needs that context, so that "my son wets the bed,
     lifting him hurts my back" or "my grandmother had bone cancer, is back pain genetic?"
     stay the writer's own (benign) question."""
+    sentences: dict[int, tuple[int, int]] = {}
+    for clause in theirs.clauses:
+        first, _ = sentences.get(clause.sentence, (clause.start, clause.end))
+        sentences[clause.sentence] = (first, clause.end)
     for clause in theirs.clauses:
         words = theirs.text[clause.start : clause.end]
         if _GENERAL_CLAIM.search(words):
             continue
-        about_them = _THIRD_PERSON.search(words) or _OTHER_PERSON_WORDS.search(words)
+        # the person may be named in another clause of the same statement: "my brother he
+        # have disc problem, now from today the pain go in two legs" (not in a question:
+        # "my dad has an aneurysm, is back pain a sign of it?")
+        start, end = sentences[clause.sentence]
+        whole = theirs.text[start:end]
+        question = "?" in theirs.text[end : end + 2] or bool(_QUESTION_WORD.match(words))
+        context = words if question else whole
+        about_them = _THIRD_PERSON.search(context) or _OTHER_PERSON_WORDS.search(context)
         if not about_them:
             continue
-        if _THEIR_OPERATION.search(words):
+        if _THEIR_OPERATION.search(context):
             return True
         for m in theirs.active("pain"):
             writer_s = _FIRST_PERSON_NEAR.match(theirs.text, m.end) or "my" in m.text.split()
@@ -395,6 +413,8 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
         for m in a.active("bilateral_leg_symptoms")
         # "my legs felt weak after the long run", "calves burning after hill walking"
         if not tired_after_exertion(_sentence_text(a, m), m.text)
+        # "legs ache and go numbish after 10 minutes walking, sitting on a bench eases it"
+        and not claudication_symptom(a.text, m.text)
     ]
     if a.has("claudication") and all(
         re.fullmatch(r"ach\w*|pain\w*|hurt\w*|sore", m.text) for m in bilateral
@@ -430,6 +450,8 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
         m
         for m in a.active("leg_weakness")
         if not tired_after_exertion(_sentence_text(a, m), m.text)
+        # "legs ache and go numbish after 10 minutes walking, sitting on a bench eases it"
+        and not claudication_symptom(a.text, m.text)
     ]
     foot_drop = a.active("foot_drop")
     sensory = a.active("limb_sensory")
@@ -492,7 +514,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 fracture_src,
             )
         )
-    elif major:
+    elif major and not injury_cleared(a.text):
         out.append(
             Finding(
                 "fracture_significant_trauma",
@@ -721,7 +743,8 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 aaa_src,
             )
         )
-    elif severe and abdomen and pain and not period:
+    elif severe and abdomen and pain and not period and not a.has("medication_side_effect"):
+        # "the naproxen … is giving me awful stomach ache": a side effect (routine)
         out.append(
             Finding(
                 "severe_abdominal_back_pain",
