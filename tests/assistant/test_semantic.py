@@ -168,6 +168,44 @@ def test_a_minor_fall_without_a_named_risk_is_left_to_the_rules() -> None:
     assert net.findings("I slipped and my back really hurts now") == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "family"),
+    [
+        # a fracture statement needs an injury, a fracture word or a fracture risk
+        ("burning down the back of my thigh", "fracture"),
+        # a leg or foot deficit statement needs a leg, foot, weakness or altered feeling
+        ("I want to know how to lift properly so it does not happen to me", "neuro_deficit"),
+    ],
+)
+def test_a_family_is_compared_only_with_sentences_that_use_its_words(
+    sentence: str, family: str
+) -> None:
+    exemplars = ([Exemplar(sentence, family, "urgent")], ["which chair is best"])
+    net = SemanticSafetyNet(HashingEncoder(), exemplars, min_margin=0.0, neighbours=1, min_votes=1)
+    assert net.findings(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the whole message says it is claudication: walking brings it on, sitting eases it
+        "both legs ache and go heavy walking to the shops, I sit on a wall and they are fine",
+        # the other side is said to be fine
+        "sciatica in my legs again. the other leg is fine",
+    ],
+)
+def test_what_the_whole_message_says_sets_bilateral_statements_aside(message: str) -> None:
+    first = message.split(".")[0] if "." in message else message
+    exemplars = ([Exemplar(first, "cauda_equina", "emergency")], ["which chair is best"])
+    net = SemanticSafetyNet(HashingEncoder(), exemplars, min_margin=0.0, neighbours=1, min_votes=1)
+    assert net.findings(message) == []
+
+
+def test_a_denial_that_a_body_part_is_affected_is_read_as_negated() -> None:
+    assert sentence_view("Both legs feel fine, it is only my back.") is None
+    assert sentence_view("no numb bits, wees fine, other leg fine") is None
+
+
 def test_combine_only_ever_raises_the_level() -> None:
     base = triage("fever and back pain")
     assert base.level == "urgent"

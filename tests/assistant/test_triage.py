@@ -355,3 +355,63 @@ def test_blind6_failure_classes_are_escalated(text: str, expected: str) -> None:
 )
 def test_blind6_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind7 found (new wording) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # chest pain buried in an everyday message, explained away by the writer
+        (
+            "logged my pain. also a crushing pain in the centre of my chest since lunch, "
+            "probably heartburn. can I change my reminder?",
+            "emergency",
+        ),
+        ("ah've no been able tae pee aw day an nothin comes oot, back is murder", "emergency"),
+        ("mi cyaan feel mi batty when mi siddung an mi back a kill mi", "emergency"),
+        ("some nights ah think aboot endin it aw", "red flag"),
+        # relatives: their body, their ages, their words
+        (
+            "my lolo is 80, he slipped on the step yesterday and sat down hard, now his back "
+            "is so painful po",
+            "urgent",
+        ),
+        ("my wife is 30 weeks and her back is so bad she can hardly walk", "red flag"),
+        (
+            "my nan had breast cancer 10 years ago, she has been complaining about her back "
+            "for three weeks",
+            "urgent",
+        ),
+        (
+            "his back has been bad since Saturday and tonight he cannot feel the paper when he "
+            "wipes",
+            "emergency",
+        ),
+        (
+            "Mum is 84. Her back went last week and today the carer found her pad and the sofa "
+            "soaked, she had no idea",
+            "emergency",
+        ),
+    ],
+)
+def test_blind7_failure_classes_are_escalated(text: str, expected: str) -> None:
+    got = triage(text).level
+    assert got in RED_FLAG_LEVELS if expected == "red flag" else got == expected, (text, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad has been tearful since his back got bad, no talk of harming himself",
+        "back is killing me after the party, danced all night",
+        "crashed out on the couch and woke with a dead arm that went back to normal",
+        "hypothetically, if I lost control of my bladder, where would I go?",
+        "suppose if numbness comes in my legs, what to do? now no numbness",
+        "coach made us do suicides at training and my back is sore",
+        "the codeine is bunging me up, not been for a poo in 5 days, back the same",
+    ],
+)
+def test_blind7_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

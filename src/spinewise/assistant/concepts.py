@@ -111,10 +111,19 @@ WEAK = (
 )
 ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
 # The back itself named as bad without a pain word: "my back has been getting worse".
+# "Suicide", but not the drill: "made us do 'suicides' (the shuttle runs)", "suicide sprints".
+SUICIDE_WORD = (
+    r"(?<!do )(?<!did )(?<!doing )(?<!ran )(?<!run )suicid\w*(?! ?\(?(?:the )?(?:shuttle|runs?|"
+    r"sprints?|drills?|squeeze|lines?)\b)"
+)
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
-    r"become |becoming )?(?:worse|bad|really bad|terrible|awful|playing up|acting up|"
-    r"giving me (?:hell|grief|trouble|gyp))|"
+    r"become |becoming )?(?:so |really |very |that )?(?:worse|bad|terrible|awful|playing up|"
+    r"acting up|pure murder|murder|(?:giving|giein|gien) (?:me |him |her |them )?(?:hell|grief|"
+    r"trouble|gyp|jip|bother))|"
+    # what a relative reports: "he has been complaining about his lower back"
+    r"complain\w* (?:about|of|with) (?:his |her |their |my |a )?(?:lower |upper |bad |sore )?"
+    r"back|"
     r"(?:a |her |his |my |their )(?:really |very |terribly )?(?:bad|terrible|awful|dodgy) back|"
     # "my back has gone again", "his back went": British for an acute flare
     r"(?:back|spine) (?:has |is |had |just )?(?:gone|went|locked|seized)(?: up| out| again)?|"
@@ -743,8 +752,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
-                r"suicid\w*|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being "
-                r"here)|"
+                + SUICIDE_WORD
+                + r"|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being here)|"
                 r"(?:do not |does not |cannot |can not )?see (?:the |any )?point (?:in |of )?"
                 r"(?:living|life|going on|being alive|carrying on)|"
                 r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
@@ -845,7 +854,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "medication_side_effect",
         (
             _core(
-                r"side[- ]?effects?|constipat\w*|makes me (?:\S+ ){0,2}?(?:sick|dizzy|drowsy|"
+                r"side[- ]?effects?|constipat\w*|bung\w* (?:me |him |her )?up|makes me (?:\S+ ){0,2}?(?:sick|dizzy|drowsy|"
                 r"sleepy|"
                 r"constipated|nauseous|itchy)|"
                 r"(?:stomach|tummy|rash|itch\w*|nause\w*|vomit\w*|drowsy|dizzy)(?: \S+){0,3}? "
@@ -861,7 +870,16 @@ CONCEPTS: tuple[Concept, ...] = (
             ),
         ),
     ),
-    Concept("pregnancy", (_core(r"pregnan\w*|expecting a baby"),)),
+    Concept(
+        "pregnancy",
+        (
+            _core(r"pregnan\w*|expecting a baby"),
+            # "my wife is 30 weeks and her back is so bad", "I am 22 wks"
+            r"\b(?:i am|she is|wife is|partner is|girlfriend is) "
+            + _core(r"(?:\d{1,2}|twenty|thirty) ?(?:weeks|wks)")
+            + r"(?= *(?:$|[.,;!?]|and\b|gone|along|now|with))",
+        ),
+    ),
     Concept(
         "claudication",
         (
@@ -1216,13 +1234,13 @@ _RESOLVED = re.compile(
 _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
-    r"what happens if|in case|"
+    r"what happens if|in case|hypothetical\w*|suppose|supposing|just curious|"
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
     r"(?:^ ?|like |say |suppose |what |even )if (?:one day |ever |some ?day |at some point )?"
     r"(?:i|you)(?= \Z)|"
     r"if (?:one day |some ?day |at some point |in (?:the )?future )?"
     r"(?:i|you|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
-    r"lose|loses|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
+    r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
     r"(?:leaflet|website|article|booklet|video|poster) (?:\S+ ){0,3}?(?:mentions?|says?|lists?|"
     r"talks? about)|"
@@ -1246,15 +1264,25 @@ _DIAGNOSIS_DOUBT = re.compile(
     r"afraid|fear\w*|concerned|anxious|check\w* for|test\w* for|screen\w* for|scan\w* for|"
     r"rule\w* out|risk of|chance of|possib\w*|what about|think (?:it is|i have)|in case)\b"
 )
+# Family words, including those patients bring from other languages ("my lola is 77").
+FAMILY = (
+    r"mum|mom|mother|mam|dad|father|sister|brother|wife|husband|partner|son|daughter|aunt|"
+    r"auntie|uncle|grandma|grandmother|grandad|granddad|grandfather|grandpa|gran|granny|nan|"
+    r"nana|cousin|niece|nephew|grandson|granddaughter|lola|lolo|abuela|abuelo|nonna|nonno|oma|"
+    r"opa|babushka|amma|appa|nani|dadi|bibi|ammi|abbu|ammu|mummy|daddy"
+)
 OTHER_PERSON = re.compile(
-    r"\b(?:(?:my|his|her|our|their|a) (?:mum|mom|mother|mam|dad|father|sister|brother|wife|"
-    r"husband|partner|son|daughter|friend|aunt|auntie|uncle|grandma|grandmother|grandad|"
-    r"granddad|grandfather|grandpa|gran|granny|nan|nana|cousin|neighbou?r|colleague|boss|child|"
-    r"kid|baby|toddler|niece|nephew|boyfriend|girlfriend|family|parents?|relative|sibling|"
-    r"grandson|granddaughter|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
+    r"\b(?:(?:my|his|her|our|their|a) (?:" + FAMILY + r"|friend|neighbou?r|colleague|boss|"
+    r"child|kid|baby|toddler|boyfriend|girlfriend|family|parents?|relative|sibling|grandchild|"
+    r"patient|flatmate|housemate|mate|pal|dog|cat)s?|"
     r"(?:a|one|some|this|that) (?:man|woman|guy|lady|bloke|person|people|patient|girl|boy)|"
     r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
-    r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered|"
+    # their body: "now her back is very painful", "his wee is only a trickle"
+    r"(?:his|her|their) (?:own |lower |upper |bad |poor )?(?:back|spine|legs?|feet|foot|bum|"
+    r"bottom|backside|bladder|bowels?|wee|pee|urine|hips?|groin|privates|bits|tummy|belly|"
+    r"stomach|chest|temperature|weight|trousers|pants|knickers|underwear|pad|pads|nappy|bed|"
+    r"sheets)|"
+    r"(?:he|she|they) (?:has|had|have|is|was|were|got|gets|suffers?|suffered|admitted|"
     # learner English and reported speech: "he say he cannot feel", "she feel numb"
     r"say|says|said|feel|feels|felt|cannot|can|could|complain\w*|tell|tells|told|keep|keeps|"
     r"wake|woke|faint\w*|fell|fall|go|goes|went|do not|does not|did not)|"
@@ -1678,7 +1706,12 @@ def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bo
     return bool(_RESUMED.search(text, end, stop))
 
 
+_THEIR_BEFORE = re.compile(r"\b(?:his|her|their) (?:own |lower |upper |bad |poor )?\Z")
+
+
 def _other_person(sentence_before: str) -> bool:
+    if _THEIR_BEFORE.search(sentence_before):
+        return True  # "his back has been bad", "her bum is numb"
     last = None
     for match in OTHER_PERSON.finditer(sentence_before):
         last = match

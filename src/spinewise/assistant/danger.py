@@ -47,6 +47,7 @@ from spinewise.assistant.concepts import (
     BACK_BAD,
     DRUG_RELAPSE,
     IMMUNO_WORDS,
+    SUICIDE_WORD,
     SYNCOPE_PHRASES,
     TIPTOE_WEAK,
     AnalysedText,
@@ -134,7 +135,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"saddle|groin|crotch|genital\w*|privates?|private (?:parts?|area|bits)|(?:my|the) bits|"
         r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
         r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
-        r"yansh|nyash|bumbum|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
+        r"yansh|nyash|bumbum|batty|botty|bahookie|jacksie|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
         r"front bottom|fanny|vag|man (?:parts|bits)|(?:parts|area|zone) intim\w*|intimate (?:parts|area|zone)|"
         r"(?:put\w*|insert\w*) (?:a |my )?tampons?|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
         r"penis|willy|scrotum|testicles?|balls|between (?:my|the) legs|inner thighs?|"
@@ -274,7 +275,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"riding|rugby|work|works|building site|industrial|motorway|highway|freeway) "
         r"(?:\S+ ){0,2}?(?:crash\w*|accident|collision|smash|pile[- ]?up|wreck|incident|"
         r"fall|fell|spill|tumble|injury)|rta|rtc|"
-        r"crash\w*|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
+        # "crashed out on the sofa" is falling asleep
+        r"crash(?:ed|ing)?(?! out)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
         r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
         r"(?:hit|struck|knocked (?:down|over|off)|run over|clipped|ploughed into) (?:\S+ ){0,3}?"
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
@@ -325,7 +327,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     # aorta, chest, crisis
     "tearing": (
-        r"tear\w*|ripp?\w*|torn|tore|shred\w*|split\w* (?:in two|apart|open)|burst\w*",
+        # not crying: "tearful", "in tears", "teary"
+        r"tear(?!ful|s\b|y\b|ed up)\w*|ripp?\w*|torn|tore|shred\w*|split\w* (?:in two|apart|"
+        r"open)|burst\w*",
         "current",
         False,
     ),
@@ -384,7 +388,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "crisis": (
-        r"suicid\w*|kill (?:my ?self|me)|end (?:my (?:own )?life|it all|things|it)|ended (?:it all|my life|things)|"
+        SUICIDE_WORD
+        + r"|kill (?:my ?self|me)|end (?:my (?:own )?life|it all|things|it)|ended (?:it all|my life|things)|"
         r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"
         r"(?:no|not see (?:a|any)|cannot see (?:a|any)|do not see (?:a|any)) "
         r"(?:way (?:out|forward|through)|point (?:in|to|of) (?:living|life|going on|"
@@ -539,6 +544,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"let up|lets up|settle|settles|go away|goes away|stop|stops|improve|improves|"
         r"get better|gets better|budge|budges|shift|shifts)|"
         r"constant\w*|unrelenting|relentless|non[- ]?stop|no matter what|whatever i do|"
+        # "all night" of pain, not of an activity ("danced all night in heels")
+        r"(?<!danced )(?<!dancing )(?<!partied )(?<!partying )(?<!drinking )(?<!driving )"
+        r"(?<!working )(?<!worked )(?<!out )(?<!drove )"
         r"all (?:the )?(?:time|night|night long|day and night)|every (?:single )?(?:night|"
         r"minute|hour|moment)|night after night|day (?:and|or) night|around the clock|"
         r"round the clock|24 ?(?:/|hours a day|7)|even (?:when |while )?(?:i am )?(?:lying|"
@@ -561,7 +569,14 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         "current",
         False,
     ),
-    "constipation": (r"constipat\w*|bunged up|blocked up", "current", False),
+    "constipation": (
+        r"constipat\w*|bunged up|blocked up|bung\w* (?:me |him |her |us )?up|"
+        r"(?:have not|has not|had not|not) (?:been|gone|had) (?:for )?(?:a )?(?:poo|number two|"
+        r"bowel movement|bm|dump) (?:in|for) (?:\d+|a few|several|two|three|four|five|six|seven)"
+        r" days",
+        "current",
+        False,
+    ),
 }
 
 MOBILITY_BEFORE = re.compile(
@@ -895,9 +910,17 @@ _SEX_FINE = re.compile(
     r"unchanged|as usual|no problem)\b"
 )
 _ONE_SIDE = re.compile(
-    r"\b(?:left|right|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
-    r"ankle|shin|heel|toe|big toe|glute|hamstring)s?\b|\bone leg\b|\bonly (?:on )?one\b"
+    r"\b(?:left|right|rite|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
+    r"ankle|shin|heel|toe|big toe|glute|hamstring)s?\b|\bone leg\b|\bonly (?:on )?one\b|"
+    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good)\b"
 )
+# A denial that a body part is affected: "both legs feel fine", "wees fine", "waterworks normal".
+_PART_FINE = re.compile(
+    r"\b(?:legs?|feet|foot|bladder|bowels?|wees?|pees?|waterworks|toilet|bum|bottom|groin|"
+    r"down below|down there)(?: (?:is|are|feel|feels|seem|seems|still|all|totally|completely|"
+    r"perfectly)){0,3} (?:fine|ok|okay|normal|alright|unaffected|as usual)\b"
+)
+_FRACTURE_WORD = re.compile(r"\b(?:fractur\w*|broke|broken|break|crack\w*|osteopor\w*)\b")
 _FRACTURE_RISK = re.compile(
     r"osteopor\w*|osteopeni\w*|brittle|(?:thin|weak|fragile) bones|steroid\w*|prednis\w*|"
     r"elderly|pensioner|\b(?:i am|aged?) (?:[7-9]\d|1[01]\d)\b|\b[7-9]\d[- ]?(?:years?|yrs?)"
@@ -926,6 +949,8 @@ class SentenceCues:
     one_side: bool  # one named side and no word for both legs
     minor_trauma_only: bool  # a minor fall or strain, no major injury, no risk named
     weight_explained: bool  # weight loss with a reason (diet, training)
+    injury_words: bool = False  # an injury, a fracture word or a fracture risk is named
+    limb_words: bool = False  # a leg or foot, weakness, altered feeling or a dragging foot
 
 
 def sentence_cues(a: AnalysedText) -> SentenceCues:
@@ -938,6 +963,7 @@ def sentence_cues(a: AnalysedText) -> SentenceCues:
         any(not m.active for m in a.mentions)
         or any(not c.active for kind in _CONTEXT_KINDS for c in s.get(kind))
         or bool(_SEX_FINE.search(s.text))
+        or bool(_PART_FINE.search(s.text))
     )
     symptom = bool(present & (_SYMPTOM_KINDS | {"sex"}))
     risk = bool(
@@ -952,6 +978,10 @@ def sentence_cues(a: AnalysedText) -> SentenceCues:
         one_side=bool(_ONE_SIDE.search(s.text)) and "both_site" not in present,
         minor_trauma_only="trauma_minor" in present and "trauma_major" not in present and not risk,
         weight_explained=bool(s.active("weight_intended")) and not s.get("weight_unintended"),
+        injury_words=bool(present & {"trauma_major", "trauma_minor"})
+        or risk
+        or bool(_FRACTURE_WORD.search(s.text)),
+        limb_words=bool(present & {"both_site", "limb_site", "weakness", "foot_drop"}),
     )
 
 
@@ -1136,7 +1166,7 @@ def broad_hits(
 
     chest = [
         (c, q)
-        for c, q in s.pairs(s.active("chest"), s.active("chest_quality"), 5)
+        for c, q in s.pairs(s.active("chest"), s.active("chest_quality"), 7)
         if not re.match(r"\s+infection", s.text[c.end :])
         # "… for my chest and my back aches": the ache belongs to the back named just before it
         and not (

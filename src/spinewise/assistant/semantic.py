@@ -31,7 +31,17 @@ and the margin >= ``emergency_margin`` (0.10): an emergency needs clear, consist
   (or pain that nothing eases); a denial of sexual problems ("erections are totally
   normal") counts as negated;
 - weight loss the sentence explains (dieting, training) is not compared with weight-loss
-  statements, and side effects of a medicine ("dizzy on the pregabalin") are left to the rules.
+  statements, and side effects of a medicine ("dizzy on the pregabalin") are left to the rules;
+- fracture statements need an injury, a fracture word or a fracture risk in the sentence, and
+  leg-deficit statements a leg, foot, weakness or altered feeling ("how to lift properly so it
+  doesn't happen to me" is not "I can't lift the front of my foot");
+- what the whole message says: claudication (walking brings it on, sitting eases it) sets
+  aside statements about both legs and leg deficits, an inflammatory pattern the night-pain
+  statements, "the other leg is fine" the statements about both legs; a denial that a body
+  part is affected ("both legs feel fine", "wees fine") counts as negated.
+
+A statement set aside by a guard still counts in the neighbour vote (it says the sentence
+lies among red flags) but cannot be the statement that decides the family or the level.
 
 It runs only where the embedding model is loaded (``ask``), and only raises a level, never
 lowers it. The thresholds and guards were calibrated on the labelled sets (see
@@ -50,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from spinewise.assistant.concepts import analyse
-from spinewise.assistant.danger import sentence_cues
+from spinewise.assistant.danger import claudication_pattern, sentence_cues
 from spinewise.assistant.retrieval import Encoder
 from spinewise.assistant.triage import Finding, Level
 
@@ -135,6 +145,7 @@ class SemanticSafetyNet:
         # statements set aside by the guards (see the module docstring)
         self._bilateral = np.array([bool(_BILATERAL.search(e.text)) for e in self.red], bool)
         self._fracture = np.array([e.category == "fracture" for e in self.red], bool)
+        self._neuro = np.array([e.category == "neuro_deficit" for e in self.red], bool)
         self._weight = np.array([bool(_WEIGHT.search(e.text)) for e in self.red], bool)
         self._night = np.array(
             [
@@ -154,6 +165,7 @@ class SemanticSafetyNet:
         views = [(s, v) for s in sentences(message) if (v := sentence_view(s)) is not None]
         if not views:
             return []
+        whole = message_view(message)
         red, benign = self._vectors()
         vectors = self.encoder.encode([s for s, _ in views])
         red_sims = vectors @ red.T
@@ -161,15 +173,21 @@ class SemanticSafetyNet:
         out: dict[str, Finding] = {}
         for i, (sentence, view) in enumerate(views):
             red_row = red_sims[i].copy()
-            if view.one_side:
+            if view.one_side or whole.one_side:
                 red_row[self._bilateral] = -1.0
-            if view.minor_trauma_only:
+            if whole.claudication:
+                red_row[self._bilateral | self._neuro] = -1.0
+            if view.minor_trauma_only or not view.injury_words:
                 red_row[self._fracture] = -1.0
+            if not view.limb_words:
+                red_row[self._neuro] = -1.0
+            if whole.inflammatory:
+                red_row[self._night] = -1.0
             if view.weight_explained:
                 red_row[self._weight] = -1.0
             if not _NIGHT.search(sentence.lower()):
                 red_row[self._night] = -1.0
-            found = self._judge(red_row, benign_sims[i])
+            found = self._judge(red_row, benign_sims[i], red_sims[i])
             if found is None:
                 continue
             exemplar, level, similarity = found
@@ -192,15 +210,21 @@ class SemanticSafetyNet:
         return list(out.values())
 
     def _judge(
-        self, red_row: np.ndarray, benign_row: np.ndarray
+        self, red_row: np.ndarray, benign_row: np.ndarray, all_red: np.ndarray | None = None
     ) -> tuple[Exemplar, Level, float] | None:
-        """The closest red-flag statement and the level, or None when the net stays quiet."""
+        """The closest red-flag statement and the level, or None when the net stays quiet.
+
+        ``red_row`` has the statements the guards set aside masked out: it chooses the
+        statement (and so the family) the sentence may raise. The neighbour vote asks whether
+        the sentence lies among red-flag statements at all, so it counts every statement
+        (``all_red``, the unmasked row)."""
         j = int(red_row.argmax())
         similarity = float(red_row[j])
         margin = similarity - float(benign_row.max())
         if similarity < self.min_similarity or margin < self.min_margin:
             return None
-        nearest = nearest_indices(red_row, benign_row, self.neighbours)
+        votes_row = red_row if all_red is None else all_red
+        nearest = nearest_indices(votes_row, benign_row, self.neighbours)
         red_near = [int(n) for n in nearest if n < len(red_row)]
         if len(red_near) < self.min_votes:
             return None
@@ -208,7 +232,9 @@ class SemanticSafetyNet:
         same_family = sum(
             1
             for n in red_near
-            if self.red[n].level == "emergency" and self.red[n].category == exemplar.category
+            if self.red[n].level == "emergency"
+            and self.red[n].category == exemplar.category
+            and red_row[n] > -1.0  # not a statement the guards set aside
         )
         emergency = (
             exemplar.level == "emergency"
@@ -245,6 +271,9 @@ _NIGHT = re.compile(
     r"never (?:stops|goes|eases)"
 )
 _NIGHT_STATEMENT = re.compile(r"night|awake|wak\w*|sleep")
+_OTHER_SIDE_FINE = re.compile(
+    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -254,6 +283,26 @@ class SentenceView:
     one_side: bool
     minor_trauma_only: bool
     weight_explained: bool
+    injury_words: bool = True
+    limb_words: bool = True
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """What the whole message says, for guards a single sentence cannot see."""
+
+    one_side: bool  # "… other leg fine"
+    claudication: bool  # brought on by walking, eased by sitting or bending forward
+    inflammatory: bool  # morning stiffness that eases with movement (not night pain)
+
+
+def message_view(message: str) -> MessageView:
+    a = analyse(message)
+    return MessageView(
+        one_side=bool(_OTHER_SIDE_FINE.search(a.text)),
+        claudication=claudication_pattern(a.text),
+        inflammatory=a.has("inflammatory_pattern"),
+    )
 
 
 def sentence_view(sentence: str) -> SentenceView | None:
@@ -265,7 +314,13 @@ def sentence_view(sentence: str) -> SentenceView | None:
         return None  # "should I get a scan?": a question without a symptom
     if view.medication_effect:
         return None
-    return SentenceView(view.one_side, view.minor_trauma_only, view.weight_explained)
+    return SentenceView(
+        view.one_side,
+        view.minor_trauma_only,
+        view.weight_explained,
+        view.injury_words,
+        view.limb_words,
+    )
 
 
 def _context_says_no(sentence: str) -> bool:

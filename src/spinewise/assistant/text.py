@@ -113,6 +113,33 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     ),
     # "ma back", "ma legs": "my", but "my ma" (mother) stays
     (r"(?<!my )(?<!his )(?<!her )(?<!our )(?<!your )(?<!the )ma(?= [a-z])", "my"),
+    (r"(?<=have )no(?= been| able)|(?<=am )no(?= gonnae| going| able)", "not"),
+    (r"gonnae|gonna", "going to"),
+    (r"tae", "to"),
+    (r"dae", "do"),
+    (r"wi", "with"),
+    (r"fir", "for"),
+    (r"hae", "have"),
+    (r"jist", "just"),
+    (r"giein|gien", "giving"),
+    (r"awright|aw right", "alright"),
+    (r"(?<=it )aw|(?<=them )aw|(?<=us )aw|aw(?= the )", "all"),
+    (r"(?<=couple )o|(?<=lot )o|(?<=bit )o|(?<=loads )o|(?<=kind )o|(?<=sort )o", "of"),
+    (r"(?:grand)?weans?|bairns?", "children"),
+    # Jamaican patois: "mi cyaan feel mi batty when mi siddung"
+    (r"cyaan|caan|kyaan", "cannot"),
+    (r"nuh", "not"),
+    (r"siddung|siddown", "sit down"),
+    (r"wah", "what"),
+    (
+        r"mi(?= (?:cannot|can|feel|felt|not|no|did|do|go|get|got|want|have|has|had|sit|siddung|"
+        r"haffi|need|try|tried|a |just|still|never|wake|woke|fall|fell|pee|wee|walk|know|"
+        r"think|am|was|cyaan|caan|nah))",
+        "i",
+    ),
+    (r"mi", "my"),
+    # Philippine English politeness particle: "her back is very painful po"
+    (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
     (r"noo", "now"),
     (r"oot", "out"),
@@ -217,6 +244,8 @@ class TypoRepairer:
     def repair_word(self, word: str) -> str:
         if len(word) < 4 or word in self.lexicon or word in self.english:
             return word
+        if word.endswith("in") and word + "g" in self.english:
+            return word + "g"  # dropped g: "nothin", "mornin", "endin", "walkin"
         squeezed = self._by_squeeze.get(_squeeze(word))
         if squeezed and len(squeezed) == 1:
             return next(iter(squeezed))

@@ -44,8 +44,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from spinewise.assistant.concepts import FAMILY, AnalysedText, Mention, analyse
 from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
-from spinewise.assistant.concepts import AnalysedText, Mention, analyse
 from spinewise.assistant.danger import (
     broad_hits,
     claudication_symptom,
@@ -211,8 +211,7 @@ _AGE_IN_TEXT = re.compile(
     r"weeks|months|times|cm|mm|km|miles|degrees|years? ago|stone|pounds))"
     r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
     # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
-    r"|\b(?:mum|mom|mother|dad|father|husband|wife|partner|nan|nana|gran|granny|grandma|"
-    r"grandad|granddad|grandpa|grandmother|grandfather|uncle|aunt|auntie)(?: is| aged?)? ?\(?"
+    r"|\b(?:" + FAMILY + r")(?: is| aged?)? ?\(?"
     r"(\d{2,3})\)?"
     r"(?! ?(?:kg|kilos?|percent|minutes|mins|hours|days|weeks|months|times|years? ago))"
     r"|\((?:he is |she is )?(\d{2,3})\)"
