@@ -415,3 +415,59 @@ def test_blind7_failure_classes_are_escalated(text: str, expected: str) -> None:
 )
 def test_blind7_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind8 found (new wording): what people notice rather than a symptom name ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "profile"),
+    [
+        ("realised my leggings were soaked at the bus stop, never felt a thing", "emergency", {}),
+        (
+            "my dad (70) has had back pain since Tuesday, he told me he is leaking when he "
+            "coughs and only knows when he feels damp",
+            "emergency",
+            {},
+        ),
+        ("the shower water on my bum felt like it was through a rubber glove", "emergency", {}),
+        ("like something ripping through my back, came on ten minutes ago", "emergency", {}),
+        ("I've saved up my codeine and I'm taking them all on Friday", "emergency", {}),
+        ("been reading how many of my tablets it would take", "red flag", {}),
+        ("sometimes better to die than have this back", "red flag", {}),
+        (
+            "had an injection in my back last week. now the spot is hot and some fluid comes out",
+            "urgent",
+            {},
+        ),
+        ("I met with an accident on the bike yesterday, back paining a lot", "urgent", {}),
+        ("I stand on my left leg and it not hold me, back pain 5 days", "urgent", {}),
+        ("pregnant 7 month, today the back pain is very very strong", "red flag", {}),
+        ("sat down a bit hard on the step and now my back is sore", "urgent", {"age": 81}),
+        (
+            "on prednisolone every day for years. sneezed and got a pain that has not gone away",
+            "urgent",
+            {},
+        ),
+        ("not gonna lie I inject, my back is killing me this week", "urgent", {}),
+    ],
+)
+def test_blind8_failure_classes_are_escalated(
+    text: str, expected: str, profile: dict[str, object]
+) -> None:
+    got = level(text, **profile)
+    assert got in RED_FLAG_LEVELS if expected == "red flag" else got == expected, (text, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the tip said red flag and I nearly had a heart attack haha, my back is stiff",
+        "what would happen if I started losing control of my bowels? just wondering",
+        "not ill, did not fall, bladder fine, just a cricked neck and back",
+        "no tingly legs no wee problems just a sore back from sleeping funny",
+        "the codeine works but I have not pooed in 4 days, I need to go and it just won't come",
+    ],
+)
+def test_blind8_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

@@ -711,6 +711,7 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"severe|terrible|excruciating|agony|agonising|agonizing|worst|unbearable|extreme|"
                 r"intense|very bad|so bad|awful|horrible|10/10|10 out of 10|"
+                r"(?:very|really|so|too) (?:very |really )?strong|"
                 r"(?:cannot|could not) (?:even )?stand (?:up )?straight"
             ),
         ),
@@ -742,8 +743,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:my |the )?chest|"
                 r"chest (?:pain|tightness|pressure|heaviness)|(?:pain|tightness|pressure|"
                 r"heaviness) "
-                r"(?:in|across|on) (?:my |the )?chest|crushing (?:\S+ ){0,2}?(?:pain|chest)|heart "
-                r"attack"
+                r"(?:in|across|on) (?:my |the )?chest|crushing (?:\S+ ){0,2}?(?:pain|chest)|"
+                # not the figure of speech: "I nearly had a heart attack 😂"
+                r"(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )heart attack"
             ),
         ),
     ),
@@ -764,8 +766,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r")?"
                 r"hurt(?:ing)? myself|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
                 r"do not want to (?:live|be alive|be here)|"
-                # passive wishes: "it would be easier to not be alive"
-                r"(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
+                # passive wishes: "it would be easier to not be alive", "better to die than"
+                r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
             ),
         ),
     ),
@@ -909,6 +911,9 @@ LEXICON: tuple[str, ...] = tuple(
         "feel",
         "feeling",
         "parts",
+        # real words the repairer must not turn into findings ("cricked" is not "cracked")
+        "cricked",
+        "crick",
         "numb",
         "numbness",
         "numbed",
@@ -1224,7 +1229,8 @@ _CHRONIC = re.compile(
     r"(?:\S+ )?(?:years|childbirth))|ever since (?:i was|childhood)|all my life|lifelong)\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
+    # "a sudden pain that has not gone away" is still there
+    r"\b(?<!not )(?<!never )(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
     r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
     r"(?<!urge )(?:has|have|is|are|was) gone(?= *(?:$|[.,;!?]|now|away|again|"
     r"for good))|fully recovered|recovered|healed|no longer|"
@@ -1234,7 +1240,8 @@ _RESOLVED = re.compile(
 _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
-    r"what happens if|in case|hypothetical\w*|suppose|supposing|just curious|"
+    r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
+    r"hypothetical\w*|suppose|supposing|just curious|"
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
     r"(?:^ ?|like |say |suppose |what |even )if (?:one day |ever |some ?day |at some point )?"
     r"(?:i|you)(?= \Z)|"

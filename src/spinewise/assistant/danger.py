@@ -79,7 +79,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
         r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
-        r"underwear|boxers|briefs|trousers|nappy|nappies|diapers?|(?:incontinence )?pads?|"
+        r"underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|nappy|nappies|"
+        r"diapers?|(?:incontinence )?pads?|"
         r"back passage|(?:bowel )?motions|bowel motion|the flow|stream|jet|(?:the )?sheets|"
         r"continen\w*",
         "current",
@@ -108,7 +109,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
         r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
         r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|numb\w*|strange|different|weird|"
-        r"funny|odd|changed|slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
+        r"(?<!sleeping )(?<!slept )(?<!sleep )(?<!lying )(?<!lay )(?<!landed )funny|odd|changed|"
+        r"slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
         r"not working|playing up|acting up|gone funny|shut\w* down|"
         r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
         r"if) i (?:have|had|need|finished)|signal (?:has )?gone|(?:no|lost the) signal",
@@ -116,6 +118,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "elim_strong": (
+        # "she is leaking when she stands up" (not a wound)
+        r"(?:am|is|are|been|keep|keeps|started|start) leaking\b(?! (?:from|out of|at) "
+        r"(?:the |my |her |his )?(?:wound|scar|cut|site|incision|stitches|drain))|"
         r"incontinen\w*|(?:wet|wets|wetting|peed|pee\w*|weed|weeing|pissed|pissing|soiled|"
         r"soiling|pooed|pooped|pooing|messed|shat|shit|crapped|leaked|leaking|wetted) "
         r"(?:myself|my ?self|himself|herself|themselves|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
@@ -157,7 +162,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"numb\w*|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
         r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|paresthe\w*|"
         r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|novocaine|(?:like )?after (?:the|a) "
-        r"dentist|cotton wool|rubbery|cardboard|(?:no|lost|lose|losing|loss of|reduced|less|"
+        # "the water on my thighs felt like it was going on through a rubber glove"
+        r"dentist|cotton wool|rubbery|(?:rubber )?gloves?|through (?:a |some )?(?:layer|sheet|"
+        r"film|plastic|cling ?film)|cardboard|(?:no|lost|lose|losing|loss of|reduced|less|"
         r"little|altered|strange|weird|funny|odd|different|changed|without|zero|hardly any|"
         r"not much) (?:\S+ )?(?:feeling|sensation)s?|"
         r"(?:cannot|could not|can not|do not|does not|did not|not|unable to|hardly|barely|"
@@ -202,6 +209,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"hard to) (?:\S+ )?(?:push off|spring|step up|rise)|"
         r"(?:will not|would not|does not|do not|cannot|could not|too weak to) (?:\S+ ){0,2}?"
         r"(?:push|lift|take|carry|get|hold) (?:me|my weight|myself|my body) (?:up|on)|"
+        # "I stand on the right leg and it not hold me"
+        r"(?:it|leg|knee) (?:did not|does not|do not|not|would not|will not|could not) "
+        r"(?:hold|support|take) (?:me|my weight)|"
         r"(?:pull|drag|haul|heave|hoist) (?:my ?self|my (?:\S+ )?legs?) up (?:the )?(?:stairs|"
         r"steps|kerb|curb)|"
         r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* "
@@ -278,6 +288,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "crashed out on the sofa" is falling asleep
         r"crash(?:ed|ing)?(?! out)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
         r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
+        r"met with (?:an |a )?(?:\S+ )?accident|(?:car|van|bus|bike|motorbike|taxi) (?:was |got )?"
+        r"(?:hit|struck|rammed|smashed|written off|totalled)|"
         r"(?:hit|struck|knocked (?:down|over|off)|run over|clipped|ploughed into) (?:\S+ ){0,3}?"
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
         r"bike|cyclist|taxi|train|horse|cow|bull)|run over|knocked off|"
@@ -311,7 +323,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"fell(?! asleep| in love| ill| pregnant| for)|falls?\b|fallen|slipp?\w*|tripp?\w*|stepped (?:down|off|awkward\w*|badly|wrong)|awkward\w*|rolled my ankle|"
         r"jumped (?:down|off)|went over on|"
         r"stumbl\w*|missed (?:a|the) (?:\S+ )?(?:step|stair)|went over|went flying|lost my (?:balance|"
-        r"footing)|landed|sat down (?:\S+ )?(?:hard|heavily|awkwardly)|bumped|knocked|"
+        r"footing)|landed|sat down (?:\S+ ){0,2}?(?:hard|heavily|awkwardly)|bumped|knocked|"
         r"twist\w*|jarr\w*|jolt\w*|lift\w*|bent|bend\w*|cough\w*|sneez\w*|reach\w*|"
         r"pick\w* (?:\S+ ){0,2}?up|tying|tied|turned over|rolled over|"
         r"(?:crack|snap|pop|crunch|click)\w*|(?:felt|heard) (?:\S+ ){0,2}?(?:go|give|gave|went|"
@@ -376,7 +388,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "chest": (
-        r"chest|breast ?bone|sternum|heart attack|(?:left )?arm and (?:my )?jaw|"
+        r"chest|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )heart attack|(?:left )?arm and (?:my )?jaw|"
         r"(?:into|down|up) (?:my )?(?:left )?(?:arm|jaw)",
         "current",
         False,
@@ -404,12 +416,17 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"everyone would be better|(?:nobody|no one|no-one) would (?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
         r"(?:it all|everything|things|life|it) to (?:end|stop|be over)|stockpil\w*|"
         r"(?:sav\w*|hoard\w*|stash\w*|collect\w*|kept|keeping) (?:up )?(?:all )?(?:of )?(?:my |the )?"
-        r"(?:\S+ )?(?:tablets|pills|meds|medicines?|medication|painkillers)|"
-        r"take (?:them|these|those|it) all|take the (?:whole )?lot|swallow (?:them |it )?all|"
+        r"(?:\S+ )?(?:tablets|pills|meds|medicines?|medication|painkillers|tramadol|codeine|"
+        r"co-?codamol|paracetamol|oxycodone|morphine|pregabalin|gabapentin|amitriptyline|"
+        r"diazepam|sleeping pills)|"
+        r"tak\w* (?:them|these|those|it) all|take the (?:whole )?lot|swallow (?:them |it )?all|"
+        # "looking up how many of my pills it would take"
+        r"how many (?:\S+ ){0,3}?(?:pills|tablets|meds|painkillers|tramadol|codeine|"
+        r"paracetamol) (?:\S+ ){0,2}?(?:would|will|does|to) (?:take|kill)|"
         r"what is the point (?:of |in )?(?:going on|carrying on|living|life|being here|"
         r"anything|it all|trying)|not be around|no future|"
         r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
-        r"(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)|"
+        r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)|"
         r"be around (?:much|for much) longer|(?:goodbye|farewell) (?:letters?|notes?)|"
         r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye",
         "current",
@@ -453,7 +470,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "wound_sign": (
         r"red|redness|hot|warm|swollen|swelling|pus|ooz\w*|leak\w*|weep\w*|discharg\w*|"
         r"yellow|green|smell\w*|smelly|infected|angry|gaping|opened up|coming open|"
-        r"bleed\w*|throbb\w*",
+        r"bleed\w*|throbb\w*|liquid|fluid|(?:stuff|something|water) (?:\S+ )?(?:come|comes|"
+        r"coming|came) out",
         "current",
         False,
     ),
@@ -571,9 +589,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "constipation": (
         r"constipat\w*|bunged up|blocked up|bung\w* (?:me |him |her |us )?up|"
-        r"(?:have not|has not|had not|not) (?:been|gone|had) (?:for )?(?:a )?(?:poo|number two|"
-        r"bowel movement|bm|dump) (?:in|for) (?:\d+|a few|several|two|three|four|five|six|seven)"
-        r" days",
+        r"(?:have not|has not|had not|not) (?:pooed|pooped|(?:been|gone|had) (?:for )?(?:a )?"
+        r"(?:poo|number two|bowel movement|bm|dump)) (?:in|for) (?:\d+|a few|several|two|three|"
+        r"four|five|six|seven) days",
         "current",
         False,
     ),
@@ -793,6 +811,18 @@ _SYNCOPE = re.compile(
     r"pass(?:ed|es) out|passing out|collaps(?:ed|ing|es|e)\b|black(?:ed|ing)? out|"
     r"keel\w* over|" + SYNCOPE_PHRASES
 )
+_CLOTHES = re.compile(
+    r"pants|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
+    r"(?:the )?sheets"
+)
+_WETNESS = re.compile(
+    r"wet|soak|sodden|damp|leak|accident|soil|mess|dribbl|drip|drops|without|no idea|not sure|"
+    r"did not|do not|cannot|could not|never|not"
+)
+_TEARING_THROUGH = re.compile(
+    r"\s+(?:through|into|across|down|up|in|between|to)\s+(?:\S+\s+){0,2}?(?:back|spine|"
+    r"shoulder ?blades?|belly|tummy|stomach|abdomen|chest)\b"
+)
 _FAINT_SUBJECT = re.compile(
     r"\b(?:i|he|she|they|we|mum|mom|dad|father|mother|husband|wife|nan|grandad)\s+\Z"
 )
@@ -911,14 +941,16 @@ _SEX_FINE = re.compile(
 )
 _ONE_SIDE = re.compile(
     r"\b(?:left|right|rite|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
-    r"ankle|shin|heel|toe|big toe|glute|hamstring)s?\b|\bone leg\b|\bonly (?:on )?one\b|"
-    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good)\b"
+    r"ankle|shin|heel|toe|big toe|glute|hamstring|cheek)s?\b|\bone leg\b|\bonly (?:on )?one\b|"
+    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good|behaving|"
+    r"unaffected)\b"
 )
 # A denial that a body part is affected: "both legs feel fine", "wees fine", "waterworks normal".
 _PART_FINE = re.compile(
     r"\b(?:legs?|feet|foot|bladder|bowels?|wees?|pees?|waterworks|toilet|bum|bottom|groin|"
-    r"down below|down there)(?: (?:is|are|feel|feels|seem|seems|still|all|totally|completely|"
-    r"perfectly)){0,3} (?:fine|ok|okay|normal|alright|unaffected|as usual)\b"
+    r"down below|down there|poos?)(?: (?:is|are|feel|feels|seem|seems|still|all|totally|"
+    r"completely|perfectly|and \w+)){0,3} (?:fine|ok|okay|normal|alright|unaffected|as usual|"
+    r"behaving|working)\b"
 )
 _FRACTURE_WORD = re.compile(r"\b(?:fractur\w*|broke|broken|break|crack\w*|osteopor\w*)\b")
 _FRACTURE_RISK = re.compile(
@@ -927,10 +959,12 @@ _FRACTURE_RISK = re.compile(
     r"[- ]old\b"
 )
 _MEDICINE_EFFECT = re.compile(
-    r"\b(?:on|from|since (?:starting|taking)|after (?:taking|starting)|with) (?:the |my |this |"
+    r"\b(?:on|from|since (?:starting|taking)|after (?:taking|starting)|with|(?:gave|give|given|"
+    r"prescribed|started)(?: me)?(?: on)?) (?:the |my |this |"
     r"these |a )?(?:new |higher |bigger )?(?:dose of )?(?:\S+ )?" + r"(?:tablets?|pills|"
     r"medication|medicine|meds|pregabalin|gabapentin|amitriptyline|duloxetine|codeine|tramadol|"
-    r"morphine|co-?codamol|naproxen|ibuprofen|diazepam|oxycodone|nortriptyline|patch(?:es)?)\b|"
+    r"morphine|co-?codamol|naproxen|ibuprofen|diclofenac|nsaids?|anti-?inflammator\w*|celecoxib|"
+    r"etoricoxib|prednisolone|steroids?|diazepam|oxycodone|nortriptyline|patch(?:es)?)\b|"
     r"\b(?:tablets?|pills|medication|meds|pregabalin|gabapentin|amitriptyline|duloxetine|"
     r"codeine|tramadol|morphine|co-?codamol|naproxen|diazepam|oxycodone) (?:\S+ ){0,2}?"
     r"(?:make|makes|made|making|gives?|gave|giving) me"
@@ -1037,6 +1071,8 @@ def broad_hits(
             continue  # "getting up off the toilet is hard"
         if medication and s.active("constipation"):
             continue  # constipation on painkillers is a side effect (routine)
+        if _CLOTHES.fullmatch(site.text) and not _WETNESS.match(dys.text):
+            continue  # clothes show wetness, not feeling: "numb patch worse in tight jeans"
         if _sweat_soaked(s, dys, site):
             continue  # "sheets soaked with sweat": night sweats (the fever family), not urine
         elim += [dys, site]
@@ -1136,7 +1172,13 @@ def broad_hits(
     # --- aorta, chest, crisis ---------------------------------------------------------------------
     abdomen = s.active("abdomen")
     aaa: list[Cue] = []
-    aaa += [t for t in s.active("tearing") if any(s.near(t, p, 6) for p in pain + abdomen)]
+    aaa += [
+        t
+        for t in s.active("tearing")
+        if any(s.near(t, p, 6) for p in pain + abdomen)
+        # "like something ripping through my back between the shoulder blades"
+        or _TEARING_THROUGH.match(s.text, t.end)
+    ]
     for pulse in s.active("pulsing"):
         near_belly = [x for x in abdomen + s.active("lump") if s.near(pulse, x, 8)]
         if near_belly and (abdomen or any(x.kind == "lump" for x in near_belly)):
@@ -1193,7 +1235,13 @@ def broad_hits(
         hit("infection_fever", "infection", "urgent", *fever)
     if (ivdu := s.active("ivdu")) and pain:
         hit("infection_iv_drug_use", "infection", "urgent", *ivdu)
-    wound = s.pairs(s.mine("procedure"), s.active("wound_sign"), 12)
+    # "injection in my spine … 5 days ago. Now the place is red and hot" (two sentences)
+    wound = [
+        (p, w)
+        for p in s.mine("procedure")
+        for w in s.active("wound_sign")
+        if s.distance(p, w) <= 20 and abs(s.sentence(p) - s.sentence(w)) <= 1
+    ]
     if wound:
         hit("infection_after_procedure", "infection", "urgent", *wound[0])
     immuno = immunosuppressed or bool(s.mine("immuno"))
@@ -1245,8 +1293,11 @@ def _sexual(s: _Scan) -> list[Cue]:
     """Loss of erection, orgasm or genital feeling (not pain during sex, not questions)."""
     text = s.text
     found: list[Cue] = []
+    toilet = bool(s.get("elim_site"))
     for match in _SEX_STRONG.finditer(text):
         cue = _cue_at(s, "sex", match.start(), match.end())
+        if toilet and re.search(r"\b(?:come|cum)$", cue.text):
+            continue  # "I need to go, it just won't come": the toilet, not sex
         if cue.active:
             found.append(cue)
     return found

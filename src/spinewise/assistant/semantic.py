@@ -272,7 +272,8 @@ _NIGHT = re.compile(
 )
 _NIGHT_STATEMENT = re.compile(r"night|awake|wak\w*|sleep")
 _OTHER_SIDE_FINE = re.compile(
-    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good)\b"
+    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good|behaving|"
+    r"unaffected)\b"
 )
 
 

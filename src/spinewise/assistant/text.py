@@ -141,6 +141,8 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     # Philippine English politeness particle: "her back is very painful po"
     (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
+    # "not gonna lie, I inject" is a way of saying "honestly", not a negation
+    (r"(?:not going to|i will not|i cannot|will not|not to|no) lie", "honestly"),
     (r"noo", "now"),
     (r"oot", "out"),
     (r"doon", "down"),
