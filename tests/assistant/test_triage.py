@@ -471,3 +471,47 @@ def test_blind8_failure_classes_are_escalated(
 )
 def test_blind8_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind9 found (new wording) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "my age is 58" with a first, constant episode (IFOMPT 2020)
+        ("my age is 58. first time ever back pain, constant all day, since 3 weeks", "urgent"),
+        (
+            "me da had bowel cancer years ago, all clear. he's been complaining about his back",
+            "urgent",
+        ),
+        ("pain in my back upper part and also in the chest now, hurts to breathe", "emergency"),
+        (
+            "my mate fell on his back at football and says both his legs have pins and needles",
+            "emergency",
+        ),
+        ("waking up soaked in sweat every nite and my back aches more and more", "urgent"),
+        (
+            "my nan is 85 and she missed the chair and sat down heavy, now her back is agony",
+            "urgent",
+        ),
+    ],
+)
+def test_blind9_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had a scare two years ago with numbness down below, scan was clear and it went away",
+        "do I need to worry about cauda equina? read about it, my bladder is fine",
+        "numb legs?? nope. wee problems?? nope. just a stiff back from the garden",
+        "had flu last week, fever and aches, fever has gone now and back is fine",
+        "my physio kept asking me about numbness when I wipe, I don't have any",
+        "can only walk 300 yards before my legs go heavy and tingly, sitting down sorts it",
+        "walking 10 minutes makes both legs ache, I have to sit on a bench, then it goes",
+    ],
+)
+def test_blind9_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

@@ -1257,7 +1257,8 @@ _HYPOTHETICAL = re.compile(
     r"can (?:back pain|sciatica|a slipped disc|a disc) cause|"
     r"(?:could|does|do) (?:back pain|sciatica|it|a slipped disc) cause|"
     r"tell me about|information about|learn about|read about|"
-    r"(?:asked|asks|ask) (?:me )?(?:if|whether|about)|wanted to know (?:if|whether)|"
+    r"(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)|wanted to know (?:if|whether)|"
+    r"(?:do|should|must|would) i (?:need to |have to )?(?:worry|be worried|panic) about|"
     r"(?:checked|check|checking) (?:if|whether)|"
     # general advice the writer repeats: "they say if you cannot pee go to a and e"
     r"(?:they|people|doctors|nurses|the nhs|everyone|the leaflet|the website|google) "
@@ -1418,7 +1419,11 @@ def _contextualise(
     clause = clauses[index]
     sentence_start = min(c.start for c in clauses if c.sentence == clause.sentence)
     after = text[end : clause.end]
-    negated = _negated(text, clauses, index, start, cores) or bool(_POST_NEGATION.match(after))
+    negated = (
+        _negated(text, clauses, index, start, cores)
+        or bool(_POST_NEGATION.match(after))
+        or _answered_no(text, clauses, clause.sentence)
+    )
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
     hypothetical = bool(
@@ -1430,6 +1435,18 @@ def _contextualise(
         hypothetical = bool(_DIAGNOSIS_DOUBT.search(sentence_before))
     other = _other_person(sentence_before)
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
+
+
+# A checklist answered with a bare "no": "Tingly legs?? Nope. Weak legs?? Nope."
+_NO_ANSWER = re.compile(
+    r"\s*\?+\s*(?:no|nope|nah|none|never|not at all|negative|not really|no way)\b[\s.!]*"
+    r"(?=$|[a-z])"
+)
+
+
+def _answered_no(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    end = max(c.end for c in clauses if c.sentence == sentence)
+    return bool(_NO_ANSWER.match(text, end))
 
 
 def mention_context(
@@ -1649,6 +1666,10 @@ _NOW_RESOLVED = re.compile(
     r"\b(?:has|have|is|are) (?:\S+ )?(?:gone|cleared|settled|better)\b|"
     r"\b(?:gone|better|fine|cleared up) now\b"
 )
+_IT_WENT = re.compile(
+    r"\b(?:it|that|this|they|which|all)\b (?:\S+ )?(?:went away|cleared up|got better|settled|"
+    r"resolved|disappeared|wore off|went)(?! (?:to|down|into|numb|weak|worse))\b"
+)
 _RECURRED = re.compile(r"\b(?:back again|came back|come back|coming back|returned|again)\b")
 
 
@@ -1658,12 +1679,17 @@ def _resolved_later(
     """A symptom told in the past tense and said later in the message to have gone now: "I had
     a fever last week with the flu …, but the fever's gone now". Only the same word counts, and
     not when it has come back ("the numbness went, but it is back again")."""
-    if not _PAST_TENSE.search(text, clauses[index].start, end):
+    sentence = clauses[index].sentence
+    sentence_start = min(c.start for c in clauses if c.sentence == sentence)
+    if not _PAST_TENSE.search(text, sentence_start, end):
         return False
     word = re.compile(rf"\b{re.escape(text[start:end].split()[-1])}\b")
     for later in clauses[index + 1 :]:
         part = text[later.start : later.end]
-        if word.search(part) and _NOW_RESOLVED.search(part):
+        # "… the fever has gone now"; in the same sentence "… MRI was clear and it went away"
+        if (word.search(part) and _NOW_RESOLVED.search(part)) or (
+            later.sentence == sentence and _IT_WENT.search(part)
+        ):
             return not _RECURRED.search(text, later.start)
     return False
 

@@ -323,7 +323,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"fell(?! asleep| in love| ill| pregnant| for)|falls?\b|fallen|slipp?\w*|tripp?\w*|stepped (?:down|off|awkward\w*|badly|wrong)|awkward\w*|rolled my ankle|"
         r"jumped (?:down|off)|went over on|"
         r"stumbl\w*|missed (?:a|the) (?:\S+ )?(?:step|stair)|went over|went flying|lost my (?:balance|"
-        r"footing)|landed|sat down (?:\S+ ){0,2}?(?:hard|heavily|awkwardly)|bumped|knocked|"
+        r"footing)|landed|sat down (?:\S+ ){0,2}?(?:hard|heavily|heavy|awkwardly)|missed (?:the |my )?"
+        r"(?:chair|seat|bed|edge)|bumped|knocked|"
         r"twist\w*|jarr\w*|jolt\w*|lift\w*|bent|bend\w*|cough\w*|sneez\w*|reach\w*|"
         r"pick\w* (?:\S+ ){0,2}?up|tying|tied|turned over|rolled over|"
         r"(?:crack|snap|pop|crunch|click)\w*|(?:felt|heard) (?:\S+ ){0,2}?(?:go|give|gave|went|"
@@ -442,6 +443,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|(?:night )?sweats|hot body|"
         r"body (?:is |was |feels? )?(?:hot|burning|boiling)|"
         r"sweating|drenched|soak(?:ed|ing) (?:\S+ )?(?:sheets|bed|pyjamas|through)|"
+        r"(?:soak(?:ed|ing)|wet|dripping) (?:in|with) sweat|"
         r"burning up|(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
         r"flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"
         r"shivery|shaky|rough|unwell|ill|poorly|rotten)|infect\w*|sepsis|septic",
@@ -759,13 +761,24 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
 _WALK_TRIGGER = re.compile(
     r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|on my feet|(?:downhill|uphill))\b"
 )
+_RELIEF_WORDS = (
+    r"(?:better|eases?|eased|easier|fine|ok|okay|alright|helps?|relie\w*|settles?|"
+    r"goes (?:off|away)|(?:it |they )?(?:go|goes|wears?) off|disappears?|passes|stops?|further|"
+    r"sorts? (?:it|them)|(?:it|they) go(?:es)?(?= *(?:[.,;!?]|$)))"
+)
+_FLEXION = r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)"
 _FLEXION_RELIEF = re.compile(
-    r"\b(?:(?:better|eases?|eased|easier|fine|ok|okay|helps?|relie\w*|settles?|goes (?:off|away)|"
-    r"(?:it |they )?(?:goes|go|wears?) off|disappears?|passes|stops?|further)\b(?:\W+\w+){0,7}?\W+"
-    r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)|"
-    r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)"
-    r"(?:\W+\w+){0,8}?\W+(?:better|eases?|eased|easier|fine|ok|okay|helps?|relie\w*|settles?|"
-    r"goes (?:off|away)|(?:it |they )?(?:go|goes|wears?) off|disappears?|passes|stops?|further))\b"
+    # "I have to stop and sit down", "need to lean on the trolley"
+    r"\b(?:have|has|need|needs|got) to (?:stop (?:and )?)?(?:sit|lean|bend|crouch|squat)\w*\b|"
+    r"\b(?:"
+    + _RELIEF_WORDS
+    + r"\b(?:\W+\w+){0,7}?\W+"
+    + _FLEXION
+    + r"|"
+    + _FLEXION
+    + r"(?:\W+\w+){0,8}?\W+"
+    + _RELIEF_WORDS
+    + r")\b"
 )
 _NEURO_EVENT = re.compile(r"gave way|giv\w* way|buckl|collaps|cannot|could not|unable|paralys|drag")
 
@@ -1208,7 +1221,7 @@ def broad_hits(
 
     chest = [
         (c, q)
-        for c, q in s.pairs(s.active("chest"), s.active("chest_quality"), 7)
+        for c, q in s.pairs(s.active("chest"), s.active("chest_quality"), 8)
         if not re.match(r"\s+infection", s.text[c.end :])
         # "… for my chest and my back aches": the ache belongs to the back named just before it
         and not (

@@ -111,6 +111,13 @@ def sentences(message: str) -> list[str]:
     """The message's sentences (with their end mark, so that questions stay questions), plus
     the whole message when it has several."""
     parts = [p.strip() for p in re.findall(r"[^.!?;\n]+[.!?;]*", message) if p.strip(" .!?;")]
+    # a checklist answered "no" ("Tingly legs?? Nope."): neither the question nor the answer
+    answered = {
+        i
+        for i in range(len(parts) - 1)
+        if parts[i].endswith("?") and _BARE_NO.fullmatch(parts[i + 1].lower())
+    }
+    parts = [p for i, p in enumerate(parts) if i not in answered and i - 1 not in answered]
     if len(parts) > 1:
         parts.append(message.strip())
     return parts
@@ -258,6 +265,7 @@ def red_votes(red_row: np.ndarray, benign_row: np.ndarray, k: int) -> int:
     return int((nearest_indices(red_row, benign_row, k) < len(red_row)).sum())
 
 
+_BARE_NO = re.compile(r"(?:no|nope|nah|none|never|not at all|negative|not really|no way)[\s.!]*")
 # Statements about both legs (set aside for a one-sided sentence) and about weight.
 _BILATERAL = re.compile(
     r"\bboth\b|\blegs\b|\bfeet\b|other (?:leg|side)|each (?:leg|side)|\bsides\b"

@@ -141,6 +141,15 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     # Philippine English politeness particle: "her back is very painful po"
     (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
+    (r"nite", "night"),
+    (r"tonite", "tonight"),
+    # Irish and Northern English "me" for "my": "me da", "me mam", "me back"
+    (
+        r"me(?= (?:da|dad|mam|mum|ma|nan|nanna|granda|grandad|auntie|uncle|brother|sister|"
+        r"husband|wife|fella|missus|back|legs?|bum|arse|bladder|knees?|feet))",
+        "my",
+    ),
+    (r"da(?= (?:had|has|is|was|fell|said|says|got))|(?<=my )da\b", "dad"),
     # "not gonna lie, I inject" is a way of saying "honestly", not a negation
     (r"(?:not going to|i will not|i cannot|will not|not to|no) lie", "honestly"),
     (r"noo", "now"),

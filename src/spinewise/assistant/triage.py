@@ -207,7 +207,7 @@ def level_rank(level: str) -> int:
 
 
 _AGE_IN_TEXT = re.compile(
-    r"\b(?:i am|aged?|age) (\d{2,3})\b(?!\.\d)(?! (?:kg|kilos?|percent|minutes|mins|hours|days|"
+    r"\b(?:i am|aged?|age(?: is)?) (\d{2,3})\b(?!\.\d)(?! (?:kg|kilos?|percent|minutes|mins|hours|days|"
     r"weeks|months|times|cm|mm|km|miles|degrees|years? ago|stone|pounds))"
     r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
     # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
@@ -287,9 +287,14 @@ def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
 # Someone else's back pain or back operation, in words about that person ("his back is really
 # bad", "my mum has had back pain for a month", "wife had back surgery 5 days ago").
 _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|his|her|hers|their|them)\b")
-_THEIR_OPERATION = re.compile(
+# Their back named without a pain word: an operation, a disc, or an injury to it ("took a
+# massive tackle and landed on his back").
+_THEIR_BACK = re.compile(
     r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op|problems?)\b|slipped disc|"
-    r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b"
+    r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b|"
+    # (not "broke her back": a known fracture is already being looked after)
+    r"\b(?:hurt|injured|landed on|fell on|did|done|put out|twisted|jarred|cricked) "
+    r"(?:his|her|their) (?:lower |upper )?(?:back|spine|neck)\b"
 )
 _QUESTION_WORD = re.compile(r"\W*(?:is|are|can|could|does|do|should|will|would|what|how|why)\b")
 _FIRST_PERSON_NEAR = re.compile(r"(?: \w+)?? (?:my|me|i)\b")
@@ -323,7 +328,7 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
         about_them = _THIRD_PERSON.search(context) or _OTHER_PERSON_WORDS.search(context)
         if not about_them:
             continue
-        if _THEIR_OPERATION.search(context):
+        if _THEIR_BACK.search(context):
             return True
         for m in theirs.active("pain"):
             writer_s = _FIRST_PERSON_NEAR.match(theirs.text, m.end) or "my" in m.text.split()
