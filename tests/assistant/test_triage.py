@@ -515,3 +515,33 @@ def test_blind9_failure_classes_are_escalated(text: str, expected: str) -> None:
 )
 def test_blind9_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind10 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my back is paining and my private part is not having feeling since today", "emergency"),
+        ("bk pain + cnt feel when i need a wee, hvnt been since yday", "emergency"),
+        ("took a boot to the lower back at rugby, hurts to bend", "urgent"),
+        ("back rly bad and boiling hot then freezing cold all night", "urgent"),
+    ],
+)
+def test_blind10_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if my sciatica ever spread to both legs would that be an emergency? it hasn't",
+        "I work in a cancer unit and I'm on my feet all day, tips for back ache?",
+        "back sore after a long shift, bladder and bowels fine, nothing going down my legs",
+        "the app keeps crashing when I open the exercise videos",
+        "4 weeks after my back op. scar fine, no redness, nothing leaking, no temperature",
+    ],
+)
+def test_blind10_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

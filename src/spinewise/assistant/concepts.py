@@ -574,7 +574,9 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"(?:red|hot|swollen|angry|weeping|oozing|tender)(?: \S+){0,2}? (?:lump|area|patch|"
                 r"bump|skin|swelling)|"
-                r"(?:wound|scar|injection site|the spot|incision|stitches|site) (?:\S+ ){0,6}?"
+                # the words between may not deny it: "scar fine, no redness, nothing leaking"
+                r"(?:wound|scar|injection site|the spot|incision|stitches|site) "
+                r"(?:(?!(?:no|not|nothing|never|fine|ok|okay|normal|good|healed|clean)\b)\S+ ){0,6}?"
                 r"(?:red|hot|swollen|ooz\w*|leak\w*|pus|discharg\w*|weep\w*|infected)"
             ),
         ),
@@ -1244,7 +1246,7 @@ _HYPOTHETICAL = re.compile(
     r"hypothetical\w*|suppose|supposing|just curious|"
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
     r"(?:^ ?|like |say |suppose |what |even )if (?:one day |ever |some ?day |at some point )?"
-    r"(?:i|you)(?= \Z)|"
+    r"(?:i|you|my)(?= \Z)|"
     r"if (?:one day |some ?day |at some point |in (?:the )?future )?"
     r"(?:i|you|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
@@ -1359,6 +1361,18 @@ _PHRASE_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bbowls? (movements?|control|habits?|problems?)\b", r"bowel \1"),
         (r"\bmy bowls?\b", "my bowels"),
         (r"\bmy tommy\b", "my tummy"),
+        # not findings: "the app keeps crashing", "I work on an oncology ward"
+        (
+            r"\b(app|phone|computer|laptop|website|site|videos?|screen|browser|program|game) "
+            r"((?:keeps|kept|is|was|has|just|always) )?crash\w*",
+            r"\1 \2freezes",
+        ),
+        (
+            r"\b(work\w* (?:on|in|at) (?:an? |the )?)(?:oncology|cancer|chemo\w*) (ward|unit|"
+            r"department|centre|center|team|clinic)",
+            r"\1hospital \2",
+        ),
+        (r"\b(?:i am|as) an? (?:oncology|cancer|chemo) nurse\b", "i am a nurse"),
     )
 )
 

@@ -93,7 +93,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?!(?:\S+ )?(?:have|has|had|get|got|notice|noticed|see|seen) (?:\S+ )?(?:problems?|"
         r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
-        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|"
+        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|going|"
+        r"leak\w*|red|hot|swollen|weeping|ooz\w*|happening|at all|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
         r"recent|lately|since then|going on|bad|worrying|special|i can|has changed|"
         r"like that|similar|of the sort|of that sort|at all like|odd|strange|weird|funny|"
@@ -161,7 +162,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "sensation": (
         r"numb\w*|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
         r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|paresthe\w*|"
-        r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|novocaine|(?:like )?after (?:the|a) "
+        r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|"
+        # learner English: "my private part is not having feeling at all"
+        r"(?:not|no) having (?:any )?(?:\S+ )?(?:feeling|sensation)|novocaine|(?:like )?after (?:the|a) "
         # "the water on my thighs felt like it was going on through a rubber glove"
         r"dentist|cotton wool|rubbery|(?:rubber )?gloves?|through (?:a |some )?(?:layer|sheet|"
         r"film|plastic|cling ?film)|cardboard|(?:no|lost|lose|losing|loss of|reduced|less|"
@@ -288,7 +291,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "crashed out on the sofa" is falling asleep
         r"crash(?:ed|ing)?(?! out)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
         r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
-        r"met with (?:an |a )?(?:\S+ )?accident|(?:car|van|bus|bike|motorbike|taxi) (?:was |got )?"
+        r"met with (?:an |a )?(?:\S+ )?accident|"
+        # "took a knee to the lower back in a football match"
+        r"(?:took|take|got|had) a (?:knee|boot|kick|hit|knock|blow|whack|bang|elbow|shoulder) "
+        r"(?:to|in|into) (?:the|my) (?:lower |upper |middle of (?:the |my )?)?back|"
+        r"(?:kneed|kicked|elbowed|speared|hit) (?:hard )?in the (?:lower |upper )?back|(?:car|van|bus|bike|motorbike|taxi) (?:was |got )?"
         r"(?:hit|struck|rammed|smashed|written off|totalled)|"
         r"(?:hit|struck|knocked (?:down|over|off)|run over|clipped|ploughed into) (?:\S+ ){0,3}?"
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
@@ -440,7 +447,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
         r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly|rigou?rs|shiver\w*|"
-        r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|(?:night )?sweats|hot body|"
+        r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|"
+        r"(?:boiling|burning|roasting) (?:hot )?(?:then|and|one minute) (?:\S+ )?(?:freezing|icy|"
+        r"cold)|(?:night )?sweats|hot body|"
         r"body (?:is |was |feels? )?(?:hot|burning|boiling)|"
         r"sweating|drenched|soak(?:ed|ing) (?:\S+ )?(?:sheets|bed|pyjamas|through)|"
         r"(?:soak(?:ed|ing)|wet|dripping) (?:in|with) sweat|"
@@ -884,6 +893,7 @@ _CONTEXT_KINDS = (
     "tearing",
     "pulsing",
     "chest",
+    "wound_sign",
 )
 # Words that say something may be wrong (symptoms, injuries, risks) …
 _SYMPTOM_KINDS = frozenset(
@@ -961,6 +971,7 @@ _ONE_SIDE = re.compile(
 # A denial that a body part is affected: "both legs feel fine", "wees fine", "waterworks normal".
 _PART_FINE = re.compile(
     r"\b(?:legs?|feet|foot|bladder|bowels?|wees?|pees?|waterworks|toilet|bum|bottom|groin|"
+    r"(?:injection )?site|wound|scar|"
     r"down below|down there|poos?)(?: (?:is|are|feel|feels|seem|seems|still|all|totally|"
     r"completely|perfectly|and \w+)){0,3} (?:fine|ok|okay|normal|alright|unaffected|as usual|"
     r"behaving|working)\b"

@@ -187,7 +187,8 @@ class SemanticSafetyNet:
             if view.minor_trauma_only or not view.injury_words:
                 red_row[self._fracture] = -1.0
             if not view.limb_words:
-                red_row[self._neuro] = -1.0
+                # statements about legs need a leg, foot or limb word in the sentence
+                red_row[self._neuro | self._bilateral] = -1.0
             if whole.inflammatory:
                 red_row[self._night] = -1.0
             if view.weight_explained:

@@ -142,6 +142,19 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
     (r"nite", "night"),
+    # text-speak: "bk pain + cnt feel when i need a wee, hvnt been since yday"
+    (r"bk", "back"),
+    (r"rly|rlly", "really"),
+    (r"cnt|cnnt", "cannot"),
+    (r"hvnt|havnt", "have not"),
+    (r"dnt", "do not"),
+    (r"yday|yest|yesterdy", "yesterday"),
+    (r"2day", "today"),
+    (r"2nite|2night", "tonight"),
+    (r"b4", "before"),
+    (r"coz|cos|cuz", "because"),
+    (r"pls|plz", "please"),
+    (r"abt", "about"),
     (r"tonite", "tonight"),
     # Irish and Northern English "me" for "my": "me da", "me mam", "me back"
     (
