@@ -545,3 +545,26 @@ def test_blind10_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind10_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind11 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("since my back went I cannot feel much at all when I climax", "emergency"),
+        ("61, never had back pain before, constant ache that nothing changes, 3 weeks", "urgent"),
+        ("back pain 5 days, today I make xixi in my clothes without feel it", "emergency"),
+    ],
+)
+def test_blind11_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+def test_a_scare_explained_and_fine_now_is_not_escalated() -> None:
+    text = (
+        "last month I thought I couldn't pee properly, turned out to be an infection, "
+        "antibiotics sorted it and it's all fine now. ok to keep training?"
+    )
+    assert triage(text).level not in RED_FLAG_LEVELS

@@ -1682,7 +1682,10 @@ _NOW_RESOLVED = re.compile(
 )
 _IT_WENT = re.compile(
     r"\b(?:it|that|this|they|which|all)\b (?:\S+ )?(?:went away|cleared up|got better|settled|"
-    r"resolved|disappeared|wore off|went)(?! (?:to|down|into|numb|weak|worse))\b"
+    r"resolved|disappeared|wore off|went)(?! (?:to|down|into|numb|weak|worse))\b|"
+    # "… turned out to be a UTI, antibiotics sorted it and it's all fine now"
+    r"\bturned out (?:to be|it was)\b|\b(?:it|that|all) (?:is|was|has been) (?:all )?(?:fine|ok|"
+    r"okay|better|sorted|normal) now\b"
 )
 _RECURRED = re.compile(r"\b(?:back again|came back|come back|coming back|returned|again)\b")
 

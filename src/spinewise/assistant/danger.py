@@ -79,7 +79,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
         r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
-        r"underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|nappy|nappies|"
+        r"underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|clothes|nappy|nappies|"
         r"diapers?|(?:incontinence )?pads?|"
         r"back passage|(?:bowel )?motions|bowel motion|the flow|stream|jet|(?:the )?sheets|"
         r"continen\w*",
@@ -105,7 +105,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|"
         r"wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
         r"hair|towel|clothes|rocks?|steps?|stairs))|wetting|soaked|"
-        r"soaking|sodden|damp|soil\w*|mess\w*|without (?:me |my |it |even )?(?:noticing|knowing|"
+        r"soaking|sodden|damp|soil\w*|mess\w*|without (?:\S+ )?feel(?:ing)? (?:it|anything)|"
+        r"without (?:me |my |it |even )?(?:noticing|knowing|"
         r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|"
         r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
         r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
@@ -835,6 +836,7 @@ _SYNCOPE = re.compile(
 )
 _CLOTHES = re.compile(
     r"pants|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
+    r"clothes|"
     r"(?:the )?sheets"
 )
 _WETNESS = re.compile(
@@ -1330,12 +1332,16 @@ def _sexual(s: _Scan) -> list[Cue]:
 _SEX_STRONG = re.compile(
     r"\b(?:impoten\w*|erectile|(?:cannot|could not|can not|unable to|not able to|can no longer|"
     r"no longer|struggl\w* to|difficult\w* to|trouble|problems?|hard to|can hardly|can barely|"
-    r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,3}?"
+    r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,4}?"
     r"(?:get (?:it )?(?:up|hard)|getting (?:it )?(?:up|hard)|keep (?:it )?(?:up|hard)|"
     r"stay (?:up|hard)|erect\w*|climax\w*|orgasm\w*|ejaculat\w*|finish|perform|"
     r"(?:come|cum)(?= *(?:$|[.,;!?]|during|when|while|anymore|any more|at all|properly|with "
     r"(?:my )?(?:partner|wife|husband|girlfriend|boyfriend)))|"
     r"feel (?:\S+ ){0,3}?(?:during|in|when|while) (?:sex|intercourse|bed|making love))|"
+    # "I cannot feel much at all when I climax"
+    r"(?:cannot|could not|can not|do not|did not|can hardly|can barely) (?:really |properly )?"
+    r"feel (?:\S+ ){0,4}?(?:when|while|during) (?:i )?(?:climax|orgasm|come|cum|have sex|"
+    r"having sex|ejaculat\w*)|"
     r"(?:erections?|erect) (?:\S+ ){0,2}?(?:stopped|gone|disappeared|not working|weak\w*|"
     r"soft|problems?|issues?|trouble|difficult\w*|dysfunction)|"
     r"(?:no|lost|loss of|reduced|weak\w*|soft|no more) (?:\S+ )?(?:erections?|orgasms?|"

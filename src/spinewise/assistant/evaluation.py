@@ -54,6 +54,7 @@ TRIAGE_SPLITS = (
     "blind8",
     "blind9",
     "blind10",
+    "blind11",
 )
 # The latest blind set: a file in data/ (e.g. "triage_blind2.json") written by someone who has
 # seen neither the rules nor the other sets. ``evaluate`` prints it separately and nothing

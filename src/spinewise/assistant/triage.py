@@ -210,6 +210,8 @@ _AGE_IN_TEXT = re.compile(
     r"\b(?:i am|aged?|age(?: is)?) (\d{2,3})\b(?!\.\d)(?! (?:kg|kilos?|percent|minutes|mins|hours|days|"
     r"weeks|months|times|cm|mm|km|miles|degrees|years? ago|stone|pounds))"
     r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
+    # a message that opens with the age: "58, first time I've ever had back trouble"
+    r"|^(\d{2})(?=, | - | and )"
     # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
     r"|\b(?:" + FAMILY + r")(?: is| aged?)? ?\(?"
     r"(\d{2,3})\)?"
