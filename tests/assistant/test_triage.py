@@ -568,3 +568,43 @@ def test_a_scare_explained_and_fine_now_is_not_escalated() -> None:
         "antibiotics sorted it and it's all fine now. ok to keep training?"
     )
     assert triage(text).level not in RED_FLAG_LEVELS
+
+
+# --- the classes blind12 found (new wording): emergencies written calmly -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "my partner (60) has had a bulging disc for a fortnight, tonight he says he is numb "
+            "down there, sorry to bother you",
+            "emergency",
+        ),
+        (
+            "honestly I use (inject) and my lower back has been bad for a week, getting worse",
+            "urgent",
+        ),
+        ("ah've wet masel twice the day withoot knowin, back's been murder", "emergency"),
+        (
+            "did my back at training, now can't feel me old fella and can't have a slash, feels blocked",
+            "emergency",
+        ),
+    ],
+)
+def test_blind12_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I 'broke' my back moving a wardrobe, lol, it's just achy",
+        "the pregabalin makes me so sleepy I can barely get up in the morning",
+        "felt like something tore in my back when I was lifting at the gym, it's sore",
+        "my uncle had a heart attack last year and it started with back pain, mine is just stiff",
+        "sat on a hard bench for 2 hours and my bum went numb, came back as soon as I stood",
+    ],
+)
+def test_blind12_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

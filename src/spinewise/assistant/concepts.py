@@ -341,7 +341,9 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(DIFFICULTY + _gap(3) + r"(?:an )?erections?"),
             _core(
-                DIFFICULTY + r" (?:\S+ )?(?:getting|get|stay|staying|keeping) (?:it )?(?:hard|up)"
+                # "cannot get it up", not "can barely get up for work"
+                DIFFICULTY
+                + r" (?:\S+ )?(?:getting|get|stay|staying|keeping) (?:it (?:hard|up)|hard)"
             ),
             _core(
                 r"erections? (?:have |has )?(?:stopped|gone|disappeared|not working)|"
@@ -1604,6 +1606,9 @@ _ACTIVITY_BEFORE = re.compile(
 _POSITIONAL = re.compile(
     r"\b(?:when|after|from|while|on) (?:\S+ ){0,3}?(?:sitting|sat|cross[- ]?legged|kneeling|"
     r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting)\b|"
+    # "sat on a metal bleacher for 3 hours and my bum went numb"
+    r"\b(?:sat|sitting) (?:\S+ ){0,4}?(?:for (?:\S+ )?(?:hours?|minutes|ages|a while)|bleachers?|"
+    r"bench|stool|chair|floor|toilet|loo|sofa|couch)\b|"
     r"\b(?:numb|dead|asleep|tingl\w*|pins and needles) (?:\S+ ){0,2}?(?:sitting|sat|kneeling|"
     r"squatting|crouching|cross[- ]?legged)\b"
 )
@@ -1744,7 +1749,9 @@ def _chronic_tail(text: str, clauses: tuple[Clause, ...], index: int) -> bool:
 # The habit or symptom has come back: "started again", "back on it", "relapsed".
 _RESUMED = re.compile(
     r"\b(?:(?:started|starting|begun|began|begin|using|injecting|taking|doing|come|came) "
-    r"(?:\S+ )?(?:again|back)|back on (?:it|them|the|heroin|drugs|the gear|the needle)|"
+    # "it started with back pain" is not "started back"
+    r"(?:\S+ )?(?:again|back(?! (?:pain|ache|problems?|trouble|injury|spasms?|stiffness)))|"
+    r"back on (?:it|them|the|heroin|drugs|the gear|the needle)|"
     r"relaps\w*|fell off the wagon|(?:it|they|that|this) (?:is|are|has|have) (?:\S+ )?back)\b"
 )
 

@@ -77,7 +77,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
         r"pee(?:s|d|ing|-?pee)?|pipi|pi-?pi|xixi|chichi|piss\w*|urin\w*|bladder|"
         r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
-        r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|"
+        r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|(?:a |proper )?slash|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
         r"underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|clothes|nappy|nappies|"
         r"diapers?|(?:incontinence )?pads?|"
@@ -145,7 +145,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"yansh|nyash|bumbum|batty|botty|bahookie|jacksie|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
         r"front bottom|fanny|vag|man (?:parts|bits)|(?:parts|area|zone) intim\w*|intimate (?:parts|area|zone)|"
         r"(?:put\w*|insert\w*) (?:a |my )?tampons?|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
-        r"penis|willy|scrotum|testicles?|balls|between (?:my|the) legs|inner thighs?|"
+        r"penis|willy|scrotum|testicles?|balls|old fella|fella|junk|johnson|todger|dick|"
+        r"between (?:my|the) legs|inner thighs?|"
         r"inside of (?:my )?thighs|(?:when|after|while) (?:i )?(?:wipe|wiping|wiped|clean)|"
         r"wip(?:e|es|ing|ed)|toilet (?:paper|roll|tissue)|loo roll|clean (?:myself|my (?:bum|"
         r"bottom|self))|where (?:i|you) sit|below (?:the|my) (?:waist|hips|belly ?button)|"
@@ -462,6 +463,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "ivdu": (
         r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth\w*|cocaine|crack|gear)|"
+        # "not gonna lie I use (inject)"
+        r"\(inject\w*\)|\bi use(?= *(?:\(|,|\.|$|drugs|gear|heroin|smack))|"
         r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|vitamin|"
         r"b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|heroin|smack|"
         r"(?:use|using|used|share|sharing) needles|needles? (?:for|to) (?:drugs|inject)|"
@@ -844,7 +847,7 @@ _WETNESS = re.compile(
     r"did not|do not|cannot|could not|never|not"
 )
 _TEARING_THROUGH = re.compile(
-    r"\s+(?:through|into|across|down|up|in|between|to)\s+(?:\S+\s+){0,2}?(?:back|spine|"
+    r"\s+(?:through|into|across|down|up|between|to)\s+(?:\S+\s+){0,2}?(?:back|spine|"
     r"shoulder ?blades?|belly|tummy|stomach|abdomen|chest)\b"
 )
 _FAINT_SUBJECT = re.compile(
@@ -965,7 +968,7 @@ _SEX_FINE = re.compile(
     r"unchanged|as usual|no problem)\b"
 )
 _ONE_SIDE = re.compile(
-    r"\b(?:left|right|rite|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
+    r"\b(?:left|right|rite|rt|lt|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
     r"ankle|shin|heel|toe|big toe|glute|hamstring|cheek)s?\b|\bone leg\b|\bonly (?:on )?one\b|"
     r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good|behaving|"
     r"unaffected)\b"
@@ -1202,8 +1205,9 @@ def broad_hits(
         t
         for t in s.active("tearing")
         if any(s.near(t, p, 6) for p in pain + abdomen)
-        # "like something ripping through my back between the shoulder blades"
-        or _TEARING_THROUGH.match(s.text, t.end)
+        # "like something ripping through my back between the shoulder blades" (a quality of
+        # pain; "something tore in my back when I deadlifted" is a strain)
+        or (t.text.endswith("ing") and _TEARING_THROUGH.match(s.text, t.end))
     ]
     for pulse in s.active("pulsing"):
         near_belly = [x for x in abdomen + s.active("lump") if s.near(pulse, x, 8)]
@@ -1332,9 +1336,10 @@ def _sexual(s: _Scan) -> list[Cue]:
 _SEX_STRONG = re.compile(
     r"\b(?:impoten\w*|erectile|(?:cannot|could not|can not|unable to|not able to|can no longer|"
     r"no longer|struggl\w* to|difficult\w* to|trouble|problems?|hard to|can hardly|can barely|"
-    r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,4}?"
-    r"(?:get (?:it )?(?:up|hard)|getting (?:it )?(?:up|hard)|keep (?:it )?(?:up|hard)|"
-    r"stay (?:up|hard)|erect\w*|climax\w*|orgasm\w*|ejaculat\w*|finish|perform|"
+    r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,3}?"
+    # "get it up", not "get up for work"
+    r"(?:get (?:it up|hard)|getting (?:it up|hard)|keep (?:it up|it hard|hard)|stay hard|"
+    r"erect\w*|climax\w*|orgasm\w*|ejaculat\w*|finish|perform|"
     r"(?:come|cum)(?= *(?:$|[.,;!?]|during|when|while|anymore|any more|at all|properly|with "
     r"(?:my )?(?:partner|wife|husband|girlfriend|boyfriend)))|"
     r"feel (?:\S+ ){0,3}?(?:during|in|when|while) (?:sex|intercourse|bed|making love))|"

@@ -309,7 +309,8 @@ class MessageView:
 def message_view(message: str) -> MessageView:
     a = analyse(message)
     return MessageView(
-        one_side=bool(_OTHER_SIDE_FINE.search(a.text)),
+        # "… other leg fine", or one side named and no word for both legs anywhere
+        one_side=bool(_OTHER_SIDE_FINE.search(a.text)) or sentence_cues(a).one_side,
         claudication=claudication_pattern(a.text),
         inflammatory=a.has("inflammatory_pattern"),
     )

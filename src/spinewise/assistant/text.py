@@ -141,6 +141,10 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     # Philippine English politeness particle: "her back is very painful po"
     (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
+    (r"masel|mysel", "myself"),
+    (r"hissel|himsel", "himself"),
+    (r"hersel", "herself"),
+    (r"withoot", "without"),
     (r"nite", "night"),
     # text-speak: "bk pain + cnt feel when i need a wee, hvnt been since yday"
     (r"bk", "back"),
@@ -172,6 +176,9 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"sair", "sore"),
     (r"heid", "head"),
 )
+_SCARE_QUOTED = re.compile(
+    r"(?<![a-z])['\"](?:broke|broken|snapped|destroyed|wrecked|killed|paralysed|crippled)['\"]"
+)
 _DIALECT_RE = [(re.compile(rf"\b(?:{pat})\b"), rep) for pat, rep in _DIALECT]
 _GENERIC_NT = re.compile(r"\b([a-z]+)n't\b")
 _WORD = re.compile(r"[a-z]+")
@@ -180,6 +187,8 @@ _WORD = re.compile(r"[a-z]+")
 def normalise(text: str) -> str:
     """Lower-case ``text`` and expand contractions; punctuation is kept for clause splitting."""
     text = unicodedata.normalize("NFKC", text).translate(_PLAIN).lower()
+    # scare quotes make a word figurative: "I 'broke' my back carrying a sofa, lol"
+    text = _SCARE_QUOTED.sub("hurt", text)
     for pattern, replacement in _CONTRACTION_RE:
         text = pattern.sub(replacement, text)
     text = _GENERIC_NT.sub(r"\1 not", text)

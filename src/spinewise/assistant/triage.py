@@ -293,10 +293,15 @@ _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|his|her|hers|their|them)\b")
 # massive tackle and landed on his back").
 _THEIR_BACK = re.compile(
     r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op|problems?)\b|slipped disc|"
+    r"\b(?:bad|bulging|prolapsed|herniated|slipped) disc\b|"
     r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b|"
     # (not "broke her back": a known fracture is already being looked after)
     r"\b(?:hurt|injured|landed on|fell on|did|done|put out|twisted|jarred|cricked) "
     r"(?:his|her|their) (?:lower |upper )?(?:back|spine|neck)\b"
+)
+_LIFTING = re.compile(
+    r"\b(?:deadlift\w*|lift\w*|squat\w*|gym|training|bench press\w*|weights|pulled|pushing|"
+    r"carrying|moving (?:a|the) \w+)\b"
 )
 _QUESTION_WORD = re.compile(r"\W*(?:is|are|can|could|does|do|should|will|would|what|how|why)\b")
 _FIRST_PERSON_NEAR = re.compile(r"(?: \w+)?? (?:my|me|i)\b")
@@ -694,7 +699,13 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
 
     # --- aorta, heart and other emergencies -----------------------------------------------------
     aaa_src = ("NICE NG156", *core)
-    if m := a.active("tearing_pain"):
+    tearing = [
+        m
+        for m in a.active("tearing_pain")
+        # "felt like something tore in my back when I deadlifted": a strain, not the aorta
+        if not (m.text.startswith("something") and _LIFTING.search(_sentence_text(a, m)))
+    ]
+    if m := tearing:
         out.append(
             Finding(
                 "aaa_tearing_pain",
