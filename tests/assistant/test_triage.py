@@ -608,3 +608,34 @@ def test_blind12_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind12_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind13 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "my wife is 30 weeks pregnant and since today she has extremely bad pain in her back",
+            "urgent",
+        ),
+        (
+            "my husband's right leg has gone weak since his back flared up, he can't climb stairs",
+            "urgent",
+        ),
+    ],
+)
+def test_blind13_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "none of the warning signs - no toilet problems, nothing numb, no weakness. just stiff",
+        "my back is fine now, but I want to know: if one day I cannot feel my bottom, is it serious?",
+    ],
+)
+def test_blind13_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

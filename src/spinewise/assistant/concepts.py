@@ -119,7 +119,7 @@ SUICIDE_WORD = (
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
     r"become |becoming )?(?:so |really |very |that )?(?:worse|bad|terrible|awful|playing up|"
-    r"acting up|pure murder|murder|(?:giving|giein|gien) (?:me |him |her |them )?(?:hell|grief|"
+    r"acting up|flared? up|flaring up|pure murder|murder|(?:giving|giein|gien) (?:me |him |her |them )?(?:hell|grief|"
     r"trouble|gyp|jip|bother))|"
     # what a relative reports: "he has been complaining about his lower back"
     r"complain\w* (?:about|of|with) (?:his |her |their |my |a )?(?:lower |upper |bad |sore )?"
@@ -714,7 +714,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"severe|terrible|excruciating|agony|agonising|agonizing|worst|unbearable|extreme|"
-                r"intense|very bad|so bad|awful|horrible|10/10|10 out of 10|"
+                r"intense|(?:very|so|extremely|really|terribly) bad|awful|horrible|10/10|"
+                r"10 out of 10|"
                 r"(?:very|really|so|too) (?:very |really )?strong|"
                 r"(?:cannot|could not) (?:even )?stand (?:up )?straight"
             ),
@@ -1443,7 +1444,7 @@ def _contextualise(
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
     hypothetical = bool(
-        _HYPOTHETICAL.search(_after_contrast(sentence_before))
+        _HYPOTHETICAL.search(_after_contrast(sentence_before).lstrip())
     ) or _general_question(text, clauses, clause.sentence)
     if concept.time == "event" and not hypothetical:
         hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))

@@ -94,6 +94,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|going|"
+        r"numb\w*|tingl\w*|weak\w*|"
         r"leak\w*|red|hot|swollen|weeping|ooz\w*|happening|at all|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
         r"recent|lately|since then|going on|bad|worrying|special|i can|has changed|"
@@ -1037,7 +1038,9 @@ def sentence_cues(a: AnalysedText) -> SentenceCues:
         red_flag_words=symptom or bool(present & _SITE_KINDS),
         symptom_words=symptom,
         question=s.text.rstrip().endswith("?"),
-        medication_effect=bool(_MEDICINE_EFFECT.search(s.text)) and not (present & _STRONG_KINDS),
+        # "since starting the co-codamol I've barely been for a poo, constipated": a side effect
+        medication_effect=bool(_MEDICINE_EFFECT.search(s.text))
+        and (not (present & _STRONG_KINDS) or "constipation" in present),
         one_side=bool(_ONE_SIDE.search(s.text)) and "both_site" not in present,
         minor_trauma_only="trauma_minor" in present and "trauma_major" not in present and not risk,
         weight_explained=bool(s.active("weight_intended")) and not s.get("weight_unintended"),
