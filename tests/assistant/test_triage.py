@@ -639,3 +639,51 @@ def test_blind13_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind13_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind14 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "profile"),
+    [
+        ("my mum says with her back like this she sometimes wants to end it all", "red flag", {}),
+        (
+            "new back pain for 4 days out of the blue, no injury",
+            "urgent",
+            {"long_term_steroids": True},
+        ),
+        (
+            "the pain was only in my right leg but since this morning it's going down both legs",
+            "emergency",
+            {},
+        ),
+        (
+            "the numbness started on the side of my foot last week, now it is up past my ankle "
+            "to the shin and creeping further every day",
+            "emergency",
+            {},
+        ),
+    ],
+)
+def test_blind14_failure_classes_are_escalated(
+    text: str, expected: str, profile: dict[str, object]
+) -> None:
+    got = level(text, **profile)
+    assert got in RED_FLAG_LEVELS if expected == "red flag" else got == expected, (text, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "profile"),
+    [
+        ("the app told me to check for numbness around my bottom, I checked, all normal", {}),
+        ("I'm scared to strain on the toilet, everything down there works fine", {}),
+        (
+            "the bright screen hurts my eyes at night, is there a dark mode?",
+            {"cancer_history": True},
+        ),
+        ("can chronic pain make people suicidal? I'm fine myself, just curious", {}),
+    ],
+)
+def test_blind14_benign_classes_are_not_escalated(text: str, profile: dict[str, object]) -> None:
+    assert level(text, **profile) not in RED_FLAG_LEVELS, text

@@ -102,7 +102,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"abnormal|untoward|amiss|off|out of|unusual|alarming|concerning|to worry|"
         r"significant|obvious|noticeable))|"
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
-        r"drip\w*|drops|strain\w*|burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
+        r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*|"
+        r"burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|"
         r"wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
         r"hair|towel|clothes|rocks?|steps?|stairs))|wetting|soaked|"
@@ -230,7 +231,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "radicular": (
         r"sciatica|sciatic|shoot\w*|radiat\w*|electric\w*|burning|nerve pain|stabbing|"
-        r"(?:pain\w*|ach\w*|hurt\w*) (?:\S+ ){0,3}?(?:down|into|through|along) ",
+        r"(?:pain\w*|ach\w*|hurt\w*) (?:\S+ ){0,3}?(?:down|into|through|along) |"
+        # "pain was only down my left leg but since last night it's going down both legs"
+        r"(?:it|its|it is|it has|now it|the pain) (?:\S+ )?(?:going|goes|went|gone|shooting|"
+        r"spreading|spread|travelling|traveling|radiating|moving|moved)(?= (?:down|into|to) )",
         "current",
         False,
     ),
@@ -513,7 +517,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "pain": (
-        r"pain\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
+        # not "the bright screen hurts my eyes"
+        r"pain\w*|hurt\w*(?! (?:my|your|his|her) (?:eyes?|ears?|teeth|tooth|feelings|pride|"
+        r"wallet|head))|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
         r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
         r"discomfort|twing\w*|"
         r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)|"
@@ -838,6 +844,20 @@ _SYNCOPE = re.compile(
     r"pass(?:ed|es) out|passing out|collaps(?:ed|ing|es|e)\b|black(?:ed|ing)? out|"
     r"keel\w* over|" + SYNCOPE_PHRASES
 )
+# Progression words that say the deficit itself is moving, even a long sentence away from it
+# ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
+_GENERAL_CRISIS = re.compile(
+    r"\b(?:people|someone|somebody|patients|anyone|a person|you) (?:\S+ ){0,2}?(?:suicid\w*|"
+    r"want to die|kill themselves)"
+)
+
+
+def general_crisis_question(text: str, start: int, end: int) -> bool:
+    """True when a crisis word is about people in general ("can pain make people suicidal?")."""
+    return bool(_GENERAL_CRISIS.search(text, max(0, start - 60), end + 1))
+
+
+_SPREADING = re.compile(r"creep|spread|further|higher|day by day|every day|more and more")
 _CLOTHES = re.compile(
     r"pants|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
     r"clothes|"
@@ -977,9 +997,11 @@ _ONE_SIDE = re.compile(
 # A denial that a body part is affected: "both legs feel fine", "wees fine", "waterworks normal".
 _PART_FINE = re.compile(
     r"\b(?:legs?|feet|foot|bladder|bowels?|wees?|pees?|waterworks|toilet|bum|bottom|groin|"
-    r"(?:injection )?site|wound|scar|"
-    r"down below|down there|poos?)(?: (?:is|are|feel|feels|seem|seems|still|all|totally|"
-    r"completely|perfectly|and \w+)){0,3} (?:fine|ok|okay|normal|alright|unaffected|as usual|"
+    r"(?:injection )?site|wound|scar|everything down there|"
+    r"down below|down there|poos?|peeing|weeing|pooing)(?: (?:is|are|feel|feels|seem|seems|"
+    r"still|all|totally|completely|perfectly|works|work|etc|and \w+)){0,3} (?:fine|ok|okay|"
+    r"normal|alright|unaffected|"
+    r"as usual|"
     r"behaving|working)\b"
 )
 _FRACTURE_WORD = re.compile(r"\b(?:fractur\w*|broke|broken|break|crack\w*|osteopor\w*)\b")
@@ -1015,6 +1037,7 @@ class SentenceCues:
     weight_explained: bool  # weight loss with a reason (diet, training)
     injury_words: bool = False  # an injury, a fracture word or a fracture risk is named
     limb_words: bool = False  # a leg or foot, weakness, altered feeling or a dragging foot
+    exertion: bool = False  # a named bout of exercise ("leg day", "after the long run")
 
 
 def sentence_cues(a: AnalysedText) -> SentenceCues:
@@ -1048,6 +1071,7 @@ def sentence_cues(a: AnalysedText) -> SentenceCues:
         or risk
         or bool(_FRACTURE_WORD.search(s.text)),
         limb_words=bool(present & {"both_site", "limb_site", "weakness", "foot_drop"}),
+        exertion="exertion" in present,
     )
 
 
@@ -1153,7 +1177,11 @@ def broad_hits(
         (d, p)
         for d in deficits
         for p in progression
-        if s.near(d, p, 10) and not _overlap(d, p) and d.kind != "radicular"
+        if (s.near(d, p, 10) or (s.near(d, p, 40) and _SPREADING.match(p.text)))
+        and not _overlap(d, p)
+        and d.kind != "radicular"
+        # "can walk further leaning on the trolley": claudication, not a spreading deficit
+        and not claudication_symptom(s.text, d.text)
     ]
     clauses_with_deficit = {_clause_no(s, d) for d in deficits}
     if not progressive and len(clauses_with_deficit) > 1:
@@ -1253,7 +1281,13 @@ def broad_hits(
     if chest:
         hit("chest_pain", "cardiac", "emergency", *chest[0])
 
-    crisis = [c for c in s.get("crisis") if not c.other_person]
+    crisis = [
+        c
+        for c in s.get("crisis")
+        if not c.other_person
+        # "is it true that chronic pain can make people suicidal?" asks about people in general
+        and not general_crisis_question(s.text, c.start, c.end)
+    ]
     # a conditional does not make thoughts of dying safe: "if I was gone nobody would care"
     if [c for c in crisis if not (c.negated or c.past)]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)

@@ -189,6 +189,9 @@ class SemanticSafetyNet:
             if not view.limb_words:
                 # statements about legs need a leg, foot or limb word in the sentence
                 red_row[self._neuro | self._bilateral] = -1.0
+            if view.exertion:
+                # "both legs are wrecked from the squats": worked muscles, not nerves
+                red_row[self._neuro | self._bilateral] = -1.0
             if whole.inflammatory:
                 red_row[self._night] = -1.0
             if view.weight_explained:
@@ -295,6 +298,7 @@ class SentenceView:
     weight_explained: bool
     injury_words: bool = True
     limb_words: bool = True
+    exertion: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,6 +335,7 @@ def sentence_view(sentence: str) -> SentenceView | None:
         view.weight_explained,
         view.injury_words,
         view.limb_words,
+        view.exertion,
     )
 
 

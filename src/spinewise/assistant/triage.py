@@ -49,6 +49,7 @@ from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.danger import (
     broad_hits,
     claudication_symptom,
+    general_crisis_question,
     injury_cleared,
     is_syncope,
     tired_after_exertion,
@@ -352,9 +353,14 @@ def _their_findings(analysed: AnalysedText) -> list[Finding]:
     profile (it is not theirs); only red flags (urgent, emergency) are kept, so a relative's
     ordinary back ache never makes the patient's own message routine."""
     theirs = analysed.about_other_person()
-    if not _describes_their_pain(theirs):
-        return []
     blank = PatientProfile()
+    if not _describes_their_pain(theirs):
+        # thoughts of suicide need no back: "my dad sometimes feels like ending it all"
+        return [
+            replace(f, about_other_person=True, reason=f"Someone you describe: {f.reason}")
+            for f in _findings(theirs, blank) + _broad_findings(theirs, blank, [])
+            if f.category == "crisis" and f.level in RED_FLAG_LEVELS
+        ]
     found = _findings(theirs, blank)
     found += _broad_findings(theirs, blank, found)
     return [
@@ -612,7 +618,8 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     # that is not the patient's usual long-standing or clearly mechanical pain needs a same-day
     # check even without a fever.
     immune_risk = immuno or steroids
-    usual = bool(_USUAL_PAIN.search(a.text))
+    # "for years" must be about the pain: "on steroid tablets for years. New back pain …"
+    usual = any(_USUAL_PAIN.search(_sentence_text(a, m)) for m in pain)
     if immune_risk and pain and not usual and not fever and not a.has("back_fine"):
         out.append(
             Finding(
@@ -813,7 +820,14 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ("NICE NG225",),
             )
         )
-    elif any(m.concept == "suicidal" and not m.other_person and not m.negated for m in a.mentions):
+    elif any(
+        m.concept == "suicidal"
+        and not m.other_person
+        and not m.negated
+        # "can chronic pain make people suicidal?" asks about people in general
+        and not general_crisis_question(a.text, m.start, m.end)
+        for m in a.mentions
+    ):
         # past or hypothetical mention: do not dismiss it, but do not send an ambulance
         out.append(
             Finding(
