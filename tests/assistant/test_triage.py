@@ -687,3 +687,41 @@ def test_blind14_failure_classes_are_escalated(
 )
 def test_blind14_benign_classes_are_not_escalated(text: str, profile: dict[str, object]) -> None:
     assert level(text, **profile) not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind15 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "landed awkwardly on my lower back in a tackle, pins and needles down my left leg since",
+            "emergency",
+        ),
+        (
+            "I care for a 71 year old lady who has had back pain since a fall. Today she has been "
+            "incontinent twice and did not feel it",
+            "emergency",
+        ),
+        (
+            "is it normal to not feel when you are peeing? asking because it's happening to me",
+            "emergency",
+        ),
+        ("got clattered at hurling, his knee straight into my lower back, sore since", "urgent"),
+        ("25 wks pg and the back pain is off the scale today", "urgent"),
+    ],
+)
+def test_blind15_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can walk 300 yards then my legs feel like jelly, I sit down for a bit and it goes",
+        "my friend said if your foot starts dragging with a slipped disc you need surgery, true?",
+    ],
+)
+def test_blind15_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

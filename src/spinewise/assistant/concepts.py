@@ -714,8 +714,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"severe|terrible|excruciating|agony|agonising|agonizing|worst|unbearable|extreme|"
-                r"intense|(?:very|so|extremely|really|terribly) bad|awful|horrible|10/10|"
-                r"10 out of 10|"
+                r"intense|(?:very|so|extremely|really|terribly) bad|awful|horrible|(?:9|10)/10|"
+                r"(?:9|10) out of 10|off the (?:scale|charts?)|"
                 r"(?:very|really|so|too) (?:very |really )?strong|"
                 r"(?:cannot|could not) (?:even )?stand (?:up )?straight"
             ),
@@ -880,7 +880,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "pregnancy",
         (
-            _core(r"pregnan\w*|expecting a baby"),
+            _core(r"pregnan\w*|expecting a baby|preggers|preggo|\d{1,2} ?wks? pg\b"),
             # "my wife is 30 weeks and her back is so bad", "I am 22 wks"
             r"\b(?:i am|she is|wife is|partner is|girlfriend is) "
             + _core(r"(?:\d{1,2}|twenty|thirty) ?(?:weeks|wks)")
@@ -1248,10 +1248,10 @@ _HYPOTHETICAL = re.compile(
     r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
     r"hypothetical\w*|suppose|supposing|just curious|"
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
-    r"(?:^ ?|like |say |suppose |what |even )if (?:one day |ever |some ?day |at some point )?"
-    r"(?:i|you|my)(?= \Z)|"
+    r"(?:^ ?|like |say |suppose |what |even |said |says |told me |reckons )if (?:one day |ever |"
+    r"some ?day |at some point )?(?:i|you|my|your)(?= \Z)|"
     r"if (?:one day |some ?day |at some point |in (?:the )?future )?"
-    r"(?:i|you|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
+    r"(?:i|you|your|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
     r"(?:leaflet|website|article|booklet|video|poster|app|physio|doctor|gp|nurse) (?:\S+ ){0,3}?"
@@ -1289,7 +1289,8 @@ OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:" + FAMILY + r"|friend|neighbou?r|colleague|boss|"
     r"child|kid|baby|toddler|boyfriend|girlfriend|family|parents?|relative|sibling|grandchild|"
     r"patient|flatmate|housemate|mate|pal|dog|cat)s?|"
-    r"(?:a|one|some|this|that) (?:man|woman|guy|lady|bloke|person|people|patient|girl|boy)|"
+    r"(?:a|one|some|this|that) (?:\S+ ){0,3}?(?:man|woman|guy|lady|bloke|person|people|patient|"
+    r"girl|boy|gentleman|gent|resident|client|service user)|"
     r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
     # their body: "now her back is very painful", "his wee is only a trickle"
     r"(?:his|her|their) (?:own |lower |upper |bad |poor )?(?:back|spine|legs?|feet|foot|bum|"
@@ -1517,7 +1518,16 @@ def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> 
         "?" in text[end : end + 2]
         and bool(_QUESTION_START.match(text, start))
         and not _FIRST_PERSON_ANY.search(text, start, end)
+        # "is it normal to not feel when you're weeing? asking because it's happening to me"
+        and not _ABOUT_ME_NEXT.match(text, end + 1)
     )
+
+
+_ABOUT_ME_NEXT = re.compile(
+    r"[?\s]*(?:(?:i am )?asking (?:because|as|since) |because |cause )?(?:it is|its|this is|"
+    r"that is|thats) (?:\S+ )?(?:happening to me|me|what i (?:have|get|am getting))|"
+    r"[?\s]*(?:i have|i am having|i get|i have got) (?:this|that|it)\b"
+)
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:

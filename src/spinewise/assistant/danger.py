@@ -101,6 +101,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"like that|similar|of the sort|of that sort|at all like|odd|strange|weird|funny|"
         r"abnormal|untoward|amiss|off|out of|unusual|alarming|concerning|to worry|"
         r"significant|obvious|noticeable))|"
+        # "to not feel when you're weeing"
+        r"(?:not|never|no longer|cannot|could not|do not|does not|did not) (?:\S+ )?feel(?:ing)? "
+        r"(?:it )?(?:when|while|if) (?:i|you|he|she)(?: am| are| is)? (?:wee\w*|pee\w*|urinat\w*|"
+        r"go|going|poo\w*|pass\w*)|"
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*|"
         r"burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
@@ -302,7 +306,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "took a knee to the lower back in a football match"
         r"(?:took|take|got|had) a (?:knee|boot|kick|hit|knock|blow|whack|bang|elbow|shoulder) "
         r"(?:to|in|into) (?:the|my) (?:lower |upper |middle of (?:the |my )?)?back|"
-        r"(?:kneed|kicked|elbowed|speared|hit) (?:hard )?in the (?:lower |upper )?back|(?:car|van|bus|bike|motorbike|taxi) (?:was |got )?"
+        r"(?:kneed|kicked|elbowed|speared|hit) (?:hard )?in the (?:lower |upper )?back|"
+        # "got clattered in a hurling match, fella's knee straight into my lower back"
+        r"clatter\w*|(?:knee|boot|elbow|shoulder|head|helmet)s? (?:\S+ ){0,2}?(?:into|in|to) "
+        r"(?:my|the) (?:lower |upper |middle of (?:the |my )?)?back|"
+        r"(?:took|take|got) a (?:\S+ )?(?:hit|knock|tackle|bang|smash) (?:in|at|playing|during) "
+        r"(?:\S+ )?(?:rugby|football|footy|hockey|hurling|match|game|training)|(?:car|van|bus|bike|motorbike|taxi) (?:was |got )?"
         r"(?:hit|struck|rammed|smashed|written off|totalled)|"
         r"(?:hit|struck|knocked (?:down|over|off)|run over|clipped|ploughed into) (?:\S+ ){0,3}?"
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
@@ -325,7 +334,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:\S+ ){0,3}?(?:car|van|bike|motorbike|ice|road|off|over)|"
         r"(?:fell|fall\w*|dropped|landed) (?:\S+ ){0,2}?(?:\d+(?:\.\d+)?|one|two|three|four|five|"
         r"six|ten|several|a few) ?(?:m|meters?|metres?|feet|ft|foot|storeys?|stories|floors)\b|"
-        r"landed (?:\S+ )?(?:hard |heavily |flat |badly |awkwardly )?on (?:my )?(?:back|head|"
+        r"landed (?:\S+ )?(?:hard |heavily |flat |badly |awkwardly )?on (?:my )?(?:lower |upper )?"
+        r"(?:back|head|"
         r"neck|tailbone|coccyx|spine)|tackl\w*|scrum|assault\w*|attacked|beaten|beat me|"
         r"punched|kicked (?:\S+ ){0,3}?(?:by|in|on)|trampled|diving|dived|head ?first|"
         r"bailed|wiped out|wipe ?out|high[- ]speed|impact|hit (?:my|the) (?:back|spine|head) "
@@ -1200,6 +1210,8 @@ def broad_hits(
         for w in s.active("weakness")
         if s.site_of(w) in ("limb_site", "both_site")
         and not (_tiredness(w) and any(s.near(w, e, 10) for e in exertion))
+        # "legs ache and feel like jelly, sit down for a bit and it goes": claudication
+        and not (_tiredness(w) and claudication_symptom(s.text, w.text))
     ]
     if weak_limb and not progressive:
         hit("new_leg_weakness", "neuro_deficit", "urgent", *weak_limb)
