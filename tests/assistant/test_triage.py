@@ -725,3 +725,43 @@ def test_blind15_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind15_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind16 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "my grandad is 90, he bent to tie his shoe and felt a crack in his back, now can't stand up straight",
+            "urgent",
+        ),
+        (
+            "had thoughts of topping myself a couple of months ago, not now, just help with the pain",
+            "urgent",
+        ),
+        (
+            "I'm 63, never had a bad back before, lower back started a fortnight ago, constant",
+            "urgent",
+        ),
+        (
+            "we had sex last night and I could not finish, could not really feel anything",
+            "emergency",
+        ),
+    ],
+)
+def test_blind16_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "laughed so hard I nearly wet myself, back is better though",
+        "my back has been paining me since March and it does not finish, not serious",
+        "pregnant with number 3 and my back aches carrying the twins",
+    ],
+)
+def test_blind16_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

@@ -121,6 +121,8 @@ BACK_BAD = (
     r"become |becoming )?(?:so |really |very |that )?(?:worse|bad|terrible|awful|playing up|"
     r"acting up|flared? up|flaring up|pure murder|murder|(?:giving|giein|gien) (?:me |him |her |them )?(?:hell|grief|"
     r"trouble|gyp|jip|bother))|"
+    # "lower back started 3 weeks ago" (the pain did)
+    r"(?:lower |upper |my )back (?:started|began|kicked off|flared)|"
     # what a relative reports: "he has been complaining about his lower back"
     r"complain\w* (?:about|of|with) (?:his |her |their |my |a )?(?:lower |upper |bad |sore )?"
     r"back|"
@@ -281,7 +283,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:my |the )?(?:urine|wee|pee|bladder|water|stools?|poo|bowels?))"
             ),
             _core(
-                r"incontinen\w*|wet (?:myself|the bed|my (?:pants|trousers|bed|underwear|"
+                r"incontinen\w*|(?<!nearly )(?<!almost )wet (?:myself|the bed|my (?:pants|"
+                r"trousers|bed|underwear|"
                 r"knickers))|"
                 r"wetting (?:myself|the bed)|leak\w* (?:\S+ ){0,2}?(?:urine|wee|pee)|"
                 r"(?:urine|wee|pee) (?:is )?leak\w*|"
@@ -761,6 +764,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
                 + SUICIDE_WORD
                 + r"|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being here)|"
+                # British and internet slang: "thoughts of topping myself", "unalive"
+                r"top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self in|"
+                r"off (?:my|him|her)self|unalive\w*|"
                 r"(?:do not |does not |cannot |can not )?see (?:the |any )?point (?:in |of )?"
                 r"(?:living|life|going on|being alive|carrying on)|"
                 r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
@@ -812,7 +818,9 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"first time|never had (?:\S+ ){0,2}?(?:back pain|this|it) before|first ever|first "
                 r"episode|never (?:had|suffered (?:with|from)) (?:any )?(?:back|spine) (?:trouble|"
-                r"problems?|pain|issues)(?: in my life| before)?"
+                r"problems?|pain|issues)(?: in my life| before)?|"
+                # "never had a bad back in my life"
+                r"never (?:had|suffered (?:with|from)) (?:a )?(?:bad|sore|dodgy) back"
             ),
         ),
     ),

@@ -77,7 +77,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
         r"pee(?:s|d|ing|-?pee)?|pipi|pi-?pi|xixi|chichi|piss\w*|urin\w*|bladder|"
         r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
-        r"(?:a|the) crap|crapp(?:ed|ing)|number (?:one|two|1|2|ones|twos)|(?:a |proper )?slash|"
+        # not "pregnant with number 2"
+        r"(?:a|the) crap|crapp(?:ed|ing)|(?<!with )number (?:one|two|1|2|ones|twos)|"
+        r"(?:a |proper )?slash|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
         r"underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|clothes|nappy|nappies|"
         r"diapers?|(?:incontinence )?pads?|"
@@ -129,7 +131,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "she is leaking when she stands up" (not a wound)
         r"(?:am|is|are|been|keep|keeps|started|start) leaking\b(?! (?:from|out of|at) "
         r"(?:the |my |her |his )?(?:wound|scar|cut|site|incision|stitches|drain))|"
-        r"incontinen\w*|(?:wet|wets|wetting|peed|pee\w*|weed|weeing|pissed|pissing|soiled|"
+        # not the figure of speech "laughed so hard I nearly wet myself"
+        r"incontinen\w*|(?<!nearly )(?<!almost )(?:wet|wets|wetting|peed|pee\w*|weed|weeing|pissed|pissing|soiled|"
         r"soiling|pooed|pooped|pooing|messed|shat|shit|crapped|leaked|leaking|wetted) "
         r"(?:myself|my ?self|himself|herself|themselves|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
         r"boxers|jeans|pad|sheets))|"
@@ -426,7 +429,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "crisis": (
         SUICIDE_WORD
-        + r"|kill (?:my ?self|me)|end (?:my (?:own )?life|it all|things|it)|ended (?:it all|my life|things)|"
+        + r"|kill (?:my ?self|me)|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
+        r"in|off (?:my|him|her)self|unalive\w*|end (?:my (?:own )?life|it all|things|it)|"
+        r"ended (?:it all|my life|things)|"
         r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"
         r"(?:no|not see (?:a|any)|cannot see (?:a|any)|do not see (?:a|any)) "
         r"(?:way (?:out|forward|through)|point (?:in|to|of) (?:living|life|going on|"
@@ -1373,7 +1378,13 @@ def _sexual(s: _Scan) -> list[Cue]:
     text = s.text
     found: list[Cue] = []
     toilet = bool(s.get("elim_site"))
-    for match in _SEX_STRONG.finditer(text):
+    matches = list(_SEX_STRONG.finditer(text))
+    # "could not finish" counts when the sentence is about sex ("had sex with my wife last
+    # night, I could not finish"); "it doesn't finish" is a learner's "it doesn't stop"
+    matches += [
+        m for m in _CANNOT_FINISH.finditer(text) if _SEX_WORDS.search(_sentence_of(s, m.start()))
+    ]
+    for match in matches:
         cue = _cue_at(s, "sex", match.start(), match.end())
         if toilet and re.search(r"\b(?:come|cum)$", cue.text):
             continue  # "I need to go, it just won't come": the toilet, not sex
@@ -1382,13 +1393,19 @@ def _sexual(s: _Scan) -> list[Cue]:
     return found
 
 
+_CANNOT_FINISH = re.compile(
+    r"\b(?:cannot|could not|can not|unable to|not able to|struggl\w* to|did not|could hardly|"
+    r"can hardly) (?:\S+ ){0,2}?finish\b"
+)
 _SEX_STRONG = re.compile(
     r"\b(?:impoten\w*|erectile|(?:cannot|could not|can not|unable to|not able to|can no longer|"
     r"no longer|struggl\w* to|difficult\w* to|trouble|problems?|hard to|can hardly|can barely|"
     r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,3}?"
     # "get it up", not "get up for work"
     r"(?:get (?:it up|hard)|getting (?:it up|hard)|keep (?:it up|it hard|hard)|stay hard|"
-    r"erect\w*|climax\w*|orgasm\w*|ejaculat\w*|finish|perform|"
+    # "finish" only about sex: "it doesn't finish" is a learner's "it doesn't stop"
+    r"erect\w*|climax\w*|orgasm\w*|ejaculat\w*|finish (?:during|in|when having|with) (?:sex|bed|"
+    r"intercourse|my (?:partner|wife|husband|girlfriend|boyfriend))|perform|"
     r"(?:come|cum)(?= *(?:$|[.,;!?]|during|when|while|anymore|any more|at all|properly|with "
     r"(?:my )?(?:partner|wife|husband|girlfriend|boyfriend)))|"
     r"feel (?:\S+ ){0,3}?(?:during|in|when|while) (?:sex|intercourse|bed|making love))|"
@@ -1408,6 +1425,13 @@ _SEX_STRONG = re.compile(
     r"(?:limp|floppy|soft) (?:down there|penis|willy)|(?:penis|willy) (?:\S+ )?(?:limp|floppy|"
     r"dead|numb|soft|will not|does not|cannot))(?![a-z])"
 )
+
+
+def _sentence_of(s: _Scan, position: int) -> str:
+    """The text of the sentence holding ``position``."""
+    number = s.a.sentence_of(position)
+    parts = [c for c in s.a.clauses if c.sentence == number]
+    return s.text[parts[0].start : parts[-1].end] if parts else ""
 
 
 def _cue_at(s: _Scan, kind: str, start: int, end: int) -> Cue:

@@ -296,6 +296,7 @@ _THEIR_BACK = re.compile(
     r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op|problems?)\b|slipped disc|"
     r"\b(?:bad|bulging|prolapsed|herniated|slipped) disc\b|"
     r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b|"
+    r"\b(?:crack|snap|pop|click|twinge|twang)\w* in (?:his|her|their) (?:lower |upper )?back\b|"
     # (not "broke her back": a known fracture is already being looked after)
     r"\b(?:hurt|injured|landed on|fell on|did|done|put out|twisted|jarred|cricked) "
     r"(?:his|her|their) (?:lower |upper )?(?:back|spine|neck)\b"
