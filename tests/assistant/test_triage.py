@@ -765,3 +765,54 @@ def test_blind16_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind16_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind17 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I care for my dad, 85. He has had back pain since a fall on Monday, today his "
+            "trousers were soaked twice and he had no idea he needed to go",
+            "emergency",
+        ),
+        (
+            "since 3 days back pain and when I am with my wife I no feel nothing in my parts",
+            "emergency",
+        ),
+        (
+            "back pain 4 days. I have a problem with my wife, no erection, skin there feels less",
+            "emergency",
+        ),
+        ("my husband's back has been killing him and now his balls feel dead", "emergency"),
+        (
+            "the sciatica was only in my right leg but tonight the left one has started too",
+            "emergency",
+        ),
+        (
+            "my mum (75) was moaning about her back and then she passed out in the kitchen",
+            "emergency",
+        ),
+        (
+            "my father is 74, he lose weight a lot, clothes very big, not trying. Also back pain",
+            "urgent",
+        ),
+    ],
+)
+def test_blind17_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wet myself laughing at the exercise names",
+        "fell aff ma bike as a wean and broke ma coccyx, 30 year ago. back stiff efter fitba",
+        "my uncle passed from bowel cancer, it started with back pain for him. mine is from digging",
+        "what shoes are best? I'm on my feet all day at work",
+    ],
+)
+def test_blind17_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

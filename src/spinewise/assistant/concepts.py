@@ -121,6 +121,9 @@ BACK_BAD = (
     r"become |becoming )?(?:so |really |very |that )?(?:worse|bad|terrible|awful|playing up|"
     r"acting up|flared? up|flaring up|pure murder|murder|(?:giving|giein|gien) (?:me |him |her |them )?(?:hell|grief|"
     r"trouble|gyp|jip|bother))|"
+    # "his back has been killing him", "moaning about his back"
+    r"(?:back|spine) (?:has been |is |was |keeps )?killing (?:him|her|them)|"
+    r"moan\w* (?:about|with) (?:his |her |their |my )?(?:lower |upper |bad )?back|"
     # "lower back started 3 weeks ago" (the pain did)
     r"(?:lower |upper |my )back (?:started|began|kicked off|flared)|"
     # what a relative reports: "he has been complaining about his lower back"
@@ -283,7 +286,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:my |the )?(?:urine|wee|pee|bladder|water|stools?|poo|bowels?))"
             ),
             _core(
-                r"incontinen\w*|(?<!nearly )(?<!almost )wet (?:myself|the bed|my (?:pants|"
+                r"incontinen\w*|(?<!nearly )(?<!almost )wet (?:myself(?! laughing)|the bed|my (?:pants|"
                 r"trousers|bed|underwear|"
                 r"knickers))|"
                 r"wetting (?:myself|the bed)|leak\w* (?:\S+ ){0,2}?(?:urine|wee|pee)|"
@@ -1460,8 +1463,26 @@ def _contextualise(
         hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
         hypothetical = bool(_DIAGNOSIS_DOUBT.search(sentence_before))
-    other = _other_person(sentence_before)
+    other = _other_person(sentence_before) or continues_other(text, clauses, clause.sentence)
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
+
+
+_ALSO_START = re.compile(r"\W*(?:also|plus|and also)\b")
+
+
+def continues_other(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    """A sentence that adds to a report about someone else ("my father 70 … he lose weight a
+    lot. Also back pain 1 month"): it starts with "also" and has no word for the writer."""
+    if sentence == 0:
+        return False
+    parts = [c for c in clauses if c.sentence == sentence]
+    before = [c for c in clauses if c.sentence == sentence - 1]
+    if not parts or not before:
+        return False
+    body = text[parts[0].start : parts[-1].end]
+    if not _ALSO_START.match(body) or _FIRST_PERSON.search(body):
+        return False
+    return _other_person(text[before[0].start : before[-1].end] + " ")
 
 
 # A checklist answered with a bare "no": "Tingly legs?? Nope. Weak legs?? Nope."
@@ -1783,6 +1804,7 @@ def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bo
     return bool(_RESUMED.search(text, end, stop))
 
 
+_WITH_BEFORE = re.compile(r"\b(?:with)\s+\Z")
 _THEIR_BEFORE = re.compile(r"\b(?:his|her|their) (?:own |lower |upper |bad |poor )?\Z")
 
 
@@ -1791,6 +1813,8 @@ def _other_person(sentence_before: str) -> bool:
         return True  # "his back has been bad", "her bum is numb"
     last = None
     for match in OTHER_PERSON.finditer(sentence_before):
+        if _WITH_BEFORE.search(sentence_before, 0, match.start()):
+            continue  # "a problem with my wife, no erection": the writer's, not the wife's
         last = match
     if last is None:
         return False

@@ -82,6 +82,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:a |proper )?slash|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
         r"underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|clothes|nappy|nappies|"
+        r"(?:needed|need|had) to go(?= *(?:$|[.,;!?]|before|in time))|"
         r"diapers?|(?:incontinence )?pads?|"
         r"back passage|(?:bowel )?motions|bowel motion|the flow|stream|jet|(?:the )?sheets|"
         r"continen\w*",
@@ -134,7 +135,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # not the figure of speech "laughed so hard I nearly wet myself"
         r"incontinen\w*|(?<!nearly )(?<!almost )(?:wet|wets|wetting|peed|pee\w*|weed|weeing|pissed|pissing|soiled|"
         r"soiling|pooed|pooped|pooing|messed|shat|shit|crapped|leaked|leaking|wetted) "
-        r"(?:myself|my ?self|himself|herself|themselves|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
+        r"(?:(?:myself|my ?self)(?! laughing| with laughter| from laughing)|himself|herself|"
+        r"themselves|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
         r"boxers|jeans|pad|sheets))|"
         r"accidents? (?:in|on) (?:my |the )?(?:pants|bed|knickers|underwear|trousers|sheets)|"
         r"wet (?:the |a |my )?bed|(?:bed|sheets|mattress) (?:\S+ )?(?:was |were |is |are )?"
@@ -151,7 +153,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"saddle|groin|crotch|genital\w*|privates?|private (?:parts?|area|bits)|(?:my|the) bits|"
         r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
         r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
-        r"yansh|nyash|bumbum|batty|botty|bahookie|jacksie|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
+        r"yansh|nyash|bumbum|batty|botty|bahookie|jacksie|my parts|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
         r"front bottom|fanny|vag|man (?:parts|bits)|(?:parts|area|zone) intim\w*|intimate (?:parts|area|zone)|"
         r"(?:put\w*|insert\w*) (?:a |my )?tampons?|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
         r"penis|willy|scrotum|testicles?|balls|old fella|fella|junk|johnson|todger|dick|"
@@ -195,15 +197,22 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "limb_site": (
-        r"legs?|foot|feet|toes?|calf|calves|shins?|knees?|ankles?|thighs?|heels?|hips?|"
+        # not the idiom "on my feet all day"
+        r"legs?|foot|(?<!on my )(?<!on your )(?<!off my )(?<!on his )(?<!on her )feet|toes?|calf|"
+        r"calves|shins?|knees?|ankles?|thighs?|heels?|hips?|"
         r"hamstrings?|arms?|hands?|fingers?|face|lips?|shoulders?|elbows?",
         "current",
         False,
     ),
     "both_site": (
         r"both (?:of )?(?:my |the |his |her )?(?:legs?|sides|feet|thighs|calves|buttocks|hips|"
-        r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands)|legs|feet|thighs|calves|"
-        r"shins|(?:left|right) (?:and|&|\+) (?:the )?(?:left|right)(?: \w+)?|each (?:leg|foot|"
+        # not the idiom "on my feet all day"
+        r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands)|legs|"
+        r"(?<!on my )(?<!on your )(?<!off my )(?<!on his )(?<!on her )feet|thighs|calves|"
+        r"shins|(?:left|right) (?:and|&|\+) (?:the )?(?:left|right)(?: \w+)?|"
+        # "just the left leg … but tonight the right one has started too"
+        r"(?:the )?(?:right|left) (?:one|leg) (?:has |is )?(?:started|begun|joined in|gone)"
+        r"(?: \w+)? (?:too|as well|also)|each (?:leg|foot|"
         r"side)|two legs|either leg|one leg (?:and|then) the other|(?:both|two) sides|"
         r"legs both|alternat\w* (?:between )?(?:legs|sides)|(?:the )?other (?:leg|side|foot) "
         r"(?:too|as well|now|also)|(?:into|down|in|on) both|both (?:hurt|are|go|have|feel|"
@@ -558,7 +567,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"dropping off|melting)|(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|"
         r"clothes|clothing|jeans?|belt|waist|shirt|collar) sizes?|"
         r"(?:clothes|trousers|jeans|belt|rings?|dress\w*|skirts?|shirts?|watch) (?:\S+ ){0,3}?"
-        r"(?:loose|looser|baggy|too big|falling (?:off|down)|hanging off|swamp\w*)|"
+        r"(?:loose|looser|baggy|too big|very big|so big|falling (?:off|down)|hanging off|"
+        r"swamp\w*)|"
         r"(?:hanging|falling) off me|getting (?:very |so |really )?(?:thin|thinner|skinny|"
         r"bony)|skin and bones?|wasting away|new (?:belt )?hole|(?:tighter|extra) notch",
         "current",
@@ -574,7 +584,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "weight_unintended": (
-        r"without (?:\S+ )?(?:trying|meaning to|dieting)|not (?:even )?(?:trying|dieting|on a "
+        r"without (?:\S+ )?(?:trying|meaning to|dieting)|not (?:even )?try\w* to lose|"
+        r"not (?:even )?(?:trying|dieting|on a "
         r"diet)|no diet|do not know why|no idea (?:why|how)|not sure why|for no reason|"
         r"unexplained|unintentional\w*|eating (?:normally|the same|as (?:usual|normal)|well|"
         r"loads|plenty)|not eating less|appetite (?:has )?gone|no appetite|off my food",
@@ -872,6 +883,7 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
     return bool(_GENERAL_CRISIS.search(text, max(0, start - 60), end + 1))
 
 
+_OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
 _SPREADING = re.compile(r"creep|spread|further|higher|day by day|every day|more and more")
 _CLOTHES = re.compile(
     r"pants|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
@@ -1181,6 +1193,12 @@ def broad_hits(
                     continue  # eased by sitting or bending forward: claudication (routine)
                 sites = [x for x in s.get("both_site") if s.sentence(x) == s.sentence(cue)]
                 both += [cue, *sites[:1]]
+    # "only in my right leg but tonight the left one has started too": the other side now
+    other_side = [x for x in s.active("both_site") if _OTHER_SIDE_TOO.search(x.text)]
+    if other_side and not both:
+        legs = [c for kind in ("radicular", "sensation") for c in s.active(kind)]
+        if legs:
+            both += [legs[0], other_side[0]]
     if both:
         hit("ces_bilateral_sciatica", "cauda_equina", "emergency", *both)
 

@@ -173,6 +173,10 @@ class SemanticSafetyNet:
         if not views:
             return []
         whole = message_view(message)
+        if whole.medication:
+            # "the doctor gave me gabapentin … now I feel very dizzy": a side effect, which the
+            # rules judge (the net compared "dizzy" with a ruptured aneurysm)
+            return []
         red, benign = self._vectors()
         vectors = self.encoder.encode([s for s, _ in views])
         red_sims = vectors @ red.T
@@ -308,6 +312,7 @@ class MessageView:
     one_side: bool  # "… other leg fine"
     claudication: bool  # brought on by walking, eased by sitting or bending forward
     inflammatory: bool  # morning stiffness that eases with movement (not night pain)
+    medication: bool  # the message asks about a medicine's effect, nothing stronger
 
 
 def message_view(message: str) -> MessageView:
@@ -317,6 +322,7 @@ def message_view(message: str) -> MessageView:
         one_side=bool(_OTHER_SIDE_FINE.search(a.text)) or sentence_cues(a).one_side,
         claudication=claudication_pattern(a.text),
         inflammatory=a.has("inflammatory_pattern"),
+        medication=sentence_cues(a).medication_effect,
     )
 
 

@@ -125,7 +125,8 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"awright|aw right", "alright"),
     (r"(?<=it )aw|(?<=them )aw|(?<=us )aw|aw(?= the )", "all"),
     (r"(?<=couple )o|(?<=lot )o|(?<=bit )o|(?<=loads )o|(?<=kind )o|(?<=sort )o", "of"),
-    (r"(?:grand)?weans?|bairns?", "children"),
+    (r"wean|bairn", "child"),
+    (r"(?:grand)?weans|bairns", "children"),
     # Jamaican patois: "mi cyaan feel mi batty when mi siddung"
     (r"cyaan|caan|kyaan", "cannot"),
     (r"nuh", "not"),
@@ -145,6 +146,10 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"hissel|himsel", "himself"),
     (r"hersel", "herself"),
     (r"withoot", "without"),
+    (r"aff", "off"),
+    (r"wis", "was"),
+    (r"efter", "after"),
+    (r"fitba", "football"),
     (r"nite", "night"),
     # text-speak: "bk pain + cnt feel when i need a wee, hvnt been since yday"
     (r"bk", "back"),

@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from spinewise.assistant.concepts import FAMILY, AnalysedText, Mention, analyse
+from spinewise.assistant.concepts import FAMILY, AnalysedText, Mention, analyse, continues_other
 from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.danger import (
     broad_hits,
@@ -305,6 +305,10 @@ _LIFTING = re.compile(
     r"\b(?:deadlift\w*|lift\w*|squat\w*|gym|training|bench press\w*|weights|pulled|pushing|"
     r"carrying|moving (?:a|the) \w+)\b"
 )
+_THEY_DIED = re.compile(
+    r"\b(?:passed away|passed on|passed from|died|lost (?:him|her) to)\b|"
+    r"\bpassed(?= *(?:$|[.,;!?]|last|recently|in (?:19|20)\d\d))"
+)
 _QUESTION_WORD = re.compile(r"\W*(?:is|are|can|could|does|do|should|will|would|what|how|why)\b")
 _FIRST_PERSON_NEAR = re.compile(r"(?: \w+)?? (?:my|me|i)\b")
 # General claims and questions are not a report of symptoms ("my friend says back pain with
@@ -325,16 +329,20 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
         sentences[clause.sentence] = (first, clause.end)
     for clause in theirs.clauses:
         words = theirs.text[clause.start : clause.end]
-        if _GENERAL_CLAIM.search(words):
-            continue
         # the person may be named in another clause of the same statement: "my brother he
         # have disc problem, now from today the pain go in two legs" (not in a question:
         # "my dad has an aneurysm, is back pain a sign of it?")
         start, end = sentences[clause.sentence]
         whole = theirs.text[start:end]
+        if _GENERAL_CLAIM.search(words) or _THEY_DIED.search(whole):
+            continue  # a claim, or someone who has died ("my aunt passed from pancreatic cancer")
         question = "?" in theirs.text[end : end + 2] or bool(_QUESTION_WORD.match(words))
         context = words if question else whole
-        about_them = _THIRD_PERSON.search(context) or _OTHER_PERSON_WORDS.search(context)
+        about_them = (
+            _THIRD_PERSON.search(context)
+            or _OTHER_PERSON_WORDS.search(context)
+            or continues_other(theirs.text, theirs.clauses, clause.sentence)
+        )
         if not about_them:
             continue
         if _THEIR_BACK.search(context):
