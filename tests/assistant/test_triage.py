@@ -816,3 +816,36 @@ def test_blind17_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind17_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind18 found (new wording): thoughts of death in everyday words --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("last week I thought about not being around anymore, it passed", "red flag"),
+        ("got my tablets lined up and I'm going to take them tonight", "emergency"),
+        ("the thought of not waking up crossed my mind, not gonna do anything", "red flag"),
+        ("my mother she is 78, she fall small from the bed and now big pain in the back", "urgent"),
+        (
+            "my dad (80) got up from his chair and had wet himself without knowing. laid up with his back all week",
+            "emergency",
+        ),
+        ("30 wks preg, back pain unbearable, can't walk properly", "urgent"),
+    ],
+)
+def test_blind18_failure_classes_are_escalated(text: str, expected: str) -> None:
+    got = triage(text).level
+    assert got in RED_FLAG_LEVELS if expected == "red flag" else got == expected, (text, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "legs are dead after leg day, back ok, can I stretch?",
+        "bum went numb on the bleachers, came back the second I stood up, all normal now",
+    ],
+)
+def test_blind18_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

@@ -121,6 +121,8 @@ BACK_BAD = (
     r"become |becoming )?(?:so |really |very |that )?(?:worse|bad|terrible|awful|playing up|"
     r"acting up|flared? up|flaring up|pure murder|murder|(?:giving|giein|gien) (?:me |him |her |them )?(?:hell|grief|"
     r"trouble|gyp|jip|bother))|"
+    # "laid up with her back for a week"
+    r"laid up (?:with|by) (?:his |her |their |my |a )?(?:bad |sore )?back|"
     # "his back has been killing him", "moaning about his back"
     r"(?:back|spine) (?:has been |is |was |keeps )?killing (?:him|her|them)|"
     r"moan\w* (?:about|with) (?:his |her |their |my )?(?:lower |upper |bad )?back|"
@@ -767,6 +769,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
                 + SUICIDE_WORD
                 + r"|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being here)|"
+                r"not being (?:around|here|alive)|(?:not|never) waking up|"
                 # British and internet slang: "thoughts of topping myself", "unalive"
                 r"top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self in|"
                 r"off (?:my|him|her)self|unalive\w*|"
@@ -891,7 +894,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "pregnancy",
         (
-            _core(r"pregnan\w*|expecting a baby|preggers|preggo|\d{1,2} ?wks? pg\b"),
+            _core(r"pregnan\w*|expecting a baby|preggers|preggo|\d{1,2} ?wks? (?:pg|preg)\b"),
             # "my wife is 30 weeks and her back is so bad", "I am 22 wks"
             r"\b(?:i am|she is|wife is|partner is|girlfriend is) "
             + _core(r"(?:\d{1,2}|twenty|thirty) ?(?:weeks|wks)")
@@ -1463,7 +1466,12 @@ def _contextualise(
         hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
         hypothetical = bool(_DIAGNOSIS_DOUBT.search(sentence_before))
-    other = _other_person(sentence_before) or continues_other(text, clauses, clause.sentence)
+    other = (
+        _other_person(sentence_before)
+        or continues_other(text, clauses, clause.sentence)
+        # the mention names their body itself: "laid up with his back all week"
+        or bool(_THEIR_WORD.search(text, start, end))
+    )
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
 
 
@@ -1650,13 +1658,14 @@ _POSITIONAL = re.compile(
     # "sat on a metal bleacher for 3 hours and my bum went numb"
     r"\b(?:sat|sitting) (?:\S+ ){0,4}?(?:for (?:\S+ )?(?:hours?|minutes|ages|a while)|bleachers?|"
     r"bench|stool|chair|floor|toilet|loo|sofa|couch)\b|"
+    r"\bon (?:the |a |that |those )?(?:hard |metal |wooden )?(?:bleachers?|bench|stool)\b|"
     r"\b(?:numb|dead|asleep|tingl\w*|pins and needles) (?:\S+ ){0,2}?(?:sitting|sat|kneeling|"
     r"squatting|crouching|cross[- ]?legged)\b"
 )
 _PASSES = re.compile(
     r"\b(?:goes|went|go|passes|passed|wears off|wore off|disappears|disappeared|settles|"
     r"settled|comes back|came back|returns|returned) (?:(?!numb|dead|tingl|asleep)\S+ ){0,2}?"
-    r"(?:after|within|in|when|"
+    r"(?:after|within|in|when|second|moment|minute|"
     r"once|as soon as|straight away|quickly|away)\b|\bafter a (?:few|couple of) (?:seconds|"
     r"minutes)\b|"
     r"\b(?:fine|ok|okay|normal|back to normal|gone|better) (?:again )?(?:once|when|as soon as|"
@@ -1804,6 +1813,7 @@ def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bo
     return bool(_RESUMED.search(text, end, stop))
 
 
+_THEIR_WORD = re.compile(r"\b(?:his|her|their|him|himself|herself)\b")
 _WITH_BEFORE = re.compile(r"\b(?:with)\s+\Z")
 _THEIR_BEFORE = re.compile(r"\b(?:his|her|their) (?:own |lower |upper |bad |poor )?\Z")
 

@@ -248,6 +248,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "radicular": (
         r"sciatica|sciatic|shoot\w*|radiat\w*|electric\w*|burning|nerve pain|stabbing|"
         r"(?:pain\w*|ach\w*|hurt\w*) (?:\S+ ){0,3}?(?:down|into|through|along) |"
+        # "(it does) not go to the leg": radiating pain, so that its negation is read
+        r"(?:go|goes|going|went|travel\w*|spread\w*) (?:down )?(?:to|into) (?:the |my )?(?:legs?|"
+        r"foot|feet|buttocks?|thighs?)|"
         # "pain was only down my left leg but since last night it's going down both legs"
         r"(?:it|its|it is|it has|now it|the pain) (?:\S+ )?(?:going|goes|went|gone|shooting|"
         r"spreading|spread|travelling|traveling|radiating|moving|moved)(?= (?:down|into|to) )",
@@ -449,6 +452,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"live (?:like this|any ?more)|be here any ?more|take (?:it|this) any ?more)|"
         r"wants?(?:ed)? to die|wish(?:ing)? i (?:was|were) (?:dead|gone)|rather be dead|"
         r"(?:do not|not) want to wake up|"
+        # passive wishes and plans in everyday words: "thought about not being around anymore",
+        # "the thought of just not waking up", "all my tablets lined up … take them tonight"
+        r"not being (?:around|here|alive)|not waking up|never waking up|"
+        r"(?:tablets|pills|meds|painkillers) (?:\S+ )?(?:lined up|ready|counted out|in a pile)|"
+        r"going to take (?:them|it|the lot|all of them)(?: all)? (?:tonight|today|now|later|"
+        r"this weekend)|"
         r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|(?:take|taking|took) all (?:my|the|of my) "
         r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|hurt(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
@@ -1110,7 +1119,7 @@ def _tiredness(cue: Cue) -> bool:
 
 
 _TIRED_WORDS = re.compile(
-    r"jelly|wobbly|weak\w*|rubber\w*|heavy|heaviness|tired|burn\w*|ach\w*|sore\w*|stiff\w*|"
+    r"jelly|wobbly|weak\w*|rubber\w*|heavy|heaviness|tired|dead|burn\w*|ach\w*|sore\w*|stiff\w*|"
     r"tight\w*|cramp\w*|like lead"
 )
 

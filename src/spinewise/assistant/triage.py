@@ -214,7 +214,7 @@ _AGE_IN_TEXT = re.compile(
     # a message that opens with the age: "58, first time I've ever had back trouble"
     r"|^(\d{2})(?=, | - | and )"
     # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
-    r"|\b(?:" + FAMILY + r")(?: is| aged?)? ?\(?"
+    r"|\b(?:" + FAMILY + r")(?: he| she)?(?: is| aged?)? ?\(?"
     r"(\d{2,3})\)?"
     r"(?! ?(?:kg|kilos?|percent|minutes|mins|hours|days|weeks|months|times|years? ago))"
     r"|\((?:he is |she is )?(\d{2,3})\)"
