@@ -849,3 +849,47 @@ def test_blind18_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind18_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind19 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "4) the last few nights I've woken up wet and didn't feel it, back still rough",
+            "emergency",
+        ),
+        (
+            "there is a lump in my tummy that throbs with my heartbeat and my back aches",
+            "emergency",
+        ),
+        (
+            "my wife is 28 weeks, her back pain is on another level, she can't move without crying",
+            "urgent",
+        ),
+        (
+            "my husband slipped a disc last week and now his willy feels numb and he can't start a wee",
+            "emergency",
+        ),
+        (
+            "sciatica was in my left leg, since this morning it's shooting down the right one as well",
+            "emergency",
+        ),
+    ],
+)
+def test_blind19_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad had a heart attack last year, chest pain and everything, he's fully recovered now",
+        "hurt my back moving a chest of drawers, muscly ache",
+        "I had flu with a high temperature a while back, fully recovered now. back exercises ok?",
+    ],
+)
+def test_blind19_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

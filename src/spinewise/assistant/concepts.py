@@ -723,7 +723,8 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"severe|terrible|excruciating|agony|agonising|agonizing|worst|unbearable|extreme|"
                 r"intense|(?:very|so|extremely|really|terribly) bad|awful|horrible|(?:9|10)/10|"
-                r"(?:9|10) out of 10|off the (?:scale|charts?)|"
+                r"(?:9|10) out of 10|off the (?:scale|charts?)|on another level|"
+                r"(?:cannot|can not) move without (?:screaming|crying)|"
                 r"(?:very|really|so|too) (?:very |really )?strong|"
                 r"(?:cannot|could not) (?:even )?stand (?:up )?straight"
             ),
@@ -1740,7 +1741,11 @@ _IT_WENT = re.compile(
     r"resolved|disappeared|wore off|went)(?! (?:to|down|into|numb|weak|worse))\b|"
     # "… turned out to be a UTI, antibiotics sorted it and it's all fine now"
     r"\bturned out (?:to be|it was)\b|\b(?:it|that|all) (?:is|was|has been) (?:all )?(?:fine|ok|"
-    r"okay|better|sorted|normal) now\b"
+    r"okay|better|sorted|normal) now\b|"
+    # "… chest pain and everything, he's fully recovered now"; "…, fully recovered now"
+    r"\b(?:he|she|i|they) (?:is|am|are|has|have) (?:been )?(?:fully |completely )?"
+    r"(?:recovered|better|fine|well)\b|^\W*(?:now )?(?:fully|completely|all) (?:recovered|better|"
+    r"fine|clear)\b"
 )
 _RECURRED = re.compile(r"\b(?:back again|came back|come back|coming back|returned|again)\b")
 

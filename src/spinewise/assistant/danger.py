@@ -140,7 +140,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"boxers|jeans|pad|sheets))|"
         r"accidents? (?:in|on) (?:my |the )?(?:pants|bed|knickers|underwear|trousers|sheets)|"
         r"wet (?:the |a |my )?bed|(?:bed|sheets|mattress) (?:\S+ )?(?:was |were |is |are )?"
-        r"(?:wet|soaked|damp)|woke (?:up )?(?:in a |soaking |)wet|"
+        r"(?:wet|soaked|damp)|wo(?:ke|ken|king) (?:up )?(?:in a |soaking |)wet|"
         r"(?:urinary|faecal|fecal|bowel|bladder|urine) (?:retention|incontinence|leak\w*)|"
         r"(?:bladder|bowel|waterworks|urinary|toilet) (?:problems?|issues?|trouble|changes?|"
         r"dysfunction|symptoms?|accidents?)|lost control (?:down there|of myself)|"
@@ -212,7 +212,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"shins|(?:left|right) (?:and|&|\+) (?:the )?(?:left|right)(?: \w+)?|"
         # "just the left leg … but tonight the right one has started too"
         r"(?:the )?(?:right|left) (?:one|leg) (?:has |is )?(?:started|begun|joined in|gone)"
-        r"(?: \w+)? (?:too|as well|also)|each (?:leg|foot|"
+        r"(?: \w+)? (?:too|as well|also)|(?:the )?(?:right|left|other) (?:one|leg|side) "
+        r"(?:as well|too)|each (?:leg|foot|"
         r"side)|two legs|either leg|one leg (?:and|then) the other|(?:both|two) sides|"
         r"legs both|alternat\w* (?:between )?(?:legs|sides)|(?:the )?other (?:leg|side|foot) "
         r"(?:too|as well|now|also)|(?:into|down|in|on) both|both (?:hurt|are|go|have|feel|"
@@ -386,7 +387,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "pulsing": (
-        r"puls\w*|throbb\w*|beat\w*|heart ?beat|pound\w*|thump\w*|ticking|(?:in time|timed) "
+        r"puls\w*|throb\w*|beat\w*|heart ?beat|pound\w*|thump\w*|ticking|(?:in time|timed) "
         r"with (?:my )?(?:heart|pulse)",
         "current",
         False,
@@ -428,7 +429,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "chest": (
-        r"chest|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )heart attack|(?:left )?arm and (?:my )?jaw|"
+        # not furniture: "shifting a chest of drawers"
+        r"chest(?! of drawers| freezer)|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )heart attack|(?:left )?arm and (?:my )?jaw|"
         r"(?:into|down|up) (?:my )?(?:left )?(?:arm|jaw)",
         "current",
         False,
