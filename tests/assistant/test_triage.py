@@ -893,3 +893,47 @@ def test_blind19_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind19_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind20 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "back pain one week. today not feeling when the stool is coming, it was already out",
+            "emergency",
+        ),
+        ("back pain and now the pain go down my two legs at the same time", "emergency"),
+        (
+            "my husband had an injection in his spine, the spot is red and oozing, his back is throbbing",
+            "urgent",
+        ),
+        ("since yesterday the place between my legs is not feeling anything", "emergency"),
+        ("since my back flared up it's all gone numb down there", "emergency"),
+        (
+            "I am 64, never had pain in the back before, now a pain in the upper back always there",
+            "urgent",
+        ),
+        (
+            "slip disc pain 5 days, the urine is coming very slowly, I have to push to pass urine",
+            "emergency",
+        ),
+    ],
+)
+def test_blind20_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "years ago I had numbness in my groin from a disc, had surgery and it came back to normal",
+        "my little girl has had a fever and I've been carrying her, now my back aches",
+        "my back is sore but it's not going down my legs. should I worry about sciatica in both legs?",
+        "the codeine has bunged me right up, haven't managed a poo in 4 days",
+    ],
+)
+def test_blind20_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text

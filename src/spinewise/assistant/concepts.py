@@ -656,6 +656,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "unrelenting",
         (
             _core(
+                r"always there|always present|there all the time|"
                 r"(?:no|any|every|whatever|whichever|any other|a different|changing) position "
                 r"(?:\S+ ){0,2}?(?:helps?|eases?|relieves?|makes (?:a |any )?difference|works?|"
                 r"changes? (?:it|anything))|"
@@ -795,6 +796,7 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"pain(?!killer)\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|"
+                r"throbb\w*|"
                 r"sciatica|lumbago|killing me|spasm\w*|stabbing|" + BACK_BAD
             ),
         ),
@@ -826,7 +828,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"first time|never had (?:\S+ ){0,2}?(?:back pain|this|it) before|first ever|first "
                 r"episode|never (?:had|suffered (?:with|from)) (?:any )?(?:back|spine) (?:trouble|"
                 r"problems?|pain|issues)(?: in my life| before)?|"
-                # "never had a bad back in my life"
+                # "never had pain in the back before", "never had a bad back in my life"
+                r"never (?:had|have) (?:\S+ ){0,4}?(?:back|pain) (?:\S+ ){0,3}?before|"
                 r"never (?:had|suffered (?:with|from)) (?:a )?(?:bad|sore|dodgy) back"
             ),
         ),
@@ -915,9 +918,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "inflammatory_pattern",
         (
             _core(
-                r"(?:morning stiffness|stiff\w* (?:\S+ ){0,4}?mornings?)(?: \S+){0,8}? "
-                r"(?:better|eases?|improves?|loosens?)(?: \S+){0,3}? (?:mov\w*|exercis\w*|activity|"
-                r"walk\w*|get going|warm)"
+                r"(?:morning stiffness|stiff\w* (?:\S+ ){0,4}?mornings?|(?:worst|bad|stiff) (?:\S+ ){0,2}?"
+                r"(?:in the |first thing in the )?morning(?:s)?)[,;.]?(?: \S+){0,10}? "
+                r"(?:better|eases?|improves?|loosens?|goes off|wears off)(?: \S+){0,5}? (?:mov\w*|"
+                r"exercis\w*|activity|walk\w*|get going|warm|gym|up and about|shower)"
             ),
         ),
     ),
@@ -1250,9 +1254,10 @@ _CHRONIC = re.compile(
 )
 _RESOLVED = re.compile(
     # "a sudden pain that has not gone away" is still there
-    r"\b(?<!not )(?<!never )(?:resolved|went away|gone away|cleared up|cleared|got better|all gone|gone now|"
+    r"\b(?<!not )(?<!never )(?:resolved|went away|gone away|cleared up|cleared|got better|"
+    r"all gone(?! (?:numb|dead|weak|tingly|funny|weird|strange|quiet|cold))|gone now|"
     r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
-    r"(?<!urge )(?:has|have|is|are|was) gone(?= *(?:$|[.,;!?]|now|away|again|"
+    r"(?<!urge )(?:has|have|is|are|was) (?:all )?gone(?= *(?:$|[.,;!?]|now|away|again|"
     r"for good))|fully recovered|recovered|healed|no longer|"
     r"not any ?more|settled down|settled|better now|fine now|sorted|turned out (?:to be|it was)|"
     r"all (?:finish|finished|cleared|better))\b"
@@ -1304,6 +1309,9 @@ OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:" + FAMILY + r"|friend|neighbou?r|colleague|boss|"
     r"child|kid|baby|toddler|boyfriend|girlfriend|family|parents?|relative|sibling|grandchild|"
     r"patient|flatmate|housemate|mate|pal|dog|cat)s?|"
+    # "my little boy has had a fever all week"
+    r"(?:my|our|his|her) (?:little |baby |eldest |youngest |oldest |older |younger )?"
+    r"(?:boy|girl|lad|lass)s?|"
     r"(?:a|one|some|this|that) (?:\S+ ){0,3}?(?:man|woman|guy|lady|bloke|person|people|patient|"
     r"girl|boy|gentleman|gent|resident|client|service user)|"
     r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
@@ -1805,7 +1813,8 @@ def _chronic_tail(text: str, clauses: tuple[Clause, ...], index: int) -> bool:
 _RESUMED = re.compile(
     r"\b(?:(?:started|starting|begun|began|begin|using|injecting|taking|doing|come|came) "
     # "it started with back pain" is not "started back"
-    r"(?:\S+ )?(?:again|back(?! (?:pain|ache|problems?|trouble|injury|spasms?|stiffness)))|"
+    r"(?:\S+ )?(?:again|back(?! (?:pain|ache|problems?|trouble|injury|spasms?|stiffness|to normal|"
+    r"normal)))|"
     r"back on (?:it|them|the|heroin|drugs|the gear|the needle)|"
     r"relaps\w*|fell off the wagon|(?:it|they|that|this) (?:is|are|has|have) (?:\S+ )?back)\b"
 )

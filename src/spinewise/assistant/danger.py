@@ -106,8 +106,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"significant|obvious|noticeable))|"
         # "to not feel when you're weeing"
         r"(?:not|never|no longer|cannot|could not|do not|does not|did not) (?:\S+ )?feel(?:ing)? "
-        r"(?:it )?(?:when|while|if) (?:i|you|he|she)(?: am| are| is)? (?:wee\w*|pee\w*|urinat\w*|"
-        r"go|going|poo\w*|pass\w*)|"
+        r"(?:it )?(?:when|while|if) (?:\S+ ){0,3}?(?:wee\w*|pee\w*|urin\w*|stool|poo\w*|go|"
+        r"going|coming|come|pass\w*)|"
+        # "the urine is coming very slowly, I have to push and press my tummy"
+        r"(?:have|had|need) to (?:push|press|strain)|"
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*|"
         r"burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
@@ -121,7 +123,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
         r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|numb\w*|strange|different|weird|"
         r"(?<!sleeping )(?<!slept )(?<!sleep )(?<!lying )(?<!lay )(?<!landed )funny|odd|changed|"
-        r"slow|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
+        r"slow\w*|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
         r"not working|playing up|acting up|gone funny|shut\w* down|"
         r"(?:did not|not|never) (?:\S+ )?make it|no idea (?:whether|if|when)|not sure (?:whether|"
         r"if) i (?:have|had|need|finished)|signal (?:has )?gone|(?:no|lost the) signal",
@@ -183,6 +185,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"film|plastic|cling ?film)|cardboard|(?:no|lost|lose|losing|loss of|reduced|less|"
         r"little|altered|strange|weird|funny|odd|different|changed|without|zero|hardly any|"
         r"not much) (?:\S+ )?(?:feeling|sensation)s?|"
+        # "the place between my legs is not feeling anything"
+        r"(?:is|are|am|was) not feeling (?:anything|nothing|a thing)|"
         r"(?:cannot|could not|can not|do not|does not|did not|not|unable to|hardly|barely|"
         r"can hardly|can barely|no longer|can no longer) (?:really |properly |even |quite )?"
         r"(?:feel|sense)(?! (?:like|well|good|better|fine|sure|ok|okay|right|safe|happy|up|"
@@ -248,12 +252,14 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "radicular": (
         r"sciatica|sciatic|shoot\w*|radiat\w*|electric\w*|burning|nerve pain|stabbing|"
-        r"(?:pain\w*|ach\w*|hurt\w*) (?:\S+ ){0,3}?(?:down|into|through|along) |"
+        # (no trailing space: the whole-word guard after each pattern needs a word end)
+        r"(?:pain\w*|ach\w*|hurt\w*) (?:\S+ ){0,3}?(?:down|into|through|along)|"
         # "(it does) not go to the leg": radiating pain, so that its negation is read
         r"(?:go|goes|going|went|travel\w*|spread\w*) (?:down )?(?:to|into) (?:the |my )?(?:legs?|"
         r"foot|feet|buttocks?|thighs?)|"
         # "pain was only down my left leg but since last night it's going down both legs"
-        r"(?:it|its|it is|it has|now it|the pain) (?:\S+ )?(?:going|goes|went|gone|shooting|"
+        r"(?:it|its|it is|it has|now it|the pain) (?:(?!not\b|never\b)\S+ )?(?:going|goes|went|"
+        r"gone|shooting|"
         r"spreading|spread|travelling|traveling|radiating|moving|moved)(?= (?:down|into|to) )",
         "current",
         False,
@@ -647,8 +653,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "constipation": (
-        r"constipat\w*|bunged up|blocked up|bung\w* (?:me |him |her |us )?up|"
-        r"(?:have not|has not|had not|not) (?:pooed|pooped|(?:been|gone|had) (?:for )?(?:a )?"
+        r"constipat\w*|bunged up|blocked up|bung\w* (?:me |him |her |us )?(?:right )?up|"
+        r"(?:have not|has not|had not|not) (?:pooed|pooped|(?:been|gone|had|managed|done) (?:for )?"
+        r"(?:a )?"
         r"(?:poo|number two|bowel movement|bm|dump)) (?:in|for) (?:\d+|a few|several|two|three|"
         r"four|five|six|seven) days",
         "current",
@@ -1027,7 +1034,8 @@ _SEX_FINE = re.compile(
     r"unchanged|as usual|no problem)\b"
 )
 _ONE_SIDE = re.compile(
-    r"\b(?:left|right|rite|rt|lt|one|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|knee|"
+    r"\b(?:left|right|rite|rt|lt|one|1|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|"
+    r"knee|"
     r"ankle|shin|heel|toe|big toe|glute|hamstring|cheek)s?\b|\bone leg\b|\bonly (?:on )?one\b|"
     r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good|behaving|"
     r"unaffected)\b"

@@ -295,6 +295,7 @@ _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|his|her|hers|their|them)\b")
 _THEIR_BACK = re.compile(
     r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op|problems?)\b|slipped disc|"
     r"\b(?:bad|bulging|prolapsed|herniated|slipped) disc\b|slipped (?:a|his|her) disc|"
+    r"\binjection in (?:his|her|their) (?:spine|back)\b|"
     r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b|"
     r"\b(?:crack|snap|pop|click|twinge|twang)\w* in (?:his|her|their) (?:lower |upper )?back\b|"
     # (not "broke her back": a known fracture is already being looked after)
