@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from spinewise.assistant.text import TypoRepairer, damerau_levenshtein, normalise, split_clauses
 
 
@@ -41,3 +43,27 @@ def test_without_an_english_word_list_only_doubled_letters_are_repaired() -> Non
     assert not repairer.edits_allowed
     assert repairer.repair("leggs") == "legs"
     assert repairer.repair("week") == "week"  # could be a typo of "weak", but we cannot know
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # Scots, Irish, Jamaican and text-speak spellings become the words the rules read
+        ("ah've got nae feeling roond ma backside", "i have got no feeling round my backside"),
+        ("me da had cancer", "my dad had cancer"),
+        ("mi cyaan feel mi batty", "i cannot feel my batty"),
+        (
+            "bk pain + cnt feel when i need a wee, hvnt been since yday",
+            "back pain + cannot feel when i need a wee, have not been since yesterday",
+        ),
+        ("not gonna lie I inject", "honestly i inject"),
+        ("I 'broke' my back moving a sofa", "i hurt my back moving a sofa"),
+        # ... but ordinary English stays as it is
+        ("call me back please", "call me back please"),
+        ("I had an MI last year", "i had an mi last year"),
+        ("I cannot lie down flat", "i cannot lie down flat"),
+        ("my back is a wee bit sore", "my back is a wee bit sore"),
+    ],
+)
+def test_dialect_and_text_speak_are_read_as_standard_words(written: str, read: str) -> None:
+    assert normalise(written) == read

@@ -138,7 +138,12 @@ _DIALECT: tuple[tuple[str, str], ...] = (
         r"think|am|was|cyaan|caan|nah))",
         "i",
     ),
-    (r"mi", "my"),
+    # "mi back", "mi batty"; not "an MI" (a heart attack)
+    (
+        r"(?<!an )mi(?= (?:back|batty|bottom|bum|foot|feet|leg|legs|knee|belly|tummy|head|hip|"
+        r"side|pickney|yout|husband|wife|mother|madda|fada|father|pee|wee|waterworks))",
+        "my",
+    ),
     # Philippine English politeness particle: "her back is very painful po"
     (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
@@ -167,13 +172,18 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"tonite", "tonight"),
     # Irish and Northern English "me" for "my": "me da", "me mam", "me back"
     (
-        r"me(?= (?:da|dad|mam|mum|ma|nan|nanna|granda|grandad|auntie|uncle|brother|sister|"
-        r"husband|wife|fella|missus|back|legs?|bum|arse|bladder|knees?|feet))",
+        r"(?<!call )(?<!ring )(?<!phone )(?<!text )(?<!get )(?<!message )(?<!email )"
+        r"(?<!write )(?<!send )me(?= (?:da|dad|mam|mum|ma|nan|nanna|granda|grandad|auntie|uncle|"
+        r"brother|sister|husband|wife|fella|missus|back|legs?|bum|arse|bladder|knees?|feet))",
         "my",
     ),
     (r"da(?= (?:had|has|is|was|fell|said|says|got))|(?<=my )da\b", "dad"),
     # "not gonna lie, I inject" is a way of saying "honestly", not a negation
-    (r"(?:not going to|i will not|i cannot|will not|not to|no) lie", "honestly"),
+    (
+        r"(?:not going to|i will not|i cannot|will not|not to|no) lie"
+        r"(?! (?:down|flat|still|on|in|back|there|comfortabl\w*))",
+        "honestly",
+    ),
     (r"noo", "now"),
     (r"oot", "out"),
     (r"doon", "down"),
