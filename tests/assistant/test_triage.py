@@ -937,3 +937,40 @@ def test_blind20_failure_classes_are_escalated(text: str, expected: str) -> None
 )
 def test_blind20_benign_classes_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+# --- the classes blind21 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I look after an 84 year old gentleman with back pain, today he has not passed water "
+            "since lunch and keeps trying",
+            "emergency",
+        ),
+        (
+            "my husband says he is going to kill himself tonight, he has the pills ready",
+            "emergency",
+        ),
+        (
+            "Mum's leg is getting worse by the day, she's dragging it now. She's had back trouble "
+            "for years",
+            "emergency",
+        ),
+        (
+            "back pain very strong 3 days, now I can't control my caca, it comes out and I don't feel it",
+            "emergency",
+        ),
+    ],
+)
+def test_blind21_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text
+
+
+def test_a_video_about_tumours_is_not_a_cancer_history() -> None:
+    text = (
+        "watched a video about spinal tumours and now I'm paranoid, my back ache is from deadlifts"
+    )
+    assert triage(text).level not in RED_FLAG_LEVELS

@@ -128,6 +128,8 @@ BACK_BAD = (
     r"moan\w* (?:about|with) (?:his |her |their |my )?(?:lower |upper |bad )?back|"
     # "lower back started 3 weeks ago" (the pain did)
     r"(?:lower |upper |my )back (?:started|began|kicked off|flared)|"
+    # "he has had back trouble for years" (a relative's back)
+    r"back (?:trouble|problems?)|"
     # what a relative reports: "he has been complaining about his lower back"
     r"complain\w* (?:about|of|with) (?:his |her |their |my |a )?(?:lower |upper |bad |sore )?"
     r"back|"
@@ -1274,6 +1276,7 @@ _HYPOTHETICAL = re.compile(
     r"(?:i|you|your|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
+    r"(?:video|article|post|programme|program|documentary|show|story|thread) (?:about|on)|"
     r"(?:leaflet|website|article|booklet|video|poster|app|physio|doctor|gp|nurse) (?:\S+ ){0,3}?"
     r"(?:mentions?|says?|lists?|talks? about|told (?:me|us) to (?:check|look|watch) for)|"
     r"(?:check|checking|watch out|watching out) for|"
@@ -1295,7 +1298,7 @@ _DIAGNOSIS_DOUBT = re.compile(
     r"\b(?:is (?:it|this|that)|(?:could|might|can|would) (?:\S+ ){0,4}?be\b|"
     r"is (?:\S+ ){0,3}?(?:a sign|a symptom|caused by)|does (?:\S+ ){0,3}?mean|signs? of|worried|"
     r"worry|worries|scared|"
-    r"afraid|fear\w*|concerned|anxious|check\w* for|test\w* for|screen\w* for|scan\w* for|"
+    r"afraid|fear\w*|concerned|anxious|paranoid|check\w* for|test\w* for|screen\w* for|scan\w* for|"
     r"rule\w* out|risk of|chance of|possib\w*|what about|think (?:it is|i have)|in case)\b"
 )
 # Family words, including those patients bring from other languages ("my lola is 77").
@@ -1312,7 +1315,7 @@ OTHER_PERSON = re.compile(
     # "my little boy has had a fever all week"
     r"(?:my|our|his|her) (?:little |baby |eldest |youngest |oldest |older |younger )?"
     r"(?:boy|girl|lad|lass)s?|"
-    r"(?:a|one|some|this|that) (?:\S+ ){0,3}?(?:man|woman|guy|lady|bloke|person|people|patient|"
+    r"(?:a|an|one|some|this|that) (?:\S+ ){0,3}?(?:man|woman|guy|lady|bloke|person|people|patient|"
     r"girl|boy|gentleman|gent|resident|client|service user)|"
     r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
     # their body: "now her back is very painful", "his wee is only a trickle"

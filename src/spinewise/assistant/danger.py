@@ -76,7 +76,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "elim_site": (
         r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
         r"pee(?:s|d|ing|-?pee)?|pipi|pi-?pi|xixi|chichi|piss\w*|urin\w*|bladder|"
-        r"bowels?|stools?|faeces|feces|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
+        r"bowels?|stools?|faeces|feces|caca|kaka|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
         # not "pregnant with number 2"
         r"(?:a|the) crap|crapp(?:ed|ing)|(?<!with )number (?:one|two|1|2|ones|twos)|"
         r"(?:a |proper )?slash|"
@@ -296,6 +296,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"can barely|struggl\w* to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand\w*|"
         r"walk\w*|balanc\w*|rock\w*|go\w*|get\w*) (?:back )?on (?:my |the )?(?:\S+ )?heels?|"
         r"(?:foot|feet|shoe|sole) (?:\S+ ){0,5}?(?:slap|flap|smack|slam)\w*|"
+        # "Dad's leg is getting worse by the day, he's dragging it now"
+        r"(?:leg|foot) (?:\S+ ){0,10}?(?:dragging|drags|dragged) it\b|"
         r"(?:trip\w*|stumbl\w*) (?:over|on) "
         r"(?:my )?(?:own )?(?:foot|feet|toes)|foot ?drop|drop ?foot|lift my (?:knee|leg) "
         r"(?:up )?(?:high|higher|really high)",
@@ -449,7 +451,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "crisis": (
         SUICIDE_WORD
-        + r"|kill (?:my ?self|me)|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
+        + r"|kill (?:my ?self|me|him ?self|her ?self|them ?selves)|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
         r"in|off (?:my|him|her)self|unalive\w*|end (?:my (?:own )?life|it all|things|it)|"
         r"ended (?:it all|my life|things)|"
         r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"

@@ -348,7 +348,14 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
             continue
         if _THEIR_BACK.search(context):
             return True
-        for m in theirs.active("pain"):
+        # their back pain, even long-standing ("he's had back trouble for years but this
+        # weakness is new"): the context is their back
+        their_pain = [
+            m
+            for m in theirs.mentions
+            if m.concept == "pain" and not (m.negated or m.hypothetical or m.other_person)
+        ]
+        for m in their_pain:
             writer_s = _FIRST_PERSON_NEAR.match(theirs.text, m.end) or "my" in m.text.split()
             if clause.start <= m.start < clause.end and not writer_s:
                 return True
