@@ -974,3 +974,17 @@ def test_a_video_about_tumours_is_not_a_cancer_history() -> None:
         "watched a video about spinal tumours and now I'm paranoid, my back ache is from deadlifts"
     )
     assert triage(text).level not in RED_FLAG_LEVELS
+
+
+# --- the classes blind22 found (new wording) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I am 24 week pregnant, today back pain too much, I am crying, cannot sleep", "urgent"),
+        ("whats the point. been thinking about how id do it. pain never stops", "emergency"),
+    ],
+)
+def test_blind22_failure_classes_are_escalated(text: str, expected: str) -> None:
+    assert triage(text).level == expected, text

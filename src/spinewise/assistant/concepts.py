@@ -432,7 +432,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "progression",
         (
             _core(
-                r"(?:getting|got|becoming|became|grown|growing|gets|going|is) (?:\S+ )?"
+                r"(?:getting|got|becoming|became|grown|growing|gets|going|is) (?:\S+ ){0,2}?"
                 # "worse when I wear tight jeans" is what aggravates it, not a change over time
                 r"(?:worse(?! (?:when|if|with|after|during|while|whenever|on|at night|in the "
                 r"(?:morning|evening)|first thing))|weaker|more numb)|weaker and weaker|"
@@ -728,6 +728,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"intense|(?:very|so|extremely|really|terribly) bad|awful|horrible|(?:9|10)/10|"
                 r"(?:9|10) out of 10|off the (?:scale|charts?)|on another level|"
                 r"(?:cannot|can not) move without (?:screaming|crying)|"
+                # "today back pain too much, I am crying"
+                r"(?:pain|it) (?:is )?too much|crying (?:with|from|in) (?:the )?pain|i am crying|"
                 r"(?:very|really|so|too) (?:very |really )?strong|"
                 r"(?:cannot|could not) (?:even )?stand (?:up )?straight"
             ),
@@ -1483,6 +1485,8 @@ def _contextualise(
         or continues_other(text, clauses, clause.sentence)
         # the mention names their body itself: "laid up with his back all week"
         or bool(_THEIR_WORD.search(text, start, end))
+        # the mention starts with the verb of "he/she …": "now he | can barely feel the leg"
+        or bool(_HE_BEFORE.search(sentence_before) and _VERB_START.match(text, start))
     )
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
 
@@ -1830,6 +1834,8 @@ def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bo
     return bool(_RESUMED.search(text, end, stop))
 
 
+_HE_BEFORE = re.compile(r"\b(?:he|she) \Z")
+_VERB_START = re.compile(r"(?:can|cannot|could|is|has|keeps|does|did|will|would)\b")
 _THEIR_WORD = re.compile(r"\b(?:his|her|their|him|himself|herself)\b")
 _WITH_BEFORE = re.compile(r"\b(?:with)\s+\Z")
 _THEIR_BEFORE = re.compile(r"\b(?:his|her|their) (?:own |lower |upper |bad |poor )?\Z")

@@ -481,6 +481,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "looking up how many of my pills it would take"
         r"how many (?:\S+ ){0,3}?(?:pills|tablets|meds|painkillers|tramadol|codeine|"
         r"paracetamol) (?:\S+ ){0,2}?(?:would|will|does|to) (?:take|kill)|"
+        # "honestly whats the point. been thinking about how id do it"
+        r"what is the point(?= *(?:[.!?]|$))|(?:thinking|thought|think) about how (?:i would|i could|"
+        r"id|to|i will|i am going to|i might) (?:do it|end it|go)|"
         r"what is the point (?:of |in )?(?:going on|carrying on|living|life|being here|"
         r"anything|it all|trying)|not be around|no future|"
         r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
@@ -1226,7 +1229,9 @@ def broad_hits(
     if drop := s.active("foot_drop"):
         hit("foot_drop", "neuro_deficit", "emergency", *drop)
         deficits += drop
-    progression = s.active("progression")
+    # whose words say "worse" does not matter, only that they describe a deficit near them
+    # ("my dad … over the last 3 days it's got a lot worse, now he can barely feel the leg")
+    progression = [p for p in s.get("progression") if not (p.negated or p.past or p.hypothetical)]
     progressive = [
         (d, p)
         for d in deficits

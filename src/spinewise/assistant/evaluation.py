@@ -65,6 +65,7 @@ TRIAGE_SPLITS = (
     "blind19",
     "blind20",
     "blind21",
+    "blind22",
 )
 # The latest blind set: a file in data/ (e.g. "triage_blind2.json") written by someone who has
 # seen neither the rules nor the other sets. ``evaluate`` prints it separately and nothing

@@ -76,7 +76,7 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"it's", "it is"),
     (r"that's", "that is"),
     (r"there's", "there is"),
-    (r"what's", "what is"),
+    (r"what'?s", "what is"),
     (r"he's", "he is"),
     (r"she's", "she is"),
     (r"you're", "you are"),
