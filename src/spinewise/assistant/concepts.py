@@ -1837,7 +1837,7 @@ def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bo
 _HE_BEFORE = re.compile(r"\b(?:he|she) \Z")
 _VERB_START = re.compile(r"(?:can|cannot|could|is|has|keeps|does|did|will|would)\b")
 _THEIR_WORD = re.compile(r"\b(?:his|her|their|him|himself|herself)\b")
-_WITH_BEFORE = re.compile(r"\b(?:with)\s+\Z")
+_WITH_BEFORE = re.compile(r"\bwith\s+\Z")
 _THEIR_BEFORE = re.compile(r"\b(?:his|her|their) (?:own |lower |upper |bad |poor )?\Z")
 
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from spinewise.assistant.concepts import (
     BACK_BAD,
@@ -59,6 +59,16 @@ from spinewise.assistant.concepts import (
 # Each entry: regular expression, how time applies (see concepts.TimeKind), and whether worry
 # and questions make it hypothetical (diagnosis words such as "cancer").
 
+# Clothes: where wetness is found ("realised my jeans were wet"), never where feeling is.
+CLOTHES = (
+    r"pants|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
+    r"clothes"
+)
+# "… the other leg is fine": one-sided leg symptoms (the danger screen and the semantic net)
+OTHER_SIDE_FINE = (
+    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good|behaving|"
+    r"unaffected)\b"
+)
 NEG_AUX = (
     r"(?:cannot|could not|can no longer|unable to|not able to|not been able to|been unable to|"
     r"have not|has not|had not|did not|do not|does not|will not|would not|no longer|not can|"
@@ -80,8 +90,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # not "pregnant with number 2"
         r"(?:a|the) crap|crapp(?:ed|ing)|(?<!with )number (?:one|two|1|2|ones|twos)|"
         r"(?:a |proper )?slash|"
-        r"waterworks|(?:pass|passing|make|making) water|catheter\w*|pants|knickers|undies|"
-        r"underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|clothes|nappy|nappies|"
+        r"waterworks|(?:pass|passing|make|making) water|catheter\w*|" + CLOTHES + r"|nappy|nappies|"
         r"(?:needed|need|had) to go(?= *(?:$|[.,;!?]|before|in time))|"
         r"diapers?|(?:incontinence )?pads?|"
         r"back passage|(?:bowel )?motions|bowel motion|the flow|stream|jet|(?:the )?sheets|"
@@ -873,6 +882,7 @@ def injury_cleared(text: str) -> bool:
     return bool(_INJURY_CLEARED.search(text))
 
 
+@lru_cache(maxsize=256)
 def claudication_pattern(text: str) -> bool:
     """True when the message describes leg symptoms brought on by walking or standing and
     eased by sitting or bending forward (neurogenic claudication, a routine finding), and
@@ -893,8 +903,6 @@ _SYNCOPE = re.compile(
     r"pass(?:ed|es) out|passing out|collaps(?:ed|ing|es|e)\b|black(?:ed|ing)? out|"
     r"keel\w* over|" + SYNCOPE_PHRASES
 )
-# Progression words that say the deficit itself is moving, even a long sentence away from it
-# ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
 _GENERAL_CRISIS = re.compile(
     r"\b(?:people|someone|somebody|patients|anyone|a person|you) (?:\S+ ){0,2}?(?:suicid\w*|"
     r"want to die|kill themselves)"
@@ -907,12 +915,10 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
 
 
 _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
+# Progression words that say the deficit itself is moving, even a long sentence away from it
+# ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
 _SPREADING = re.compile(r"creep|spread|further|higher|day by day|every day|more and more")
-_CLOTHES = re.compile(
-    r"pants|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
-    r"clothes|"
-    r"(?:the )?sheets"
-)
+_CLOTHES = re.compile(CLOTHES + r"|(?:the )?sheets")
 _WETNESS = re.compile(
     r"wet|soak|sodden|damp|leak|accident|soil|mess|dribbl|drip|drops|without|no idea|not sure|"
     r"did not|do not|cannot|could not|never|not"
@@ -1042,8 +1048,7 @@ _ONE_SIDE = re.compile(
     r"\b(?:left|right|rite|rt|lt|one|1|single) (?:\S+ )?(?:leg|calf|foot|thigh|buttock|side|hip|"
     r"knee|"
     r"ankle|shin|heel|toe|big toe|glute|hamstring|cheek)s?\b|\bone leg\b|\bonly (?:on )?one\b|"
-    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good|behaving|"
-    r"unaffected)\b"
+    + OTHER_SIDE_FINE
 )
 # A denial that a body part is affected: "both legs feel fine", "wees fine", "waterworks normal".
 _PART_FINE = re.compile(

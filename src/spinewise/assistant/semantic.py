@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from spinewise.assistant.concepts import analyse
-from spinewise.assistant.danger import claudication_pattern, sentence_cues
+from spinewise.assistant.danger import OTHER_SIDE_FINE, claudication_pattern, sentence_cues
 from spinewise.assistant.retrieval import Encoder
 from spinewise.assistant.triage import Finding, Level
 
@@ -287,10 +287,7 @@ _NIGHT = re.compile(
     r"never (?:stops|goes|eases)"
 )
 _NIGHT_STATEMENT = re.compile(r"night|awake|wak\w*|sleep")
-_OTHER_SIDE_FINE = re.compile(
-    r"\bother (?:leg|side|foot) (?:is |feels? )?(?:fine|ok|okay|normal|alright|good|behaving|"
-    r"unaffected)\b"
-)
+_OTHER_SIDE_FINE = re.compile(OTHER_SIDE_FINE)
 
 
 @dataclass(frozen=True)

@@ -164,12 +164,11 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"dnt", "do not"),
     (r"yday|yest|yesterdy", "yesterday"),
     (r"2day", "today"),
-    (r"2nite|2night", "tonight"),
+    (r"2nite|2night|tonite", "tonight"),
     (r"b4", "before"),
     (r"coz|cos|cuz", "because"),
     (r"pls|plz", "please"),
     (r"abt", "about"),
-    (r"tonite", "tonight"),
     # Irish and Northern English "me" for "my": "me da", "me mam", "me back"
     (
         r"(?<!call )(?<!ring )(?<!phone )(?<!text )(?<!get )(?<!message )(?<!email )"

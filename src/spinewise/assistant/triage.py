@@ -371,19 +371,14 @@ def _their_findings(analysed: AnalysedText) -> list[Finding]:
     ordinary back ache never makes the patient's own message routine."""
     theirs = analysed.about_other_person()
     blank = PatientProfile()
-    if not _describes_their_pain(theirs):
-        # thoughts of suicide need no back: "my dad sometimes feels like ending it all"
-        return [
-            replace(f, about_other_person=True, reason=f"Someone you describe: {f.reason}")
-            for f in _findings(theirs, blank) + _broad_findings(theirs, blank, [])
-            if f.category == "crisis" and f.level in RED_FLAG_LEVELS
-        ]
     found = _findings(theirs, blank)
     found += _broad_findings(theirs, blank, found)
+    # thoughts of suicide need no back: "my dad sometimes feels like ending it all"
+    describes_back = _describes_their_pain(theirs)
     return [
         replace(f, about_other_person=True, reason=f"Someone you describe: {f.reason}")
         for f in found
-        if f.level in RED_FLAG_LEVELS
+        if f.level in RED_FLAG_LEVELS and (describes_back or f.category == "crisis")
     ]
 
 
