@@ -229,6 +229,7 @@ def test_the_player_tracks_a_drawn_figure_through_the_fake_camera_and_counts_it(
     counted = int(section.get_attribute("data-summary-reps") or "0")
     assert counted >= 2
     screenshot(page, "motion-summary")
+    expect(page.locator("li.step").first).to_be_attached()
     for n in range(page.locator("li.step").count()):
         current = page.locator("li.step").nth(n)
         exercise = current.get_attribute("data-exercise")

@@ -85,7 +85,7 @@ def test_a_clinician_completes_an_assessment_and_sees_the_panel(chromium, live_s
 def test_the_patient_cannot_open_decision_support(chromium, live_server: str) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = _sign_in(context, live_server, "olivia@demo.spinewise.org")
-    assert page.get_by_role("heading", name="Hello, Olivia").is_visible()
+    expect(page.get_by_role("heading", name="Hello, Olivia")).to_be_visible()
     assert page.locator("#ds-panel").count() == 0
     match = re.search(r"/patients/(\d+)", page.url)
     assert match

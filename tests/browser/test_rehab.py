@@ -53,8 +53,9 @@ def _patient_id(page, name: str) -> str:  # type: ignore[no-untyped-def]
 def _run_session(page) -> int:  # type: ignore[no-untyped-def]
     """Go through every step of the player: use the coach once, log each exercise."""
     steps = page.locator("li.step")
+    # The click only starts the navigation: wait for the player before counting its steps.
+    expect(steps.first).to_be_visible()
     count = steps.count()
-    assert count >= 1
     for n in range(count):
         step = steps.nth(n)
         expect(step).to_be_visible()
@@ -187,6 +188,8 @@ def test_the_exercise_library_animates_its_demonstrations(chromium, live_server:
     def figure() -> list[str | None]:
         return [lines.nth(n).get_attribute("points") for n in range(lines.count())]
 
+    # Wait until the demonstration is drawn, so "moved" means animated, not just loaded.
+    expect(lines.first).to_have_attribute("points", re.compile(r"\d"))
     first = figure()
     moved = False
     for _ in range(12):  # keyframes include holds: watch for up to 6 s
