@@ -28,7 +28,7 @@ def test_ask_json_follows_the_contract_for_an_emergency() -> None:
 
 
 def test_ask_uses_the_patient_profile_flags() -> None:
-    text = "I tripped on the stairs at home and my back hurts"
+    text = "I slipped in the shower and my back hurts"
     _, plain, _ = run("ask", text, "--json", "--bm25-only")
     _, profiled, _ = run("ask", text, "--json", "--osteoporosis", "--age", "80", "--bm25-only")
     assert json.loads(plain)["triage"] in {"self_care", "routine"}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from spinewise.assistant.evaluation import (
+    LEARNED_SCREEN_SPLITS,
     TARGETS,
     TRIAGE_SPLITS,
     LabelledMessage,
@@ -146,7 +147,8 @@ def test_the_latest_blind_set_is_reported_separately_and_not_asserted(
     figures = report["triage_latest_blind"]
     assert figures["set"] == blind.name
     assert figures["rules"]["red_flag_sensitivity"] == pytest.approx(1 / 2)
-    assert figures["rules_and_semantic_net"] is None  # --bm25-only: no net
+    assert figures["rules_and_learned_screen"]["messages"] == 3
+    assert figures["ask"] is None  # --bm25-only: no net
     assert blind.name not in report["triage"]
     # a miss on the blind set is reported, never counted towards the targets
     without = run_all(
@@ -192,8 +194,12 @@ def test_an_external_set_is_scored_with_every_miss_listed(tmp_path: Path) -> Non
             "text": "what is a good office chair?",
         }
     ]
-    assert report["rules_and_semantic_net"] is None
+    assert report["ask"] is None
     assert report["ms_per_message"]["rules"] > 0
+    # the learned screen is scored too (it needs no embedding model) and only adds escalations
+    learned = report["rules_and_learned_screen"]
+    assert set(learned["over_triaged"]) >= set(rules["over_triaged"])
+    assert set(learned["missed"]) <= set(rules["missed"])
 
 
 def test_evaluate_set_command_prints_figures_and_misses(tmp_path: Path) -> None:
@@ -223,8 +229,8 @@ def assistant_with_net():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("split", TRIAGE_SPLITS)
-def test_rules_and_semantic_net_meet_the_targets_on_every_set(
+@pytest.mark.parametrize("split", LEARNED_SCREEN_SPLITS)
+def test_what_ask_does_meets_the_targets_on_every_set(
     split: str,
     assistant_with_net,  # type: ignore[no-untyped-def]
 ) -> None:

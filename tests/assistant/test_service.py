@@ -29,7 +29,7 @@ from spinewise.reminders.models import ReminderAcknowledgement, ReminderSchedule
 from tests.conftest import PASSWORD, Person, World
 
 EMERGENCY = "I can't feel the toilet paper when I wipe and my back is killing me"
-FELL = "I slipped and fell on the ice yesterday and my back hurts"
+FELL = "I slipped in the shower and my back hurts"
 
 
 @pytest.fixture

@@ -988,3 +988,34 @@ def test_a_video_about_tumours_is_not_a_cancer_history() -> None:
 )
 def test_blind22_failure_classes_are_escalated(text: str, expected: str) -> None:
     assert triage(text).level == expected, text
+
+
+# --- ordinary messages the rules over-triaged, and blind24's classes (new wording) ------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # constipation on a painkiller is a side effect, however it is put
+        "on the co-codamol since monday and I have not had a decent poo in 5 days",
+        # cannot stand for long, eased by sitting: neurogenic claudication, not weak legs
+        "can't stand for long at the cooker, both legs ache, sitting down fixes it",
+        # a joint that cracks is not a broken bone
+        "is it bad that I crack my back every morning?",
+        "my back cracks when I twist, feels good actually",
+        # a figure of speech is not an injury
+        "feel like I've been hit by a truck after my first day back at the gym, back aches",
+        # a story on the screen is not someone the writer looks after
+        "saw a TV drama where someone lost control of their bladder from a bad back, can that happen?",
+        # "no new numbness" denies the numbness
+        "notes for dad: bladder fine, bowels fine, no new numbness, walked to the shop",
+    ],
+)
+def test_ordinary_wordings_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+def test_a_general_question_about_suicidal_thoughts_asked_for_oneself_is_escalated() -> None:
+    text = "is there any help for people with suicidal thoughts? I'm asking for myself"
+    assert triage(text).level in RED_FLAG_LEVELS
+    assert triage("can chronic pain make people suicidal?").level not in RED_FLAG_LEVELS

@@ -585,7 +585,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "chronic_pain": (
         r"for (?:many |several |a few |\d+ |two |three |ten |twenty |decades |)?(?:years|"
         r"decades)|always (?:had|been|have)|all my life|same (?:old|as always|as ever)|"
-        r"(?:nothing|no) (?:new|different|change)|as usual|usual (?:back )?(?:pain|ache)|"
+        # not "no new numbness": that denies the numbness (the negation must stay outside a cue)
+        r"(?:nothing|no) (?:new|different|change)(?! (?:numb|tingl|weak|pins|loss|problem|trouble|"
+        r"issue|symptom)\w*)|as usual|usual (?:back )?(?:pain|ache)|"
         r"long[- ]standing|(?:from|after) (?:gardening|lifting|work|the gym|sitting|"
         r"decorating|painting|moving)",
         "current",
@@ -669,7 +671,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "constipation": (
         r"constipat\w*|bunged up|blocked up|bung\w* (?:me |him |her |us )?(?:right )?up|"
         r"(?:have not|has not|had not|not) (?:pooed|pooped|(?:been|gone|had|managed|done) (?:for )?"
-        r"(?:a )?"
+        r"(?:a )?(?:proper |decent |real |good )?"
         r"(?:poo|number two|bowel movement|bm|dump)) (?:in|for) (?:\d+|a few|several|two|three|"
         r"four|five|six|seven) days",
         "current",
@@ -837,12 +839,13 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
 # forward ("both legs ache and tingle after 10 minutes walking, fine when I sit", "better
 # leaning on the shopping trolley"). Cauda equina symptoms are not eased by sitting down.
 _WALK_TRIGGER = re.compile(
-    r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|on my feet|(?:downhill|uphill))\b"
+    r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|stand (?:for )?(?:long|very long|too "
+    r"long|more than)|on my feet|(?:downhill|uphill))\b"
 )
 _RELIEF_WORDS = (
     r"(?:better|eases?|eased|easier|fine|ok|okay|alright|helps?|relie\w*|settles?|"
     r"goes (?:off|away)|(?:it |they )?(?:go|goes|wears?) off|disappears?|passes|stops?|further|"
-    r"sorts? (?:it|them)|(?:it|they) go(?:es)?(?= *(?:[.,;!?]|$)))"
+    r"sorts? (?:it|them)|fix(?:es)? (?:it|them)|(?:it|they) go(?:es)?(?= *(?:[.,;!?]|$)))"
 )
 _FLEXION = r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)"
 _FLEXION_RELIEF = re.compile(
@@ -858,7 +861,11 @@ _FLEXION_RELIEF = re.compile(
     + _RELIEF_WORDS
     + r")\b"
 )
-_NEURO_EVENT = re.compile(r"gave way|giv\w* way|buckl|collaps|cannot|could not|unable|paralys|drag")
+# "cannot stand (for long)" in a claudication message is tolerance, not a leg that fails
+_NEURO_EVENT = re.compile(
+    r"gave way|giv\w* way|buckl|collaps|cannot(?! stand\b)|could not(?! stand\b)|unable|paralys|"
+    r"drag"
+)
 
 
 _ACUTE = re.compile(
@@ -874,6 +881,13 @@ _INJURY_CLEARED = re.compile(
     r"\b(?:(?:x-? ?rays?|scans?|mri|ct)(?: \S+){0,2}? (?:was|were|came back|showed|is|are) "
     r"(?:\S+ )?(?:fine|clear|normal|ok|okay|nothing)|nothing (?:was )?broken|no (?:fractures?|"
     r"breaks?|broken bones?)|(?:fully|completely|totally) (?:recovered|healed|better))\b"
+)
+
+
+# "feel like I've been hit by a bus", "as if I'd been thrown": a figure of speech, not an event
+# (the text before the injury words)
+AS_IF = re.compile(
+    r"\b(?:feels?|felt|feeling) (?:\S+ )?like (?:\S+ ){0,3}?$|\bas if (?:\S+ ){0,3}?$"
 )
 
 
@@ -909,9 +923,16 @@ _GENERAL_CRISIS = re.compile(
 )
 
 
+# "… for people who've had suicidal thoughts? Asking for myself."
+_FOR_MYSELF = re.compile(r"\b(?:asking|it is|its|this is|i am asking) (?:\S+ )?for (?:myself|me)\b")
+
+
 def general_crisis_question(text: str, start: int, end: int) -> bool:
-    """True when a crisis word is about people in general ("can pain make people suicidal?")."""
-    return bool(_GENERAL_CRISIS.search(text, max(0, start - 60), end + 1))
+    """True when a crisis word is about people in general ("can pain make people suicidal?"),
+    unless the writer then says the question is their own ("asking for myself")."""
+    return bool(_GENERAL_CRISIS.search(text, max(0, start - 60), end + 1)) and not (
+        _FOR_MYSELF.search(text, end)
+    )
 
 
 _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
@@ -1264,8 +1285,12 @@ def broad_hits(
         for w in s.active("weakness")
         if s.site_of(w) in ("limb_site", "both_site")
         and not (_tiredness(w) and any(s.near(w, e, 10) for e in exertion))
-        # "legs ache and feel like jelly, sit down for a bit and it goes": claudication
-        and not (_tiredness(w) and claudication_symptom(s.text, w.text))
+        # "legs ache and feel like jelly, sit down for a bit and it goes", "cannot stand long at
+        # the sink, sitting down fixes it": claudication
+        and not (
+            (_tiredness(w) or re.match(r"c(?:an|ould) ?not stand", w.text))
+            and claudication_symptom(s.text, w.text)
+        )
     ]
     if weak_limb and not progressive:
         hit("new_leg_weakness", "neuro_deficit", "urgent", *weak_limb)
@@ -1275,6 +1300,7 @@ def broad_hits(
         t
         for t in s.active("trauma_major")
         if not _compiled("minimiser").search(s.text[max(0, t.start - 30) : t.start])
+        and not AS_IF.search(s.text[max(0, t.start - 30) : t.start])
         and not re.match(r"\s+(?:in|on) (?:my |the )?(?:pants|bed|knickers)", s.text[t.end :])
     ]
     any_deficit = deficits + [

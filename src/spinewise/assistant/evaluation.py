@@ -20,7 +20,7 @@ docs/assistant.md): they test the rules, they are not clinical evidence.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -73,6 +73,11 @@ TRIAGE_SPLITS = (
 # messages nobody has seen. Once its misses have been read it joins TRIAGE_SPLITS and a new
 # blind set takes its place. None: no unseen set is available at the moment.
 LATEST_BLIND: str | None = None
+# Sets the learned red-flag screen (classifier.py) is trained on besides TRIAGE_SPLITS, which
+# the rules were NOT extended on: blind sets whose first scores have been read, and ordinary
+# (non-red-flag) messages that teach the screen what the everyday bulk of messages looks like.
+SCREEN_TRAINING_SPLITS = ("blind23", "blind24", "ordinary1", "ordinary2")
+LEARNED_SCREEN_SPLITS = (*TRIAGE_SPLITS, *SCREEN_TRAINING_SPLITS)
 RETRIEVAL_SPLITS = ("dev", "heldout")
 
 
@@ -100,7 +105,7 @@ def load_triage_set(split_or_path: str | Path) -> list[LabelledMessage]:
     """Load a labelled triage set: a split name (``"dev"``, ``"blind"`` …) or a JSON path."""
     path = (
         _data_path(f"triage_{split_or_path}.json")
-        if split_or_path in TRIAGE_SPLITS
+        if split_or_path in LEARNED_SCREEN_SPLITS
         else Path(split_or_path)
     )
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -130,6 +135,12 @@ def load_triage_set(split_or_path: str | Path) -> list[LabelledMessage]:
     return out
 
 
+def training_messages() -> list[LabelledMessage]:
+    """What the learned red-flag screen is trained on: every asserted set and the sets of
+    ``SCREEN_TRAINING_SPLITS``."""
+    return [message for split in LEARNED_SCREEN_SPLITS for message in load_triage_set(split)]
+
+
 def load_retrieval_set(split_or_path: str | Path) -> list[LabelledQuestion]:
     """Load a labelled question → article set: ``"dev"``, ``"heldout"`` or a JSON path."""
     path = (
@@ -157,9 +168,25 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 
 
+Classify = Callable[[str, PatientProfile], str]
+
+
+def with_learned_screen(classifier: Any = None) -> Classify:
+    """``classify(text, profile)`` for the rules plus the learned red-flag screen
+    (``classifier.py``; the packaged one by default). The screen can only raise the level."""
+    from spinewise.assistant.classifier import default_classifier, screened
+
+    screen = classifier if classifier is not None else default_classifier()
+
+    def classify(text: str, profile: PatientProfile) -> str:
+        return screened(triage(text, profile), text, profile, screen).level
+
+    return classify
+
+
 def evaluate_triage(
     messages: Iterable[LabelledMessage],
-    classify: Callable[[str, PatientProfile], str] | None = None,
+    classify: Classify | None = None,
 ) -> dict[str, Any]:
     """Run the triage on each message and compute the figures defined in the module docstring.
 
@@ -168,16 +195,26 @@ def evaluate_triage(
     ``missed`` lists ids of red-flag messages that were not escalated and ``over_triaged`` ids
     of benign messages that were; ``misses_emergency`` ids of emergencies triaged lower.
     """
+    return score_predictions(
+        (
+            item,
+            classify(item.text, item.profile)
+            if classify
+            else triage(item.text, item.profile).level,
+        )
+        for item in messages
+    )
+
+
+def score_predictions(pairs: Iterable[tuple[LabelledMessage, str]]) -> dict[str, Any]:
+    """The figures of :func:`evaluate_triage` for (message, predicted level) pairs."""
     confusion: dict[str, dict[str, int]] = {truth: dict.fromkeys(LEVELS, 0) for truth in LEVELS}
     red = red_hit = emerg = emerg_hit = benign = benign_ok = exact = total = 0
     missed: list[str] = []
     over: list[str] = []
     emergency_missed: list[str] = []
     errors: list[dict[str, str]] = []
-    for item in messages:
-        predicted = (
-            classify(item.text, item.profile) if classify else triage(item.text, item.profile).level
-        )
+    for item, predicted in pairs:
         if (item.level in RED_FLAG_LEVELS) != (predicted in RED_FLAG_LEVELS) or (
             item.level == "emergency" and predicted != "emergency"
         ):
@@ -216,6 +253,56 @@ def evaluate_triage(
         "missed_emergency": emergency_missed,
         "over_triaged": over,
         "errors": errors,
+    }
+
+
+def cross_validate_learned_screen(
+    splits: Sequence[str] = LEARNED_SCREEN_SPLITS, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Leave-one-set-out figures for the learned red-flag screen (``classifier.py``).
+
+    For each set, a screen trained on every *other* set scores it: the screen never sees the
+    messages it is judged on. Reported per set and pooled, for the screen alone and for the
+    rules plus the screen. The rules were extended on every one of these sets after its first
+    scoring (all but ``SCREEN_TRAINING_SPLITS``), so "rules + screen" is optimistic there; the
+    screen-alone figure is the fair one (its
+    authors' sets share a brief, so it is still not an estimate for real patients' words).
+    About a second per set. ``progress(split)`` is called before each set.
+    """
+    from spinewise.assistant.classifier import RedFlagClassifier
+
+    sets = {split: load_triage_set(split) for split in splits}
+    alone: list[tuple[LabelledMessage, str]] = []
+    union: list[tuple[LabelledMessage, str]] = []
+    per_split: dict[str, dict[str, Any]] = {}
+    for split, held_out in sets.items():
+        if progress is not None:
+            progress(split)
+        train = [m for other, ms in sets.items() if other != split for m in ms]
+        screen = RedFlagClassifier().fit(
+            [m.text for m in train], [m.level for m in train], [m.profile for m in train]
+        )
+        scores = screen.score([m.text for m in held_out], [m.profile for m in held_out])
+        split_alone = [
+            (m, score.level or "self_care") for m, score in zip(held_out, scores, strict=True)
+        ]
+        split_union = [
+            (m, max(triage(m.text, m.profile).level, level, key=LEVELS.index))
+            for m, level in split_alone
+        ]
+        per_split[split] = {
+            "learned_screen": score_predictions(split_alone),
+            "rules_and_learned_screen": score_predictions(split_union),
+        }
+        alone.extend(split_alone)
+        union.extend(split_union)
+    return {
+        "method": "leave-one-set-out",
+        "splits": per_split,
+        "pooled": {
+            "learned_screen": score_predictions(alone),
+            "rules_and_learned_screen": score_predictions(union),
+        },
     }
 
 
@@ -270,18 +357,23 @@ def run_all(
     ``retriever_factory(mode)`` builds the retriever for ``"hybrid"`` or ``"bm25"`` (tests pass
     a fake encoder through it); by default the bundled knowledge base and model are used.
     """
+    learned = with_learned_screen()
     triage_report: dict[str, Any] = {}
+    learned_report: dict[str, Any] = {}
     for split in TRIAGE_SPLITS:
         triage_report[split] = evaluate_triage(load_triage_set(split))
+        learned_report[split] = evaluate_triage(load_triage_set(split), learned)
     for path in extra_triage_sets:
         triage_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)))
+        learned_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), learned)
     blind_path = latest_blind_path(latest_blind)
     blind_report: dict[str, Any] | None = None
     if blind_path is not None:
         blind_report = {
             "set": blind_path.name,
             "rules": evaluate_triage(load_triage_set(blind_path)),
-            "rules_and_semantic_net": None,
+            "rules_and_learned_screen": evaluate_triage(load_triage_set(blind_path), learned),
+            "ask": None,
         }
 
     if retriever_factory is None:
@@ -299,9 +391,9 @@ def run_all(
         retriever = retriever_factory(mode)
         if mode == "hybrid":
             extra = [*extra_triage_sets, *([blind_path] if blind_path else [])]
-            semantic_report = _semantic_triage(retriever, extra)
+            semantic_report = _ask_triage(retriever, extra)
             if semantic_report is not None and blind_report is not None and blind_path:
-                blind_report["rules_and_semantic_net"] = semantic_report.pop(blind_path.name)
+                blind_report["ask"] = semantic_report.pop(blind_path.name)
 
         def search_many(questions: list[str], k: int, r: Any = retriever) -> list[list[str]]:
             return [[x.article_id for x in found] for found in r.search_many(questions, k)]
@@ -317,7 +409,7 @@ def run_all(
     met = all(
         (t["red_flag_sensitivity"] or 0) >= TARGETS["red_flag_sensitivity"]
         and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
-        for t in triage_report.values()
+        for t in (*triage_report.values(), *learned_report.values())
     ) and all((f["recall_at_3"] or 0) >= TARGETS["recall_at_3"] for f in primary.values())
     if semantic_report:
         met = met and all(
@@ -328,7 +420,8 @@ def run_all(
     return {
         "synthetic_data": True,
         "triage": triage_report,
-        "triage_with_semantic_net": semantic_report,
+        "triage_with_learned_screen": learned_report,
+        "triage_ask": semantic_report,
         "triage_latest_blind": blind_report,
         "retrieval": retrieval_report,
         "targets": TARGETS,
@@ -341,10 +434,11 @@ def score_triage_file(
 ) -> dict[str, Any]:
     """Score one labelled triage file (same JSON format as ``data/triage_*.json``).
 
-    Returns ``{"rules": report, "rules_and_semantic_net": report | None, "ms_per_message":
-    {...}}``; each report is :func:`evaluate_triage`'s, whose ``errors`` list every missed red
-    flag, every emergency triaged lower and every over-triaged benign message with its text.
-    The net is scored only when ``with_net`` and the all-MiniLM-L6-v2 model loads. This is
+    Returns ``{"rules": report, "rules_and_learned_screen": report, "ask": report | None,
+    "ms_per_message": {...}}``; each report is :func:`evaluate_triage`'s, whose ``errors`` list
+    every missed red flag, every emergency triaged lower and every over-triaged benign message
+    with its text. ``ask`` is what ``spinewise assistant ask`` does (rules, learned screen and
+    semantic net), scored only when ``with_net`` and the all-MiniLM-L6-v2 model loads. This is
     what ``spinewise assistant evaluate --set PATH`` prints.
     """
     import time
@@ -354,6 +448,11 @@ def score_triage_file(
     started = time.perf_counter()
     rules = evaluate_triage(messages)
     timing = {"rules": 1000 * (time.perf_counter() - started) / len(messages)}
+    learned = with_learned_screen()
+    learned("warm-up", PatientProfile())
+    started = time.perf_counter()
+    learned_report = evaluate_triage(messages, learned)
+    timing["rules_and_learned_screen"] = 1000 * (time.perf_counter() - started) / len(messages)
     net_report: dict[str, Any] | None = None
     if with_net:
         from spinewise.assistant.respond import Assistant
@@ -372,20 +471,20 @@ def score_triage_file(
             classify("warm-up", PatientProfile())  # load the model outside the timing
             started = time.perf_counter()
             net_report = evaluate_triage(messages, classify)
-            timing["rules_and_semantic_net"] = (
-                1000 * (time.perf_counter() - started) / len(messages)
-            )
+            timing["ask"] = 1000 * (time.perf_counter() - started) / len(messages)
     return {
         "set": str(path),
         "rules": rules,
-        "rules_and_semantic_net": net_report,
+        "rules_and_learned_screen": learned_report,
+        "ask": net_report,
         "ms_per_message": timing,
         "targets": {k: TARGETS[k] for k in ("red_flag_sensitivity", "benign_specificity")},
     }
 
 
-def _semantic_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[str, Any] | None:
-    """Triage figures with the semantic safety net, when the real embedding model is loaded."""
+def _ask_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[str, Any] | None:
+    """Triage figures of ``assistant ask`` (rules, learned screen and semantic safety net),
+    when the real embedding model is loaded."""
     from spinewise.assistant.respond import Assistant
 
     assistant = Assistant(retriever.knowledge, retriever)

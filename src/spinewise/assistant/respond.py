@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from spinewise.assistant.classifier import screened
 from spinewise.assistant.intents import Intent, parse_intents
 from spinewise.assistant.knowledge import KnowledgeBase, load_knowledge_base
 from spinewise.assistant.llm import LLMConfig, LLMError, generate_answer
@@ -43,6 +44,7 @@ SEEK_HELP_ARTICLES: dict[str, tuple[str, ...]] = {
     "aaa": ("aortic-aneurysm-warning-signs",),
     "cardiac": ("red-flags-overview",),
     "crisis": ("feeling-low-or-hopeless",),
+    "learned": ("red-flags-overview",),
 }
 _QUESTION = re.compile(
     r"\?|^\W*(?:what|how|why|which|when|where|who|can|could|should|is|are|do|does|will|would)"
@@ -102,11 +104,13 @@ class Assistant:
         retriever: HybridRetriever | None = None,
         llm: LLMConfig | None = None,
         semantic_net: bool = True,
+        learned_screen: bool = True,
     ) -> None:
         self.knowledge = knowledge or load_knowledge_base()
         self._retriever = retriever
         self.llm = llm
         self.semantic_net = semantic_net
+        self.learned_screen = learned_screen
         self._net: Any = None
 
     @property
@@ -135,8 +139,11 @@ class Assistant:
         return self._net
 
     def triage(self, message: str, profile: PatientProfile | None = None) -> TriageResult:
-        """Rules first; then, below emergency, the semantic safety net may raise the level."""
+        """Rules first; then, below emergency, the learned screen and the semantic safety net
+        may raise the level (neither can lower it)."""
         result = triage(message, profile)
+        if self.learned_screen:
+            result = screened(result, message, profile)
         if result.level != "emergency":
             net = self._safety_net()
             if net is not None:

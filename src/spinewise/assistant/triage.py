@@ -47,6 +47,7 @@ from typing import Any, Literal
 from spinewise.assistant.concepts import FAMILY, AnalysedText, Mention, analyse, continues_other
 from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.danger import (
+    AS_IF,
     broad_hits,
     claudication_symptom,
     general_crisis_question,
@@ -229,6 +230,15 @@ _LONG_TERM = re.compile(
 )
 
 
+# A joint that cracks or clicks, not a bone that breaks: "cracking my back", "my back cracked so
+# loud at the gym … feels great", "back cracks every time I twist".
+_JOINT_NOISE = re.compile(
+    r"\b(?:crack(?:ing|s)? (?:my|his|her|your) (?:own )?(?:back|neck|spine)|(?:back|spine|neck) "
+    r"(?:\S+ )?crack(?:s|ed|ing)? (?:when|every|each|whenever|if|a lot|all the time|so loud|"
+    r"loudly|like)|feels? (?:great|good|nice|amazing|better|lovely|so much better)|satisfying)\b"
+)
+
+
 # Pain the patient knows or can explain: long-standing, as usual, or after an activity.
 _USUAL_PAIN = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten |twenty )?(?:years|decades)|"
@@ -319,6 +329,12 @@ _GENERAL_CLAIM = re.compile(
 )
 
 
+_FICTION = re.compile(
+    r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
+    r"article|episode|story)\b (?:\S+ ){0,3}?(?:where|in which|about|when)\b"
+)
+
+
 def _describes_their_pain(theirs: AnalysedText) -> bool:
     """True when the message describes the other person's own back or leg pain, or a recent
     back operation: a relative's red flag needs that context, so that "my son wets the bed,
@@ -335,8 +351,10 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
         # "my dad has an aneurysm, is back pain a sign of it?")
         start, end = sentences[clause.sentence]
         whole = theirs.text[start:end]
-        if _GENERAL_CLAIM.search(words) or _THEY_DIED.search(whole):
-            continue  # a claim, or someone who has died ("my aunt passed from pancreatic cancer")
+        if _GENERAL_CLAIM.search(words) or _THEY_DIED.search(whole) or _FICTION.search(whole):
+            # a claim, someone who has died ("my aunt passed from pancreatic cancer"), or a
+            # story ("a TV drama where someone lost control of their bladder")
+            continue
         question = "?" in theirs.text[end : end + 2] or bool(_QUESTION_WORD.match(words))
         context = words if question else whole
         about_them = (
@@ -530,6 +548,8 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
         m
         for m in a.active("significant_trauma")
         if not re.search(r"\b(?:small|minor|little|slight|gentle|tiny)\s+$", a.text[: m.start])
+        # "feel like I've been hit by a bus": a figure of speech for aching all over
+        and not AS_IF.search(a.text[max(0, m.start - 30) : m.start])
     ]
     if major and (deficits or a.has("bilateral_leg_symptoms")):
         out.append(
@@ -555,7 +575,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 fracture_src,
             )
         )
-    if m := a.active("fracture_words"):
+    fracture_words = [
+        m
+        for m in a.active("fracture_words")
+        if not ("crack" in m.text and _JOINT_NOISE.search(_sentence_text(a, m)))
+    ]
+    if m := fracture_words:
         out.append(
             Finding(
                 "fracture_suspected",
@@ -1178,6 +1203,12 @@ _EMERGENCY_BY_CATEGORY: dict[str, str] = {
     "crisis": (
         "If you might act on these thoughts, you are not safe alone: call 999 or go to A&E now. "
         "You can also talk to Samaritans at any time on 116 123 (free, UK)."
+    ),
+    # the learned screen (classifier.py) cannot say which sign it saw
+    "learned": (
+        "Tell them in your own words what you wrote here, and that you have back pain. If you "
+        "are having thoughts of ending your life, you can also talk to Samaritans at any time "
+        "on 116 123 (free, UK)."
     ),
 }
 # How the patient can describe each cauda equina finding to the emergency service.
