@@ -1019,3 +1019,17 @@ def test_a_general_question_about_suicidal_thoughts_asked_for_oneself_is_escalat
     text = "is there any help for people with suicidal thoughts? I'm asking for myself"
     assert triage(text).level in RED_FLAG_LEVELS
     assert triage("can chronic pain make people suicidal?").level not in RED_FLAG_LEVELS
+
+
+# --- the class blind25 and blind26 found that neither the rules nor the learned screen caught ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am thinking how to do it. Maybe the bridge near my house. Nobody will miss me.",
+        "been planning where to do it, no one is going to miss me anyway",
+    ],
+)
+def test_a_plan_in_everyday_words_is_an_emergency(text: str) -> None:
+    assert triage(text).level == "emergency", text
