@@ -1033,3 +1033,30 @@ def test_a_general_question_about_suicidal_thoughts_asked_for_oneself_is_escalat
 )
 def test_a_plan_in_everyday_words_is_an_emergency(text: str) -> None:
     assert triage(text).level == "emergency", text
+
+
+# --- the classes blind27 and blind28 found that neither the rules nor the learned screen caught
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorted everything out tonight, letters are written, the cat is going to my mum",
+        "won't need this app much longer, thanks for everything",
+        "not going to bother with tomorrow. i've made up my mind",
+    ],
+)
+def test_leaving_things_in_order_is_an_emergency(text: str) -> None:
+    assert triage(text).level == "emergency", text
+
+
+def test_a_question_followed_by_the_writers_own_experience_is_the_writers() -> None:
+    text = "Is chest pain normal with a bad back? It comes on when I climb the stairs."
+    assert triage(text).level == "emergency"
+    assert triage("is chest pain normal with back pain?").level not in RED_FLAG_LEVELS
+    assert triage("bladder normal, bowels normal, back stiff").level not in RED_FLAG_LEVELS
+
+
+def test_a_temperature_quoted_in_a_question_is_the_writers_own() -> None:
+    assert triage("does 38.6 with a sore back mean anything?").level == "urgent"
+    assert triage("what does a fever with back pain mean?").level not in RED_FLAG_LEVELS

@@ -541,6 +541,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"temperature|"
                 r"temperature (?:of |is |was )?(?:3[89]|4[0-2])|\b3[89](?:\.\d)? ?(?:degrees|deg|"
                 r"c)\b|"
+                # "does 38.2 and a stiff back mean anything?": a temperature with a decimal
+                r"\b(?:3[89]|40)\.\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?))|"
                 r"\b10[0-4](?:\.\d)? ?(?:degrees|f)\b|chills|rigou?rs|shiver\w*|hot and cold|"
                 r"cold and hot|(?:night )?sweats|sweating (?:at night|a lot at night)|flu[- ]?like|"
                 r"(?:sweat\w*|soak\w*|drench\w*|wet)(?: \S+){0,4}? (?:at night|the sheets|sheets|"
@@ -1468,7 +1470,11 @@ def _contextualise(
     after = text[end : clause.end]
     negated = (
         _negated(text, clauses, index, start, cores)
-        or bool(_POST_NEGATION.match(after))
+        # "bladder normal" denies; "is chest pain normal …?" asks
+        or (
+            bool(_POST_NEGATION.match(after))
+            and not re.search(r"\b(?:is|are)\s+$", text[sentence_start:start])
+        )
         or _answered_no(text, clauses, clause.sentence)
     )
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
@@ -1560,6 +1566,9 @@ def _after_contrast(sentence_before: str) -> str:
     return sentence_before[ends[-1] :] if ends else sentence_before
 
 
+_READING = re.compile(r"\b(?:3[89]|4[0-2])[.,]\d\b|\b(?:3[89]|4[0-2]) ?(?:degrees|°)")
+
+
 def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
     """A general question: question word first, "?" last, no first-person word ("what does
     saddle numbness mean?"). "Is it normal that my groin is numb?" is the patient's own."""
@@ -1571,6 +1580,8 @@ def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> 
         "?" in text[end : end + 2]
         and bool(_QUESTION_START.match(text, start))
         and not _FIRST_PERSON_ANY.search(text, start, end)
+        # a reading quoted in the question is the writer's own: "does 38.2 and a stiff back …?"
+        and not _READING.search(text, start, end)
         # "is it normal to not feel when you're weeing? asking because it's happening to me"
         and not _ABOUT_ME_NEXT.match(text, end + 1)
     )
@@ -1579,7 +1590,10 @@ def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> 
 _ABOUT_ME_NEXT = re.compile(
     r"[?\s]*(?:(?:i am )?asking (?:because|as|since) |because |cause )?(?:it is|its|this is|"
     r"that is|thats) (?:\S+ )?(?:happening to me|me|what i (?:have|get|am getting))|"
-    r"[?\s]*(?:i have|i am having|i get|i have got) (?:this|that|it)\b"
+    r"[?\s]*(?:i have|i am having|i get|i have got) (?:this|that|it)\b|"
+    # "is chest pain normal with upper back pain? it comes on when i walk up the hill"
+    r"[?\s]*(?:it|this|that|mine) (?:comes? on|starts?|happens?|gets? worse|is worse|hurts|"
+    r"goes) (?:\S+ ){0,3}?(?:when|if|after|whenever|as soon as) i\b"
 )
 
 

@@ -502,7 +502,14 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
         r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)|"
         r"be around (?:much|for much) longer|(?:goodbye|farewell) (?:letters?|notes?)|"
-        r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye",
+        r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye|"
+        # leaving things in order: "letters are written, dog going to my sister", "will not need
+        # this app much longer", "not going to bother with tomorrow"
+        r"letters? (?:are|is|have been) (?:all )?(?:written|done)|"
+        r"(?:dog|cat|pets?|kids?) (?:is |are )?going to (?:my|live with)|"
+        r"giv\w* away (?:\S+ )?(?:things|stuff|belongings|possessions|dog|cat)|"
+        r"(?:will not|not going to|do not) need (?:this app|this|the app|anything|it) (?:\S+ )?"
+        r"(?:longer|any ?more)|not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me",
         "current",
         False,
     ),
@@ -512,6 +519,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:high|a|running a|had a|got a|with a|have|has|got|my|spiking|spiked|raised) "
         r"(?:\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
+        # "does 38.2 and a stiff back mean anything?": a temperature with a decimal
+        r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))|"
         r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly|rigou?rs|shiver\w*|"
         r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|"
         r"(?:boiling|burning|roasting) (?:hot )?(?:then|and|one minute) (?:\S+ )?(?:freezing|icy|"

@@ -76,7 +76,16 @@ LATEST_BLIND: str | None = None
 # Sets the learned red-flag screen (classifier.py) is trained on besides TRIAGE_SPLITS, which
 # the rules were NOT extended on: blind sets whose first scores have been read, and ordinary
 # (non-red-flag) messages that teach the screen what the everyday bulk of messages looks like.
-SCREEN_TRAINING_SPLITS = ("blind23", "blind24", "blind25", "blind26", "ordinary1", "ordinary2")
+SCREEN_TRAINING_SPLITS = (
+    "blind23",
+    "blind24",
+    "blind25",
+    "blind26",
+    "blind27",
+    "blind28",
+    "ordinary1",
+    "ordinary2",
+)
 LEARNED_SCREEN_SPLITS = (*TRIAGE_SPLITS, *SCREEN_TRAINING_SPLITS)
 RETRIEVAL_SPLITS = ("dev", "heldout")
 
