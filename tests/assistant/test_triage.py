@@ -1060,3 +1060,25 @@ def test_a_question_followed_by_the_writers_own_experience_is_the_writers() -> N
 def test_a_temperature_quoted_in_a_question_is_the_writers_own() -> None:
     assert triage("does 38.6 with a sore back mean anything?").level == "urgent"
     assert triage("what does a fever with back pain mean?").level not in RED_FLAG_LEVELS
+
+
+# --- over-triage classes blind29 and blind30 found in the rules -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "came off the codeine as I don't need it anymore, back feels normal",
+        "the ibuprofen is burning up my stomach, is there something gentler?",
+        "had sciatica in both legs 4 yrs ago, operated, fine ever since. squat tips?",
+        "came off my scooter last month, scraped knee, back was stiff but all fine now",
+    ],
+)
+def test_blind29_and_blind30_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+def test_a_checked_minor_fall_in_an_older_patient_is_not_a_fracture_alarm() -> None:
+    text = "Tripped on the patio last week, they x-rayed it at the walk-in centre, no fracture."
+    assert triage(text, PatientProfile(age=78)).level not in RED_FLAG_LEVELS
+    assert triage("Tripped on the patio last week", PatientProfile(age=78)).level == "urgent"

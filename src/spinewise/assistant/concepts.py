@@ -548,7 +548,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:sweat\w*|soak\w*|drench\w*|wet)(?: \S+){0,4}? (?:at night|the sheets|sheets|"
                 r"pyjamas|bed clothes|bedclothes)|high temp\b|temp (?:of |is |was )?(?:3[89]|"
                 r"4[0-2])|"
-                r"burning up"
+                r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
             ),
         ),
     ),
@@ -1235,7 +1235,7 @@ _POST_NEGATION = re.compile(
 _REMOTE_PAST = re.compile(
     r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|few|couple of|"
     r"some) "
-    r"(?:years?|decades?) ago|years ago|decades? ago|long (?:time )?ago|ages ago|"
+    r"(?:years?|yrs?|decades?) ago|years ago|decades? ago|long (?:time )?ago|ages ago|"
     r"as a (?:child|kid|teenager|teen|boy|girl|student|baby)|"
     r"when i was (?:a |young|little|younger|at school|in school|\d+|pregnant|in my)|"
     r"in my (?:teens|twenties|thirties|youth|childhood)|back in (?:19|20)\d\d|(?:19|20)\d\d|"

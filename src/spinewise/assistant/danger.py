@@ -508,8 +508,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"letters? (?:are|is|have been) (?:all )?(?:written|done)|"
         r"(?:dog|cat|pets?|kids?) (?:is |are )?going to (?:my|live with)|"
         r"giv\w* away (?:\S+ )?(?:things|stuff|belongings|possessions|dog|cat)|"
-        r"(?:will not|not going to|do not) need (?:this app|this|the app|anything|it) (?:\S+ )?"
-        r"(?:longer|any ?more)|not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me",
+        # (not "stopped the naproxen, I do not need it anymore")
+        r"(?:will not|not going to) need (?:this app|the app|this) (?:much )?(?:longer|any ?more)|"
+        r"not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me",
         "current",
         False,
     ),
@@ -528,7 +529,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"body (?:is |was |feels? )?(?:hot|burning|boiling)|"
         r"sweating|drenched|soak(?:ed|ing) (?:\S+ )?(?:sheets|bed|pyjamas|through)|"
         r"(?:soak(?:ed|ing)|wet|dripping) (?:in|with) sweat|"
-        r"burning up|(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
+        r"burning up(?! (?:my|the|his|her|your|into|through|in) )|"
+        r"(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
         r"flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"
         r"shivery|shaky|rough|unwell|ill|poorly|rotten)|infect\w*|sepsis|septic",
         "current",
@@ -893,7 +895,8 @@ _ACUTE = re.compile(
 _INJURY_CLEARED = re.compile(
     r"\b(?:(?:x-? ?rays?|scans?|mri|ct)(?: \S+){0,2}? (?:was|were|came back|showed|is|are) "
     r"(?:\S+ )?(?:fine|clear|normal|ok|okay|nothing)|nothing (?:was )?broken|no (?:fractures?|"
-    r"breaks?|broken bones?)|(?:fully|completely|totally) (?:recovered|healed|better))\b"
+    r"breaks?|broken bones?)|(?:fully|completely|totally) (?:recovered|healed|better)|"
+    r"(?:totally|completely|fully|all) (?:fine|ok|okay|normal|healed) now|back to normal)\b"
 )
 
 
@@ -1331,7 +1334,7 @@ def broad_hits(
         if not any(a <= t.start < b for a, b in relief)
     ]
     older = age is not None and age >= 70
-    if minor and (osteoporosis or long_term_steroids or older):
+    if minor and (osteoporosis or long_term_steroids or older) and not injury_cleared(s.text):
         hit("fracture_minor_trauma_risk", "fracture", "urgent", *minor)
 
     # --- aorta, chest, crisis ---------------------------------------------------------------------

@@ -83,6 +83,8 @@ SCREEN_TRAINING_SPLITS = (
     "blind26",
     "blind27",
     "blind28",
+    "blind29",
+    "blind30",
     "ordinary1",
     "ordinary2",
 )
