@@ -1082,3 +1082,9 @@ def test_a_checked_minor_fall_in_an_older_patient_is_not_a_fracture_alarm() -> N
     text = "Tripped on the patio last week, they x-rayed it at the walk-in centre, no fracture."
     assert triage(text, PatientProfile(age=78)).level not in RED_FLAG_LEVELS
     assert triage("Tripped on the patio last week", PatientProfile(age=78)).level == "urgent"
+
+
+def test_a_note_left_for_the_family_and_a_plan_for_soon_is_an_emergency() -> None:
+    text = "left a note for my kids. not going to do anything today but I know I will soon"
+    assert triage(text).level == "emergency"
+    assert triage("I wrote a note for my physio about the exercises").level not in (RED_FLAG_LEVELS)

@@ -510,7 +510,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"giv\w* away (?:\S+ )?(?:things|stuff|belongings|possessions|dog|cat)|"
         # (not "stopped the naproxen, I do not need it anymore")
         r"(?:will not|not going to) need (?:this app|the app|this) (?:much )?(?:longer|any ?more)|"
-        r"not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me",
+        r"not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me|"
+        # "I wrote a note last night … not going to do anything today but I think I will soon"
+        r"(?:wrote|written|left) (?:a |my )?(?:suicide |goodbye )?note (?:last night|(?:for|to) "
+        r"(?:my )?(?:family|kids|children|wife|husband|partner|mum|mom|dad|parents|son|daughter|"
+        r"loved ones|everyone))|"
+        r"not (?:going to )?do anything today but|(?:i think|i know) i will (?:do it )?soon\b",
         "current",
         False,
     ),

@@ -85,6 +85,8 @@ SCREEN_TRAINING_SPLITS = (
     "blind28",
     "blind29",
     "blind30",
+    "blind31",
+    "blind32",
     "ordinary1",
     "ordinary2",
 )
