@@ -185,8 +185,9 @@ def evaluate(
     if blind is None:
         typer.echo(
             "latest blind set: none configured (evaluation.LATEST_BLIND) - every set above has "
-            "been used to extend the rules, so these figures are fitted, not an estimate for "
-            "unseen messages"
+            "been used to extend the rules or to train the learned screen, so these figures are "
+            "fitted, not an estimate for unseen messages (see docs/assistant.md for first "
+            "scores)"
         )
     else:
         for variant in ("rules", "rules_and_learned_screen", "ask"):
@@ -209,8 +210,9 @@ def evaluate(
                 f"({figures['questions']} questions)"
             )
     verdict = (
-        f"met on all {len(report['triage'])} labelled sets (fitted: the rules were extended "
-        "on each)"
+        f"met on all {len(report['triage'])} rules sets and "
+        f"{len(report['triage_with_learned_screen'])} screen sets (fitted: the rules were "
+        "extended on them, the screen trained on them)"
         if report["targets_met"]
         else "NOT met"
     )

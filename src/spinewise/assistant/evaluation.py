@@ -362,8 +362,10 @@ def run_all(
 ) -> dict[str, Any]:
     """Every figure printed by ``spinewise assistant evaluate``.
 
-    ``targets_met`` is judged on every set of ``TRIAGE_SPLITS`` (all of which the rules have
-    been extended on after their first scoring, so these are fitted figures). The latest blind
+    ``targets_met`` is judged for the rules on every set of ``TRIAGE_SPLITS`` (all of which the
+    rules have been extended on after their first scoring) and for the rules + learned screen
+    and ``ask`` on every set of ``LEARNED_SCREEN_SPLITS`` (which the screen is trained on): these
+    are fitted figures. The latest blind
     set (``LATEST_BLIND``, or ``latest_blind``) is reported separately under
     ``triage_latest_blind`` and never counts towards ``targets_met``.
 
@@ -375,6 +377,7 @@ def run_all(
     learned_report: dict[str, Any] = {}
     for split in TRIAGE_SPLITS:
         triage_report[split] = evaluate_triage(load_triage_set(split))
+    for split in LEARNED_SCREEN_SPLITS:
         learned_report[split] = evaluate_triage(load_triage_set(split), learned)
     for path in extra_triage_sets:
         triage_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)))
@@ -419,17 +422,11 @@ def run_all(
         retrieval_report[label] = figures
 
     primary = next(iter(retrieval_report.values()))
-    met = all(
-        (t["red_flag_sensitivity"] or 0) >= TARGETS["red_flag_sensitivity"]
-        and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
-        for t in (*triage_report.values(), *learned_report.values())
-    ) and all((f["recall_at_3"] or 0) >= TARGETS["recall_at_3"] for f in primary.values())
-    if semantic_report:
-        met = met and all(
-            (t["red_flag_sensitivity"] or 0) >= TARGETS["red_flag_sensitivity"]
-            and (t["benign_specificity"] or 0) >= TARGETS["benign_specificity"]
-            for t in semantic_report.values()
-        )
+    triage_reports = [*triage_report.values(), *learned_report.values()]
+    triage_reports += list((semantic_report or {}).values())
+    met = all(_meets_targets(t) for t in triage_reports) and all(
+        (f["recall_at_3"] or 0) >= TARGETS["recall_at_3"] for f in primary.values()
+    )
     return {
         "synthetic_data": True,
         "triage": triage_report,
@@ -440,6 +437,15 @@ def run_all(
         "targets": TARGETS,
         "targets_met": met,
     }
+
+
+def _meets_targets(report: dict[str, Any]) -> bool:
+    """Both triage targets; a set without red flags (or without benign messages) has nothing
+    to miss (or to over-triage) on that side."""
+    sensitivity, specificity = report["red_flag_sensitivity"], report["benign_specificity"]
+    return (sensitivity is None or sensitivity >= TARGETS["red_flag_sensitivity"]) and (
+        specificity is None or specificity >= TARGETS["benign_specificity"]
+    )
 
 
 def score_triage_file(
@@ -507,7 +513,7 @@ def _ask_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[str, 
     def classify(text: str, profile: PatientProfile) -> str:
         return assistant.triage(text, profile).level
 
-    report = {s: evaluate_triage(load_triage_set(s), classify) for s in TRIAGE_SPLITS}
+    report = {s: evaluate_triage(load_triage_set(s), classify) for s in LEARNED_SCREEN_SPLITS}
     for path in extra_triage_sets:
         report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), classify)
     return report
