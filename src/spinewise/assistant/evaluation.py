@@ -24,10 +24,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinewise.assistant.triage import LEVELS, RED_FLAG_LEVELS, PatientProfile, triage
 from spinewise.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from spinewise.assistant.classifier import RedFlagClassifier
 
 # Every labelled set the rules and the net have been extended on after their first scoring:
 # asserted (100 % sensitivity, >= 90 % specificity) by the tests. "untouched", "blind",
@@ -70,8 +73,8 @@ TRIAGE_SPLITS = (
 # The latest blind set: a file in data/ (e.g. "triage_blind2.json") written by someone who has
 # seen neither the rules nor the other sets. ``evaluate`` prints it separately and nothing
 # asserts it: its FIRST score, before any change made because of it, is the estimate for
-# messages nobody has seen. Once its misses have been read it joins TRIAGE_SPLITS and a new
-# blind set takes its place. None: no unseen set is available at the moment.
+# messages nobody has seen. Once its misses have been read it joins TRIAGE_SPLITS (or
+# SCREEN_TRAINING_SPLITS) and a new blind set takes its place. None: no unseen set is available at the moment.
 LATEST_BLIND: str | None = None
 # Sets the learned red-flag screen (classifier.py) is trained on besides TRIAGE_SPLITS, which
 # the rules were NOT extended on: blind sets whose first scores have been read, and ordinary
@@ -184,7 +187,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 Classify = Callable[[str, PatientProfile], str]
 
 
-def with_learned_screen(classifier: Any = None) -> Classify:
+def with_learned_screen(classifier: RedFlagClassifier | None = None) -> Classify:
     """``classify(text, profile)`` for the rules plus the learned red-flag screen
     (``classifier.py``; the packaged one by default). The screen can only raise the level."""
     from spinewise.assistant.classifier import default_classifier, screened
@@ -278,8 +281,8 @@ def cross_validate_learned_screen(
     messages it is judged on. Reported per set and pooled, for the screen alone and for the
     rules plus the screen. The rules were extended on every one of these sets after its first
     scoring (all but ``SCREEN_TRAINING_SPLITS``), so "rules + screen" is optimistic there; the
-    screen-alone figure is the fair one (its
-    authors' sets share a brief, so it is still not an estimate for real patients' words).
+    screen-alone figure is the fair one (its authors' sets share a brief, so it is still not an
+    estimate for real patients' words).
     About a second per set. ``progress(split)`` is called before each set.
     """
     from spinewise.assistant.classifier import RedFlagClassifier
