@@ -1088,3 +1088,34 @@ def test_a_note_left_for_the_family_and_a_plan_for_soon_is_an_emergency() -> Non
     text = "left a note for my kids. not going to do anything today but I know I will soon"
     assert triage(text).level == "emergency"
     assert triage("I wrote a note for my physio about the exercises").level not in (RED_FLAG_LEVELS)
+
+
+# --- over-triage classes blind31 and blind32 found in the rules -------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # numbness from a position, passing as soon as they move, told in the next sentence
+        "Sat through a 3 hour concert and my bum went numb. Fine as soon as I got up.",
+        "My legs go numb if I sit cross-legged too long. Comes back as soon as I stand.",
+        "Dead legs from sitting on the coach for 4 hours. Walked it off.",
+        # a general question with a lead-in
+        "Out of interest, can sciatica go down both legs? Mine was only ever the right one.",
+    ],
+)
+def test_blind31_and_blind32_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my bum went numb sitting on the loo. it stays numb now",
+        "Out of interest, can sciatica go down both legs? Because both of mine are numb now",
+    ],
+)
+def test_numbness_that_stays_or_a_question_about_ones_own_legs_is_still_an_emergency(
+    text: str,
+) -> None:
+    assert triage(text).level == "emergency", text

@@ -1543,7 +1543,10 @@ def mention_context(
 
 
 _QUESTION_START = re.compile(
-    r"\W*(?:what|how|is|are|can|could|does|do|should|why|when|which|will|would|may|who)\b"
+    # "Out of interest, can sciatica affect both legs?": a lead-in before the question word
+    r"\W*(?:(?:out of interest|just (?:wondering|curious|asking)|quick question|random question|"
+    r"general question|silly question|by the way|btw|curious)\W+)?"
+    r"(?:what|how|is|are|can|could|does|do|should|why|when|which|will|would|may|who)\b"
 )
 _FIRST_PERSON_ANY = re.compile(r"\b(?:i|me|my|mine|myself|im)\b")
 # An injury only imagined or feared: "I'm worried I could fall off the ladder".
@@ -1591,6 +1594,9 @@ _ABOUT_ME_NEXT = re.compile(
     r"[?\s]*(?:(?:i am )?asking (?:because|as|since) |because |cause )?(?:it is|its|this is|"
     r"that is|thats) (?:\S+ )?(?:happening to me|me|what i (?:have|get|am getting))|"
     r"[?\s]*(?:i have|i am having|i get|i have got) (?:this|that|it)\b|"
+    # "can sciatica affect both legs? because both of mine are numb now" (not "mine was …")
+    r"[?\s]*(?:(?:because|cause|as|since) )?(?:both (?:of )?)?mine (?:are|is|have|has|keep|keeps|"
+    r"go|goes|feel|feels)\b|"
     # "is chest pain normal with upper back pain? it comes on when i walk up the hill"
     r"[?\s]*(?:it|this|that|mine) (?:comes? on|starts?|happens?|gets? worse|is worse|hurts|"
     r"goes) (?:\S+ ){0,3}?(?:when|if|after|whenever|as soon as) i\b"
@@ -1683,10 +1689,11 @@ _ACTIVITY_BEFORE = re.compile(
 # Numbness from a position that passes at once ("my bum goes numb on a long drive but comes
 # back when I get out"): the ordinary kind, not nerve damage; both parts are needed.
 _POSITIONAL = re.compile(
-    r"\b(?:when|after|from|while|on) (?:\S+ ){0,3}?(?:sitting|sat|cross[- ]?legged|kneeling|"
+    r"\b(?:when|after|from|while|on|if) (?:\S+ ){0,3}?(?:sitting|sat|cross[- ]?legged|kneeling|"
     r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting)\b|"
     # "sat on a metal bleacher for 3 hours and my bum went numb"
-    r"\b(?:sat|sitting) (?:\S+ ){0,4}?(?:for (?:\S+ )?(?:hours?|minutes|ages|a while)|bleachers?|"
+    r"\b(?:sat|sitting) (?:\S+ ){0,4}?(?:for (?:\S+ )?(?:hours?|minutes|ages|a while)|\d+[- ]hours?|"
+    r"bleachers?|"
     r"bench|stool|chair|floor|toilet|loo|sofa|couch)\b|"
     r"\bon (?:the |a |that |those )?(?:hard |metal |wooden )?(?:bleachers?|bench|stool)\b|"
     r"\b(?:numb|dead|asleep|tingl\w*|pins and needles) (?:\S+ ){0,2}?(?:sitting|sat|kneeling|"
@@ -1700,7 +1707,7 @@ _PASSES = re.compile(
     r"minutes)\b|"
     r"\b(?:fine|ok|okay|normal|back to normal|gone|better) (?:again )?(?:once|when|as soon as|"
     r"after|the moment|the minute) i (?:got|get|stood|stand|moved|move|walked|walk|shifted|"
-    r"shift|changed|change)\b"
+    r"shift|changed|change)\b|\b(?:walked|walk|shook|shake) it off\b"
 )
 
 
@@ -1709,9 +1716,15 @@ def _transient_positional(text: str, clauses: tuple[Clause, ...], sentence: int)
     if not parts:
         return False
     body = text[parts[0].start : parts[-1].end]
-    if _PERSISTS.search(body):
+    # the passing is often told in a short next sentence: "… my bum went numb. Fine as soon as
+    # I walked out.", "Dead legs from sitting on the train. Walked it off."
+    following = [c for c in clauses if c.sentence == sentence + 1]
+    after = text[following[0].start : following[-1].end] if following else ""
+    if len(after.split()) > 10:
+        after = ""
+    if _PERSISTS.search(body) or _PERSISTS.search(after):
         return False  # "… and it stays numb after I get up"
-    return bool(_POSITIONAL.search(body) and _PASSES.search(body))
+    return bool(_POSITIONAL.search(body) and (_PASSES.search(body) or _PASSES.search(after)))
 
 
 _PERSISTS = re.compile(
