@@ -1119,3 +1119,10 @@ def test_numbness_that_stays_or_a_question_about_ones_own_legs_is_still_an_emerg
     text: str,
 ) -> None:
     assert triage(text).level == "emergency", text
+
+
+def test_tablets_counted_out_on_the_table_is_an_emergency_but_a_pill_box_is_not() -> None:
+    assert triage("the pain has won. counted the pills out on the table.").level == "emergency"
+    assert triage("counted the tablets out for the week into the dosette box").level not in (
+        RED_FLAG_LEVELS
+    )

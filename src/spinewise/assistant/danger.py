@@ -475,6 +475,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "the thought of just not waking up", "all my tablets lined up … take them tonight"
         r"not being (?:around|here|alive)|not waking up|never waking up|"
         r"(?:tablets|pills|meds|painkillers) (?:\S+ )?(?:lined up|ready|counted out|in a pile)|"
+        # "I've counted the tablets out on the kitchen table"
+        # (not "I counted my tablets out for the week into the pill box")
+        r"(?:counted|lined|laid) (?:all )?(?:the )?(?:tablets|pills|painkillers) (?:out|up)\b"
+        r"(?! (?:for the week|into|in (?:the|my) (?:pill|dosette|weekly)))|"
         r"going to take (?:them|it|the lot|all of them)(?: all)? (?:tonight|today|now|later|"
         r"this weekend)|"
         r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|(?:take|taking|took) all (?:my|the|of my) "

@@ -90,6 +90,8 @@ SCREEN_TRAINING_SPLITS = (
     "blind30",
     "blind31",
     "blind32",
+    "blind33",
+    "blind34",
     "ordinary1",
     "ordinary2",
 )
