@@ -27,8 +27,7 @@ words (the rules read age, cancer history, osteoporosis and steroids properly); 
 messages are synthetic, written by the developers' helper authors from the product's level
 specification (NICE NG59, GIRFT 2023, IFOMPT 2020, NICE NG156, NICE NG225), so its figures are
 evidence about such messages, not clinical evidence; and it has learnt some of their style
-("I lifted a heavy box this morning and my back hurts" and "my back is killing me today" score
-above 0.5).
+("I lifted a heavy box this morning and my back hurts" scores above 0.5).
 The model card (docs/assistant-learned-screen-card.md, figures from ``spinewise assistant
 cross-validate``) gives the figures and the limits.
 """

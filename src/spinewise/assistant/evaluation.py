@@ -94,6 +94,7 @@ SCREEN_TRAINING_SPLITS = (
     "blind34",
     "ordinary1",
     "ordinary2",
+    "ordinary3",
 )
 LEARNED_SCREEN_SPLITS = (*TRIAGE_SPLITS, *SCREEN_TRAINING_SPLITS)
 RETRIEVAL_SPLITS = ("dev", "heldout")
