@@ -112,6 +112,13 @@ WEAK = (
 ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
 # The back itself named as bad without a pain word: "my back has been getting worse".
 # "Suicide", but not the drill: "made us do 'suicides' (the shuttle runs)", "suicide sprints".
+# Shared with the danger vocabulary (danger.py), so that both read a fever the same way:
+# "does 38.2 and a stiff back mean anything?" (a temperature with a decimal, not a weight)
+TEMPERATURE_READING = (
+    r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))"
+)
+# "burning up" is a fever; "burning up my throat" (heartburn) is not
+BURNING_UP = r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
 SUICIDE_WORD = (
     r"(?<!do )(?<!did )(?<!doing )(?<!ran )(?<!run )suicid\w*(?! ?\(?(?:the )?(?:shuttle|runs?|"
     r"sprints?|drills?|squeeze|lines?)\b)"
@@ -540,15 +547,12 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:high|a|running a|had a|got a|with a|have|has|got) "
                 r"temperature|"
                 r"temperature (?:of |is |was )?(?:3[89]|4[0-2])|\b3[89](?:\.\d)? ?(?:degrees|deg|"
-                r"c)\b|"
-                # "does 38.2 and a stiff back mean anything?": a temperature with a decimal
-                r"\b(?:3[89]|40)\.\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?))|"
+                r"c)\b|" + TEMPERATURE_READING + r"|"
                 r"\b10[0-4](?:\.\d)? ?(?:degrees|f)\b|chills|rigou?rs|shiver\w*|hot and cold|"
                 r"cold and hot|(?:night )?sweats|sweating (?:at night|a lot at night)|flu[- ]?like|"
                 r"(?:sweat\w*|soak\w*|drench\w*|wet)(?: \S+){0,4}? (?:at night|the sheets|sheets|"
                 r"pyjamas|bed clothes|bedclothes)|high temp\b|temp (?:of |is |was )?(?:3[89]|"
-                r"4[0-2])|"
-                r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
+                r"4[0-2])|" + BURNING_UP
             ),
         ),
     ),

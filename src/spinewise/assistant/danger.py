@@ -45,10 +45,12 @@ from functools import cache, lru_cache
 
 from spinewise.assistant.concepts import (
     BACK_BAD,
+    BURNING_UP,
     DRUG_RELAPSE,
     IMMUNO_WORDS,
     SUICIDE_WORD,
     SYNCOPE_PHRASES,
+    TEMPERATURE_READING,
     TIPTOE_WEAK,
     AnalysedText,
     TimeKind,
@@ -529,16 +531,15 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:high|a|running a|had a|got a|with a|have|has|got|my|spiking|spiked|raised) "
         r"(?:\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
-        # "does 38.2 and a stiff back mean anything?": a temperature with a decimal
-        r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))|"
+        + TEMPERATURE_READING
+        + r"|"
         r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly|rigou?rs|shiver\w*|"
         r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|"
         r"(?:boiling|burning|roasting) (?:hot )?(?:then|and|one minute) (?:\S+ )?(?:freezing|icy|"
         r"cold)|(?:night )?sweats|hot body|"
         r"body (?:is |was |feels? )?(?:hot|burning|boiling)|"
         r"sweating|drenched|soak(?:ed|ing) (?:\S+ )?(?:sheets|bed|pyjamas|through)|"
-        r"(?:soak(?:ed|ing)|wet|dripping) (?:in|with) sweat|"
-        r"burning up(?! (?:my|the|his|her|your|into|through|in) )|"
+        r"(?:soak(?:ed|ing)|wet|dripping) (?:in|with) sweat|" + BURNING_UP + r"|"
         r"(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
         r"flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"
         r"shivery|shaky|rough|unwell|ill|poorly|rotten)|infect\w*|sepsis|septic",

@@ -203,6 +203,22 @@ def with_learned_screen(classifier: RedFlagClassifier | None = None) -> Classify
     return classify
 
 
+def _rules_and_learned_screen(
+    messages: Iterable[LabelledMessage],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The rules' report and the rules + learned screen's, reading each message once."""
+    from spinewise.assistant.classifier import default_classifier, screened
+
+    screen = default_classifier()
+    rules: list[tuple[LabelledMessage, str]] = []
+    learned: list[tuple[LabelledMessage, str]] = []
+    for item in messages:
+        result = triage(item.text, item.profile)
+        rules.append((item, result.level))
+        learned.append((item, screened(result, item.text, item.profile, screen).level))
+    return score_predictions(rules), score_predictions(learned)
+
+
 def evaluate_triage(
     messages: Iterable[LabelledMessage],
     classify: Classify | None = None,
@@ -378,23 +394,25 @@ def run_all(
     ``retriever_factory(mode)`` builds the retriever for ``"hybrid"`` or ``"bm25"`` (tests pass
     a fake encoder through it); by default the bundled knowledge base and model are used.
     """
-    learned = with_learned_screen()
     triage_report: dict[str, Any] = {}
     learned_report: dict[str, Any] = {}
-    for split in TRIAGE_SPLITS:
-        triage_report[split] = evaluate_triage(load_triage_set(split))
     for split in LEARNED_SCREEN_SPLITS:
-        learned_report[split] = evaluate_triage(load_triage_set(split), learned)
+        rules, learned_report[split] = _rules_and_learned_screen(load_triage_set(split))
+        if split in TRIAGE_SPLITS:
+            triage_report[split] = rules
     for path in extra_triage_sets:
-        triage_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)))
-        learned_report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), learned)
+        name = Path(path).name
+        triage_report[name], learned_report[name] = _rules_and_learned_screen(
+            load_triage_set(Path(path))
+        )
     blind_path = latest_blind_path(latest_blind)
     blind_report: dict[str, Any] | None = None
     if blind_path is not None:
+        rules, learned = _rules_and_learned_screen(load_triage_set(blind_path))
         blind_report = {
             "set": blind_path.name,
-            "rules": evaluate_triage(load_triage_set(blind_path)),
-            "rules_and_learned_screen": evaluate_triage(load_triage_set(blind_path), learned),
+            "rules": rules,
+            "rules_and_learned_screen": learned,
             "ask": None,
         }
 
