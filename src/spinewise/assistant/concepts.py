@@ -163,7 +163,9 @@ SYNCOPE_PHRASES = (
     r"\s*[,.;!]|\s*$)|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
     r"went down like (?:a |an )?\w+|(?:found|woke up|came round) (?:\S+ ){0,3}?on the (?:floor|"
     r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
-    r"(?:must|might) have (?:passed out|fainted|blacked out|collapsed)"
+    r"(?:must|might) have (?:passed out|fainted|blacked out|collapsed)|"
+    # the clinical word: "a syncopal episode in the bathroom"
+    r"syncop(?:e|al)\b(?! (?:risk|clinic))|vasovagal (?:episode|attack|faint)"
 )
 # Cannot rise onto the toes: calf weakness (S1), a new weakness rather than foot drop.
 TIPTOE_WEAK = (
@@ -268,7 +270,12 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"not|just will not) (?:\S+ )?(?:come|comes|flow|flows|start|starts|pass|passes)|"
                 r"(?:weak|slow|poor|thin) (?:urine |pee |wee )?(?:stream|flow)|"
                 r"(?:stream|flow) (?:is |has become |got )?(?:weak|weaker|slow|poor)|"
-                r"strain\w* (?:\S+ )?(?:to )?(?:pee|wee|urinate|pass urine|pass water|empty)"
+                r"strain\w* (?:\S+ )?(?:to )?(?:pee|wee|urinate|pass urine|pass water|empty)|"
+                # clinical words: "hesitancy - I have to bear down to initiate micturition"
+                r"urinary hesitancy|hesitancy(?= *(?:[-,.;:!?]|$)| (?:when|with|in|starting) "
+                r"(?:i |my |the )?(?:pee|wee|go|urin\w*|stream|flow))|(?:bear|bearing) down (?:\S+ ){0,2}?(?:to )?"
+                r"(?:initiate|start|pass|get|void)|(?:initiat\w*|start\w*) (?:micturition|"
+                r"urination|voiding)"
             ),
             _core(
                 r"(?:urinary )?retention|retaining (?:urine|water)|"
@@ -779,6 +786,12 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
+                # about people in general ("does anyone kill themselves over back pain?"): a
+                # general question unless the writer makes it their own (danger.py)
+                r"(?:kill|killing|killed|end|ending) themselves|"
+                r"(?<!not )worth (?:going on|carrying on|living)\b(?! (?:the|a|an|with|to|for|at|in)\b)|"
+                # a farewell: "this is goodbye. cannot work, cannot pay the bills"
+                r"this is (?:my )?goodbye(?! to\b)|"
                 + SUICIDE_WORD
                 + r"|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being here)|"
                 r"not being (?:around|here|alive)|(?:not|never) waking up|"

@@ -214,7 +214,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "limb_site": (
         # not the idiom "on my feet all day"
         r"legs?|foot|(?<!on my )(?<!on your )(?<!off my )(?<!on his )(?<!on her )feet|toes?|calf|"
-        r"calves|shins?|knees?|ankles?|thighs?|heels?|hips?|"
+        r"calves|shins?|knees?|ankles?|thighs?|heels?|hips?|hallux|"
         r"hamstrings?|arms?|hands?|fingers?|face|lips?|shoulders?|elbows?",
         "current",
         False,
@@ -227,7 +227,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"shins|(?:left|right) (?:and|&|\+) (?:the )?(?:left|right)(?: \w+)?|"
         # "just the left leg … but tonight the right one has started too"
         r"(?:the )?(?:right|left) (?:one|leg) (?:has |is )?(?:started|begun|joined in|gone)"
-        r"(?: \w+)? (?:too|as well|also)|(?:the )?(?:right|left|other) (?:one|leg|side) "
+        r"(?: \w+)? (?:too|as well|also)|"
+        # "… and since this morning the left one has started the same burning pain"
+        r"(?:the )?(?:right|left|other) (?:one|leg|side) (?:has |is |have )?(?:now )?(?:started|"
+        r"begun|got|developed|doing) (?:\S+ )?(?:the )?same|(?:the )?(?:right|left|other) (?:one|leg|side) "
         r"(?:as well|too)|each (?:leg|foot|"
         r"side)|two legs|either leg|one leg (?:and|then) the other|(?:both|two) sides|"
         r"legs both|alternat\w* (?:between )?(?:legs|sides)|(?:the )?other (?:leg|side|foot) "
@@ -323,7 +326,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"each day|every day|by the (?:hour|day)|the whole (?:leg|foot|thigh|calf|side)|"
         r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
         r"gone up|going up|now (?:up|it|also|even|i|my|reaches|reaching|to)|"
-        r"(?:was|were) (?:\S+ )?(?:a bit|slightly|a little|only)",
+        r"(?:was|were) (?:\S+ )?(?:a bit|slightly|a little|only|just)|"
+        # the edge of a numb or tingling patch moving up the leg: "Monday just my toe, today it
+        # is up to my knee", "this morning it is in my thigh too"
+        r"(?:up|spread\w*|moved|gone|got|crept|reach\w*) (?:up )?to (?:my |the )?(?:knee|thigh|"
+        r"hip|waist|groin|calf|shin|ankle|buttock|bum)s?|"
+        r"in (?:my |the )?(?:knee|thigh|hip|calf|shin|ankle|buttock)s? (?:too|as well|also|now)",
         "current",
         False,
     ),
@@ -950,21 +958,34 @@ _GENERAL_CRISIS = re.compile(
 
 
 # "… for people who've had suicidal thoughts? Asking for myself."
-_FOR_MYSELF = re.compile(r"\b(?:asking|it is|its|this is|i am asking) (?:\S+ )?for (?:myself|me)\b")
+# "… kill themselves over back pain? just asking", "would it be wrong to wonder about it?":
+# the veiled way people ask about their own thoughts
+_FOR_MYSELF = re.compile(
+    r"\b(?:asking|it is|its|this is|i am asking) (?:\S+ )?for (?:myself|me)\b|"
+    r"\b(?:(?:i am|im|i was) )?just asking\b|\b(?:wrong|normal|bad|okay|ok|selfish) "
+    r"(?:\S+ ){0,3}?(?:wonder|think)\w* (?:about )?(?:it|that|this|whether|if)\b"
+)
+
+
+def about_people_in_general(text: str, start: int, end: int) -> bool:
+    """True when a crisis word is about people in general ("do people kill themselves over
+    back pain?"): never an emergency, even when the writer makes it their own."""
+    return bool(_GENERAL_CRISIS.search(text, max(0, start - 60), end + 1))
 
 
 def general_crisis_question(text: str, start: int, end: int) -> bool:
     """True when a crisis word is about people in general ("can pain make people suicidal?"),
-    unless the writer then says the question is their own ("asking for myself")."""
-    return bool(_GENERAL_CRISIS.search(text, max(0, start - 60), end + 1)) and not (
-        _FOR_MYSELF.search(text, end)
-    )
+    unless the writer then says the question is their own ("asking for myself", "just asking"):
+    then it is urgent, someone should ask them today."""
+    return about_people_in_general(text, start, end) and not _FOR_MYSELF.search(text, end)
 
 
 _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
 # Progression words that say the deficit itself is moving, even a long sentence away from it
 # ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
-_SPREADING = re.compile(r"creep|spread|further|higher|day by day|every day|more and more")
+_SPREADING = re.compile(
+    r"creep|crept|spread|further|higher|day by day|every day|more and more|up to|in (?:my |the )?\w+ (?:too|as well|also|now)"
+)
 _CLOTHES = re.compile(CLOTHES + r"|(?:the )?sheets")
 _WETNESS = re.compile(
     r"wet|soak|sodden|damp|leak|accident|soil|mess|dribbl|drip|drops|without|no idea|not sure|"
@@ -1407,7 +1428,11 @@ def broad_hits(
         and not general_crisis_question(s.text, c.start, c.end)
     ]
     # a conditional does not make thoughts of dying safe: "if I was gone nobody would care"
-    if [c for c in crisis if not (c.negated or c.past)]:
+    if [
+        c
+        for c in crisis
+        if not (c.negated or c.past or about_people_in_general(s.text, c.start, c.end))
+    ]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
     elif not_denied := [c for c in crisis if not c.negated]:
         # past or asked about: urgent; only denied ("not feeling suicidal") counts as no flag

@@ -344,6 +344,9 @@ _CLAUSE_BREAK = re.compile(
     r"|\b(?:and|so|then|or)\b(?= (?:i|my|it|now|the pain|this|that|she|he|they|we|am)\b)"
     # a new predicate of the same subject: "a cough for ages and been losing weight"
     r"|\band\b(?= (?:has been|have been|been|started|lost) )"
+    # a gloss in brackets is read on its own: "dor no peito (pain in chest)" is not negated by
+    # the Portuguese "no"; "no numbness (or tingling)" still is
+    r"|\((?!\s*(?:or|and|nor|not|no|neither)\b)"
 )
 
 

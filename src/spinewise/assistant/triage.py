@@ -48,6 +48,7 @@ from spinewise.assistant.concepts import FAMILY, AnalysedText, Mention, analyse,
 from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.danger import (
     AS_IF,
+    about_people_in_general,
     broad_hits,
     claudication_symptom,
     general_crisis_question,
@@ -423,6 +424,12 @@ def combine(result: TriageResult, extra: list[Finding] | tuple[Finding, ...]) ->
     )
 
 
+_WRECKED = re.compile(
+    r"\b(?:destroy\w*|written off|write-? ?off|totall?ed|wrecked|airbags? (?:went off|deployed)|"
+    r"rolled (?:over|the car))"
+)
+
+
 def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     out: list[Finding] = []
     age = profile.age if profile.age is not None else age_from_text(a)
@@ -547,7 +554,11 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     major = [
         m
         for m in a.active("significant_trauma")
-        if not re.search(r"\b(?:small|minor|little|slight|gentle|tiny)\s+$", a.text[: m.start])
+        if not (
+            re.search(r"\b(?:small|minor|little|slight|gentle|tiny)\s+$", a.text[: m.start])
+            # unless the damage says otherwise: "small car accident, the car is destroyed"
+            and not _WRECKED.search(a.text)
+        )
         # "feel like I've been hit by a bus": a figure of speech for aching all over
         and not AS_IF.search(a.text[max(0, m.start - 30) : m.start])
     ]
@@ -846,7 +857,9 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 core,
             )
         )
-    if m := a.active("suicidal"):
+    if m := [
+        x for x in a.active("suicidal") if not about_people_in_general(a.text, x.start, x.end)
+    ]:
         out.append(
             Finding(
                 "suicidal_thoughts",
