@@ -117,6 +117,20 @@ ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
 TEMPERATURE_READING = (
     r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))"
 )
+# A condition the writer rules out: "I am 36 so AAA is not really on the cards"
+RULED_OUT = r"(?! (?:is|was) not\b| (?:is |was )?(?:unlikely|not likely|ruled out|excluded))"
+# The back explicitly fine, so that a fever is not read as a spinal infection: "back pain is
+# gone", "my back has actually been fine for weeks", "back does not hurt at all", "not about my
+# back". Not "my back has gone" (British for a back that has given way).
+BACK_FINE = (
+    r"(?:back|spine|back pain)(?: is| feels| has been| seems| is absolutely| is totally| has| was)"
+    r"(?: \S+){0,2}? (?:fine|ok|okay|good|great|normal|better|all right|alright|grand)\b|"
+    r"(?:back pain|pain in my back|my back ache|backache)(?: has| is)?(?: \S+)? (?:gone|went away|"
+    r"settled|cleared|disappeared)|"
+    r"(?:back|back pain) (?:is not|does not|do not|has not been|is no longer|no longer) (?:\S+ )?"
+    r"(?:hurt\w*|sore|painful|bother\w*|aching|a problem)|"
+    r"no back pain|not (?:about|related to) my back|no pain (?:in|with) my back"
+)
 # "burning up" is a fever; "burning up my throat" (heartburn) is not
 BURNING_UP = r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
 SUICIDE_WORD = (
@@ -356,7 +370,11 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(ACHE)
             + _gap(5)
             + r"(?:down|into|in|to|through) both (?:of )?(?:my |the )?(?:legs|sides|thighs|calves)",
-            _core(ACHE + r" (?:\S+ ){0,3}?(?:down|into) (?:my |the )?legs"),
+            # not "my back aches but nothing goes down my legs"
+            _core(
+                ACHE
+                + r" (?:(?!(?:nothing|not|never|no|but)\b)\S+ ){0,3}?(?:down|into) (?:my |the )?legs"
+            ),
             _core(ACHE) + _gap(8) + r"both (?:of )?(?:my |the )?(?:legs|thighs|calves|feet)",
         ),
     ),
@@ -761,7 +779,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "aneurysm",
-        (_core(r"aneurysm|\baaa\b|aortic dissection"),),
+        (_core(r"(?:aneurysm|\baaa\b|aortic dissection)" + RULED_OUT),),
         time="history",
         diagnosis_word=True,
     ),
@@ -826,12 +844,7 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "back_fine",
-        (
-            _core(
-                r"(?:back|spine|back pain)(?: is| feels| has been| seems)(?: \S+)? (?:fine|ok|okay|"
-                r"good|great|normal|better|all right|alright)|no back pain"
-            ),
-        ),
+        (_core(BACK_FINE),),
     ),
     Concept(
         "new_onset",

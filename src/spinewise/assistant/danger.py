@@ -45,9 +45,11 @@ from functools import cache, lru_cache
 
 from spinewise.assistant.concepts import (
     BACK_BAD,
+    BACK_FINE,
     BURNING_UP,
     DRUG_RELAPSE,
     IMMUNO_WORDS,
+    RULED_OUT,
     SUICIDE_WORD,
     SYNCOPE_PHRASES,
     TEMPERATURE_READING,
@@ -108,6 +110,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|going|"
+        r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |"
         r"numb\w*|tingl\w*|weak\w*|"
         r"leak\w*|red|hot|swollen|weeping|ooz\w*|happening|at all|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
@@ -267,7 +270,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "radicular": (
         r"sciatica|sciatic|shoot\w*|radiat\w*|electric\w*|burning|nerve pain|stabbing|"
         # (no trailing space: the whole-word guard after each pattern needs a word end)
-        r"(?:pain\w*|ach\w*|hurt\w*) (?:\S+ ){0,3}?(?:down|into|through|along)|"
+        r"(?:pain\w*|ach\w*|hurt\w*) (?:(?!(?:nothing|not|never|no|but)\b)\S+ ){0,3}?"
+        r"(?:down|into|through|along)|"
         # "(it does) not go to the leg": radiating pain, so that its negation is read
         r"(?:go|goes|going|went|travel\w*|spread\w*) (?:down )?(?:to|into) (?:the |my )?(?:legs?|"
         r"foot|feet|buttocks?|thighs?)|"
@@ -426,7 +430,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "lump": (r"lump\w*|mass|swelling|bulge|bump", "current", False),
     "aneurysm": (
-        r"aneurysm\w*|aneurism\w*|\baaa\b|triple a|aort\w*|dissection",
+        r"(?:aneurysm\w*|aneurism\w*|\baaa\b|triple a|aort\w*|dissection)" + RULED_OUT,
         "history",
         True,
     ),
@@ -496,7 +500,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
         r"everyone would be better|(?:nobody|no one|no-one) (?:would|will|is going to|gonna) "
         r"(?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
-        r"(?:it all|everything|things|life|it) to (?:end|stop|be over)|stockpil\w*|"
+        # not "my back is killing me … I just want it to stop" (the pain)
+        r"(?:it all|everything|things|life) to (?:end|stop|be over)|it to (?:end|be over)|"
+        r"stockpil\w*|"
         r"(?:sav\w*|hoard\w*|stash\w*|collect\w*|kept|keeping) (?:up )?(?:all )?(?:of )?(?:my |the )?"
         r"(?:\S+ )?(?:tablets|pills|meds|medicines?|medication|painkillers|tramadol|codeine|"
         r"co-?codamol|paracetamol|oxycodone|morphine|pregabalin|gabapentin|amitriptyline|"
@@ -688,9 +694,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "back_fine": (
-        r"(?:back|spine|back pain) (?:is|feels|has been|seems|is absolutely|is totally) "
-        r"(?:\S+ )?(?:fine|ok|okay|good|great|normal|better|all right|alright)|no back pain|"
-        r"not (?:about|related to) my back",
+        BACK_FINE,
         "current",
         False,
     ),
@@ -980,6 +984,10 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
     return about_people_in_general(text, start, end) and not _FOR_MYSELF.search(text, end)
 
 
+_NORMAL_TEMPERATURE = re.compile(
+    r"\b(?:3[56]|37)[.,][0-4]\b|\b(?:3[56]|37)[.,][5-9]\b(?=.*\bnormal\b)|"
+    r"(?:temperature|temp)\b(?: \S+){0,4}? normal|normal (?:temperature|temp)"
+)
 _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
 # Progression words that say the deficit itself is moving, even a long sentence away from it
 # ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
@@ -1440,7 +1448,13 @@ def broad_hits(
 
     # --- infection ------------------------------------------------------------------------------
     back_fine = bool(s.active("back_fine"))
-    fever = [f for f in s.active("fever") if f.text not in ("infection", "infected")]
+    fever = [
+        f
+        for f in s.active("fever")
+        if f.text not in ("infection", "infected")
+        # "took my temperature because I was panicking - 36.8, normal"
+        and not ("temp" in f.text and _NORMAL_TEMPERATURE.search(_sentence_of(s, f.start)))
+    ]
     if fever and pain and not back_fine:
         hit("infection_fever", "infection", "urgent", *fever)
     if (ivdu := s.active("ivdu")) and pain:
