@@ -129,7 +129,9 @@ BACK_FINE = (
     r"settled|cleared|disappeared)|"
     r"(?:back|back pain) (?:is not|does not|do not|has not been|is no longer|no longer) (?:\S+ )?"
     r"(?:hurt\w*|sore|painful|bother\w*|aching|a problem)|"
-    r"no back pain|not (?:about|related to) my back|no pain (?:in|with) my back"
+    r"no back pain|not (?:about|related to) my back|no pain (?:in|with) my back|"
+    # "my back's actually been fine" (the possessive-looking "'s" is dropped)
+    r"(?:back|spine) (?:\S+ )?been (?:fine|ok|okay|good|great|better|grand|normal)"
 )
 # "burning up" is a fever; "burning up my throat" (heartburn) is not
 BURNING_UP = r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
@@ -323,9 +325,11 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"knickers))|"
                 r"wetting (?:myself|the bed)|leak\w* (?:\S+ ){0,2}?(?:urine|wee|pee)|"
                 r"(?:urine|wee|pee) (?:is )?leak\w*|"
-                r"pee\w* (?:\S+ ){0,3}?(?:myself|without (?:knowing|noticing|realising|realizing|"
-                r"feeling))|"
-                r"(?:soiled|pooed|pooped|messed|weed|pissed) myself|dribbl\w*"
+                # not the figure of speech: "nearly peed myself laughing"
+                r"(?<!nearly )(?<!almost )pee\w* (?:\S+ ){0,3}?(?:myself(?! laughing| with "
+                r"laughter)|without (?:knowing|noticing|realising|realizing|feeling))|"
+                r"(?<!nearly )(?<!almost )(?:soiled|pooed|pooped|messed|weed|pissed) "
+                r"myself(?! laughing| with laughter)|dribbl\w*"
             ),
             _core(
                 r"(?:cannot|could not|not|do not|does not|unable to|no longer) (?:\S+ )?"
@@ -1350,7 +1354,7 @@ OTHER_PERSON = re.compile(
     r"(?:my|our|his|her) (?:little |baby |eldest |youngest |oldest |older |younger )?"
     r"(?:boy|girl|lad|lass)s?|"
     r"(?:a|an|one|some|this|that) (?:\S+ ){0,3}?(?:man|woman|guy|lady|bloke|person|people|patient|"
-    r"girl|boy|gentleman|gent|resident|client|service user)|"
+    r"girl|boy|gentleman|gent|resident|client|service user|lad|lass|bloke|fella|kid)s?|"
     r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
     # their body: "now her back is very painful", "his wee is only a trickle"
     r"(?:his|her|their) (?:own |lower |upper |bad |poor )?(?:back|spine|legs?|feet|foot|bum|"
@@ -1364,9 +1368,16 @@ OTHER_PERSON = re.compile(
     # a relative named without "my" at the start of a sentence ("husband 66 collapsed",
     # "wife had back surgery 5 days ago")
     r"(?:^|(?<=[.!?] ))(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|"
-    r"grandad|grandma|nan|gran|brother|sister|friend|mate))\b"
+    r"grandad|grandma|nan|gran|brother|sister|friend|mate|lad|lass|bloke|guy))\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
+# Where the other person is from or who they are to the writer, not the writer's own words:
+# "a lady at my lunch club fell", "lad on my crew", "one of the residents I look after"
+_THEIR_PLACE = re.compile(
+    r"^\W*(?:(?:at|on|in|from|of|with) my (?:\S+ ){0,2}?(?=(?:fell|has|had|is|was|says|said|"
+    r"told|broke|went|got|wet|did|cannot|could|collapsed)\b|\s*$)|(?:who |that |whom )?i (?:look after|"
+    r"care for|work with|know|support|nurse|visit|met|used to \S+)\b)"
+)
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
@@ -1424,7 +1435,12 @@ _PHRASE_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, replacement in (
         (r"\bfiver\b", "fever"),
         (r"\bbowls? (movements?|control|habits?|problems?)\b", r"bowel \1"),
-        (r"\bmy bowls?\b", "my bowels"),
+        # not the game: "may I go back to my bowls?", "my bowls club"
+        (
+            r"(?<!back to )(?<!play )(?<!playing )(?<!at )\bmy bowls?\b"
+            r"(?! (?:club|match|team|game|green|league|night))",
+            "my bowels",
+        ),
         (r"\bmy tommy\b", "my tummy"),
         # not findings: "the app keeps crashing", "I work on an oncology ward"
         (
@@ -1817,7 +1833,10 @@ _IT_WENT = re.compile(
     # "… chest pain and everything, he's fully recovered now"; "…, fully recovered now"
     r"\b(?:he|she|i|they) (?:is|am|are|has|have) (?:been )?(?:fully |completely )?"
     r"(?:recovered|better|fine|well)\b|^\W*(?:now )?(?:fully|completely|all) (?:recovered|better|"
-    r"fine|clear)\b"
+    r"fine|clear)\b|"
+    # "I had trouble peeing when I had a UTI in September, antibiotics sorted it"
+    r"\b(?:antibiotics|tablets|treatment|the (?:doctor|gp|op|operation|surgery|physio)|surgery|"
+    r"physio|they|that) (?:\S+ )?(?:sorted|fixed|cleared|cured|treated) (?:it|that|them)\b"
 )
 _RECURRED = re.compile(r"\b(?:back again|came back|come back|coming back|returned|again)\b")
 
@@ -1908,4 +1927,5 @@ def _other_person(sentence_before: str) -> bool:
         last = match
     if last is None:
         return False
-    return not _FIRST_PERSON.search(sentence_before[last.end() :])
+    after = sentence_before[last.end() :]
+    return not _FIRST_PERSON.search(_THEIR_PLACE.sub(" ", after, count=1))

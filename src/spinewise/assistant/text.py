@@ -195,6 +195,9 @@ _SCARE_QUOTED = re.compile(
 )
 _DIALECT_RE = [(re.compile(rf"\b(?:{pat})\b"), rep) for pat, rep in _DIALECT]
 _GENERIC_NT = re.compile(r"\b([a-z]+)n't\b")
+_AT_NO_POINT = re.compile(
+    r"\bat no (?:point|time|stage)(?: (?:did|have|has|was|were) (?:i|it|he|she|they|we))?\b"
+)
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -206,6 +209,8 @@ def normalise(text: str) -> str:
     for pattern, replacement in _CONTRACTION_RE:
         text = pattern.sub(replacement, text)
     text = _GENERIC_NT.sub(r"\1 not", text)
+    # "at no point did I have any numbness or trouble …": read as "never had"
+    text = _AT_NO_POINT.sub("never", text)
     for pattern, replacement in _DIALECT_RE:
         text = pattern.sub(replacement, text)
     text = re.sub(r"'s\b", "", text)  # possessive "'s" carries nothing our rules need

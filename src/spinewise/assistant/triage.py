@@ -330,6 +330,10 @@ _GENERAL_CLAIM = re.compile(
 )
 
 
+_ALREADY_IN_HOSPITAL = re.compile(
+    r"\b(?:ended up|was|were|is|are|been|spent \S+ (?:days?|weeks?)) (?:\S+ )?in (?:hospital|"
+    r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b"
+)
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
     r"article|episode|story)\b (?:\S+ ){0,3}?(?:where|in which|about|when)\b"
@@ -352,9 +356,16 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
         # "my dad has an aneurysm, is back pain a sign of it?")
         start, end = sentences[clause.sentence]
         whole = theirs.text[start:end]
-        if _GENERAL_CLAIM.search(words) or _THEY_DIED.search(whole) or _FICTION.search(whole):
-            # a claim, someone who has died ("my aunt passed from pancreatic cancer"), or a
-            # story ("a TV drama where someone lost control of their bladder")
+        if (
+            _GENERAL_CLAIM.search(words)
+            or _THEY_DIED.search(whole)
+            or _FICTION.search(whole)
+            or _ALREADY_IN_HOSPITAL.search(whole)
+        ):
+            # a claim, someone who has died ("my aunt passed from pancreatic cancer"), a
+            # story ("a TV drama where someone lost control of their bladder"), or someone
+            # already cared for ("my mate's sciatica went down both legs and he ended up in
+            # hospital")
             continue
         question = "?" in theirs.text[end : end + 2] or bool(_QUESTION_WORD.match(words))
         context = words if question else whole
