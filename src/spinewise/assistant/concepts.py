@@ -538,8 +538,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "fracture_words",
         (
             _core(
-                r"(?:fractur\w*|broke\w*|broken|crack\w*) (?:\S+ ){0,2}?(?:back|spine|vertebra\w*|"
-                r"coccyx|tailbone)|(?:back|spine|vertebra\w*) (?:\S+ ){0,2}?(?:fractur\w*|broken|"
+                # within one sentence: not "broke my wrist. back has been fine since"
+                r"(?:fractur\w*|broke\w*|broken|crack\w*) (?:[^\s.!?;]+ ){0,2}?(?:back|spine|"
+                r"vertebra\w*|coccyx|tailbone)|(?:back|spine|vertebra\w*) (?:[^\s.!?;]+ ){0,2}?"
+                r"(?:fractur\w*|broken|"
                 r"cracked)|"
                 r"vertebral fracture|compression fracture"
             ),
@@ -799,7 +801,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"heaviness) "
                 r"(?:in|across|on) (?:my |the )?chest|crushing (?:\S+ ){0,2}?(?:pain|chest)|"
                 # not the figure of speech: "I nearly had a heart attack 😂"
-                r"(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )heart attack"
+                r"(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )"
+                r"(?<!thought i was having a )(?<!thought it was a )heart attack"
             ),
         ),
     ),
@@ -1741,7 +1744,8 @@ _POSITIONAL = re.compile(
     r"\b(?:sat|sitting) (?:\S+ ){0,4}?(?:for (?:\S+ )?(?:hours?|minutes|ages|a while)|\d+[- ]hours?|"
     r"bleachers?|"
     r"bench|stool|chair|floor|toilet|loo|sofa|couch)\b|"
-    r"\bon (?:the |a |that |those )?(?:hard |metal |wooden )?(?:bleachers?|bench|stool)\b|"
+    r"\bon (?:the |a |that |those )?(?:hard |metal |wooden |plastic )?(?:bleachers?|bench|stool|"
+    r"pews?|seats?)\b|"
     r"\b(?:numb|dead|asleep|tingl\w*|pins and needles) (?:\S+ ){0,2}?(?:sitting|sat|kneeling|"
     r"squatting|crouching|cross[- ]?legged)\b"
 )
@@ -1751,7 +1755,8 @@ _PASSES = re.compile(
     r"(?:after|within|in|when|second|moment|minute|"
     r"once|as soon as|straight away|quickly|away)\b|\bafter a (?:few|couple of) (?:seconds|"
     r"minutes)\b|"
-    r"\b(?:fine|ok|okay|normal|back to normal|gone|better) (?:again )?(?:once|when|as soon as|"
+    r"\b(?:fine|ok|okay|normal|back to normal|gone|better|right as rain|all right|alright) "
+    r"(?:again )?(?:once|when|as soon as|"
     r"after|the moment|the minute) i (?:got|get|stood|stand|moved|move|walked|walk|shifted|"
     r"shift|changed|change)\b|\b(?:walked|walk|shook|shake) it off\b"
 )

@@ -110,7 +110,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|going|"
-        r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |"
+        r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
         r"numb\w*|tingl\w*|weak\w*|"
         r"leak\w*|red|hot|swollen|weeping|ooz\w*|happening|at all|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
@@ -461,7 +461,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "chest": (
         # not furniture: "shifting a chest of drawers"
-        r"chest(?! of drawers| freezer)|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )heart attack|(?:left )?arm and (?:my )?jaw|"
+        r"chest(?! of drawers| freezer)|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )"
+        r"(?<!thought i was having a )(?<!thought it was a )heart attack|(?:left )?arm and (?:my )?jaw|"
         r"(?:into|down|up) (?:my )?(?:left )?(?:arm|jaw)",
         "current",
         False,
@@ -877,7 +878,9 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
 # leaning on the shopping trolley"). Cauda equina symptoms are not eased by sitting down.
 _WALK_TRIGGER = re.compile(
     r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|stand (?:for )?(?:long|very long|too "
-    r"long|more than)|on my feet|(?:downhill|uphill))\b"
+    r"long|more than)|on my feet|(?:downhill|uphill)|"
+    # a walking distance: "I can only get as far as the post box", "go much further"
+    r"(?:get|go|manage) (?:\S+ ){0,2}?(?:as far as|further|to the (?:end|shop|corner)))\b"
 )
 _RELIEF_WORDS = (
     r"(?:better|eases?|eased|easier|fine|ok|okay|alright|helps?|relie\w*|settles?|"
@@ -942,6 +945,12 @@ def claudication_pattern(text: str) -> bool:
     return bool(
         _WALK_TRIGGER.search(text) and _FLEXION_RELIEF.search(text) and not _ACUTE.search(text)
     )
+
+
+def claudication_posture(text: str, words: str) -> bool:
+    """A bend or lean that eases claudication ("I can go much further bent over the trolley"),
+    not a minor injury."""
+    return bool(re.match(r"bent|bend|lean", words)) and claudication_pattern(text)
 
 
 def claudication_symptom(text: str, words: str) -> bool:
@@ -1370,7 +1379,7 @@ def broad_hits(
         t
         for t in s.active("trauma_minor")
         # "better when I bend forward", "if I sit or bend over it goes off": relief, not injury
-        if not any(a <= t.start < b for a, b in relief)
+        if not any(a <= t.start < b for a, b in relief) and not claudication_posture(s.text, t.text)
     ]
     older = age is not None and age >= 70
     if minor and (osteoporosis or long_term_steroids or older) and not injury_cleared(s.text):

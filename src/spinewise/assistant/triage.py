@@ -50,6 +50,7 @@ from spinewise.assistant.danger import (
     AS_IF,
     about_people_in_general,
     broad_hits,
+    claudication_posture,
     claudication_symptom,
     general_crisis_question,
     injury_cleared,
@@ -613,7 +614,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 fracture_src,
             )
         )
-    minor = a.active("minor_trauma")
+    minor = [
+        m
+        for m in a.active("minor_trauma")
+        # "I can go further bent over the trolley": the posture that eases claudication
+        if not claudication_posture(a.text, m.text)
+    ]
     osteoporosis = profile.osteoporosis or a.has("osteoporosis")
     steroid_mentions = [m for m in a.active("steroids") if _LONG_TERM.search(_sentence_text(a, m))]
     steroids = profile.long_term_steroids or bool(steroid_mentions)
