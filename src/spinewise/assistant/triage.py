@@ -926,7 +926,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     # Severe back pain in pregnancy can be labour, a kidney infection or a placental problem:
     # the midwife or maternity triage should see her today (NICE NG201).
     pregnant = a.active("pregnancy")
-    if pregnant and (severe or a.has("unrelenting") or a.has("cannot_walk")):
+    if pregnant and (severe or a.has("cannot_walk")):
         out.append(
             Finding(
                 "pregnancy_severe_pain",
