@@ -117,6 +117,11 @@ ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
 TEMPERATURE_READING = (
     r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))"
 )
+# Weight coming off, in any unit: "lost half a stone", "why would I drop 6 kilos?"
+WEIGHT_DROP = (
+    r"(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down) "
+    r"(?:\S+ ){0,3}?(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b"
+)
 # A condition the writer rules out: "I am 36 so AAA is not really on the cards"
 RULED_OUT = r"(?! (?:is|was) not\b| (?:is |was )?(?:unlikely|not likely|ruled out|excluded))"
 # The back explicitly fine, so that a fever is not read as a spinal infection: "back pain is
@@ -276,7 +281,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:it |the poo |myself )?(?:coming|going)|when i (?:\S+ )?(?:pee|wee|go|poo))|"
                 r"(?:had|having|have|keep having) (?:an |some )?accidents? (?:in|on) "
                 r"(?:my |the )?(?:pants|underwear|trousers|knickers|bed)|"
-                r"(?:had|having|keep having) (?:\S+ )?accidents?(?: \S+){0,3}? (?:toilet|loo|"
+                # "I have had a couple of accidents with my bowels this week"
+                r"(?:had|having|keep having) (?:\S+ ){0,3}?accidents?(?: \S+){0,3}? (?:toilet|loo|"
                 r"bladder|bowels?|poo|wee|pee)|"
                 r"lost control (?:down there|of myself)|(?:poo|stool|faeces)(?: \S+){0,2}? "
                 r"(?:leak\w*|came out|comes out)"
@@ -649,8 +655,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "weight_loss",
         (
             _core(
-                r"(?:lost|losing|lose|loss of|dropped|drop of|down) (?:\S+ ){0,3}?"
-                r"(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone)\b|weight loss|"
+                WEIGHT_DROP + r"|weight loss|"
                 r"weight (?:has )?(?:dropped|gone down|is dropping)|"
                 r"(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|clothes|clothing|"
                 r"jeans?|belt|waist) sizes?|"
@@ -1313,7 +1318,9 @@ _HYPOTHETICAL = re.compile(
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
     r"(?:^ ?|like |say |suppose |what |even |said |says |told me |reckons )if (?:one day |ever |"
     r"some ?day |at some point )?(?:i|you|my|your)(?= \Z)|"
-    r"if (?:one day |some ?day |at some point |in (?:the )?future )?"
+    # not the present perfect, which tells what has happened: "are the stretches ok if I have
+    # had a couple of accidents with my bowels this week?"
+    r"if (?!i have (?:had|been)\b)(?:one day |some ?day |at some point |in (?:the )?future )?"
     r"(?:i|you|your|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"

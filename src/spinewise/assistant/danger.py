@@ -54,6 +54,7 @@ from spinewise.assistant.concepts import (
     SYNCOPE_PHRASES,
     TEMPERATURE_READING,
     TIPTOE_WEAK,
+    WEIGHT_DROP,
     AnalysedText,
     TimeKind,
     mention_context,
@@ -634,8 +635,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "weight_loss": (
-        r"(?:lost|losing|lose|loss of|dropped|drop of|shed|down|gone down) (?:\S+ ){0,3}?"
-        r"(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b|"
+        WEIGHT_DROP + r"|"
         r"weight loss|weight (?:has |is )?(?:dropped|gone down|dropping|falling off|coming off|"
         r"dropping off|melting)|(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|"
         r"clothes|clothing|jeans?|belt|waist|shirt|collar) sizes?|"
