@@ -136,7 +136,8 @@ BACK_FINE = (
     r"(?:hurt\w*|sore|painful|bother\w*|aching|a problem)|"
     r"no back pain|not (?:about|related to) my back|no pain (?:in|with) my back|"
     # "my back's actually been fine" (the possessive-looking "'s" is dropped)
-    r"(?:back|spine) (?:\S+ )?been (?:fine|ok|okay|good|great|better|grand|normal)"
+    r"(?:back|spine) (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
+    r"(?:back|spine) (?:actually |is |now )?(?:fine|all good|good|grand|ok|okay) now\b"
 )
 # "burning up" is a fever; "burning up my throat" (heartburn) is not
 BURNING_UP = r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
@@ -329,7 +330,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"incontinen\w*|(?<!nearly )(?<!almost )wet (?:myself(?! laughing)|the bed|my (?:pants|"
                 r"trousers|bed|underwear|"
                 r"knickers))|"
-                r"wetting (?:myself|the bed)|leak\w* (?:\S+ ){0,2}?(?:urine|wee|pee)|"
+                r"(?<!nearly )(?<!almost )wetting (?:myself(?! laughing| with laughter)|the bed)|leak\w* (?:\S+ ){0,2}?(?:urine|wee|pee)|"
                 r"(?:urine|wee|pee) (?:is )?leak\w*|"
                 # not the figure of speech: "nearly peed myself laughing"
                 r"(?<!nearly )(?<!almost )pee\w* (?:\S+ ){0,3}?(?:myself(?! laughing| with "
@@ -836,7 +837,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"i were dead|to not wake up|not to wake up|not be here)|better off dead|"
                 r"self[- ]?harm\w*|(?:want|wanted|going|thinking about|thoughts of|urge to) (?:\S+ "
                 r")?"
-                r"hurt(?:ing)? myself|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
+                r"(?:hurt|harm)(?:ing)? myself|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
                 r"do not want to (?:live|be alive|be here)|"
                 # passive wishes: "it would be easier to not be alive", "better to die than"
                 r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
@@ -1365,7 +1366,7 @@ OTHER_PERSON = re.compile(
     r"(?:boy|girl|lad|lass)s?|"
     r"(?:a|an|one|some|this|that) (?:\S+ ){0,3}?(?:man|woman|guy|lady|bloke|person|people|patient|"
     r"girl|boy|gentleman|gent|resident|client|service user|lad|lass|bloke|fella|kid)s?|"
-    r"(?:someone|somebody|people|everyone) (?:who|with|i know|at work)|"
+    r"(?:someone|somebody|people|everyone) (?:who|whose|with|i know|at work)|"
     # their body: "now her back is very painful", "his wee is only a trickle"
     r"(?:his|her|their) (?:own |lower |upper |bad |poor )?(?:back|spine|legs?|feet|foot|bum|"
     r"bottom|backside|bladder|bowels?|wee|pee|urine|hips?|groin|privates|bits|tummy|belly|"

@@ -108,10 +108,14 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         NEG_AUX + r" (?!lost |had any |noticed any )"
         # "I do not have problem to urinate", "not had any trouble peeing": a denied problem
         r"(?!(?:\S+ )?(?:have|has|had|get|got|notice|noticed|see|seen) (?:\S+ )?(?:problems?|"
-        r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?" + VOID_VERB + r"\b|"
+        r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?"
+        + VOID_VERB
+        # not pain that "does not go down either leg"
+        + r"\b(?! (?:down|into|along|to (?:my|the|either|both|his|her))\b)|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|going|"
         r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
+        r"tear\w*|rip\w*|puls\w*|throb\w*|sharp|like that|"
         r"numb\w*|tingl\w*|weak\w*|"
         r"leak\w*|red|hot|swollen|weeping|ooz\w*|happening|at all|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
@@ -476,7 +480,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "crisis": (
         SUICIDE_WORD
-        + r"|kill (?:my ?self|me|him ?self|her ?self|them ?selves)|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
+        # not the exasperation "honestly kill me now lol"
+        + r"|kill (?:my ?self|me(?! now\W{0,3}(?:lol|haha|lmao|jk)\b)|him ?self|her ?self|them ?selves)|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
         r"in|off (?:my|him|her)self|unalive\w*|end (?:my (?:own )?life|it all|things|it)|"
         r"ended (?:it all|my life|things)|"
         r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"
@@ -498,7 +503,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"going to take (?:them|it|the lot|all of them)(?: all)? (?:tonight|today|now|later|"
         r"this weekend)|"
         r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|(?:take|taking|took) all (?:my|the|of my) "
-        r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|hurt(?:ing)? myself|cut(?:ting)? myself|"
+        r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|(?:hurt|harm)(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
         r"everyone would be better|(?:nobody|no one|no-one) (?:would|will|is going to|gonna) "
         r"(?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"

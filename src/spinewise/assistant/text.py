@@ -195,6 +195,17 @@ _SCARE_QUOTED = re.compile(
 )
 _DIALECT_RE = [(re.compile(rf"\b(?:{pat})\b"), rep) for pat, rep in _DIALECT]
 _GENERIC_NT = re.compile(r"\b([a-z]+)n't\b")
+_NEGATED_LIST = re.compile(
+    r"\bno ((?:[a-z]+, )*[a-z]+,? (?:or|and|nor) [a-z]+) (issues|problems|symptoms|changes|trouble|"
+    r"concerns|worries)\b"
+)
+
+
+def _each_denied(match: re.Match[str]) -> str:
+    items = re.split(r",? (?:or|and|nor) |, ", match.group(1))
+    return ", ".join(f"no {item} {match.group(2)}" for item in items)
+
+
 _AT_NO_POINT = re.compile(
     r"\bat no (?:point|time|stage)(?: (?:did|have|has|was|were) (?:i|it|he|she|they|we))?\b"
 )
@@ -211,6 +222,8 @@ def normalise(text: str) -> str:
     text = _GENERIC_NT.sub(r"\1 not", text)
     # "at no point did I have any numbness or trouble …": read as "never had"
     text = _AT_NO_POINT.sub("never", text)
+    # "no leg, bladder, fever or weight issues": each item denied in its own clause
+    text = _NEGATED_LIST.sub(_each_denied, text)
     for pattern, replacement in _DIALECT_RE:
         text = pattern.sub(replacement, text)
     text = re.sub(r"'s\b", "", text)  # possessive "'s" carries nothing our rules need
@@ -352,6 +365,8 @@ _CLAUSE_BREAK = re.compile(
     # a gloss in brackets is read on its own: "dor no peito (pain in chest)" is not negated by
     # the Portuguese "no"; "no numbness (or tingling)" still is
     r"|\((?!\s*(?:or|and|nor|not|no|neither)\b)"
+    # a spaced dash starts an aside: "not really a back question - my back has been fine"
+    r"|\s-\s(?!(?:or|and|nor|not|no|neither)\b)"
 )
 
 

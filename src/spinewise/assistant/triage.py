@@ -331,6 +331,15 @@ _GENERAL_CLAIM = re.compile(
 )
 
 
+_WRITER_CONTRAST = re.compile(
+    r"\b(?:mine (?:is|has|was|started|came|began|just)|does (?:that|this|it) apply to me|"
+    r"(?:what|how) about (?:me|mine)|i (?:do not|have not|never) (?:have|had|got)\b|"
+    r"my (?:own )?back (?:is|has been) (?:only|just)|as for me|is that common)"
+)
+_HAPPENING_NOW = re.compile(
+    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|still|right now|"
+    r"at the moment)\b"
+)
 _ALREADY_IN_HOSPITAL = re.compile(
     r"\b(?:ended up|was|were|is|are|been|spent \S+ (?:days?|weeks?)) (?:\S+ )?in (?:hospital|"
     r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b"
@@ -400,6 +409,10 @@ def _their_findings(analysed: AnalysedText) -> list[Finding]:
     The same rules read the message from that person's point of view, without the patient's
     profile (it is not theirs); only red flags (urgent, emergency) are kept, so a relative's
     ordinary back ache never makes the patient's own message routine."""
+    if _WRITER_CONTRAST.search(analysed.text) and not _HAPPENING_NOW.search(analysed.text):
+        # someone else's past story told to ask about the writer's own ordinary pain: "my
+        # partner's uncle had cancer that started as back pain. Mine started after a 10k"
+        return []
     theirs = analysed.about_other_person()
     blank = PatientProfile()
     found = _findings(theirs, blank)
