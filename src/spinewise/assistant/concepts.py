@@ -117,6 +117,15 @@ ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
 TEMPERATURE_READING = (
     r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))"
 )
+# Injecting drugs in shorthand: "iv user", "been injecting for 6 months now" (not a medicine:
+# "I have been injecting insulin for years")
+INJECTING = (
+    r"\b(?:iv|intravenous) (?:drug )?users?\b|\bivdu\b|\bpwid\b|"
+    r"(?:been|started|starting|am|still|began) injecting\b(?! (?:\S+ )?(?:insulin|medicine|"
+    r"medication|methotrexate|heparin|vitamin|b12|fertility|hormones?|testosterone|humira|"
+    r"adalimumab|my |the |it\b|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|enoxaparin|"
+    r"clexane|biologic))"
+)
 # Weight coming off, in any unit: "lost half a stone", "why would I drop 6 kilos?"
 WEIGHT_DROP = (
     r"(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down) "
@@ -137,7 +146,11 @@ BACK_FINE = (
     r"no back pain|not (?:about|related to) my back|no pain (?:in|with) my back|"
     # "my back's actually been fine" (the possessive-looking "'s" is dropped)
     r"(?:back|spine) (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
-    r"(?:back|spine) (?:actually |is |now )?(?:fine|all good|good|grand|ok|okay) now\b"
+    r"(?:back|spine) (?:actually |is |now )?(?:fine|all good|good|grand|ok|okay) now\b|"
+    # "backs been fine for weeks", "got a temperature, back fine, still do exercises?",
+    # "my back is no different from normal, i.e. fine"
+    r"backs (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
+    r"\bback (?:fine|ok|okay|good)(?= *(?:[,.;!?]|$))|no different from (?:normal|usual)"
 )
 # "burning up" is a fever; "burning up my throat" (heartburn) is not
 BURNING_UP = r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
@@ -570,7 +583,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "steroids",
         (
             _core(
-                r"(?:oral )?(?:steroids?|prednis\w*|corticosteroids?|dexamethasone|hydrocortisone|"
+                r"(?:oral )?(?:steroids?|prednis\w*|\bpred\b|corticosteroids?|dexamethasone|hydrocortisone|"
                 r"methylprednisolone)(?! injection| jab| shot| cream| inhaler| spray| epidural)"
             ),
         ),
@@ -604,6 +617,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth\w*)|"
                 r"needles? for drugs|"
                 r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)|"
+                + INJECTING
+                + r"|"
                 + DRUG_RELAPSE
             ),
         ),
@@ -1315,7 +1330,8 @@ _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
     r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
-    r"hypothetical\w*|suppose|supposing|just curious|"
+    # "suppose I lose feeling …", not the hedge "expected, I suppose"
+    r"hypothetical\w*|(?<!i )suppose(?= (?:i|you|my|that|it|we|one|if|she|he|they)\b)|supposing|just curious|"
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
     r"(?:^ ?|like |say |suppose |what |even |said |says |told me |reckons )if (?:one day |ever |"
     r"some ?day |at some point )?(?:i|you|my|your)(?= \Z)|"
@@ -1847,6 +1863,9 @@ _IT_WENT = re.compile(
     r"\b(?:he|she|i|they) (?:is|am|are|has|have) (?:been )?(?:fully |completely )?"
     r"(?:recovered|better|fine|well)\b|^\W*(?:now )?(?:fully|completely|all) (?:recovered|better|"
     r"fine|clear)\b|"
+    # "… 5 yrs ago, sorted itself out and never came back"
+    r"\b(?:sorted|fixed|cleared|righted) itself(?: out)?\b|\bnever came back\b|"
+    r"\bwent away on its own\b|"
     # "I had trouble peeing when I had a UTI in September, antibiotics sorted it"
     r"\b(?:antibiotics|tablets|treatment|the (?:doctor|gp|op|operation|surgery|physio)|surgery|"
     r"physio|they|that) (?:\S+ )?(?:sorted|fixed|cleared|cured|treated) (?:it|that|them)\b"

@@ -49,6 +49,7 @@ from spinewise.assistant.concepts import (
     BURNING_UP,
     DRUG_RELAPSE,
     IMMUNO_WORDS,
+    INJECTING,
     RULED_OUT,
     SUICIDE_WORD,
     SYNCOPE_PHRASES,
@@ -132,7 +133,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*|"
         r"burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
-        r"stuck|blocked|retention|retain\w*|bursting|leak\w*|accidents?|"
+        # not constipation: "the codeine has blocked me up"
+        r"stuck|blocked(?! (?:me )?up)|retention|retain\w*|bursting|leak\w*|accidents?|"
         r"wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
         r"hair|towel|clothes|rocks?|steps?|stairs))|wetting|soaked|"
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:\S+ )?feel(?:ing)? (?:it|anything)|"
@@ -331,6 +333,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "worse when I wear my belt" is what aggravates it, not a change over time
         r"worse\w*(?! (?:when|if|with|after|during|while|whenever|on|in the (?:morning|evening)|"
         r"at night|first thing))|worsen\w*|spread\w*|crept|creep\w*|mov(?:ed|ing) up|travel\w*|"
+        # "r leg weaker than yesterday"
+        r"(?:(?<=weaker )|(?<=worse )|(?<=number ))than (?:yesterday|last (?:night|week)|this "
+        r"morning|earlier|before|it was)\b|"
         r"more and more|weaker|(?<!a )(?<!the )(?<!any )(?<!phone )number(?! of)|day by day|"
         r"each day|every day|by the (?:hour|day)|the whole (?:leg|foot|thigh|calf|side)|"
         r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
@@ -574,7 +579,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|vitamin|"
         r"b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|heroin|smack|"
         r"(?:use|using|used|share|sharing) needles|needles? (?:for|to) (?:drugs|inject)|"
-        r"(?:iv|intravenous) drug\w*|shoot\w* up|track marks|skin popping|"
+        r"(?:iv|intravenous) drug\w*|shoot\w* up|track marks|skin popping|" + INJECTING + r"|"
         r"(?:drug|needle) us(?:e|er|ing)|crack|cocaine|meth\w*(?!otrexate)|" + DRUG_RELAPSE,
         "exposure",
         False,
@@ -998,6 +1003,11 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
     return about_people_in_general(text, start, end) and not _FOR_MYSELF.search(text, end)
 
 
+_NO_LONGER_NEEDED = re.compile(r"(?:will not|not going to) need")
+_RECOVERED = re.compile(
+    r"\b(?:all better|much better|better now|recovered|pain[- ]free|fixed|cured|all good now|"
+    r"fine now|thanks? (?:you )?for (?:all )?(?:the|your) help)\b"
+)
 _NORMAL_TEMPERATURE = re.compile(
     r"\b(?:3[56]|37)[.,][0-4]\b|\b(?:3[56]|37)[.,][5-9]\b(?=.*\bnormal\b)|"
     r"(?:temperature|temp)\b(?: \S+){0,4}? normal|normal (?:temperature|temp)"
@@ -1446,6 +1456,8 @@ def broad_hits(
         c
         for c in s.get("crisis")
         if not c.other_person
+        # "my back is all better now and I will not need the app any more"
+        and not (_NO_LONGER_NEEDED.match(c.text) and _RECOVERED.search(s.text))
         # "is it true that chronic pain can make people suicidal?" asks about people in general
         and not general_crisis_question(s.text, c.start, c.end)
     ]

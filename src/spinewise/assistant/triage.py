@@ -223,9 +223,9 @@ _AGE_IN_TEXT = re.compile(
     r"|\((?:he is |she is )?(\d{2,3})\)"
 )
 _LONG_TERM = re.compile(
-    r"long[- ]term|for (?:\S+ ){0,2}?(?:years?|months)|(?:\d+|two|three|four|five|six|several|"
-    r"many) (?:years?|months)|since (?:19|20)\d\d|every day|daily|\bon (?:\S+ )?(?:steroids?|"
-    r"prednis\w*)|regular\w*|\byears\b|\d+ ?mg (?:a|per|each) day|"
+    r"long[- ]term|for (?:\S+ ){0,2}?(?:years?|yrs?|months)|(?:\d+|two|three|four|five|six|"
+    r"several|many) (?:years?|yrs?|months)|since (?:19|20)\d\d|every day|daily|\bon (?:\S+ )?"
+    r"(?:steroids?|prednis\w*)|regular\w*|\byears\b|\byrs\b|\d+ ?mg (?:a|per|each) day|"
     r"since (?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|last (?:year|spring|summer|autumn|winter|christmas)|christmas|the spring|the "
     r"summer|the autumn|the winter)"
