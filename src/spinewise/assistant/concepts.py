@@ -117,6 +117,12 @@ ABDOMEN = r"(?:stomach|tummy|belly|abdom\w*|navel|belly button)"
 TEMPERATURE_READING = (
     r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))"
 )
+# A vehicle on its side or roof: "lorry went over on its side on the A road"
+VEHICLE_OVER = (
+    r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,2}?"
+    r"(?:went|rolled|flipped|turned|tipped|toppled) over|(?:went|rolled|flipped|turned|tipped) "
+    r"over on (?:to )?(?:its|it|the) (?:side|roof)|overturned|jack-?knifed"
+)
 # Injecting drugs in shorthand: "iv user", "been injecting for 6 months now" (not a medicine:
 # "I have been injecting insulin for years")
 INJECTING = (
@@ -507,6 +513,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"horse|"
                 r"rugby|football|sports?) (?:crash|accident|collision|fall)|"
                 r"(?:was|were|been) in a (?:crash|collision|car crash|car accident|accident)|"
+                + VEHICLE_OVER
+                + r"|"
                 r"crashed (?:my|the|a|into|on)|collision|collided|"
                 r"hit by (?:a )?(?:car|bus|van|lorry|truck|vehicle|motorbike|bike|cyclist)|"
                 r"knocked (?:down|over|off)(?: \S+){0,3}? by (?:a |the )?(?:car|van|bus|lorry|"

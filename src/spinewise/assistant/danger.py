@@ -55,6 +55,7 @@ from spinewise.assistant.concepts import (
     SYNCOPE_PHRASES,
     TEMPERATURE_READING,
     TIPTOE_WEAK,
+    VEHICLE_OVER,
     WEIGHT_DROP,
     AnalysedText,
     TimeKind,
@@ -387,7 +388,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:\S+ ){0,4}?(?:to|at) the (?:very )?bottom of (?:the |a |our |my )?(?:whole )?"
         r"(?:stairs|steps|staircase|flight|ladder|slope|ravine|embankment|bank)|"
         r"(?:went|drove|ran|crashed|ploughed|smashed|slammed|reversed) into (?:the (?:back|side) "
-        r"of )?(?:me|my car|us|our car)|over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
+        r"of )?(?:me|my car|us|our car)|"
+        + VEHICLE_OVER
+        + r"|over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
         r"(?:\S+ ){0,3}?(?:car|van|bike|motorbike|ice|road|off|over)|"
         r"(?:fell|fall\w*|dropped|landed) (?:\S+ ){0,2}?(?:\d+(?:\.\d+)?|one|two|three|four|five|"
         r"six|ten|several|a few) ?(?:m|meters?|metres?|feet|ft|foot|storeys?|stories|floors)\b|"
@@ -542,6 +545,16 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"giv\w* away (?:\S+ )?(?:things|stuff|belongings|possessions|dog|cat)|"
         # (not "stopped the naproxen, I do not need it anymore")
         r"(?:will not|not going to) need (?:this app|the app|this) (?:much )?(?:longer|any ?more)|"
+        # plans, means and farewells in few words: "tonight's the night", "on the bridge … not
+        # going home", "got the shotgun out of the cabinet tonight", "had enough … thanks for
+        # trying"
+        r"tonight(?: is)? the night|(?:i am|standing|sat|sitting|stood) on (?:the|a) (?:bridge|"
+        r"ledge|cliff edge|roof)\b|not (?:going|coming) (?:back )?home(?: tonight| again| ever)?"
+        r"(?= *[.!]|$)|life is (?:fucked|over|pointless|finished)|"
+        r"(?:got|getting|took|taken|loaded|have) (?:the |my |a )?(?:shotgun|gun|rifle|rope|"
+        r"noose)\b(?! (?:licen[cs]e|club|range))|\bnoose\b|"
+        r"(?:had enough|i am done|finished me|cannot do this any ?more)(?:.{0,200}?)(?:thanks? "
+        r"(?:you )?(?:for trying|for everything|to whoever)|goodbye)|"
         r"not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me|"
         # "I wrote a note last night … not going to do anything today but I think I will soon"
         r"(?:wrote|written|left) (?:a |my )?(?:suicide |goodbye )?note (?:last night|(?:for|to) "

@@ -169,6 +169,14 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"coz|cos|cuz", "because"),
     (r"pls|plz", "please"),
     (r"abt", "about"),
+    # clinical shorthand from people who work in health: "LBP 5/52, b/l P&N, wt loss ~6kg"
+    (r"lbp", "low back pain"),
+    (r"wt(?= loss)", "weight"),
+    (r"p\s+and\s+n|p&n|pins n needles", "pins and needles"),
+    (r"b/l", "both sides"),
+    # injecting heroin in street slang: "yes I still bang up now and again"
+    (r"bang up", "inject drugs"),
+    (r"banging up", "injecting drugs"),
     # Irish and Northern English "me" for "my": "me da", "me mam", "me back"
     (
         r"(?<!call )(?<!ring )(?<!phone )(?<!text )(?<!get )(?<!message )(?<!email )"
