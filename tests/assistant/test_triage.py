@@ -1126,3 +1126,85 @@ def test_tablets_counted_out_on_the_table_is_an_emergency_but_a_pill_box_is_not(
     assert triage("counted the tablets out for the week into the dosette box").level not in (
         RED_FLAG_LEVELS
     )
+
+
+# --- classes blind35 to blind64 found (in new words: the sets themselves are asserted by
+# test_evaluation through what `ask` does) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a numb patch moving up the leg, in lay and clinical words
+        ("the tingling was in my toes on sunday, now it is up to my knee", "emergency"),
+        ("Monday the paraesthesia was just the hallux, today it is up to my shin", "emergency"),
+        ("my left leg is weaker than yesterday and the back is bad", "emergency"),
+        # the other leg joins in
+        (
+            "sciatica in my left leg for a fortnight, today the right one started the same",
+            "emergency",
+        ),
+        # bladder in clinical words
+        ("back pain and new hesitancy - I have to bear down to start the stream", "emergency"),
+        # a gloss in brackets is not negated by a foreign "no"
+        ("dor no peito (pain in chest) and my upper back since an hour", "emergency"),
+        ("my husband had a syncopal episode after sudden severe back pain", "emergency"),
+        ("this is goodbye. thank you for the exercises", "emergency"),
+        ("tonight is the night, I have had enough of this back", "emergency"),
+        ("the van went over on its side on the motorway, now my leg tingles", "emergency"),
+        # veiled questions about suicide made one's own: someone should ask today
+        ("do people ever kill themselves over back pain? just asking", "urgent"),
+        ("would it be wrong to wonder whether it is worth going on at all?", "urgent"),
+        # injecting, steroids and weight loss in shorthand
+        ("been injecting for a year now, back killing me for 3 days", "urgent"),
+        ("on pred for yrs, slipped on the step, back agony", "urgent"),
+        ("why would I drop 5 kilos in 6 weeks? not dieting. back sore too", "urgent"),
+        ("LBP 2/52 with unintentional wt loss 5kg", "urgent"),
+        ("a minor car accident but the car was written off, middle back very sore", "urgent"),
+    ],
+)
+def test_blind35_to_blind64_red_flag_classes_are_escalated(text: str, level: str) -> None:
+    assert triage(text).level == level, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fever with the back explicitly fine
+        "back pain has gone now, but I have a fever of 38.5 and a cough",
+        "My back's actually been fine for weeks; got a temperature and a sore throat though",
+        "got a temperature, back fine, ok to skip exercises?",
+        # a normal temperature reading
+        "checked my temperature, 36.9, normal. back still sore from the garden",
+        # negation lists and asides
+        "No leg, bladder, fever or weight issues, just a stiff low back",
+        "No chest pain, nothing tearing, just a dull ache after the desk week",
+        "back aches from football but it does not go down either leg",
+        # figures of speech, other people's stories, resolved past
+        "nearly wet myself laughing at the panto and now my back is sore",
+        "honestly kill me now lol, teething baby and a sore back",
+        "a man at my club fell off a roof and broke his back. I am fine, just worried",
+        "my friend says her uncle lost control of his bladder. Is that common? mine is a stiff back",
+        "had trouble peeing with a UTI in March, antibiotics sorted it. back stiff from gardening",
+        "my bottom went numb on the church pew, right as rain the moment I stood up",
+        "I can only get as far as the shop before my leg aches, leaning on the trolley I go further",
+        "the codeine has blocked me up, not opened my bowels for 3 days",
+        "my back is all better now and I won't need the app any more, thanks for all the help",
+        "I thought I was having a heart attack but the ECG was normal, a pulled muscle, no chest pain since",
+        "not having any thoughts of harming myself or suicide, just low",
+    ],
+)
+def test_blind35_to_blind64_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+def test_a_message_mostly_in_another_language_goes_to_a_person_the_same_day() -> None:
+    result = triage("Masakit ang likod ko tapos parang may nakadagan sa dibdib, hirap huminga")
+    assert result.level == "urgent"
+    assert [f.code for f in result.findings] == ["language_unreadable"]
+    # short texting stays with the rules
+    assert triage("bak hurtin afta footy").level == "self_care"
+    # a red flag the rules read is not downgraded or doubled by it
+    assert "language_unreadable" not in {
+        f.code for f in triage("I cannot pee, back agony").findings
+    }

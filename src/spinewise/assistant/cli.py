@@ -181,6 +181,14 @@ def evaluate(
                 f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
                 f"{_pct(figures['benign_specificity'])}"
             )
+    for split, figures in (report.get("triage_other_language") or {}).items():
+        typer.echo(
+            f"other language {split}: red-flag sensitivity "
+            f"{_pct(figures['red_flag_sensitivity'])}, emergency sensitivity "
+            f"{_pct(figures['emergency_sensitivity'])}, benign specificity "
+            f"{_pct(figures['benign_specificity'])} (messages mostly in another language go to "
+            "a person the same day; not counted towards the targets)"
+        )
     blind = report.get("triage_latest_blind")
     if blind is None:
         typer.echo(

@@ -843,7 +843,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 # about people in general ("does anyone kill themselves over back pain?"): a
                 # general question unless the writer makes it their own (danger.py)
                 r"(?:kill|killing|killed|end|ending) themselves|"
-                r"(?<!not )worth (?:going on|carrying on|living)\b(?! (?:the|a|an|with|to|for|at|in)\b)|"
+                r"(?<!not )worth (?:going on|carrying on|living)\b(?! (?:the|a|an|with|to|for|in)\b| at (?!all\b))|"
                 # a farewell: "this is goodbye. cannot work, cannot pay the bills"
                 r"this is (?:my )?goodbye(?! to\b)|"
                 + SUICIDE_WORD
@@ -1776,8 +1776,8 @@ _POSITIONAL = re.compile(
     r"\b(?:sat|sitting) (?:\S+ ){0,4}?(?:for (?:\S+ )?(?:hours?|minutes|ages|a while)|\d+[- ]hours?|"
     r"bleachers?|"
     r"bench|stool|chair|floor|toilet|loo|sofa|couch)\b|"
-    r"\bon (?:the |a |that |those )?(?:hard |metal |wooden |plastic )?(?:bleachers?|bench|stool|"
-    r"pews?|seats?)\b|"
+    r"\bon (?:the |a |that |those )?(?:hard |metal |wooden |plastic |church |train |stadium )?"
+    r"(?:bleachers?|bench|stool|pews?|seats?)\b|"
     r"\b(?:numb|dead|asleep|tingl\w*|pins and needles) (?:\S+ ){0,2}?(?:sitting|sat|kneeling|"
     r"squatting|crouching|cross[- ]?legged)\b"
 )

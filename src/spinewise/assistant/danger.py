@@ -537,7 +537,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:not|do not|did not) (?:plan|expect|intend|want|going) to be (?:around|here)|"
         r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)|"
         r"be around (?:much|for much) longer|(?:goodbye|farewell) (?:letters?|notes?)|"
-        r"(?:written|wrote|writing) (?:\S+ )?letters? to|affairs in order|say(?:ing)? goodbye|"
+        # letters to the family, or just "the letters": not "letters to my MP about the bins"
+        r"(?:written|wrote|writing) (?:\S+ )?(?:goodbye )?(?:letters?|notes)\b(?! (?:to|for|about) "
+        r"(?:my |the |a |an )?(?:mp|council|landlord|bank|school|insurance|work|boss|gp|doctor|"
+        r"hospital|employer|newspaper|editor|complaint))(?! (?:for|from) (?:work|school|the))|"
+        r"affairs in order|say(?:ing)? goodbye|"
         # leaving things in order: "letters are written, dog going to my sister", "will not need
         # this app much longer", "not going to bother with tomorrow"
         r"letters? (?:are|is|have been) (?:all )?(?:written|done)|"
@@ -548,7 +552,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # plans, means and farewells in few words: "tonight's the night", "on the bridge … not
         # going home", "got the shotgun out of the cabinet tonight", "had enough … thanks for
         # trying"
-        r"tonight(?: is)? the night|(?:i am|standing|sat|sitting|stood) on (?:the|a) (?:bridge|"
+        r"tonight(?: is)? the night|tonight feels right|(?:picked|chosen|chose) (?:the |a |my )?"
+        r"(?:bridge|spot|place|day|date|method)\b|"
+        r"sorted (?:the |my )?(?:cat|dog|pets?) out|jump (?:now|out|from)\b(?! of my skin)|(?:i am|standing|sat|sitting|stood) on (?:the|a) (?:bridge|"
         r"ledge|cliff edge|roof)\b|not (?:going|coming) (?:back )?home(?: tonight| again| ever)?"
         r"(?= *[.!]|$)|life is (?:fucked|over|pointless|finished)|"
         r"(?:got|getting|took|taken|loaded|have) (?:the |my |a )?(?:shotgun|gun|rifle|rope|"

@@ -45,6 +45,7 @@ SEEK_HELP_ARTICLES: dict[str, tuple[str, ...]] = {
     "cardiac": ("red-flags-overview",),
     "crisis": ("feeling-low-or-hopeless",),
     "learned": ("red-flags-overview",),
+    "language": ("red-flags-overview",),
 }
 _QUESTION = re.compile(
     r"\?|^\W*(?:what|how|why|which|when|where|who|can|could|should|is|are|do|does|will|would)"
