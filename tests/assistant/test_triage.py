@@ -1208,3 +1208,18 @@ def test_a_message_mostly_in_another_language_goes_to_a_person_the_same_day() ->
     assert "language_unreadable" not in {
         f.code for f in triage("I cannot pee, back agony").findings
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband fainted with a tearing pain in his back. mine is just stiff",
+        "My dad can't pee since yesterday and his back is bad. My back is only sore from lifting him",
+    ],
+)
+def test_a_relatives_emergency_stays_one_when_the_writer_compares_their_own_back(
+    text: str,
+) -> None:
+    # only a second-hand story about someone further away, told to ask about the writer's own
+    # ordinary pain, is set aside ("my partner's uncle had cancer ... mine started after a 10k")
+    assert triage(text).level == "emergency", text

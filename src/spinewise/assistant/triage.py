@@ -361,11 +361,22 @@ _GENERAL_CLAIM = re.compile(
 _WRITER_CONTRAST = re.compile(
     r"\b(?:mine (?:is|has|was|started|came|began|just)|does (?:that|this|it) apply to me|"
     r"(?:what|how) about (?:me|mine)|i (?:do not|have not|never) (?:have|had|got)\b|"
-    r"my (?:own )?back (?:is|has been) (?:only|just)|as for me|is that common)"
+    r"my (?:own )?back (?:is|has been) (?:only|just)|as for me)"
 )
+# ... and the story is second-hand or about someone further away: "my friend at work said her
+# uncle", "my partner's uncle", "my friend with HIV was told" (not "my husband fainted")
+_REMOVED_STORY = re.compile(
+    r"\b(?:said|says|told me|was told|were told|heard|read)\b|\b(?:her|his|their|partner|"
+    r"friend|colleague|neighbou?r|mate)s? (?:uncle|aunt|auntie|cousin|friend|dad|father|mum|"
+    r"mother|brother|sister|grandad|grandma|nan|colleague|neighbou?r)\b|"
+    # a friend or the wider family, not someone the writer speaks for
+    r"\b(?:friend|colleague|neighbou?r|mate|pal|uncle|aunt|auntie|cousin)s?\b"
+)
+# a symptom that is recent keeps its red flags: "my friend says her dad cannot pee since
+# yesterday" is still told as an emergency for him
 _HAPPENING_NOW = re.compile(
-    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening)|currently|still|right now|"
-    r"at the moment)\b"
+    r"\b(?:now|today|tonight|this (?:morning|afternoon|evening|week)|currently|still|right now|"
+    r"at the moment|since|yesterday|last night|hours? ago)\b"
 )
 _ALREADY_IN_HOSPITAL = re.compile(
     r"\b(?:ended up|was|were|is|are|been|spent \S+ (?:days?|weeks?)) (?:\S+ )?in (?:hospital|"
@@ -436,7 +447,11 @@ def _their_findings(analysed: AnalysedText) -> list[Finding]:
     The same rules read the message from that person's point of view, without the patient's
     profile (it is not theirs); only red flags (urgent, emergency) are kept, so a relative's
     ordinary back ache never makes the patient's own message routine."""
-    if _WRITER_CONTRAST.search(analysed.text) and not _HAPPENING_NOW.search(analysed.text):
+    if (
+        _WRITER_CONTRAST.search(analysed.text)
+        and _REMOVED_STORY.search(analysed.text)
+        and not _HAPPENING_NOW.search(analysed.text)
+    ):
         # someone else's past story told to ask about the writer's own ordinary pain: "my
         # partner's uncle had cancer that started as back pain. Mine started after a 10k"
         return []
