@@ -19,9 +19,11 @@ docs/assistant.md): they test the rules, they are not clinical evidence.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -253,6 +255,19 @@ def _rules_and_learned_screen(
     return score_predictions(rules), score_predictions(learned)
 
 
+def _packaged_split_figures(split: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Rules and rules + learned screen figures of a packaged set, computed once per process:
+    the packaged sets and the default screen cannot change while it runs, and every
+    ``evaluate`` (and every test of it) would otherwise re-read 11,000 messages."""
+    rules, learned = _cached_split_figures(split)
+    return copy.deepcopy(rules), copy.deepcopy(learned)
+
+
+@cache
+def _cached_split_figures(split: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return _rules_and_learned_screen(load_triage_set(split))
+
+
 def evaluate_triage(
     messages: Iterable[LabelledMessage],
     classify: Classify | None = None,
@@ -431,7 +446,7 @@ def run_all(
     triage_report: dict[str, Any] = {}
     learned_report: dict[str, Any] = {}
     for split in LEARNED_SCREEN_SPLITS:
-        rules, learned_report[split] = _rules_and_learned_screen(load_triage_set(split))
+        rules, learned_report[split] = _packaged_split_figures(split)
         if split in TRIAGE_SPLITS:
             triage_report[split] = rules
     for path in extra_triage_sets:
@@ -439,10 +454,7 @@ def run_all(
         triage_report[name], learned_report[name] = _rules_and_learned_screen(
             load_triage_set(Path(path))
         )
-    other_language = {
-        split: _rules_and_learned_screen(load_triage_set(split))[1]
-        for split in OTHER_LANGUAGE_SPLITS
-    }
+    other_language = {split: _packaged_split_figures(split)[1] for split in OTHER_LANGUAGE_SPLITS}
     blind_path = latest_blind_path(latest_blind)
     blind_report: dict[str, Any] | None = None
     if blind_path is not None:
