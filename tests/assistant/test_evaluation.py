@@ -30,6 +30,10 @@ from spinewise.core.errors import InvalidInput
 
 from .conftest import HashingEncoder
 
+# Every test here reads the labelled sets (11,315 messages): coverage tracing adds nothing the
+# unit tests of the rules do not already measure, and made these tests take tens of minutes.
+pytestmark = pytest.mark.no_cover
+
 
 def test_the_evaluation_set_has_at_least_150_labelled_messages() -> None:
     messages = [m for split in TRIAGE_SPLITS for m in load_triage_set(split)]
