@@ -1035,7 +1035,8 @@ _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot
 # Progression words that say the deficit itself is moving, even a long sentence away from it
 # ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
 _SPREADING = re.compile(
-    r"creep|crept|spread|further|higher|day by day|every day|more and more|up to|in (?:my |the )?\w+ (?:too|as well|also|now)"
+    r"creep|crept|spread|further|higher|day by day|every day|more and more|up to|"
+    r"in (?:my |the )?\w+ (?:too|as well|also|now)"
 )
 _CLOTHES = re.compile(CLOTHES + r"|(?:the )?sheets")
 _WETNESS = re.compile(
