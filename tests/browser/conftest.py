@@ -18,8 +18,15 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import copy_demo, service_unavailable
+
+# One page-assertion timeout for every browser test (it is global in Playwright: two modules
+# setting their own meant the last one imported won). The test machines are shared and run the
+# heavy tests on the other worker at the same time; the first assistant answer also loads the
+# embedding model, so 30 s rather than Playwright's 5 s.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = os.environ.get("SPINEWISE_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

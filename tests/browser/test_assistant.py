@@ -19,7 +19,6 @@ CLINICIAN = "clinician@demo.spinewise.org"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 900}
 EMERGENCY = "I can't feel the toilet paper when I wipe and I've wet myself"
-expect.set_options(timeout=30_000)  # shared, slow test machines
 
 
 def _sign_in(browser: Browser, live_server: str, email: str, viewport: dict[str, int]) -> Page:

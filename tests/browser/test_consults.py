@@ -23,8 +23,6 @@ DESKTOP = {"width": 1400, "height": 900}
 # permission prompt: what a patient sees after pressing "Allow".
 FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 CALL_TIMEOUT_MS = 45_000
-# The test machines are shared and slow; give page assertions more than Playwright's 5 s.
-expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")

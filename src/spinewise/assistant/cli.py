@@ -152,6 +152,14 @@ def evaluate(
             "unless --bm25-only) and list every miss.",
         ),
     ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Evaluate only this packaged set (repeatable, e.g. --only dev --only blind64); "
+            "all sets by default.",
+        ),
+    ] = None,
 ) -> None:
     """Print triage sensitivity/specificity and retrieval recall@3 on the labelled sets."""
     _quiet_libraries()
@@ -161,7 +169,7 @@ def evaluate(
         _print_set_report(score_triage_file(only_set, with_net=not bm25_only), json_out)
         return
 
-    report = run_all(bm25_only=bm25_only, extra_triage_sets=triage_set or [])
+    report = run_all(bm25_only=bm25_only, extra_triage_sets=triage_set or [], only=only or ())
     if json_out:
         print_json(report)
         return

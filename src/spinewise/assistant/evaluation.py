@@ -255,7 +255,7 @@ def _rules_and_learned_screen(
     return score_predictions(rules), score_predictions(learned)
 
 
-def _packaged_split_figures(split: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def packaged_split_figures(split: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Rules and rules + learned screen figures of a packaged set, computed once per process:
     the packaged sets and the default screen cannot change while it runs, and every
     ``evaluate`` (and every test of it) would otherwise re-read 11,000 messages."""
@@ -425,11 +425,28 @@ def latest_blind_path(name: str | None = None) -> Path | None:
     return path if path.is_absolute() or path.exists() else _data_path(name)
 
 
+def chosen_splits(only: Iterable[str] = ()) -> tuple[str, ...]:
+    """The packaged sets ``run_all`` evaluates: all of ``LEARNED_SCREEN_SPLITS`` by default, or
+    the named ones (in their packaged order). Unknown names are refused, listing the known."""
+    wanted = list(dict.fromkeys(only))
+    if not wanted:
+        return LEARNED_SCREEN_SPLITS
+    unknown = [name for name in wanted if name not in LEARNED_SCREEN_SPLITS]
+    if unknown:
+        raise InvalidInput(
+            None,
+            f"unknown labelled set(s) {', '.join(unknown)}; known: "
+            + ", ".join(LEARNED_SCREEN_SPLITS),
+        )
+    return tuple(split for split in LEARNED_SCREEN_SPLITS if split in wanted)
+
+
 def run_all(
     bm25_only: bool = False,
     extra_triage_sets: Iterable[Path] = (),
     retriever_factory: Callable[[str], Any] | None = None,
     latest_blind: str | None = None,
+    only: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Every figure printed by ``spinewise assistant evaluate``.
 
@@ -442,11 +459,15 @@ def run_all(
 
     ``retriever_factory(mode)`` builds the retriever for ``"hybrid"`` or ``"bm25"`` (tests pass
     a fake encoder through it); by default the bundled knowledge base and model are used.
+
+    ``only`` names the packaged sets to evaluate (all by default; see :func:`chosen_splits`): a
+    quick look at a few sets, and how the tests of this report avoid reading 11,000 messages.
     """
+    splits = chosen_splits(only)
     triage_report: dict[str, Any] = {}
     learned_report: dict[str, Any] = {}
-    for split in LEARNED_SCREEN_SPLITS:
-        rules, learned_report[split] = _packaged_split_figures(split)
+    for split in splits:
+        rules, learned_report[split] = packaged_split_figures(split)
         if split in TRIAGE_SPLITS:
             triage_report[split] = rules
     for path in extra_triage_sets:
@@ -454,7 +475,7 @@ def run_all(
         triage_report[name], learned_report[name] = _rules_and_learned_screen(
             load_triage_set(Path(path))
         )
-    other_language = {split: _packaged_split_figures(split)[1] for split in OTHER_LANGUAGE_SPLITS}
+    other_language = {split: packaged_split_figures(split)[1] for split in OTHER_LANGUAGE_SPLITS}
     blind_path = latest_blind_path(latest_blind)
     blind_report: dict[str, Any] | None = None
     if blind_path is not None:
@@ -481,7 +502,7 @@ def run_all(
         retriever = retriever_factory(mode)
         if mode == "hybrid":
             extra = [*extra_triage_sets, *([blind_path] if blind_path else [])]
-            semantic_report = _ask_triage(retriever, extra)
+            semantic_report = _ask_triage(retriever, splits, extra)
             if semantic_report is not None and blind_report is not None and blind_path:
                 blind_report["ask"] = semantic_report.pop(blind_path.name)
 
@@ -577,7 +598,9 @@ def score_triage_file(
     }
 
 
-def _ask_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[str, Any] | None:
+def _ask_triage(
+    retriever: Any, splits: Sequence[str], extra_triage_sets: Iterable[Path]
+) -> dict[str, Any] | None:
     """Triage figures of ``assistant ask`` (rules, learned screen and semantic safety net),
     when the real embedding model is loaded."""
     from spinewise.assistant.respond import Assistant
@@ -589,7 +612,7 @@ def _ask_triage(retriever: Any, extra_triage_sets: Iterable[Path]) -> dict[str, 
     def classify(text: str, profile: PatientProfile) -> str:
         return assistant.triage(text, profile).level
 
-    report = {s: evaluate_triage(load_triage_set(s), classify) for s in LEARNED_SCREEN_SPLITS}
+    report = {s: evaluate_triage(load_triage_set(s), classify) for s in splits}
     for path in extra_triage_sets:
         report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), classify)
     return report

@@ -257,8 +257,10 @@ def _english_counts() -> dict[str, int]:
     return dict(SpellChecker(language="en", distance=1).word_frequency.items())
 
 
+@functools.lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
-    """Common English words: those seen at least ``ENGLISH_MIN_COUNT`` times."""
+    """Common English words: those seen at least ``ENGLISH_MIN_COUNT`` times (built once: every
+    ``triage`` asks for them)."""
     return frozenset(w for w, n in _english_counts().items() if n >= ENGLISH_MIN_COUNT)
 
 
