@@ -132,6 +132,8 @@ INJECTING = (
     r"adalimumab|my |the |it\b|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|enoxaparin|"
     r"clexane|biologic))"
 )
+# The app's record of pain, not pain felt: "how do I export my pain diary?"
+APP_RECORD = r"(?:diary|diaries|log|logs|journal|chart|charts|tracker|graph|graphs|history)\b"
 # Weight coming off, in any unit: "lost half a stone", "why would I drop 6 kilos?"
 WEIGHT_DROP = (
     r"(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down) "
@@ -568,7 +570,12 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 # within one sentence: not "broke my wrist. back has been fine since"
                 r"(?:fractur\w*|broke\w*|broken|crack\w*) (?:[^\s.!?;]+ ){0,2}?(?:back|spine|"
-                r"vertebra\w*|coccyx|tailbone)|(?:back|spine|vertebra\w*) (?:[^\s.!?;]+ ){0,2}?"
+                r"vertebra\w*|coccyx|tailbone)"
+                # not the idiom "broke my back laughing", not a joint click that "felt good,
+                # like cracking knuckles"
+                r"(?! laughing)(?![^.!?]{0,80}(?:felt (?:good|great|nice|better)|like cracking "
+                r"(?:my |your )?knuckles|what a relief))|"
+                r"(?:back|spine|vertebra\w*) (?:[^\s.!?;]+ ){0,2}?"
                 r"(?:fractur\w*|broken|"
                 r"cracked)|"
                 r"vertebral fracture|compression fracture"
@@ -619,10 +626,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "iv_drug_use",
         (
             _core(
-                r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth\w*|cocaine|crack)|"
+                r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth(?:amphetamines?|s)?\b|cocaine|crack)|"
                 r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|"
                 r"vitamin|b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|"
-                r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth\w*)|"
+                r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth(?:amphetamines?|s)?\b)|"
                 r"needles? for drugs|"
                 r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)|"
                 + INJECTING
@@ -840,6 +847,9 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
+                # someone else's attempt, read for the patient by a relative (triage.py)
+                r"(?:tried|attempted|trying) to (?:kill|end|take) (?:him|her|them)(?:self|selves)|"
+                r"(?:tried|attempted|trying) to (?:end|take) (?:his|her|their) (?:own )?life|"
                 # about people in general ("does anyone kill themselves over back pain?"): a
                 # general question unless the writer makes it their own (danger.py)
                 r"(?:kill|killing|killed|end|ending) themselves|"
@@ -872,7 +882,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "pain",
         (
             _core(
-                r"pain(?!killer)\w*|hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|"
+                r"pain(?!killer)\w*(?! " + APP_RECORD + r")|"
+                r"hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|"
                 r"throbb\w*|"
                 r"sciatica|lumbago|killing me|spasm\w*|stabbing|" + BACK_BAD
             ),
@@ -1771,7 +1782,9 @@ _ACTIVITY_BEFORE = re.compile(
 # back when I get out"): the ordinary kind, not nerve damage; both parts are needed.
 _POSITIONAL = re.compile(
     r"\b(?:when|after|from|while|on|if) (?:\S+ ){0,3}?(?:sitting|sat|cross[- ]?legged|kneeling|"
-    r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting)\b|"
+    r"long drive|driving|car seat|(?:the |my )?bike|cycling|sleeping on|lying on|squatting|"
+    # "numb from the cold hard seat"
+    r"seat|bench|stool|pews?)\b|"
     # "sat on a metal bleacher for 3 hours and my bum went numb"
     r"\b(?:sat|sitting) (?:\S+ ){0,4}?(?:for (?:\S+ )?(?:hours?|minutes|ages|a while)|\d+[- ]hours?|"
     r"bleachers?|"
@@ -1838,6 +1851,10 @@ def _past(
             resolved = bool(_RESOLVED.search(nxt))
     if resolved or (kind == "current" and _resolved_later(text, clauses, index, start, end)):
         return True
+    if _SCARE.search(text, clause.start, clause.end) and _FINE_SINCE.search(text, end):
+        # "Last spring I had a scare with bladder trouble … all clear"; "years ago I had a
+        # scare with numbness in the saddle area … All fine since"
+        return True
     if _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
         # "used to use heroin, started again last month": the past habit is back
         return not _resumed(text, clauses, index, end)
@@ -1856,7 +1873,9 @@ def _past(
     return False
 
 
-_PAST_TENSE = re.compile(r"\b(?:had|was|were|got|felt|caught|came down with)\b")
+_PAST_TENSE = re.compile(
+    r"\b(?:had|was|were|got|felt|caught|came down with|did (?:get|have|feel|notice))\b"
+)
 _NOW_RESOLVED = re.compile(
     r"\b(?:has|have|is|are) (?:\S+ )?(?:gone|cleared|settled|better)\b|"
     r"\b(?:gone|better|fine|cleared up) now\b"
@@ -1874,11 +1893,23 @@ _IT_WENT = re.compile(
     # "… 5 yrs ago, sorted itself out and never came back"
     r"\b(?:sorted|fixed|cleared|righted) itself(?: out)?\b|\bnever came back\b|"
     r"\bwent away on its own\b|"
+    # "the symptoms went completely"; the cause found: "it was just my laces too tight"
+    r"\b(?:symptoms?|numbness|tingling|feeling|it|they|that) (?:all )?(?:went|cleared|settled|"
+    r"resolved) (?:completely|fully|totally)\b|\bit was (?:just|only) (?:my|the)\b|"
     # "I had trouble peeing when I had a UTI in September, antibiotics sorted it"
     r"\b(?:antibiotics|tablets|treatment|the (?:doctor|gp|op|operation|surgery|physio)|surgery|"
     r"physio|they|that) (?:\S+ )?(?:sorted|fixed|cleared|cured|treated) (?:it|that|them)\b"
 )
-_RECURRED = re.compile(r"\b(?:back again|came back|come back|coming back|returned|again)\b")
+_SCARE = re.compile(r"\b(?:had|got) (?:a |quite a |a bit of a |a real |a big )?(?:\S+ )?scare\b")
+_FINE_SINCE = re.compile(
+    r"\b(?:fine|normal|ok|okay|good|clear|well|no problems?|nothing) (?:ever )?since\b|"
+    r"\ball clear\b|\b(?:went|cleared|settled) (?:away )?(?:completely|fully|totally)\b|"
+    r"\bback to normal\b|\bnever came back\b"
+)
+_RECURRED = re.compile(
+    r"\b(?<!never )(?<!not )(?<!did not )(?:back again|came back|come back|coming back|returned|"
+    r"again)\b"
+)
 
 
 def _resolved_later(
@@ -1888,18 +1919,30 @@ def _resolved_later(
     a fever last week with the flu …, but the fever's gone now". Only the same word counts, and
     not when it has come back ("the numbness went, but it is back again")."""
     sentence = clauses[index].sentence
-    sentence_start = min(c.start for c in clauses if c.sentence == sentence)
-    if not _PAST_TENSE.search(text, sentence_start, end):
+    if not _PAST_TENSE.search(text, _sentence_start(clauses, sentence), end):
         return False
     word = re.compile(rf"\b{re.escape(text[start:end].split()[-1])}\b")
     for later in clauses[index + 1 :]:
         part = text[later.start : later.end]
-        # "… the fever has gone now"; in the same sentence "… MRI was clear and it went away"
-        if (word.search(part) and _NOW_RESOLVED.search(part)) or (
-            later.sentence == sentence and _IT_WENT.search(part)
+        # "… the fever has gone now"; in the same sentence "… MRI was clear and it went away";
+        # or the next sentence, when it starts by pointing back: "… couldn't feel my legs.
+        # They're completely fine today"
+        if (
+            (word.search(part) and _NOW_RESOLVED.search(part))
+            or (later.sentence == sentence and _IT_WENT.search(part))
+            or (
+                later.sentence == sentence + 1
+                and later.start == _sentence_start(clauses, later.sentence)
+                and _ANAPHOR_START.match(part)
+                and _IT_WENT.search(part)
+            )
         ):
             return not _RECURRED.search(text, later.start)
     return False
+
+
+def _sentence_start(clauses: tuple[Clause, ...], sentence: int) -> int:
+    return min(c.start for c in clauses if c.sentence == sentence)
 
 
 _CONTINENCE_NAME = re.compile(r"bladder|bowel|elim|sexual|sex_")
@@ -1934,7 +1977,9 @@ def _chronic_tail(text: str, clauses: tuple[Clause, ...], index: int) -> bool:
 
 # The habit or symptom has come back: "started again", "back on it", "relapsed".
 _RESUMED = re.compile(
-    r"\b(?:(?:started|starting|begun|began|begin|using|injecting|taking|doing|come|came) "
+    # not "… it went within an hour and never came back"
+    r"\b(?<!never )(?<!not )(?:(?:started|starting|begun|began|begin|using|injecting|taking|"
+    r"doing|come|came) "
     # "it started with back pain" is not "started back"
     r"(?:\S+ )?(?:again|back(?! (?:pain|ache|problems?|trouble|injury|spasms?|stiffness|to normal|"
     r"normal)))|"

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from spinewise.assistant.concepts import (
+    APP_RECORD,
     BACK_BAD,
     BACK_FINE,
     BURNING_UP,
@@ -84,7 +85,9 @@ NEG_AUX = (
 )
 VOID_VERB = (
     r"(?:go|going|pee\w*|wee|weeing|piss\w*|poo\w*|urinat\w*|pass\w*|empty\w*|start\w*|come|"
-    r"comes|coming|came|flow\w*|feel|felt|tell|notice\w*|know|sense|control|hold|stop|make it|"
+    # not a limb symptom felt or denied: "doesn't feel weaker or numb"
+    r"comes|coming|came|flow\w*|(?:feel|felt)(?! (?:any )?(?:weak|numb|tingl|dead|heavy|worse|"
+    r"different|odd|strange|funny))|tell|notice\w*|know|sense|control|hold|stop|make it|"
     r"get (?:it|anything) out|finish\w*|push\w* (?:it |anything )?out|do (?:a|anything|my)|"
     r"open (?:my|the) bowels|realis\w*|realiz\w*)"
 )
@@ -239,6 +242,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "just the left leg … but tonight the right one has started too"
         r"(?:the )?(?:right|left) (?:one|leg) (?:has |is )?(?:started|begun|joined in|gone)"
         r"(?: \w+)? (?:too|as well|also)|"
+        # "the right leg has decided to join in … both at once now", "double sciatica"
+        r"(?:the )?(?:right|left|other)(?: (?:one|leg|side))? (?:has |is )?(?:\S+ (?:to )?)?"
+        r"join(?:ed|ing|s)? "
+        r"in|both (?:legs )?at once|at once in both|double sciatica|"
         # "… and since this morning the left one has started the same burning pain"
         r"(?:the )?(?:right|left|other) (?:one|leg|side) (?:has |is |have )?(?:now )?(?:started|"
         r"begun|got|developed|doing) (?:\S+ )?(?:the )?same|(?:the )?(?:right|left|other) (?:one|leg|side) "
@@ -337,6 +344,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "r leg weaker than yesterday"
         r"(?:(?<=weaker )|(?<=worse )|(?<=number ))than (?:yesterday|last (?:night|week)|this "
         r"morning|earlier|before|it was)\b|"
+        # "a bit weak, bit more than yesterday, and yesterday was more than the day before"
+        r"more than (?:yesterday|the day before|last (?:night|week)|this morning)\b|"
         r"more and more|weaker|(?<!a )(?<!the )(?<!any )(?<!phone )number(?! of)|day by day|"
         r"each day|every day|by the (?:hour|day)|the whole (?:leg|foot|thigh|calf|side)|"
         r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
@@ -549,6 +558,18 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"giv\w* away (?:\S+ )?(?:things|stuff|belongings|possessions|dog|cat)|"
         # (not "stopped the naproxen, I do not need it anymore")
         r"(?:will not|not going to) need (?:this app|the app|this) (?:much )?(?:longer|any ?more)|"
+        # a near date after which nothing is needed, a last message: "I won't be needing the app
+        # after tonight", "cancel my reminders, I won't need them after this weekend"
+        r"(?:will not|not going to) (?:be )?need(?:ing)? (?:(?:this|the|my) (?:app|reminders|"
+        r"account)|reminders|them|this|anything|any of (?:this|it|them)|you) (?:\S+ )?after "
+        r"(?:tonight|today|"
+        r"this weekend|the weekend|tomorrow|this week)\b|"
+        r"this (?:is|will be) my (?:very )?last message\b(?! (?:before|until|for|of|to|today|this))|"
+        # hedged: "not sure I want to carry on"; means at hand: "sat in the car with all my pills"
+        r"(?:not sure|unsure|do not know)(?: if| whether)? i (?:\S+ )?(?:want|can) (?:to )?"
+        r"(?:go on|carry on|keep going|be here)|"
+        r"(?:sat|sitting|alone|in the car) (?:\S+ ){0,4}?with all (?:of )?(?:my |the )?(?:pills|"
+        r"tablets|meds|painkillers)\b|"
         # plans, means and farewells in few words: "tonight's the night", "on the bridge … not
         # going home", "got the shotgun out of the cabinet tonight", "had enough … thanks for
         # trying"
@@ -587,24 +608,32 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:soak(?:ed|ing)|wet|dripping) (?:in|with) sweat|" + BURNING_UP + r"|"
         r"(?:i am|i feel|feel|feeling|felt) (?:\S+ )?(?:boiling|roasting|on fire)|"
         r"flu[- ]?like|feel(?:ing)? (?:\S+ )?(?:hot|feverish|"
-        r"shivery|shaky|rough|unwell|ill|poorly|rotten)|infect\w*|sepsis|septic",
+        r"shivery|shaky|rough|unwell|ill|poorly|rotten)|"
+        # an infection had, not a risk asked about: "is the pool ok, infection-wise?"
+        r"(?<!risk of )(?<!chance of )(?<!catch an )(?<!catching an )(?<!pick up an )"
+        r"(?<!picking up an )infect\w*(?![- ]?(?:wise|risks?|control|prevention))|sepsis|septic",
         "current",
         False,
     ),
     "ivdu": (
-        r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth\w*|cocaine|crack|gear)|"
+        r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth(?:amphetamines?|s)?\b|cocaine|crack|gear)|"
         # "not gonna lie I use (inject)"
         r"\(inject\w*\)|\bi use(?= *(?:\(|,|\.|$|drugs|gear|heroin|smack))|"
         r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|vitamin|"
         r"b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|heroin|smack|"
         r"(?:use|using|used|share|sharing) needles|needles? (?:for|to) (?:drugs|inject)|"
         r"(?:iv|intravenous) drug\w*|shoot\w* up|track marks|skin popping|" + INJECTING + r"|"
-        r"(?:drug|needle) us(?:e|er|ing)|crack|cocaine|meth\w*(?!otrexate)|" + DRUG_RELAPSE,
+        # the drug, not "heard a crack in my back"
+        r"(?:drug|needle) us(?:e|er|ing)|crack (?:cocaine|pipe)|(?:on|smok\w*|us(?:e|ed|ing)) "
+        r"crack\b|cocaine|meth(?:amphetamines?|s)?\b|" + DRUG_RELAPSE,
         "exposure",
         False,
     ),
     "procedure": (
-        r"injection|jab|epidural|operation|\bop\b|surgery|surgeon|stitches|staples|sutures|"
+        r"injection|jab|epidural|operation|\bop\b|surgeon|stitches|staples|sutures|"
+        # not the GP's practice: "ring the GP when the surgery opens"
+        r"(?<!gp )(?<!doctors )(?<!doctor )surgery(?! (?:opens|is open|is closed|closes|"
+        r"reception\w*|phone|number|appointment|car park|waiting room))|"
         r"wound|scar|incision|(?:the |injection )?site|where (?:they|the (?:doctor|needle|"
         r"surgeon)) (?:\S+ ){0,3}?(?:went|did|put|injected|operated|cut)|drain|nerve block|"
         r"facet|radiofrequency|lumbar puncture|spinal tap|discectomy|laminectomy|fusion|"
@@ -643,7 +672,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "pain": (
         # not "the bright screen hurts my eyes"
-        r"pain\w*|hurt\w*(?! (?:my|your|his|her) (?:eyes?|ears?|teeth|tooth|feelings|pride|"
+        r"pain\w*(?! " + APP_RECORD + r")|"
+        r"hurt\w*(?! (?:my|your|his|her) (?:eyes?|ears?|teeth|tooth|feelings|pride|"
         r"wallet|head))|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
         r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
         r"discomfort|twing\w*|"
@@ -1022,6 +1052,7 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
     return about_people_in_general(text, start, end) and not _FOR_MYSELF.search(text, end)
 
 
+_TRIED_BEFORE = re.compile(r"\b(?:tried|attempted) to \Z")
 _NO_LONGER_NEEDED = re.compile(r"(?:will not|not going to) need")
 _RECOVERED = re.compile(
     r"\b(?:all better|much better|better now|recovered|pain[- ]free|fixed|cured|all good now|"
@@ -1486,6 +1517,8 @@ def broad_hits(
         c
         for c in crisis
         if not (c.negated or c.past or about_people_in_general(s.text, c.start, c.end))
+        # "my son tried to kill himself in the summer": an attempt told in the past
+        and not _TRIED_BEFORE.search(s.text, 0, c.start)
     ]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
     elif not_denied := [c for c in crisis if not c.negated]:

@@ -218,6 +218,22 @@ _AT_NO_POINT = re.compile(
     r"\bat no (?:point|time|stage)(?: (?:did|have|has|was|were) (?:i|it|he|she|they|we))?\b"
 )
 _WORD = re.compile(r"[a-z]+")
+_WEIGHT_UNIT = r"(kg|kgs|kilos?|lbs?|pounds|st|stone)"
+# "weight 61kg (was 68kg in August)", "9 stone now, was 10 stone": two weighings, now and before
+_WEIGHT_FIGURES = re.compile(
+    r"\b(\d{1,3}(?:\.\d)?) ?" + _WEIGHT_UNIT + r"\b(?:[ ,;:(\-]+(?!was\b|from\b)[a-z]+){0,3}?"
+    r"[ ,;:(\-]*(?:it |i )?"
+    r"(?:was|from|used to be) (\d{1,3}(?:\.\d)?) ?" + _WEIGHT_UNIT + r"?\b"
+)
+
+
+def _weight_change(match: re.Match[str]) -> str:
+    """Say in words what two weighings show, so the rules can read it: "61kg (was 68kg" →
+    "61kg (was 68kg weight dropped" (a fall of more than 2 %)."""
+    now, unit, before, unit_before = match.groups()
+    same_unit = unit_before is None or unit_before.rstrip("s") == unit.rstrip("s")
+    fell = same_unit and float(before) > float(now) * 1.02
+    return match.group(0) + (" weight dropped" if fell else "")
 
 
 def normalise(text: str) -> str:
@@ -230,6 +246,7 @@ def normalise(text: str) -> str:
     text = _GENERIC_NT.sub(r"\1 not", text)
     # "at no point did I have any numbness or trouble …": read as "never had"
     text = _AT_NO_POINT.sub("never", text)
+    text = _WEIGHT_FIGURES.sub(_weight_change, text)
     # "no leg, bladder, fever or weight issues": each item denied in its own clause
     text = _NEGATED_LIST.sub(_each_denied, text)
     for pattern, replacement in _DIALECT_RE:
