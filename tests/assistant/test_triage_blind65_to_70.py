@@ -60,6 +60,8 @@ def test_bilateral_and_progressing_symptoms_in_everyday_words_are_emergencies(te
 def test_two_weighings_that_show_a_fall_are_read_as_weight_loss() -> None:
     assert "weight dropped" in normalise("weighed 70kg this morning, was 76kg at Easter")
     assert "weight dropped" not in normalise("weighed 76kg this morning, was 70kg at Easter")
+    assert "weight dropped" not in normalise("pain on the 1st, it was 5 out of 10")  # a date
+    assert "weight dropped" in normalise("9st now, was 10st at christmas")
     result = triage("back aching. I am 9 st now, was 10 st in the spring, not dieting")
     assert "malignancy_weight_loss" in {f.code for f in result.findings}
 

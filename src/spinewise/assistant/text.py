@@ -231,6 +231,8 @@ def _weight_change(match: re.Match[str]) -> str:
     """Say in words what two weighings show, so the rules can read it: "61kg (was 68kg" →
     "61kg (was 68kg weight dropped" (a fall of more than 2 %)."""
     now, unit, before, unit_before = match.groups()
+    if unit == "st" and re.match(r"(?:\d*[02-9])?1st\b", match.group(0)):
+        return match.group(0)  # an ordinal, not stones: "on the 1st it was 5 out of 10"
     same_unit = unit_before is None or unit_before.rstrip("s") == unit.rstrip("s")
     fell = same_unit and float(before) > float(now) * 1.02
     return match.group(0) + (" weight dropped" if fell else "")
