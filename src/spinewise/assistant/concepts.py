@@ -204,7 +204,8 @@ DRUG_RELAPSE = (
 SYNCOPE_PHRASES = (
     r"(?:\bi|then|and) came (?:round|around|to)(?= (?:on|in|lying|to find|and|with)\b|"
     r"\s*[,.;!]|\s*$)|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
-    r"went down like (?:a |an )?\w+|(?:found|woke up|came round) (?:\S+ ){0,3}?on the (?:floor|"
+    r"went down like (?:a |an )?\w+|(?:found|(?:woke|wake|waking|woken) up|came round) (?:\S+ ){0,3}?"
+    r"on the (?:floor|"
     r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
     r"(?:must|might) have (?:passed out|fainted|blacked out|collapsed)|"
     # the clinical word: "a syncopal episode in the bathroom"
@@ -1364,6 +1365,11 @@ _HYPOTHETICAL = re.compile(
     r"(?:leaflet|website|article|booklet|video|poster|app|physio|doctor|gp|nurse) (?:\S+ ){0,3}?"
     r"(?:mentions?|says?|lists?|talks? about|told (?:me|us) to (?:check|look|watch) for)|"
     r"(?:check|checking|watch out|watching out) for|"
+    # "I check my legs for numbness every few hours"
+    r"(?:check|checks|checking|checked|test|testing) (?:my |his |her )?(?:\S+ )?for(?= (?:any )?\Z)|"
+    # "reading about spinal tumours", "can you tell me if this sounds like a tumour"
+    r"reading about|(?:if|whether) (?:this|it|that|these) (?:sounds?|seems?|looks?|could be) "
+    r"like(?= (?:a |an )?(?:\S+ )?\Z)|"
     r"(?:signs?|symptoms?|warning signs?) (?:of|to look|to watch|that|like|such as|include)|"
     r"(?:look|watch) out for|should i (?:look|watch|worry)|when should i (?:worry|go|call|seek)|"
     r"how (?:do|would|can|will) i (?:know|tell|recognise|recognize)|"
@@ -1568,6 +1574,8 @@ def _contextualise(
             and not re.search(r"\b(?:is|are)\s+$", text[sentence_start:start])
         )
         or _answered_no(text, clauses, clause.sentence)
+        # a checklist answered: "Numbness in the saddle area: no. Bladder: normal."
+        or bool(_COLON_NO.match(text, end))
     )
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
@@ -1587,6 +1595,12 @@ def _contextualise(
         or bool(_HE_BEFORE.search(sentence_before) and _VERB_START.match(text, start))
     )
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
+
+
+_COLON_NO = re.compile(
+    r"[^:.!?]{0,40}:\s*(?:no|none|never|nil|normal|fine|negative|nope|not really)"
+    r"(?=\s*(?:[.,;!?]|$))"
+)
 
 
 _ALSO_START = re.compile(r"\W*(?:also|plus|and also)\b")
@@ -1691,7 +1705,12 @@ _ABOUT_ME_NEXT = re.compile(
     r"go|goes|feel|feels)\b|"
     # "is chest pain normal with upper back pain? it comes on when i walk up the hill"
     r"[?\s]*(?:it|this|that|mine) (?:comes? on|starts?|happens?|gets? worse|is worse|hurts|"
-    r"goes) (?:\S+ ){0,3}?(?:when|if|after|whenever|as soon as) i\b"
+    r"goes) (?:\S+ ){0,3}?(?:when|if|after|whenever|as soon as) i\b|"
+    # "is it normal to lose feeling … with a slipped disc? Started two days ago.", "… ? It's a
+    # crushing feeling and it hasn't gone"
+    r"[?\s]*(?:(?:it|this|that|mine) )?(?:started|began|came on|has been going on) (?:\S+ ){0,3}?"
+    r"(?:ago|yesterday|today|tonight|this (?:morning|afternoon|evening|week)|last night|since)\b|"
+    r"[?\s]*(?:it is|its|it feels|it felt) (?:like )?(?:a |an )?(?:\S+ )?(?:feeling|sensation)\b"
 )
 
 
@@ -1824,7 +1843,7 @@ def _transient_positional(text: str, clauses: tuple[Clause, ...], sentence: int)
 
 
 _PERSISTS = re.compile(
-    r"\b(?:stays?|stayed|still|lasts?|lasted|lingers?|lingered|does not (?:go|wear|pass)|"
+    r"\b(?:(?:has|have|it has) (?:\S+ )?come back|stays?|stayed|still|lasts?|lasted|lingers?|lingered|does not (?:go|wear|pass)|"
     r"did not (?:go|wear|pass)|will not (?:go|wear|pass)|not (?:gone|going|wearing) (?:away|off)|"
     r"for hours|all day)\b"
 )
@@ -1945,7 +1964,11 @@ def _sentence_start(clauses: tuple[Clause, ...], sentence: int) -> int:
     return min(c.start for c in clauses if c.sentence == sentence)
 
 
-_CONTINENCE_NAME = re.compile(r"bladder|bowel|elim|sexual|sex_")
+# Findings that sitting can never explain away: not only continence, also chest pain ("… went
+# off after I sat on the bench but it has come back now"), collapse and the like
+_CONTINENCE_NAME = re.compile(
+    r"bladder|bowel|elim|sexual|sex_|chest|aneurysm|collapse|suicid|fever|weight"
+)
 # A clause after the finding that says it is long-standing: "…, been like that since I had
 # the kids, nothing new". "Nothing new" counts only as a clause of its own; "been like that"
 # only with a long-standing marker of _CHRONIC ("been like that since yesterday" does not).

@@ -118,7 +118,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # not pain that "does not go down either leg"
         + r"\b(?! (?:down|into|along|to (?:my|the|either|both|his|her))\b)|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
-        r"nothing(?! (?:new|else|wrong|to |much|serious|major|unusual|different|changed|going|"
+        # not a symptom denied: "nothing is numb"
+        r"nothing(?! (?:is|was|feels?|felt|seems?|has been|lifted|heavy|new|else|wrong|to |much|serious|"
+        r"major|unusual|different|changed|going|"
         r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
         r"tear\w*|rip\w*|puls\w*|throb\w*|sharp|like that|"
         r"numb\w*|tingl\w*|weak\w*|"
@@ -234,7 +236,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "both_site": (
-        r"both (?:of )?(?:my |the |his |her )?(?:legs?|sides|feet|thighs|calves|buttocks|hips|"
+        r"both (?:of )?(?:my |the |his |her )?(?:legs?|sides(?! of (?:my |the |his |her )?(?:lower |"
+        r"upper |low )?(?:back|spine))|feet|thighs|calves|buttocks|hips|"
         # not the idiom "on my feet all day"
         r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands)|legs|"
         r"(?<!on my )(?<!on your )(?<!off my )(?<!on his )(?<!on her )feet|thighs|calves|"
@@ -250,7 +253,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:the )?(?:right|left|other) (?:one|leg|side) (?:has |is |have )?(?:now )?(?:started|"
         r"begun|got|developed|doing) (?:\S+ )?(?:the )?same|(?:the )?(?:right|left|other) (?:one|leg|side) "
         r"(?:as well|too)|each (?:leg|foot|"
-        r"side)|two legs|either leg|one leg (?:and|then) the other|(?:both|two) sides|"
+        r"side)|two legs|either leg|one leg (?:and|then) the other|"
+        r"(?:both|two) sides(?! of (?:my |the |his |her )?(?:lower |upper |low )?(?:back|spine))|"
         r"legs both|alternat\w* (?:between )?(?:legs|sides)|(?:the )?other (?:leg|side|foot) "
         r"(?:too|as well|now|also)|(?:into|down|in|on) both|both (?:hurt|are|go|have|feel|"
         r"ache|tingle)|both of them",
@@ -560,7 +564,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:will not|not going to) need (?:this app|the app|this) (?:much )?(?:longer|any ?more)|"
         # a near date after which nothing is needed, a last message: "I won't be needing the app
         # after tonight", "cancel my reminders, I won't need them after this weekend"
-        r"(?:will not|not going to) (?:be )?need(?:ing)? (?:(?:this|the|my) (?:app|reminders|"
+        r"(?:will not|wont|not going to) (?:be )?need(?:ing)? (?:(?:this|the|my) (?:app|reminders|"
         r"account)|reminders|them|this|anything|any of (?:this|it|them)|you) (?:\S+ )?after "
         r"(?:tonight|today|"
         r"this weekend|the weekend|tomorrow|this week)\b|"
@@ -578,7 +582,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"sorted (?:the |my )?(?:cat|dog|pets?) out|jump (?:now|out|from)\b(?! of my skin)|(?:i am|standing|sat|sitting|stood) on (?:the|a) (?:bridge|"
         r"ledge|cliff edge|roof)\b|not (?:going|coming) (?:back )?home(?: tonight| again| ever)?"
         r"(?= *[.!]|$)|life is (?:fucked|over|pointless|finished)|"
-        r"(?:got|getting|took|taken|loaded|have) (?:the |my |a )?(?:shotgun|gun|rifle|rope|"
+        r"(?:got|getting|took|taken|loaded|have) (?:the |my |a )?(?:(?:dad|father|husband|brother|"
+        r"grandad|granddad|son) )?(?:shotgun|gun|rifle|rope|"
         r"noose)\b(?! (?:licen[cs]e|club|range))|\bnoose\b|"
         r"(?:had enough|i am done|finished me|cannot do this any ?more)(?:.{0,200}?)(?:thanks? "
         r"(?:you )?(?:for trying|for everything|to whoever)|goodbye)|"
@@ -594,8 +599,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # infection
     "fever": (
         r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!yellow )(?<!dengue )fever\w*|febrile|"
+        # not "have no temperature"
         r"(?:high|a|running a|had a|got a|with a|have|has|got|my|spiking|spiked|raised) "
-        r"(?:\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
+        r"(?:(?!no |not |any |normal )\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
         + TEMPERATURE_READING
         + r"|"
@@ -845,7 +851,10 @@ class _Scan:
                 if match.end() > match.start():
                     spans.append((kind, match.start(), match.end()))
         # words inside any cue do not negate a neighbouring cue ("nothing comes out")
-        cores = [(s, e) for _, s, e in spans] + [(m.start, m.end) for m in a.mentions]
+        # … except "no new", a long-standing-pain cue whose "no" still denies what follows ("I
+        # have no new pains of any kind")
+        cores = [(s, e) for kind, s, e in spans if kind != "chronic_pain"]
+        cores += [(m.start, m.end) for m in a.mentions]
         for kind, start, end in spans:
             _, time, diagnosis = LEXICON[kind]
             # a cue overlapping this one ("do not feel" in "my legs do not feel numb") must

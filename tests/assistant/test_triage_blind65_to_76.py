@@ -1,5 +1,5 @@
-"""Classes the rules missed or over-called on blind65-blind70 (first reading: `ask` escalated 450
-of 456 red flags). Each is specified here in words that are not the blind authors'."""
+"""Classes the rules missed or over-called on blind65-blind76 (first readings: `ask` escalated 450
+of 456 and 454 of 456 red flags). Each is specified here in words that are not the blind authors'."""
 
 from __future__ import annotations
 
@@ -98,3 +98,50 @@ def test_the_app_record_of_pain_is_not_new_pain_after_cancer() -> None:
     had_cancer = PatientProfile(cancer_history=True)
     assert triage("can I print my pain diary?", had_cancer).level == "self_care"
     assert triage("new pain in my back this week", had_cancer).level == "urgent"
+
+
+# --- blind71-blind76 (first reading: `ask` escalated 454 of 456 red flags) -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a question about what is normal, then the writer's own present symptom
+        "is it normal to get chest pain doing the plank? it's a heavy feeling and still there now",
+        "is it normal to lose feeling in your bottom with sciatica? started this morning",
+        # chest pain that went off on sitting, then came back
+        "a tight band in my chest on the hill, went off when I sat on a wall but it has come back",
+        # waking on the floor
+        "I was in the kitchen and next thing I woke up on the floor, my low back is agony",
+        # the means at hand, someone else's gun; a farewell without apostrophes
+        "got my brother's rifle out tonight, done with this pain",
+        "thanks for everything\nwont need the app after tonight",
+    ],
+)
+def test_blind71_to_blind76_emergency_classes(text: str) -> None:
+    assert triage(text).level == "emergency", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a checklist answered no, item by item
+        "Leg numbness: no. Waterworks: normal. Temperature: none. Why does it still ache?",
+        # denials the vocabulary used to hide
+        "I have no temperature and no other complaint, just a new ache",
+        "nothing is numb, my legs are strong and I feel well in myself",
+        "I have no new pains at all since my aneurysm was repaired",
+        "it's an ache across both sides of my lower back after the gym",
+        # checking for a symptom is not having it; asking whether it sounds like something
+        "I check my feet for numbness every night, they are always fine",
+        "my back aches after moving boxes, can you tell me if this sounds like a tumour?",
+    ],
+)
+def test_blind71_to_blind76_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+def test_a_checked_symptom_that_is_there_still_counts() -> None:
+    assert triage("I checked my bum for numbness and it is numb").level == "emergency"
+    assert triage("Saddle numbness: yes, since this morning").level == "emergency"
+    assert triage("numb between my legs: no idea why, started today").level == "emergency"
