@@ -1564,7 +1564,7 @@ def _contextualise(
         return Mention(concept.name, start, end, text[start:end])
     index = _clause_index(clauses, start)
     clause = clauses[index]
-    sentence_start = min(c.start for c in clauses if c.sentence == clause.sentence)
+    sentence_start = _sentence_start(clauses, clause.sentence)
     after = text[end : clause.end]
     negated = (
         _negated(text, clauses, index, start, cores)
@@ -1858,6 +1858,10 @@ def _past(
     end: int,
     name: str = "",
 ) -> bool:
+    if _SUICIDE_NAME.search(name) and (
+        _ATTEMPTED.match(text, start) or text[:start].endswith(("tried to ", "attempted to "))
+    ):
+        return True  # "she tried to take her own life in March": an attempt is told in the past
     if kind == "history":
         return False
     clause = clauses[index]
@@ -1879,10 +1883,10 @@ def _past(
         return not _resumed(text, clauses, index, end)
     if (
         kind == "current"
-        and not _CONTINENCE_NAME.search(name)
+        and not _NEVER_POSITIONAL.search(name)
         and _transient_positional(text, clauses, clause.sentence)
     ):
-        return True  # numbness from sitting that passed; never a bladder or bowel finding
+        return True  # numbness from sitting that passed; never bladder, chest pain and the like
     if kind == "current":
         return (
             _markers(_RECENT_PAST, text, clause.start, clause.end, core)
@@ -1919,6 +1923,8 @@ _IT_WENT = re.compile(
     r"\b(?:antibiotics|tablets|treatment|the (?:doctor|gp|op|operation|surgery|physio)|surgery|"
     r"physio|they|that) (?:\S+ )?(?:sorted|fixed|cleared|cured|treated) (?:it|that|them)\b"
 )
+_SUICIDE_NAME = re.compile(r"suicid|crisis")
+_ATTEMPTED = re.compile(r"(?:tried|attempted) to ")
 _SCARE = re.compile(r"\b(?:had|got) (?:a |quite a |a bit of a |a real |a big )?(?:\S+ )?scare\b")
 _FINE_SINCE = re.compile(
     r"\b(?:fine|normal|ok|okay|good|clear|well|no problems?|nothing) (?:ever )?since\b|"
@@ -1966,7 +1972,7 @@ def _sentence_start(clauses: tuple[Clause, ...], sentence: int) -> int:
 
 # Findings that sitting can never explain away: not only continence, also chest pain ("… went
 # off after I sat on the bench but it has come back now"), collapse and the like
-_CONTINENCE_NAME = re.compile(
+_NEVER_POSITIONAL = re.compile(
     r"bladder|bowel|elim|sexual|sex_|chest|aneurysm|collapse|suicid|fever|weight"
 )
 # A clause after the finding that says it is long-standing: "…, been like that since I had

@@ -1061,7 +1061,6 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
     return about_people_in_general(text, start, end) and not _FOR_MYSELF.search(text, end)
 
 
-_TRIED_BEFORE = re.compile(r"\b(?:tried|attempted) to \Z")
 _NO_LONGER_NEEDED = re.compile(r"(?:will not|not going to) need")
 _RECOVERED = re.compile(
     r"\b(?:all better|much better|better now|recovered|pain[- ]free|fixed|cured|all good now|"
@@ -1526,8 +1525,6 @@ def broad_hits(
         c
         for c in crisis
         if not (c.negated or c.past or about_people_in_general(s.text, c.start, c.end))
-        # "my son tried to kill himself in the summer": an attempt told in the past
-        and not _TRIED_BEFORE.search(s.text, 0, c.start)
     ]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
     elif not_denied := [c for c in crisis if not c.negated]:

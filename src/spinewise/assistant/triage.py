@@ -328,7 +328,6 @@ def _unreadable(text: str, found: list[Finding]) -> list[Finding]:
 
 # Someone else's back pain or back operation, in words about that person ("his back is really
 # bad", "my mum has had back pain for a month", "wife had back surgery 5 days ago").
-_ATTEMPT = re.compile(r"(?:tried|attempted|trying) to ")
 _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|his|her|hers|their|them)\b")
 # Their back named without a pain word: an operation, a disc, or an injury to it ("took a
 # massive tackle and landed on his back").
@@ -931,12 +930,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
             )
         )
     if m := [
-        x
-        for x in a.active("suicidal")
-        if not about_people_in_general(a.text, x.start, x.end)
-        # "she tried to take her own life in March": an attempt is told in the past, whatever
-        # else the sentence says; it is mentioned (urgent), not happening now
-        and not _ATTEMPT.match(x.text)
+        x for x in a.active("suicidal") if not about_people_in_general(a.text, x.start, x.end)
     ]:
         out.append(
             Finding(
