@@ -41,6 +41,8 @@ def test_a_relatives_suicide_attempt_is_urgent_not_an_emergency() -> None:
     result = triage(text)
     assert result.level == "urgent"
     assert "suicide_mentioned" in {f.code for f in result.findings}
+    # an attempt under way is not told in the past
+    assert triage("my daughter is trying to kill herself, she has the pills").level == "emergency"
 
 
 @pytest.mark.parametrize(
