@@ -44,7 +44,7 @@ def _gap(n: int) -> str:
 # --- vocabulary -----------------------------------------------------------------------------
 
 NUMB = (
-    r"(?:numb\w*|tingl\w*|pins and needles|"
+    r"(?:numb(?!ers?\b)\w*|tingl\w*|pins and needles|"
     r"(?:no|lost|lost the|loss of|lose|losing|reduced|altered|less|without|strange|weird|funny|"
     r"dead|different|changed) (?:feeling|sensation)s?"
     r"(?! (?:changes?|problems?|issues?|loss|difference|of (?:pain|weakness)))|"
@@ -96,7 +96,7 @@ LEGS_PLURAL = (
     r"each leg|one leg then the other|alternat\w* (?:between )?(?:legs|sides))"
 )
 RADICULAR = (
-    r"(?:sciatica|shoot\w*|radiat\w*|electric\w*|burning|numb\w*|tingl\w*|pins and needles|"
+    r"(?:sciatica|shoot\w*|radiat\w*|electric\w*|burning|numb(?!ers?\b)\w*|tingl\w*|pins and needles|"
     r"weak\w*|giv\w* way|gave way|(?:no|lost|loss of|reduced) (?:feeling|sensation)|"
     r"cannot feel|nerve pain)"
 )
@@ -121,7 +121,13 @@ TEMPERATURE_READING = (
 VEHICLE_OVER = (
     r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,2}?"
     r"(?:went|rolled|flipped|turned|tipped|toppled) over|(?:went|rolled|flipped|turned|tipped) "
-    r"over on (?:to )?(?:its|it|the) (?:side|roof)|overturned|jack-?knifed"
+    r"over on (?:to )?(?:its|it|the) (?:side|roof)|overturned|jack-?knifed|"
+    # "car went into a ditch and rolled", "the van skidded into a tree"
+    r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,6}?"
+    r"(?:rolled|flipped)(?! (?:up|down|back|forward|my|the|a|into (?:the|my) (?:garage|drive))\b)|"
+    r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic|pickup|ute) "
+    r"(?:\S+ ){0,3}?(?:went|ended up|slid|veered|skidded|spun|crashed|careered) (?:\S+ ){0,3}?into (?:a|the) "
+    r"(?:ditch|hedge|tree|wall|river|lamp ?post|barrier|verge|bank)\b"
 )
 # Injecting drugs in shorthand: "iv user", "been injecting for 6 months now" (not a medicine:
 # "I have been injecting insulin for years")
@@ -137,7 +143,9 @@ APP_RECORD = r"(?:diary|diaries|log|logs|journal|chart|charts|tracker|graph|grap
 # Weight coming off, in any unit: "lost half a stone", "why would I drop 6 kilos?"
 WEIGHT_DROP = (
     r"(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down) "
-    r"(?:\S+ ){0,3}?(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b"
+    r"(?:\S+ ){0,3}?(?:\d+(?:\.\d+)? ?)?(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b"
+    # weight the writer meant to lose: "nothing since I lost the weight", "lost the baby weight"
+    r"(?<!lost the weight)(?<!losing the weight)(?<!lose the weight)(?<!baby weight)"
 )
 # A condition the writer rules out: "I am 36 so AAA is not really on the cards"
 RULED_OUT = r"(?! (?:is|was) not\b| (?:is |was )?(?:unlikely|not likely|ruled out|excluded))"
@@ -158,7 +166,21 @@ BACK_FINE = (
     # "backs been fine for weeks", "got a temperature, back fine, still do exercises?",
     # "my back is no different from normal, i.e. fine"
     r"backs (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
-    r"\bback (?:fine|ok|okay|good)(?= *(?:[,.;!?]|$))|no different from (?:normal|usual)"
+    r"\bback (?:fine|ok|okay|good)(?= *(?:[,.;!?]|$))|no different from (?:normal|usual)|"
+    # "back's actually fine for once", "back's grand at the moment", "back's been no bother at
+    # all", "back pain zero today", "my back has zero pain", "nothing to do with my back, which
+    # has been grand for weeks"
+    r"(?:back|spine) (?:is |has been |been )?(?:actually |really |honestly |totally |completely )?"
+    r"(?:fine|grand|ok|okay|good|great|no bother|no trouble)(?: at all)? (?:for once|rn|right now|"
+    r"at the moment|atm|today|these days|thankfully|at all|for (?:weeks|ages|months))\b|"
+    r"(?:back|spine)(?: is| has been| been| has)? no (?:bother|trouble)\b|"
+    r"(?:back|back pain|spine) (?:pain )?(?:is |has |at |has been )?(?:zero|0/10|0 out of 10|nil)"
+    r"(?! (?:tolerance|chance|idea))\b|"
+    r"nothing to do with my back|(?:back|spine),? which (?:has been|is|was) (?:\S+ )?(?:fine|"
+    r"grand|good|ok|okay|great)|"
+    # "Her back, which is why she uses this app, has actually been grand lately"
+    r"(?:back|spine), (?:which|that) [^.;]{0,60}?, (?:has|is|was) (?:\S+ )?(?:been )?(?:\S+ )?"
+    r"(?:fine|grand|good|ok|okay|great|no bother)\b"
 )
 # "burning up" is a fever; "burning up my throat" (heartburn) is not
 BURNING_UP = r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
@@ -176,6 +198,12 @@ BACK_BAD = (
     # "his back has been killing him", "moaning about his back"
     r"(?:back|spine) (?:has been |is |was |keeps )?killing (?:him|her|them)|"
     r"moan\w* (?:about|with) (?:his |her |their |my )?(?:lower |upper |bad )?back|"
+    # "says his back and stomach are unbearable"
+    r"(?:back|spine)(?: and (?:his |her |their |my )?(?:stomach|belly|tummy|abdomen|side))? "
+    r"(?:is|are|was|were|has been|have been|feels?) (?:so |really |just |absolutely )?"
+    r"(?:unbearable|agony|excruciating|in agony)|"
+    # "she'd been on about her back all morning"
+    r"(?:been |going |was |is )on about (?:his |her |their |my )?(?:lower |upper |bad )?back|"
     # "lower back started 3 weeks ago" (the pain did)
     r"(?:lower |upper |my )back (?:started|began|kicked off|flared)|"
     # "he has had back trouble for years" (a relative's back)
@@ -198,7 +226,14 @@ DRUG_RELAPSE = (
     r"(?:am|been|started|starting|begun|began|i|back to) (?:\S+ )?(?:injecting|shooting up|"
     r"using) again\b(?! (?:the|my|a|an|it|this|that)\b)|relapsed (?:on|with|into) (?:\S+ )?"
     r"(?:heroin|drugs|smack|crack|opiates|the needle)|back on (?:the )?(?:heroin|smack|brown|"
-    r"needle|needles|gear)"
+    r"needle|needles|gear)|"
+    # "slipped back into using, injecting, after 4 yrs clean", "slipped up last month and
+    # injected again", "relapsed last month (injecting)"
+    r"(?:slipped|fell|went) (?:back )?(?:into|to) (?:using|injecting)\b|"
+    r"\binjected again\b|relapsed (?:\S+ ){0,3}?\(?injecting\)?|"
+    r"(?:clean|sober|off (?:the )?(?:gear|drugs)) (?:for )?(?:\d+|two|three|four|five|six|a few) "
+    r"(?:yrs?|years?|months?) (?:but|and then|then|until) (?:\S+ ){0,4}?(?:slipped|relapsed|using|"
+    r"injected|injecting)"
 )
 # Fainting described without the word: "came round on the floor", "lost consciousness".
 SYNCOPE_PHRASES = (
@@ -219,7 +254,13 @@ TIPTOE_WEAK = (
     r"hop\w*|do) (?:\S+ )?(?:up )?on(?:to)? (?:my |the )?(?:\S+ )?(?:tip ?toes?|tiptoes?|toes|"
     r"balls? of (?:my |the )?(?:\S+ )?foot)|"
     r"(?:tip ?toes?|tiptoes?)(?: \S+){0,3}? (?:impossible|will not|would not|cannot|gives? way|"
-    r"gave way|collaps\w*|weak\w*)"
+    r"gave way|collaps\w*|weak\w*)|"
+    # "can't do a single-leg calf raise on my left anymore", "tried the heel raises but my left
+    # leg just can't push up"
+    r"(?:cannot|could not|can not|unable to|not able to|can no longer|struggl\w* to) (?:\S+ ){0,2}?"
+    r"(?:do|manage|complete) (?:a |the |any |my )?(?:single[- ]leg |one[- ]leg(?:ged)? )?(?:calf|heel|"
+    r"toe) raises?|(?:calf|heel|toe) raises?(?: \S+){0,6}? (?:cannot|can not|could not|will not) "
+    r"(?:\S+ )?(?:push|get|go|lift|rise) up"
 )
 # A weakened immune system: conditions and medicines (IFOMPT 2020 risk factors for infection).
 IMMUNO_WORDS = (
@@ -269,7 +310,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "saddle_anaesthesia",
         (
-            _core(r"saddle (?:an(?:a)?esthesia|numbness|area (?:is |feels )?numb\w*)"),
+            _core(r"saddle (?:an(?:a)?esthesia|numbness|area (?:is |feels )?numb(?!ers?\b)\w*)"),
             _core(NUMB) + _gap(6) + SADDLE,
             SADDLE + _gap(5) + _core(NUMB),
             _core(r"numb bum|numb bottom|numb down there"),
@@ -437,7 +478,7 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(NUMB) + _gap(3) + r"(?:during|in|with|when having) (?:sex|intercourse)",
             _core(
                 r"(?:orgasms?|climax\w*|ejaculat\w*)(?: \S+){0,2}? (?:feels? |is |are )?(?:muted|"
-                r"numb\w*|dull\w*|weak\w*|gone|different)"
+                r"numb(?!ers?\b)\w*|dull\w*|weak\w*|gone|different)"
             ),
         ),
     ),
@@ -701,7 +742,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "weight_loss_intended",
         (
             _core(
-                r"\b(?:diet\w*|trying to|tried to|on purpose|want to|wanted to|need to|needed to|"
+                r"\b(?:diet\w*|trying to|tried to|on purpose|wants? to|wanted to|wanting to|need to|needed to|"
                 r"should|would like|gym|slimming|weight ?watchers|plan\w*|calori\w*|"
                 r"intentional\w*|deliberate\w*|fasting|exercis\w* more|healthier|goal|ozempic|"
                 r"wegovy|mounjaro|semaglutide|tirzepatide|swimming|cycling|walking more|"
@@ -858,7 +899,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 # a farewell: "this is goodbye. cannot work, cannot pay the bills"
                 r"this is (?:my )?goodbye(?! to\b)|"
                 + SUICIDE_WORD
-                + r"|thoughts? (?:about|of) (?:dying|death|ending (?:it|things)|not being here)|"
+                + r"|(?:thoughts?|think\w*) (?:about|of) (?:dying|death|ending (?:it|things)|not being here)|"
                 r"not being (?:around|here|alive)|(?:not|never) waking up|"
                 # British and internet slang: "thoughts of topping myself", "unalive"
                 r"top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self in|"
@@ -936,14 +977,14 @@ CONCEPTS: tuple[Concept, ...] = (
         "radicular_one_leg",
         (
             _core(
-                r"sciatica|(?:pain\w*|hurt\w*|ach\w*|shoot\w*|burning|radiat\w*|numb\w*|tingl\w*|"
+                r"sciatica|(?:pain\w*|hurt\w*|ach\w*|shoot\w*|burning|radiat\w*|numb(?!ers?\b)\w*|tingl\w*|"
                 r"pins and needles|electric\w*)(?: \S+){0,4}? (?:down|into|to|in|through) (?:my |"
                 r"the )?"
                 r"(?:left |right |one )?(?:leg|thigh|calf|foot|knee|buttock|heel|toes?|big toe|"
                 r"ankle|shin)\b|"
                 r"(?:leg|foot|toes?|big toe|calf|thigh|shin|heel)(?: \S+){0,3}? (?:is |are |feels? "
                 r"|goes |"
-                r"going )?(?:numb\w*|tingl\w*|pins and needles)"
+                r"going )?(?:numb(?!ers?\b)\w*|tingl\w*|pins and needles)"
             ),
         ),
     ),
@@ -1316,7 +1357,10 @@ _REMOTE_PAST = re.compile(
     r"(?:years?|yrs?|decades?) ago|years ago|decades? ago|long (?:time )?ago|ages ago|"
     r"as a (?:child|kid|teenager|teen|boy|girl|student|baby)|"
     r"when i was (?:a |young|little|younger|at school|in school|\d+|pregnant|in my)|"
-    r"in my (?:teens|twenties|thirties|youth|childhood)|back in (?:19|20)\d\d|(?:19|20)\d\d|"
+    # (a year in brackets dates only the word before it: "cancer survivor (2019), new back ache")
+    r"in my (?:teens|twenties|thirties|youth|childhood)|back in (?:19|20)\d\d|(?<!survivor \()(?<!cancer \()(?<!diagnosed \()(?<!treatment \()(?:19|20)\d\d|"
+    # "old rugby injury back in the 90s"
+    r"(?:back )?in the (?:19)?[5-9]0s|"
     r"last year|the year before|used to|in the past|previously|years back|childhood)\b"
 )
 _RECENT_PAST = re.compile(
@@ -1343,10 +1387,29 @@ _RESOLVED = re.compile(
     r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
     r"(?<!urge )(?:has|have|is|are|was) (?:all )?gone(?= *(?:$|[.,;!?]|now|away|again|"
     r"for good))|fully recovered|recovered|healed|no longer|"
-    r"not any ?more|settled down|settled|better now|fine now|sorted|turned out (?:to be|it was)|"
+    r"(?<!or )not any ?more|settled down|settled|better now|fine now|"
+    # "my bf had chest pain last week but it was just heartburn"
+    r"(?:it|that) was (?:just|only) (?:heartburn|indigestion|reflux|wind|trapped wind|a pulled "
+    r"muscle|muscular|a muscle|cramp|a uti|a water infection|a virus|anxiety|a panic attack|"
+    r"stress|a trapped nerve)|"
+    # not a plan: "I've decided how, it's sorted for this weekend"
+    r"sorted(?! for (?:this|the|tonight|tomorrow|next|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\b)|turned out (?:to be|it was|that|the|my|i|it had)\b|"
     r"all (?:finish|finished|cleared|better))\b"
 )
 _ANAPHOR_START = re.compile(r"^\W*(?:it|that|this|which|they|all|both|but)\b")
+_DATED_START = re.compile(
+    # "… 'you're dragging your foot!!' - turned out the strap on my sandal had snapped"
+    r"\W*(?:but |and )?(?:it )?turned out\b|"
+    r"\W*(?:that|this|it|all that|all this) was (?:back )?(?:in )?(?:(?:19|20)\d\d|(?:\d+|two|three|"
+    r"four|five|six|ten|many) years ago|years ago|ages ago|last year|a long time ago|long ago)\b"
+)
+# "…, healed fine", "All sorted now.", "Fully healed." (not "all fine otherwise")
+_HEALED_START = re.compile(
+    r"\W*(?:(?:it|that|this|all|both|everything) (?:is |was |has |have )?(?:been )?)?(?:all |fully |"
+    r"completely |long )?(?:healed|sorted|recovered|resolved|mended)(?: up| fine| well| now| long "
+    r"ago| years ago)*(?= *(?:[.!,;]|$))"
+)
 _HYPOTHETICAL = re.compile(
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
     r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
@@ -1400,8 +1463,8 @@ FAMILY = (
 )
 OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:" + FAMILY + r"|friend|neighbou?r|colleague|boss|"
-    r"child|kid|baby|toddler|boyfriend|girlfriend|family|parents?|relative|sibling|grandchild|"
-    r"patient|flatmate|housemate|mate|pal|dog|cat)s?|"
+    r"child|kid|baby|toddler|boyfriend|girlfriend|bf|gf|hubby|fianc[eé]e?|family|parents?|"
+    r"relative|sibling|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
     # "my little boy has had a fever all week"
     r"(?:my|our|his|her) (?:little |baby |eldest |youngest |oldest |older |younger )?"
     r"(?:boy|girl|lad|lass)s?|"
@@ -1409,7 +1472,8 @@ OTHER_PERSON = re.compile(
     r"girl|boy|gentleman|gent|resident|client|service user|lad|lass|bloke|fella|kid)s?|"
     r"(?:someone|somebody|people|everyone) (?:who|whose|with|i know|at work)|"
     # their body: "now her back is very painful", "his wee is only a trickle"
-    r"(?:his|her|their) (?:own |lower |upper |bad |poor )?(?:back|spine|legs?|feet|foot|bum|"
+    r"(?:his|her|their) (?:own |lower |upper |bad |poor |left |right |both |inner |outer )?"
+    r"(?:back|spine|legs?|feet|foot|bum|"
     r"bottom|backside|bladder|bowels?|wee|pee|urine|hips?|groin|privates|bits|tummy|belly|"
     r"stomach|chest|temperature|weight|trousers|pants|knickers|underwear|pad|pads|nappy|bed|"
     r"sheets)|"
@@ -1574,14 +1638,25 @@ def _contextualise(
             and not re.search(r"\b(?:is|are)\s+$", text[sentence_start:start])
         )
         or _answered_no(text, clauses, clause.sentence)
-        # a checklist answered: "Numbness in the saddle area: no. Bladder: normal."
+        # a checklist answered: "Numbness in the saddle area: no. Bladder: normal.", "numbness
+        # down there - no"
         or bool(_COLON_NO.match(text, end))
+        # a list quoted, then denied: 'Leaflet listed: "numbness around the bottom, problems
+        # peeing". Checked - none of those.'
+        or _none_of_those(text, clauses, clause.sentence)
+        # "i literally can't feel my legs after that spin class (joking, they're just wrecked)"
+        or bool(_JOKING.match(text, end))
     )
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
     hypothetical = bool(
         _HYPOTHETICAL.search(_after_contrast(sentence_before).lstrip())
     ) or _general_question(text, clauses, clause.sentence)
+    if not hypothetical:
+        # a claim quoted from social media: 'Saw "tingling in both legs = emergency" on Facebook'
+        hypothetical = bool(_QUOTED_FROM.search(text, sentence_start, start)) and bool(
+            _QUOTED_SOURCE.match(text, end)
+        )
     if concept.time == "event" and not hypothetical:
         hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
@@ -1591,19 +1666,50 @@ def _contextualise(
         or continues_other(text, clauses, clause.sentence)
         # the mention names their body itself: "laid up with his back all week"
         or bool(_THEIR_WORD.search(text, start, end))
+        # … or just after it: "this morning sudden terrible pain in his back and belly"
+        or bool(_THEIR_BODY_AFTER.match(text, end))
         # the mention starts with the verb of "he/she …": "now he | can barely feel the leg"
         or bool(_HE_BEFORE.search(sentence_before) and _VERB_START.match(text, start))
     )
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
 
 
+_QUOTED_FROM = re.compile(r"\b(?:saw|seen|read|heard)\W*[\"'“‘][^\"”’]*\Z")
+_QUOTED_SOURCE = re.compile(
+    r"[^\"”’]{0,80}[\"”’]\s*(?:on|in|from) (?:facebook|instagram|tiktok|twitter|x|reddit|a forum|"
+    r"the internet|online|google|a poster|an article|the news|a website|youtube|a group|"
+    r"a video|the telly|tv)\b"
+)
 _COLON_NO = re.compile(
-    r"[^:.!?]{0,40}:\s*(?:no|none|never|nil|normal|fine|negative|nope|not really)"
+    r"[^:.!?]{0,40}(?::|\s[-–—])\s*(?:no|none|never|nil|normal|fine|negative|nope|not really)"
     r"(?=\s*(?:[.,;!?]|$))"
+)
+_NONE_OF_THOSE = re.compile(
+    r"\W*(?:(?:checked|i checked|i have|i have got|have|got|thankfully|luckily)\W+)?(?:none|no|"
+    r"not one|not any) of (?:those|these|them|that|the above)\b"
+)
+_JOKING = re.compile(
+    r"[^.!?]{0,60}?\(?\b(?:joking|jk|only joking|just kidding|kidding|not literally|obviously "
+    r"not literally)\b"
 )
 
 
+def _none_of_those(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    """The next sentence denies everything listed in this one ("Checked - none of those.")."""
+    later = [c for c in clauses if c.sentence == sentence + 1]
+    return bool(later) and bool(_NONE_OF_THOSE.match(text, later[0].start))
+
+
 _ALSO_START = re.compile(r"\W*(?:also|plus|and also)\b")
+
+
+# A message written for someone else, who is then the patient: "Typing for my mate", "writing
+# on behalf of my mum"
+ON_BEHALF = re.compile(
+    r"[^.!?\n]{0,40}?\b(?:writing|typing|messaging|asking|texting|posting|on here|using (?:the|"
+    r"this) app) (?:this )?(?:for|on behalf of) (?:my |a |our )?(?:" + FAMILY + r"|friend|mate|"
+    r"neighbou?r|partner|client|patient|resident|great|grand|little|elderly|\w+ year old)"
+)
 
 
 def continues_other(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
@@ -1616,6 +1722,10 @@ def continues_other(text: str, clauses: tuple[Clause, ...], sentence: int) -> bo
     if not parts or not before:
         return False
     body = text[parts[0].start : parts[-1].end]
+    if ON_BEHALF.match(text) and not _FIRST_PERSON.search(body):
+        # a message written for someone else: "Writing for my husband Tom. He says … Back's
+        # been bad a week" (the back is his)
+        return True
     if not _ALSO_START.match(body) or _FIRST_PERSON.search(body):
         return False
     return _other_person(text[before[0].start : before[-1].end] + " ")
@@ -1623,7 +1733,10 @@ def continues_other(text: str, clauses: tuple[Clause, ...], sentence: int) -> bo
 
 # A checklist answered with a bare "no": "Tingly legs?? Nope. Weak legs?? Nope."
 _NO_ANSWER = re.compile(
-    r"\s*\?+\s*(?:no|nope|nah|none|never|not at all|negative|not really|no way)\b[\s.!]*"
+    # also quoted and answered after a dash: 'the 111 nurse asked "any fever?" - no, temp normal'
+    r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no|nope|nah|none|never(?! (?:had|have|been|felt|happened|"
+    r"experienced|before)\b)|not at all|negative|not really|no way)"
+    r"\b[\s.!,]*"
     r"(?=$|[a-z])"
 )
 
@@ -1697,6 +1810,8 @@ def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> 
 
 
 _ABOUT_ME_NEXT = re.compile(
+    # "… think about dying? because I do lately", "…? asking for me"
+    r"[?\s]*(?:(?:because|cause|as) i do\b|asking for (?:me|myself)\b|(?:this is |it is )?about me\b)|"
     r"[?\s]*(?:(?:i am )?asking (?:because|as|since) |because |cause )?(?:it is|its|this is|"
     r"that is|thats) (?:\S+ )?(?:happening to me|me|what i (?:have|get|am getting))|"
     r"[?\s]*(?:i have|i am having|i get|i have got) (?:this|that|it)\b|"
@@ -1864,6 +1979,8 @@ def _past(
         return True  # "she tried to take her own life in March": an attempt is told in the past
     if kind == "history":
         return False
+    if _mistaken(text, clauses, index, start, end):
+        return True
     clause = clauses[index]
     core = (start, end)
     resolved = _markers(_RESOLVED, text, clause.start, clause.end, core)
@@ -1872,6 +1989,17 @@ def _past(
         nxt = text[following.start : following.end]
         if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
             resolved = bool(_RESOLVED.search(nxt))
+        elif following.sentence == clause.sentence:
+            resolved = bool(_HEALED_START.match(nxt))
+    if not resolved:
+        # dated in the next sentence: "… the wound got infected. That was 2021, all healed up."
+        later = [c for c in clauses if c.sentence == clause.sentence + 1]
+        resolved = bool(later) and bool(_DATED_START.match(text, later[0].start))
+    if not resolved and kind == "event":
+        # an injury said to be over in the next sentence: "RTC last year, whiplash and back
+        # pain. All sorted now."
+        later = [c for c in clauses if c.sentence == clause.sentence + 1]
+        resolved = bool(later) and bool(_HEALED_START.match(text, later[0].start))
     if resolved or (kind == "current" and _resolved_later(text, clauses, index, start, end)):
         return True
     if _SCARE.search(text, clause.start, clause.end) and _FINE_SINCE.search(text, end):
@@ -1906,8 +2034,11 @@ _NOW_RESOLVED = re.compile(
 _IT_WENT = re.compile(
     r"\b(?:it|that|this|they|which|all)\b (?:\S+ )?(?:went away|cleared up|got better|settled|"
     r"resolved|disappeared|wore off|went)(?! (?:to|down|into|numb|weak|worse))\b|"
+    # "… and my back ached with it. Both gone now."; "… with a cold, long gone"
+    r"\b(?:both|all|it|that|they) (?:are |is |have |has )?(?:long |all )?gone\b(?! (?:numb|weak|"
+    r"dead|worse|back|funny|to|into|down))|\blong gone\b|"
     # "… turned out to be a UTI, antibiotics sorted it and it's all fine now"
-    r"\bturned out (?:to be|it was)\b|\b(?:it|that|all) (?:is|was|has been) (?:all )?(?:fine|ok|"
+    r"\bturned out (?:to be|it was|that|the|my|i|it had)\b|\b(?:it|that|all) (?:is|was|has been) (?:all )?(?:fine|ok|"
     r"okay|better|sorted|normal) now\b|"
     # "… chest pain and everything, he's fully recovered now"; "…, fully recovered now"
     r"\b(?:he|she|i|they) (?:is|am|are|has|have) (?:been )?(?:fully |completely )?"
@@ -1964,6 +2095,26 @@ def _resolved_later(
         ):
             return not _RECURRED.search(text, later.start)
     return False
+
+
+# A symptom only believed for a moment: "thought I'd wet myself but it was the water trough",
+# "I thought I couldn't feel my bladder, but it was because I'd had 4 coffees"
+_MISTAKEN_BEFORE = re.compile(
+    r"\b(?:thought|convinced myself|was sure|worried)(?: that)? (?:i|i had|i would|id|i was)\b"
+    r"[^.!?]*\Z"
+)
+_MISTAKEN_AFTER = re.compile(
+    r"[^.!?]{0,80}?\bbut\b,? (?:it was|it is|it turned out|turned out|that was|someone|somebody|"
+    r"actually it|it had been|i had (?:just )?(?:sat|spilled|spilt)|it was only|it was just)\b"
+    r"(?! (?:real|true|worse|not|actually (?:real|true)))"
+)
+
+
+def _mistaken(text: str, clauses: tuple[Clause, ...], index: int, start: int, end: int) -> bool:
+    sentence_start = _sentence_start(clauses, clauses[index].sentence)
+    return bool(_MISTAKEN_BEFORE.search(text[sentence_start:start])) and bool(
+        _MISTAKEN_AFTER.match(text, end)
+    )
 
 
 def _sentence_start(clauses: tuple[Clause, ...], sentence: int) -> int:
@@ -2024,11 +2175,25 @@ def _resumed(text: str, clauses: tuple[Clause, ...], index: int, end: int) -> bo
     return bool(_RESUMED.search(text, end, stop))
 
 
-_HE_BEFORE = re.compile(r"\b(?:he|she) \Z")
-_VERB_START = re.compile(r"(?:can|cannot|could|is|has|keeps|does|did|will|would)\b")
+_HE_BEFORE = re.compile(
+    r"\b(?:he|she|they) (?:nearly |almost |just |suddenly |then |also |"
+    r"actually |really )?\Z"
+)
+# the mention is the verb of "he/she …": "he | can barely feel", "he nearly | fainted"
+_VERB_START = re.compile(
+    r"(?:can|cannot|could|is|has|keeps|does|did|will|would|fainted|passed out|collapsed|"
+    r"blacked out|keeled over|went|fell|wet|soiled|lost)\b"
+)
 _THEIR_WORD = re.compile(r"\b(?:his|her|their|him|himself|herself)\b")
 _WITH_BEFORE = re.compile(r"\bwith\s+\Z")
-_THEIR_BEFORE = re.compile(r"\b(?:his|her|their) (?:own |lower |upper |bad |poor )?\Z")
+_THEIR_BODY_AFTER = re.compile(
+    r"(?: [a-z]+)?? (?:in|on|down|across|around|into|through|of|at) (?:his|her|their) (?:own |lower |"
+    r"upper |bad |poor |left |right )?(?:back|spine|legs?|feet|foot|bum|bottom|tummy|belly|"
+    r"stomach|chest|side|hips?|groin|thighs?)\b"
+)
+_THEIR_BEFORE = re.compile(
+    r"\b(?:his|her|their) (?:own |lower |upper |bad |poor |left |right |both |inner |outer )?\Z"
+)
 
 
 def _other_person(sentence_before: str) -> bool:

@@ -91,6 +91,14 @@ VOID_VERB = (
     r"get (?:it|anything) out|finish\w*|push\w* (?:it |anything )?out|do (?:a|anything|my)|"
     r"open (?:my|the) bowels|realis\w*|realiz\w*)"
 )
+# Taking all one's tablets as the day's dose, not at once: "I take all of my tablets with
+# breakfast"
+_AS_PRESCRIBED = (
+    r"(?! (?:as prescribed|on time)\b| (?:with|at|in the|every|each|before|after) (?:breakfast|"
+    r"lunch|dinner|tea|food|meals?|water|night|bedtime|morning|evening|day|the same time|the "
+    r"right time|my (?:breakfast|tea|meals?))\b)"
+)
+
 LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # bladder and bowel
     "elim_site": (
@@ -123,7 +131,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"major|unusual|different|changed|going|"
         r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
         r"tear\w*|rip\w*|puls\w*|throb\w*|sharp|like that|"
-        r"numb\w*|tingl\w*|weak\w*|"
+        r"numb(?!ers?\b)\w*|tingl\w*|weak\w*|"
         r"leak\w*|red|hot|swollen|weeping|ooz\w*|happening|at all|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
         r"recent|lately|since then|going on|bad|worrying|special|i can|has changed|"
@@ -141,14 +149,17 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         # not constipation: "the codeine has blocked me up"
         r"stuck|blocked(?! (?:me )?up)|retention|retain\w*|bursting|leak\w*|accidents?|"
-        r"wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
-        r"hair|towel|clothes|rocks?|steps?|stairs))|wetting|soaked|"
+        r"(?<!\ba )(?<!\bon )wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
+        r"hair|towel|clothes|rocks?|steps?|stairs|bale|seat|bench|chair|ground|patch|wipes?|"
+        r"cloth))|wetting|soaked|"
         r"soaking|sodden|damp|soil\w*|mess\w*|without (?:\S+ )?feel(?:ing)? (?:it|anything)|"
-        r"without (?:me |my |it |even )?(?:noticing|knowing|"
-        r"realising|realizing|feeling|warning|meaning to|wanting)|(?:no|lost|losing|lose|"
+        r"without (?:me |my |it |even |her |him |them |his )?(?:noticing|knowing|"
+        r"realising|realizing|feeling|warning|meaning (?:it )?to|wanting|deciding)|"
+        # "not properly in control 'down below'"
+        r"not (?:properly |fully |really |quite )?in control|(?:no|lost|losing|lose|"
         r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
         r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
-        r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|numb\w*|strange|different|weird|"
+        r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|numb(?!ers?\b)\w*|strange|different|weird|"
         r"(?<!sleeping )(?<!slept )(?<!sleep )(?<!lying )(?<!lay )(?<!landed )funny|odd|changed|"
         r"slow\w*|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
         r"not working|playing up|acting up|gone funny|shut\w* down|"
@@ -202,11 +213,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "sensation": (
-        r"numb\w*|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
+        r"numb(?!ers?\b)\w*|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
         r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|paresthe\w*|"
         r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|"
         # learner English: "my private part is not having feeling at all"
-        r"(?:not|no) having (?:any )?(?:\S+ )?(?:feeling|sensation)|novocaine|(?:like )?after (?:the|a) "
+        r"(?:not|no) having (?:any )?(?:\S+ )?(?:feeling|sensation)|novocaine|lidocaine|"
+        r"lignocaine|local an(?:a)?esthetic|(?:like )?after (?:the|a) "
         # "the water on my thighs felt like it was going on through a rubber glove"
         r"dentist|cotton wool|rubbery|(?:rubber )?gloves?|through (?:a |some )?(?:layer|sheet|"
         r"film|plastic|cling ?film)|cardboard|(?:no|lost|lose|losing|loss of|reduced|less|"
@@ -263,6 +275,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "weakness": (
         r"weak\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
+        r"(?:made of|like) wet sand|"
         r"paralyz\w*|collaps\w*|(?:no|lost|losing|lose|loss of) (?:\S+ )?(?:strength|power)|"
         + TIPTOE_WEAK
         + r"|(?:does not|do not|has not|have not|did not|no longer) (?:\S+ ){0,2}?(?:have|has|"
@@ -328,7 +341,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"work|flex|pull up|respond)|"
         r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
         r"can barely|hard to|difficult\w* to|trouble|struggl\w* to) (?:\S+ ){0,2}?(?:lift|raise|"
-        r"pull up|bend up|point|flex|move|wiggle) (?:\S+ ){0,2}?(?:foot|toes|ankle|big toe)|"
+        r"pull up|bend up|point|flex|move|wiggle) (?:\S+ ){0,4}?(?:foot|toes|ankle|big toe)|"
         r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
         r"can barely|struggl\w* to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand\w*|"
         r"walk\w*|balanc\w*|rock\w*|go\w*|get\w*) (?:back )?on (?:my |the )?(?:\S+ )?heels?|"
@@ -352,6 +365,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"more than (?:yesterday|the day before|last (?:night|week)|this morning)\b|"
         r"more and more|weaker|(?<!a )(?<!the )(?<!any )(?<!phone )number(?! of)|day by day|"
         r"each day|every day|by the (?:hour|day)|the whole (?:leg|foot|thigh|calf|side)|"
+        # "Leg's weaker every hour", "up past my knee"
+        r"every (?:single )?hour|each hour|hour by hour|by the minute|(?:up|now) past (?:my |the )?"
+        r"(?:knee|ankle|calf|shin|thigh|hip)|"
         r"further|higher|increas\w*|progress\w*|deteriorat\w*|getting less|less and less|"
         r"gone up|going up|now (?:up|it|also|even|i|my|reaches|reaching|to)|"
         r"(?:was|were) (?:\S+ )?(?:a bit|slightly|a little|only|just)|"
@@ -382,20 +398,24 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"clatter\w*|(?:knee|boot|elbow|shoulder|head|helmet)s? (?:\S+ ){0,2}?(?:into|in|to) "
         r"(?:my|the) (?:lower |upper |middle of (?:the |my )?)?back|"
         r"(?:took|take|got) a (?:\S+ )?(?:hit|knock|tackle|bang|smash) (?:in|at|playing|during) "
-        r"(?:\S+ )?(?:rugby|football|footy|hockey|hurling|match|game|training)|(?:car|van|bus|bike|motorbike|taxi) (?:was |got )?"
-        r"(?:hit|struck|rammed|smashed|written off|totalled)|"
+        r"(?:\S+ ){0,2}?(?:rugby|football|footy|hockey|hurling|match|game|training)|(?:car|van|bus|bike|"
+        r"motorbike|taxi|tractor|lorry|truck|pickup|quad) (?:was |got )?"
+        r"(?:hit|struck|rammed|smashed|written off|totalled|shunted|rear[- ]?ended)|"
+        # "two lads landed on me at once", "a 2.5m drop", "you came off hard"
+        r"(?<!nearly )(?<!almost )(?:landed|piled|jumped) on (?:top of )?me\b|\d+(?:\.\d+)? ?(?:m|metres?|meters?|"
+        r"foot|feet|ft) (?:drop|fall)\b|(?:came|come) off (?:hard|badly|at speed)\b|"
         r"(?:hit|struck|knocked (?:down|over|off)|run over|clipped|ploughed into) (?:\S+ ){0,3}?"
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
         r"bike|cyclist|taxi|train|horse|cow|bull)|run over|knocked off|"
         r"(?:fell|fallen|fall\w*|came|come|tumbl\w*|thrown|flung|slipp?ed|jumped|dropped|"
         r"bucked|chucked|came crashing|crashed|went (?:flying|tumbling|head ?first|crashing|"
         r"over)|tumbled|rolled|bounced) (?:\S+ ){0,3}?"
-        r"(?:off|from|down|through|out of) (?:a |the |my |our |his |her |some )?(?:\S+ ){0,3}?"
+        r"(?:off|from|down|through|out of|out) (?:a |the |my |our |his |her |some )?(?:\S+ ){0,3}?"
         r"(?:ladders?|roof|"
         r"scaffold\w*|stairs?|staircase|flight|steps|landing|banister|tree|wall|balcony|"
         r"window|loft|attic|cliff|"
         r"heights?|bunk|trampoline|horse|pony|bike|motorbike|motorcycle|quad|stage|platform|"
-        r"lorry|truck|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
+        r"lorry|truck|trailer|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
         r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board)|"
         r"(?:went|fell|ended up|landed|tumbled|slid|bounced|rolled|came|slipped|flew) "
         r"(?:\S+ ){0,4}?(?:to|at) the (?:very )?bottom of (?:the |a |our |my )?(?:whole )?"
@@ -405,11 +425,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         + VEHICLE_OVER
         + r"|over the (?:handle ?bars|bonnet|top)|(?:skid\w*|flipped|rolled|spun|aquaplaned) "
         r"(?:\S+ ){0,3}?(?:car|van|bike|motorbike|ice|road|off|over)|"
-        r"(?:fell|fall\w*|dropped|landed) (?:\S+ ){0,2}?(?:\d+(?:\.\d+)?|one|two|three|four|five|"
+        r"(?:fell|fall\w*|dropped|landed) (?:\S+ ){0,4}?(?:\d+(?:\.\d+)?|one|two|three|four|five|"
         r"six|ten|several|a few) ?(?:m|meters?|metres?|feet|ft|foot|storeys?|stories|floors)\b|"
         r"landed (?:\S+ )?(?:hard |heavily |flat |badly |awkwardly )?on (?:my )?(?:lower |upper )?"
         r"(?:back|head|"
-        r"neck|tailbone|coccyx|spine)|tackl\w*|scrum|assault\w*|attacked|beaten|beat me|"
+        r"neck|tailbone|coccyx|spine)|tackl\w*|scrum|assault\w*|attacked|(?<!has )(?<!have )(?<!pain )beaten|beat me|"
         r"punched|kicked (?:\S+ ){0,3}?(?:by|in|on)|trampled|diving|dived|head ?first|"
         r"bailed|wiped out|wipe ?out|high[- ]speed|impact|hit (?:my|the) (?:back|spine|head) "
         r"(?:hard|on)|thrown|ejected",
@@ -487,7 +507,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "chest": (
         # not furniture: "shifting a chest of drawers"
-        r"chest(?! of drawers| freezer)|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )"
+        r"(?<!musculoskeletal )chest(?! of drawers| freezer)|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )"
         r"(?<!thought i was having a )(?<!thought it was a )heart attack|(?:left )?arm and (?:my )?jaw|"
         r"(?:into|down|up) (?:my )?(?:left )?(?:arm|jaw)",
         "current",
@@ -523,8 +543,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?! (?:for the week|into|in (?:the|my) (?:pill|dosette|weekly)))|"
         r"going to take (?:them|it|the lot|all of them)(?: all)? (?:tonight|today|now|later|"
         r"this weekend)|"
-        r"(?:not|never) (?:to )?wake up|disappear for ever|overdose|(?:take|taking|took) all (?:my|the|of my) "
-        r"(?:\S+ )?(?:tablets|pills)|self[- ]?harm\w*|(?:hurt|harm)(?:ing)? myself|cut(?:ting)? myself|"
+        r"(?:not|never) (?:to )?wake up|disappear for ever|overdos\w*|(?:take|taking|took) all (?:my|the|of my) "
+        r"(?:\S+ )?(?:tablets|pills)"
+        + _AS_PRESCRIBED
+        + r"|self[- ]?harm\w*|(?:hurt|harm)(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
         r"everyone would be better|(?:nobody|no one|no-one) (?:would|will|is going to|gonna) "
         r"(?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
@@ -568,7 +590,18 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"account)|reminders|them|this|anything|any of (?:this|it|them)|you) (?:\S+ )?after "
         r"(?:tonight|today|"
         r"this weekend|the weekend|tomorrow|this week)\b|"
-        r"this (?:is|will be) my (?:very )?last message\b(?! (?:before|until|for|of|to|today|this))|"
+        r"this (?:is|will be) my (?:very )?last (?:message|log|entry|check ?-?in|post|update|note)"
+        r"\b(?! (?:before|until|for|of|to|today|this|on|at|in|from))|"
+        # last words relayed: "tell my daughter it wasn't her fault", "tell my son I love him"
+        r"tell (?:my|the) (?:\S+ ){1,2}?(?:that )?(?:it (?:was not|is not|wasnt|isnt) (?:her|his|"
+        r"their|your|anyone) fault|i (?:love|loved) (?:her|him|them|you)\b|i am sorry(?= *(?:[.!]|$"
+        r"|for everything)))|"
+        # an overdose counted out: "if I take all 56 of my co-codamol at once will it be enough"
+        r"(?:take|taking|took|swallow\w*) all (?:\d+|of)(?: of)? (?:my|the|these|those) (?:\S+ )?"
+        r"(?:tablets|pills|meds|painkillers|tramadol|codeine|co-?codamol|paracetamol|oxycodone|"
+        r"morphine|pregabalin|gabapentin|amitriptyline|diazepam|sleeping pills)\b"
+        + _AS_PRESCRIBED
+        + r"|"
         # hedged: "not sure I want to carry on"; means at hand: "sat in the car with all my pills"
         r"(?:not sure|unsure|do not know)(?: if| whether)? i (?:\S+ )?(?:want|can) (?:to )?"
         r"(?:go on|carry on|keep going|be here)|"
@@ -577,6 +610,18 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # plans, means and farewells in few words: "tonight's the night", "on the bridge … not
         # going home", "got the shotgun out of the cabinet tonight", "had enough … thanks for
         # trying"
+        # "I'm going to drive off the bridge tonight", "walk into the sea"
+        r"(?:drive|driving|drove) (?:\S+ )?(?:off|into) (?:the|a) (?:bridge|cliff|river|sea|wall|"
+        r"tree)\b|(?:walk|walking|step|stepping|throw myself|throwing myself) (?:in front of (?:the|a) "
+        r"(?:train|bus|lorry|car)|into the (?:sea|river))\b|"
+        # "got the pills saved and i'm taking them tonight"
+        r"(?:pills|tablets|meds|painkillers) (?:are |all )?(?:saved|stashed|hoarded|stockpiled|"
+        r"hidden|collected)(?: up)?\b|(?:i am |im )?taking (?:them|it|the lot|all of them)(?: all)? "
+        r"(?:tonight|today|this weekend)\b|"
+        # "I've decided, it's tonight", "wish I just didn't exist"
+        r"decided\W+(?:it is|its|it will be) (?:tonight|today|this weekend|tomorrow)\b|"
+        r"wish i (?:just )?(?:did not|didnt|do not|could (?:just )?not|could just stop to) exist|"
+        r"(?:want|wanted|wanting) to (?:not|stop) exist\w*|"
         r"tonight(?: is)? the night|tonight feels right|(?:picked|chosen|chose) (?:the |a |my )?"
         r"(?:bridge|spot|place|day|date|method)\b|"
         r"sorted (?:the |my )?(?:cat|dog|pets?) out|jump (?:now|out|from)\b(?! of my skin)|(?:i am|standing|sat|sitting|stood) on (?:the|a) (?:bridge|"
@@ -601,7 +646,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?<!hay )(?<!glandular )(?<!scarlet )(?<!yellow )(?<!dengue )fever\w*|febrile|"
         # not "have no temperature"
         r"(?:high|a|running a|had a|got a|with a|have|has|got|my|spiking|spiked|raised) "
-        r"(?:(?!no |not |any |normal )\S+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
+        r"(?:(?!no |not |any |normal )[^\s,.;:!?]+ )?(?:temperature|temp)\b|temp(?:erature)? (?:of |is |was |at |up |hit |"
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
         + TEMPERATURE_READING
         + r"|"
@@ -701,7 +746,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "weight_loss": (
         WEIGHT_DROP + r"|"
-        r"weight loss|weight (?:has |is )?(?:dropped|gone down|dropping|falling off|coming off|"
+        r"weight loss(?<!intentional weight loss)(?<!deliberate weight loss)(?<!planned weight loss)|weight (?:has |is )?(?:dropped|gone down|dropping|falling off|coming off|"
         r"dropping off|melting)|(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|"
         r"clothes|clothing|jeans?|belt|waist|shirt|collar) sizes?|"
         r"(?:clothes|trousers|jeans|belt|rings?|dress\w*|skirts?|shirts?|watch) (?:\S+ ){0,3}?"
@@ -713,7 +758,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "weight_intended": (
-        r"diet\w*|trying|tried|on purpose|want(?:ed)? to|need(?:ed)? to|gym|slimming|"
+        r"diet\w*|trying|tried|on purpose|wants? to|wanted to|need(?:ed)? to|gym|slimming|"
         r"weight ?watchers|plan\w*|calori\w*|intentional\w*|deliberate\w*|fasting|"
         r"exercis\w* more|healthier|goal|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|"
         r"keto|running|cut(?:ting)? out|cut down|meal|swim\w*|cycl\w*|walking|sport|training|"
@@ -752,8 +797,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?<!danced )(?<!dancing )(?<!partied )(?<!partying )(?<!drinking )(?<!driving )"
         r"(?<!working )(?<!worked )(?<!out )(?<!drove )"
         r"all (?:the )?(?:time|night|night long|day and night)|every (?:single )?(?:night|"
-        r"minute|hour|moment)|night after night|day (?:and|or) night|around the clock|"
-        r"round the clock|24 ?(?:/|hours a day|7)|even (?:when |while )?(?:i am )?(?:lying|"
+        r"minute|hour|moment)(?<!exercises every night)(?<!stretches every night)(?<!routine every night)|night after night|day (?:and|or) night|around the clock|"
+        r"round the clock|24 ?(?:/ ?7|hours a day|7)\b|even (?:when |while )?(?:i am )?(?:lying|"
         r"resting|at rest|still|in bed|sitting still)|at rest|cannot get comfortable|"
         r"no way to get comfortable|never (?:gets? )?comfortable",
         "current",
@@ -1074,9 +1119,12 @@ _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot
 # Progression words that say the deficit itself is moving, even a long sentence away from it
 # ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
 _SPREADING = re.compile(
-    r"creep|crept|spread|further|higher|day by day|every day|more and more|up to|"
+    r"creep|crept|spread|further|higher|day by day|every day|more and more|up to|up past|now past|"
     r"in (?:my |the )?\w+ (?:too|as well|also|now)"
 )
+# The same, told a few sentences after the deficit ("Numbness mapping update. Monday: outer
+# shin. … It's spreading"): only words that can mean nothing else
+_SPREAD_ON = re.compile(r"creep|crept|spread|up past|now past")
 _CLOTHES = re.compile(CLOTHES + r"|(?:the )?sheets")
 _WETNESS = re.compile(
     r"wet|soak|sodden|damp|leak|accident|soil|mess|dribbl|drip|drops|without|no idea|not sure|"
@@ -1381,6 +1429,12 @@ def broad_hits(
                     continue  # eased by sitting or bending forward: claudication (routine)
                 sites = [x for x in s.get("both_site") if s.sentence(x) == s.sentence(cue)]
                 both += [cue, *sites[:1]]
+    # "the tingling is creeping. toes on sunday, ankle monday": the limb is in the next sentence
+    for cue in s.active("sensation") + s.active("weakness"):
+        if s.site_of(cue) is None and any(
+            s.sentence(x) == s.sentence(cue) + 1 and not x.other_person for x in s.get("limb_site")
+        ):
+            deficits.append(cue)
     # "only in my right leg but tonight the left one has started too": the other side now
     other_side = [x for x in s.active("both_site") if _OTHER_SIDE_TOO.search(x.text)]
     if other_side and not both:
@@ -1400,7 +1454,13 @@ def broad_hits(
         (d, p)
         for d in deficits
         for p in progression
-        if (s.near(d, p, 10) or (s.near(d, p, 40) and _SPREADING.match(p.text)))
+        if (
+            s.near(d, p, 10)
+            or (s.near(d, p, 40) and _SPREADING.match(p.text))
+            # the next sentence or two tell the spread: "Numbness started at my ankle Monday.
+            # Now up past my knee. Creeping up a bit more each day."
+            or (0 < s.sentence(p) - s.sentence(d) <= 4 and _SPREAD_ON.match(p.text))
+        )
         and not _overlap(d, p)
         and d.kind != "radicular"
         # "can walk further leaning on the trolley": claudication, not a spreading deficit
@@ -1456,7 +1516,14 @@ def broad_hits(
         if not any(a <= t.start < b for a, b in relief) and not claudication_posture(s.text, t.text)
     ]
     older = age is not None and age >= 70
-    if minor and (osteoporosis or long_term_steroids or older) and not injury_cleared(s.text):
+    # (a cough when the back is said to be fine is not a fracture: "chesty cough … her back has
+    # actually been grand lately")
+    if (
+        minor
+        and (osteoporosis or long_term_steroids or older)
+        and not injury_cleared(s.text)
+        and not s.active("back_fine")
+    ):
         hit("fracture_minor_trauma_risk", "fracture", "urgent", *minor)
 
     # --- aorta, chest, crisis ---------------------------------------------------------------------
@@ -1474,7 +1541,8 @@ def broad_hits(
         near_belly = [x for x in abdomen + s.active("lump") if s.near(pulse, x, 8)]
         if near_belly and (abdomen or any(x.kind == "lump" for x in near_belly)):
             aaa += [pulse, *near_belly[:1]]
-    aneurysm = [x for x in s.get("aneurysm") if x.mine]
+    # not the organ found normal: "CT aorta normal"
+    aneurysm = [x for x in s.get("aneurysm") if x.mine and not (x.negated and "aort" in x.text)]
     if aneurysm and (pain or s.active("severe") or s.active("sudden")):
         aaa += aneurysm
     sudden, severe, collapse = s.active("sudden"), s.active("severe"), s.active("collapse")

@@ -44,7 +44,14 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from spinewise.assistant.concepts import FAMILY, AnalysedText, Mention, analyse, continues_other
+from spinewise.assistant.concepts import (
+    FAMILY,
+    ON_BEHALF,
+    AnalysedText,
+    Mention,
+    analyse,
+    continues_other,
+)
 from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.danger import (
     AS_IF,
@@ -282,7 +289,7 @@ def triage(message: str, profile: PatientProfile | None = None) -> TriageResult:
     found = _findings(analysed, profile)
     found += _broad_findings(analysed, profile, found)
     if analysed.mentions_other_person:
-        found += _their_findings(analysed)
+        found += _their_findings(analysed, profile)
     found += _unreadable(analysed.text, found)
     level: Level = "self_care"
     for finding in found:
@@ -339,7 +346,55 @@ _THEIR_BACK = re.compile(
     r"\b(?:crack|snap|pop|click|twinge|twang)\w* in (?:his|her|their) (?:lower |upper )?back\b|"
     # (not "broke her back": a known fracture is already being looked after)
     r"\b(?:hurt|injured|landed on|fell on|did|done|put out|twisted|jarred|cricked) "
-    r"(?:his|her|their) (?:lower |upper )?(?:back|spine|neck)\b"
+    r"(?:his|her|their) (?:lower |upper )?(?:back|spine|neck)\b|"
+    r"\b(?:fell|landed|sat down hard|went down|came down) (?:\S+ ){0,2}?on (?:his|her|their) "
+    r"(?:backside|bum|bottom|behind|tailbone|coccyx)\b"
+)
+# Their back named as the cause or the place, outside a question: "he says its his back", "pain
+# in his back and belly", "his old disc", "bad back since she slipped", or in their words: "he
+# says it's just my back". Not a back said to be fine ("his back is fine", "not about his
+# back"), nor an old fracture ("broke a bone in her back").
+_THEIR_BACK_NAMED = re.compile(
+    r"(?<!broke )(?<!broken )(?<!fractured )(?<!not about )(?<!bone in )(?<!fracture in )"
+    r"(?<!fractures in )(?<!crack in )"
+    r"\b(?:his|her|their) (?:own |lower |upper |bad |old |poor )?(?:back|spine|disc)\b"
+    r"(?!,? (?:which |that )?(?:is|has been|was|feels|seems|has|had|does|did|have) (?:\S+ ){0,2}?"
+    r"(?:fine|ok|okay|good|great|better|normal|grand|all right|alright|not|no|never)\b)|"
+    r"\bbad back\b|"
+    r"\b(?:says?|said|reckons?|thinks?|insists?) (?:that )?(?:it is |its )?(?:just |only )?"
+    r"(?:my|his|her) (?:\S+ )?back\b"
+)
+# A nerve symptom in their own leg or seat, which needs no back to matter: "the numbness in her
+# right leg … has crept up to the knee"
+_THEIR_NERVES = re.compile(
+    r"\b(?:numb\w*|tingl\w*|pins and needles|weak\w*|no feeling|(?:can not|cannot|could not) "
+    r"feel) (?:\S+ ){0,2}?(?:in|down|of|on|around) (?:his|her|their) (?:left |right |lower |upper |"
+    r"both |inner )?(?:legs?|feet|foot|thighs?|bum|bottom|backside|groin|calf|calves|shin|toes?)\b|"
+    r"\b(?:his|her|their) (?:left |right |both |inner )?(?:legs?|feet|foot|thighs?|bum|bottom|"
+    r"backside|groin|calf|shin|toes?) (?:is |are |has |have |feels? |went |gone |going |keeps? )"
+    r"(?:\S+ )?(?:numb|weak|dead|tingl\w*|giving way|gave way|buckl\w*|dragg\w*|catch\w*)"
+)
+# A relative's story that is over: "… had emergency surgery on his spine a few years back,
+# bladder issues, the lot, and he's totally fine now"
+_DIETING = re.compile(
+    r"slimming|weight ?watchers|on purpose|intentional|deliberate|calori|fasting|ozempic|"
+    r"wegovy|mounjaro|semaglutide|tirzepatide|weigh-?in"
+)
+_THEY_RECOVERED = re.compile(
+    r"(?<!says )(?<!said )(?<!thinks )(?<!insists )\b(?:he|she|they|it) (?:is|are|has been|have "
+    r"been|was|were) (?:now )?(?:(?:totally|completely|fully|absolutely|all) (?:fine|recovered|"
+    r"better|well|back to normal)|recovered|back to normal)(?: now| since| again| by \w+)?"
+    r"(?= *(?:[.,;!?]|$|and\b))|"
+    r"(?<!says )(?<!said )(?<!thinks )\b(?:he|she|they) (?:is|are) fine now\b|"
+    # "… he had weakness in his leg, now he is walking fine after physio"
+    r"\bnow (?:he|she|they) (?:is|are) (?:walking|moving|running|playing|doing) (?:fine|well|"
+    r"normally|great)\b"
+)
+# People the writer does not care for: their story is not a patient's report ("my colleague
+# fell off a ladder and ended up numb in both legs", "a guy on TikTok couldn't feel his legs")
+_NOT_IN_THEIR_CARE = re.compile(
+    r"\b(?:friend|colleague|neighbou?r|mate|pal|guy|bloke|woman|man|lady|someone|somebody|"
+    r"tiktok|video|youtube|instagram|facebook|workmate|co-?worker)s?\b"
 )
 _LIFTING = re.compile(
     r"\b(?:deadlift\w*|lift\w*|squat\w*|gym|training|bench press\w*|weights|pulled|pushing|"
@@ -355,6 +410,15 @@ _FIRST_PERSON_NEAR = re.compile(r"(?: \w+)?? (?:my|me|i)\b")
 # weight loss means cancer", "is back pain genetic?").
 _GENERAL_CLAIM = re.compile(
     r"\b(?:says?|said|told|tells|reckons?|heard|read)\b.*\b(?:means?|signs?|causes?|linked)\b"
+)
+
+
+# Hearsay about someone's relative: "Colleague said her husband couldn't feel his legs after
+# his back op" (that person is nobody the writer cares for)
+_HEARSAY = re.compile(
+    r"\b(?:colleague|friend|mate|neighbou?r|workmate|co-?worker|someone|somebody|a (?:woman|"
+    r"man|lady|guy|bloke))s? (?:at work |from work |at church |at the gym )?(?:said|told me|says|"
+    r"mentioned|was saying)(?: that)? (?:her|his|their) "
 )
 
 
@@ -406,6 +470,7 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
         whole = theirs.text[start:end]
         if (
             _GENERAL_CLAIM.search(words)
+            or _HEARSAY.search(whole)
             or _THEY_DIED.search(whole)
             or _FICTION.search(whole)
             or _ALREADY_IN_HOSPITAL.search(whole)
@@ -424,7 +489,9 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
         )
         if not about_them:
             continue
-        if _THEIR_BACK.search(context):
+        if _THEIR_BACK.search(context) or (
+            not question and (_THEIR_BACK_NAMED.search(context) or _THEIR_NERVES.search(context))
+        ):
             return True
         # their back pain, even long-standing ("he's had back trouble for years but this
         # weakness is new"): the context is their back
@@ -440,13 +507,15 @@ def _describes_their_pain(theirs: AnalysedText) -> bool:
     return False
 
 
-def _their_findings(analysed: AnalysedText) -> list[Finding]:
+def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Finding]:
     """Red flags of the other person a message describes ("my dad can't pee and his bum is
     numb"): a relative writing for someone who needs emergency care now must be told so.
 
     The same rules read the message from that person's point of view, without the patient's
     profile (it is not theirs); only red flags (urgent, emergency) are kept, so a relative's
-    ordinary back ache never makes the patient's own message routine."""
+    ordinary back ache never makes the patient's own message routine. A message written for
+    the patient ("Writing for my dad") is the exception: the account's profile is theirs and
+    their routine findings count."""
     if (
         _WRITER_CONTRAST.search(analysed.text)
         and _REMOVED_STORY.search(analysed.text)
@@ -455,16 +524,37 @@ def _their_findings(analysed: AnalysedText) -> list[Finding]:
         # someone else's past story told to ask about the writer's own ordinary pain: "my
         # partner's uncle had cancer that started as back pain. Mine started after a 10k"
         return []
+    if _THEY_RECOVERED.search(analysed.text) and not _HAPPENING_NOW.search(
+        _THEY_RECOVERED.sub(" ", analysed.text)
+    ):
+        return []  # "… couldn't wee for a day and had surgery. He's completely fine now."
     theirs = analysed.about_other_person()
-    blank = PatientProfile()
-    found = _findings(theirs, blank)
-    found += _broad_findings(theirs, blank, found)
-    # thoughts of suicide need no back: "my dad sometimes feels like ending it all"
+    # written for them ("Typing for my great-uncle, he is 87"): they are the patient, so the
+    # profile is theirs, their routine findings count too, and a red flag needs no mention of
+    # their back
+    written_for = bool(ON_BEHALF.match(analysed.text))
+    theirs_profile = profile if written_for else PatientProfile()
+    found = _findings(theirs, theirs_profile)
+    found += _broad_findings(theirs, theirs_profile, found)
     describes_back = _describes_their_pain(theirs)
     return [
         replace(f, about_other_person=True, reason=f"Someone you describe: {f.reason}")
         for f in found
-        if f.level in RED_FLAG_LEVELS and (describes_back or f.category == "crisis")
+        if (
+            f.level in RED_FLAG_LEVELS
+            and (
+                describes_back
+                or written_for
+                # thoughts of suicide need no back ("my dad sometimes feels like ending it
+                # all"), nor does a spreading or traumatic nerve deficit in their legs
+                or f.category == "crisis"
+                or (
+                    (f.category == "neuro_deficit" or f.code == "trauma_with_neuro_deficit")
+                    and not _NOT_IN_THEIR_CARE.search(analysed.text)
+                )
+            )
+        )
+        or (written_for and f.level == "routine")
     ]
 
 
@@ -797,7 +887,15 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     if weight:
         intended = a.active("weight_loss_intended")
         unexplained = a.active("weight_loss_unexplained")
-        if unexplained or not _near(a, weight, intended):
+        # the reason may be a sentence away when it can mean nothing else: "Slimming World
+        # weigh-in: 'lost 8kg!'", "lost 8kg since september!! on purpose"
+        explained = _near(a, weight, intended) or [
+            w
+            for w in weight
+            for i in intended
+            if abs(a.sentence_of(w.start) - a.sentence_of(i.start)) <= 1 and _DIETING.search(i.text)
+        ]
+        if unexplained or not explained:
             out.append(
                 Finding(
                     "malignancy_weight_loss",
