@@ -122,8 +122,12 @@ VEHICLE_OVER = (
     r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,2}?"
     r"(?:went|rolled|flipped|turned|tipped|toppled) over|(?:went|rolled|flipped|turned|tipped) "
     r"over on (?:to )?(?:its|it|the) (?:side|roof)|overturned|jack-?knifed|"
+    # "rolled my ATV yesterday", "flipped the quad"
+    r"(?:rolled|flipped|overturned|wrecked|totall?ed) (?:my|the|a|our|his|her) (?:\S+ )?(?:atv|utv|quad|"
+    r"quad bike|car|truck|ute|bike|motorbike|tractor|buggy|jeep|4x4|side[- ]by[- ]side|van)\b|"
     # "car went into a ditch and rolled", "the van skidded into a tree"
-    r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,6}?"
+    r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|atv|utv|ute|buggy|cab|coach|4x4|jeep|artic) "
+    r"(?:\S+ ){0,6}?"
     r"(?:rolled|flipped)(?! (?:up|down|back|forward|my|the|a|into (?:the|my) (?:garage|drive))\b)|"
     r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic|pickup|ute) "
     r"(?:\S+ ){0,3}?(?:went|ended up|slid|veered|skidded|spun|crashed|careered) (?:\S+ ){0,3}?into (?:a|the) "
@@ -176,6 +180,9 @@ BACK_FINE = (
     r"(?:back|spine)(?: is| has been| been| has)? no (?:bother|trouble)\b|"
     r"(?:back|back pain|spine) (?:pain )?(?:is |has |at |has been )?(?:zero|0/10|0 out of 10|nil)"
     r"(?! (?:tolerance|chance|idea))\b|"
+    r"(?:back|back pain|spine) (?:is not|isnt|is no longer) (?:\S+ )?(?:an issue|a problem|"
+    r"bothering me)|(?:back|spine) (?:is )?(?:actually |really |totally )?(?:fine|ok|okay|good|"
+    r"grand)(?= *(?:[,.;!?]|$))|"
     r"nothing to do with my back|(?:back|spine),? which (?:has been|is|was) (?:\S+ )?(?:fine|"
     r"grand|good|ok|okay|great)|"
     # "Her back, which is why she uses this app, has actually been grand lately"
@@ -186,7 +193,8 @@ BACK_FINE = (
 BURNING_UP = r"burning up(?! (?:my|the|his|her|your|into|through|in) )"
 SUICIDE_WORD = (
     r"(?<!do )(?<!did )(?<!doing )(?<!ran )(?<!run )suicid\w*(?! ?\(?(?:the )?(?:shuttle|runs?|"
-    r"sprints?|drills?|squeeze|lines?)\b)"
+    r"sprints?|drills?|squeeze|lines?|prevention|helpline|hotline|awareness|charity|crisis line|"
+    r"training)\b)"
 )
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
@@ -198,6 +206,8 @@ BACK_BAD = (
     # "his back has been killing him", "moaning about his back"
     r"(?:back|spine) (?:has been |is |was |keeps )?killing (?:him|her|them)|"
     r"moan\w* (?:about|with) (?:his |her |their |my )?(?:lower |upper |bad )?back|"
+    # "lower back is screaming"
+    r"(?:back|spine) (?:is |was )(?:absolutely |just )?screaming|"
     # "says his back and stomach are unbearable"
     r"(?:back|spine)(?: and (?:his |her |their |my )?(?:stomach|belly|tummy|abdomen|side))? "
     r"(?:is|are|was|were|has been|have been|feels?) (?:so |really |just |absolutely )?"
@@ -230,7 +240,7 @@ DRUG_RELAPSE = (
     # "slipped back into using, injecting, after 4 yrs clean", "slipped up last month and
     # injected again", "relapsed last month (injecting)"
     r"(?:slipped|fell|went) (?:back )?(?:into|to) (?:using|injecting)\b|"
-    r"\binjected again\b|relapsed (?:\S+ ){0,3}?\(?injecting\)?|"
+    r"\binjected (?:again|a few times|once or twice|a couple of times)\b|relapsed (?:\S+ ){0,3}?\(?injecting\)?|"
     r"(?:clean|sober|off (?:the )?(?:gear|drugs)) (?:for )?(?:\d+|two|three|four|five|six|a few) "
     r"(?:yrs?|years?|months?) (?:but|and then|then|until) (?:\S+ ){0,4}?(?:slipped|relapsed|using|"
     r"injected|injecting)"
@@ -656,7 +666,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"temperature|"
                 r"temperature (?:of |is |was )?(?:3[89]|4[0-2])|\b3[89](?:\.\d)? ?(?:degrees|deg|"
                 r"c)\b|" + TEMPERATURE_READING + r"|"
-                r"\b10[0-4](?:\.\d)? ?(?:degrees|f)\b|chills|rigou?rs|shiver\w*|hot and cold|"
+                r"\b10[0-4](?:\.\d)? ?(?:degrees|f)\b|chills|rigou?rs|shiver\w*(?! (?:down|up) (?:my|the) spine)|hot and cold|"
                 r"cold and hot|(?:night )?sweats|sweating (?:at night|a lot at night)|flu[- ]?like|"
                 r"(?:sweat\w*|soak\w*|drench\w*|wet)(?: \S+){0,4}? (?:at night|the sheets|sheets|"
                 r"pyjamas|bed clothes|bedclothes)|high temp\b|temp (?:of |is |was )?(?:3[89]|"
@@ -854,7 +864,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "collapse",
         (
             _core(
-                r"faint\w*|pass(?:ed|ing)? out|collaps\w*|black(?:ed|ing)? out|dizzy|dizziness|"
+                r"faint\w*|pass(?:ed|ing)? out|collaps\w*(?! into (?:bed|the bed|the sofa|"
+                r"the couch|my bed|a chair|the chair))|black(?:ed|ing)? out|dizzy|dizziness|"
                 + SYNCOPE_PHRASES
                 + r"|"
                 r"light ?headed|clammy|cold sweat|sweaty and pale|pale and sweaty|sweating"
@@ -889,6 +900,9 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"(?:kill|end|take|ending|killing|taking) (?:my ?self|my (?:own )?life|it all)|"
+                # told by a relative: "he's thought about killing himself", "she wishes she was dead"
+                r"(?:killing|kill) (?:him|her|them)sel(?:f|ves)|wish(?:es|ed)? (?:she|he|they) "
+                r"(?:was|were) dead|"
                 # someone else's attempt, read for the patient by a relative (triage.py)
                 r"(?:tried|attempted|trying) to (?:kill|end|take) (?:him|her|them)(?:self|selves)|"
                 r"(?:tried|attempted|trying) to (?:end|take) (?:his|her|their) (?:own )?life|"
@@ -1388,6 +1402,7 @@ _RESOLVED = re.compile(
     r"(?<!urge )(?:has|have|is|are|was) (?:all )?gone(?= *(?:$|[.,;!?]|now|away|again|"
     r"for good))|fully recovered|recovered|healed|no longer|"
     r"(?<!or )not any ?more|settled down|settled|better now|fine now|"
+    r"(?:has|have) been (?:completely |totally |fully |perfectly )?normal since|"
     # "my bf had chest pain last week but it was just heartburn"
     r"(?:it|that) was (?:just|only) (?:heartburn|indigestion|reflux|wind|trapped wind|a pulled "
     r"muscle|muscular|a muscle|cramp|a uti|a water infection|a virus|anxiety|a panic attack|"
@@ -1407,16 +1422,21 @@ _DATED_START = re.compile(
 # "…, healed fine", "All sorted now.", "Fully healed." (not "all fine otherwise")
 _HEALED_START = re.compile(
     r"\W*(?:(?:it|that|this|all|both|everything) (?:is |was |has |have )?(?:been )?)?(?:all |fully |"
-    r"completely |long )?(?:healed|sorted|recovered|resolved|mended)(?: up| fine| well| now| long "
-    r"ago| years ago)*(?= *(?:[.!,;]|$))"
+    r"completely |long )?(?:healed|sorted|recovered|resolved|mended|fine (?:ever )?since(?! (?:this|"
+    r"yesterday|last night|today)))(?: up| fine| well| now| long ago| years ago)*"
+    r"(?= *(?:[.!,;]|$))"
 )
 _HYPOTHETICAL = re.compile(
+    # what a search said: "I googled my symptoms and it said aneurysm"
+    r"\b(?:googled|google|dr google|searched|the internet|online|chatgpt)\b(?: \S+){0,5} (?:said|says|"
+    r"suggested|came up with|mentioned)\b|"
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
     r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
     # "suppose I lose feeling …", not the hedge "expected, I suppose"
     r"hypothetical\w*|(?<!i )suppose(?= (?:i|you|my|that|it|we|one|if|she|he|they)\b)|supposing|just curious|"
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
-    r"(?:^ ?|like |say |suppose |what |even |said |says |told me |reckons )if (?:one day |ever |"
+    r"(?:^ ?|like |say |suppose |what |even |said |says |told me |reckons |worry |worried |"
+    r"worrying |concerned |happens? |do )if (?:one day |ever |"
     r"some ?day |at some point )?(?:i|you|my|your)(?= \Z)|"
     # not the present perfect, which tells what has happened: "are the stretches ok if I have
     # had a couple of accidents with my bowels this week?"
@@ -1462,7 +1482,8 @@ FAMILY = (
     r"opa|babushka|amma|appa|nani|dadi|bibi|ammi|abbu|ammu|mummy|daddy"
 )
 OTHER_PERSON = re.compile(
-    r"\b(?:(?:my|his|her|our|their|a) (?:" + FAMILY + r"|friend|neighbou?r|colleague|boss|"
+    r"\b(?:(?:my|his|her|our|their|a) (?:late |dear |poor |old |best )?(?:" + FAMILY + r"|friend|"
+    r"neighbou?r|colleague|boss|"
     r"child|kid|baby|toddler|boyfriend|girlfriend|bf|gf|hubby|fianc[eé]e?|family|parents?|"
     r"relative|sibling|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
     # "my little boy has had a fever all week"
@@ -1681,23 +1702,28 @@ _QUOTED_SOURCE = re.compile(
     r"a video|the telly|tv)\b"
 )
 _COLON_NO = re.compile(
-    r"[^:.!?]{0,40}(?::|\s[-–—])\s*(?:no|none|never|nil|normal|fine|negative|nope|not really)"
+    r"[^:.!?]{0,40}(?::|\s[-–—])\s*(?:all |totally |completely )?(?:no|none|never|nil|normal|fine|"
+    r"negative|nope|not really)"
     r"(?=\s*(?:[.,;!?]|$))"
 )
 _NONE_OF_THOSE = re.compile(
     r"\W*(?:(?:checked|i checked|i have|i have got|have|got|thankfully|luckily)\W+)?(?:none|no|"
-    r"not one|not any) of (?:those|these|them|that|the above)\b"
+    r"not one|not any) of (?:those|these|them|that|the above)\b|"
+    r"\W*(?:i )?(?:do not|dont) have anything like (?:that|this|those|it)\b"
 )
 _JOKING = re.compile(
-    r"[^.!?]{0,60}?\(?\b(?:joking|jk|only joking|just kidding|kidding|not literally|obviously "
+    r"[^.?]{0,80}?\(?\b(?:joking|jk|only joking|just kidding|kidding|not literally|obviously "
     r"not literally)\b"
 )
 
 
 def _none_of_those(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
     """The next sentence denies everything listed in this one ("Checked - none of those.")."""
-    later = [c for c in clauses if c.sentence == sentence + 1]
-    return bool(later) and bool(_NONE_OF_THOSE.match(text, later[0].start))
+    return any(
+        _NONE_OF_THOSE.match(text, _sentence_start(clauses, n))
+        for n in (sentence + 1, sentence + 2)
+        if any(c.sentence == n for c in clauses)
+    )
 
 
 _ALSO_START = re.compile(r"\W*(?:also|plus|and also)\b")
@@ -1734,7 +1760,7 @@ def continues_other(text: str, clauses: tuple[Clause, ...], sentence: int) -> bo
 # A checklist answered with a bare "no": "Tingly legs?? Nope. Weak legs?? Nope."
 _NO_ANSWER = re.compile(
     # also quoted and answered after a dash: 'the 111 nurse asked "any fever?" - no, temp normal'
-    r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no|nope|nah|none|never(?! (?:had|have|been|felt|happened|"
+    r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no(?! (?:plan|plans|idea|intention|intent)\b)|nope|nah|none|never(?! (?:had|have|been|felt|happened|"
     r"experienced|before)\b)|not at all|negative|not really|no way)"
     r"\b[\s.!,]*"
     r"(?=$|[a-z])"
@@ -1889,11 +1915,31 @@ def _since_before(text: str, marker_start: int) -> bool:
     )
 
 
+_ONSET_BEFORE = re.compile(r"\b(?:started|began|begun|came on|kicked off|first noticed)\s+\Z")
+
+
+def _in_aside(text: str, a: int, b: int, start: int, end: int, core: tuple[int, int]) -> bool:
+    """True when text[start:end] is inside brackets that do not also hold the core."""
+    opening = text.rfind("(", max(0, a - 200), start)
+    if opening == -1 or ")" in text[opening:start]:
+        return False
+    closing = text.find(")", end, b + 200)
+    if closing == -1 or re.fullmatch(
+        r"\(\s*(?:in )?(?:19|20)\d\d\s*\)", text[opening : closing + 1]
+    ):
+        return False  # a bare year in brackets dates the clause: "Years ago (2015) I had …"
+    return not (opening < core[0] and core[1] <= closing)
+
+
 def _markers(pattern: re.Pattern[str], text: str, a: int, b: int, core: tuple[int, int]) -> bool:
     """True if ``pattern`` occurs in ``text[a:b]`` outside the core and not after "since"."""
     for match in pattern.finditer(text, a, b):
         if match.start() < core[1] and match.end() > core[0]:
             continue  # part of the finding itself ("no longer feel", "for years" in a core)
+        if _in_aside(text, a, b, match.start(), match.end(), core):
+            continue  # "my husband (72, had a stroke years ago) has suddenly got …"
+        if _ONSET_BEFORE.search(text, max(a, match.start() - 25), match.start()):
+            continue  # "back pain that started a month ago": when it began, still going on
         if _since_before(text, match.start()):
             continue  # "since last month" means it is still going on
         if match.group(0).startswith("for ") and _ACTIVITY_BEFORE.search(
@@ -2020,6 +2066,7 @@ def _past(
             _markers(_RECENT_PAST, text, clause.start, clause.end, core)
             or _markers(_CHRONIC, text, clause.start, clause.end, core)
             or _chronic_tail(text, clauses, index)
+            or _known_baseline(text, clauses, clause.sentence)
         )
     return False
 
@@ -2038,6 +2085,8 @@ _IT_WENT = re.compile(
     r"\b(?:both|all|it|that|they) (?:are |is |have |has )?(?:long |all )?gone\b(?! (?:numb|weak|"
     r"dead|worse|back|funny|to|into|down))|\blong gone\b|"
     # "… turned out to be a UTI, antibiotics sorted it and it's all fine now"
+    r"\b(?:it|that|they|all|everything) (?:has|have) been (?:totally |completely |perfectly )?(?:normal|"
+    r"fine) since\b|\bsettled (?:back )?(?:down )?to (?:my usual|normal)\b|"
     r"\bturned out (?:to be|it was|that|the|my|i|it had)\b|\b(?:it|that|all) (?:is|was|has been) (?:all )?(?:fine|ok|"
     r"okay|better|sorted|normal) now\b|"
     # "… chest pain and everything, he's fully recovered now"; "…, fully recovered now"
@@ -2095,6 +2144,43 @@ def _resolved_later(
         ):
             return not _RECURRED.search(text, later.start)
     return False
+
+
+# A symptom of a known long-term condition, said to be as it always is: "Pins and needles in
+# both feet like always, it's the neuropathy", "my diabetic feet … old news", "reduced feeling
+# in my legs (long-standing)", "self-catheterise 5 times a day". Not when the same sentence
+# says something has changed ("my MS legs are weaker today").
+_BASELINE = re.compile(
+    r"\b(?:(?:from|because of|due to|it is|its) (?:the |my )?(?:diabetes|neuropathy|chemo\w*|ms|"
+    r"multiple sclerosis|stroke|spina bifida|cerebral palsy)|"
+    r"(?:diabetic|ms|chemo|neuropath\w*|stroke|cp) (?:feet|foot|legs?|arm|hand)|"
+    r"self[- ]?catheteri[sz]\w*|catheteri[sz]\w* (?:\S+ )?(?:\d+|several|five|four|three) times|"
+    r"catheter times)\b"
+)
+# … or said to be as always in a message that names the condition
+_CONDITION = re.compile(
+    r"\b(?:diabet\w*|neuropath\w*|chemo\w*|ms|multiple sclerosis|stroke|spina bifida|cerebral "
+    r"palsy|catheter\w*|(?:cauda equina|ces) (?:op|operation|surgery|decompression))\b"
+)
+_AS_ALWAYS = re.compile(
+    r"\b(?:like always|as always|old news|no change(?: there)?|unchanged|exactly the same|"
+    r"(?:been|stayed) the same|the same (?:since|for (?:\d+|many|several|years))|"
+    r"long[- ]standing|nothing new|all my life|(?:are|is) old|and the same(?= *(?:[.!,;]|$)))\b"
+)
+_CHANGED = re.compile(
+    r"\b(?:worse|worsening|spread\w*|creep\w*|(?<!nothing )new|newly|(?<!nothing else is )(?<!nothing is )"
+    r"(?<!not )different|changed|more|suddenly|today|this morning|started|now (?!just\b)|"
+    r"since (?!(?:\d+|many|several|years|childhood|birth|i was|the stroke|my stroke|diagnosis)\b)|"
+    r"not like|nothing like|unlike)\b"
+)
+
+
+def _known_baseline(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    parts = [c for c in clauses if c.sentence == sentence]
+    whole = text[parts[0].start : parts[-1].end]
+    said = _BASELINE.search(whole) or (_CONDITION.search(text) and _AS_ALWAYS.search(whole))
+    rest = _AS_ALWAYS.sub(" ", _BASELINE.sub(" ", whole))
+    return bool(said) and not _CHANGED.search(rest)
 
 
 # A symptom only believed for a moment: "thought I'd wet myself but it was the water trough",

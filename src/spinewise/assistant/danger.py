@@ -69,7 +69,7 @@ from spinewise.assistant.concepts import (
 
 # Clothes: where wetness is found ("realised my jeans were wet"), never where feeling is.
 CLOTHES = (
-    r"pants|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
+    r"pants?|knickers|undies|underwear|boxers|briefs|trousers|jeans|leggings|shorts|joggers|skirt|"
     r"clothes"
 )
 # "… the other leg is fine": one-sided leg symptoms (the danger screen and the semantic net)
@@ -128,7 +128,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         # not a symptom denied: "nothing is numb"
         r"nothing(?! (?:is|was|feels?|felt|seems?|has been|lifted|heavy|new|else|wrong|to |much|serious|"
-        r"major|unusual|different|changed|going|"
+        r"major|unusual|different|changed|going|scary|worrying|to report|"
         r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
         r"tear\w*|rip\w*|puls\w*|throb\w*|sharp|like that|"
         r"numb(?!ers?\b)\w*|tingl\w*|weak\w*|"
@@ -191,6 +191,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # saddle area and sensation
     "saddle_site": (
         r"saddle|groin|crotch|genital\w*|privates?|private (?:parts?|area|bits)|(?:my|the) bits|"
+        # "the parts of me that touch the bike seat"
+        r"parts? (?:of me )?(?:that|which) (?:touch|touches|sit on|sits on) the (?:bike |saddle )?seat|"
         r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
         r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
         r"yansh|nyash|bumbum|batty|botty|bahookie|jacksie|my parts|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
@@ -341,7 +343,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"work|flex|pull up|respond)|"
         r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
         r"can barely|hard to|difficult\w* to|trouble|struggl\w* to) (?:\S+ ){0,2}?(?:lift|raise|"
-        r"pull up|bend up|point|flex|move|wiggle) (?:\S+ ){0,4}?(?:foot|toes|ankle|big toe)|"
+        r"pull up|bend up|point|flex|move|wiggle) (?:\S+ ){0,5}?(?:foot|toes|ankle|big toe)|"
         r"(?:cannot|could not|can not|unable to|not able to|can no longer|can hardly|"
         r"can barely|struggl\w* to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand\w*|"
         r"walk\w*|balanc\w*|rock\w*|go\w*|get\w*) (?:back )?on (?:my |the )?(?:\S+ )?heels?|"
@@ -373,6 +375,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:was|were) (?:\S+ )?(?:a bit|slightly|a little|only|just)|"
         # the edge of a numb or tingling patch moving up the leg: "Monday just my toe, today it
         # is up to my knee", "this morning it is in my thigh too"
+        # "a small patch 2 days ago, now it's the whole outside of my leg"
+        r"(?:was|were) (?:a |only a |just a )?(?:small|tiny|little) (?:patch|bit|spot|area)|"
+        r"the whole (?:outside|front|back|side|top|inside) of (?:my |the )?(?:leg|shin|calf|thigh|"
+        r"foot)|"
         r"(?:up|spread\w*|moved|gone|got|crept|reach\w*) (?:up )?to (?:my |the )?(?:knee|thigh|"
         r"hip|waist|groin|calf|shin|ankle|buttock|bum)s?|"
         r"in (?:my |the )?(?:knee|thigh|hip|calf|shin|ankle|buttock)s? (?:too|as well|also|now)",
@@ -387,7 +393,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:\S+ ){0,2}?(?:crash\w*|accident|collision|smash|pile[- ]?up|wreck|incident|"
         r"fall|fell|spill|tumble|injury)|rta|rtc|"
         # "crashed out on the sofa" is falling asleep
-        r"crash(?:ed|ing)?(?! out)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
+        r"(?<!before i )(?<!until i )(?<!till i )crash(?:ed|ing)?(?! out| course)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
         r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
         r"met with (?:an |a )?(?:\S+ )?accident|"
         # "took a knee to the lower back in a football match"
@@ -402,7 +408,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"motorbike|taxi|tractor|lorry|truck|pickup|quad) (?:was |got )?"
         r"(?:hit|struck|rammed|smashed|written off|totalled|shunted|rear[- ]?ended)|"
         # "two lads landed on me at once", "a 2.5m drop", "you came off hard"
-        r"(?<!nearly )(?<!almost )(?:landed|piled|jumped) on (?:top of )?me\b|\d+(?:\.\d+)? ?(?:m|metres?|meters?|"
+        r"(?<!nearly )(?<!almost )(?:landed|piled|jumped) on (?:top of )?me\b|"
+        # "forklift clipped me", "horse fell on me"
+        r"(?:car|van|bus|lorry|truck|forklift|vehicle|motorbike|cyclist|tractor|reversing \w+) "
+        r"(?:\S+ )?(?:hit|clipped|struck|knocked|ran over|reversed into|pinned) (?:me|him|her)\b|"
+        r"(?<!nearly )(?<!almost )(?:horse|cow|bull|tree|ladder|wall|pallet|load|shelf|beam|"
+        r"bale) (?:\S+ )?fell on (?:top of )?(?:me|him|her)\b|\d+(?:\.\d+)? ?(?:m|metres?|meters?|"
         r"foot|feet|ft) (?:drop|fall)\b|(?:came|come) off (?:hard|badly|at speed)\b|"
         r"(?:hit|struck|knocked (?:down|over|off)|run over|clipped|ploughed into) (?:\S+ ){0,3}?"
         r"(?:by|off) (?:a |the |an )?(?:\S+ )?(?:car|van|bus|lorry|truck|vehicle|motorbike|"
@@ -438,7 +449,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "trauma_minor": (
         r"fell(?! asleep| in love| ill| pregnant| for)|falls?\b|fallen|slipp?\w*|tripp?\w*|stepped (?:down|off|awkward\w*|badly|wrong)|awkward\w*|rolled my ankle|"
-        r"jumped (?:down|off)|went over on|"
+        r"jumped (?:down|off)|went over on|sat down (?:\S+ ){0,3}?(?:too )?hard|slid off (?:the "
+        r"edge of )?(?:the |her |his |my )?(?:bed|chair|sofa)|"
         r"stumbl\w*|missed (?:a|the) (?:\S+ )?(?:step|stair)|went over|went flying|lost my (?:balance|"
         r"footing)|landed|sat down (?:\S+ ){0,2}?(?:hard|heavily|heavy|awkwardly)|missed (?:the |my )?"
         r"(?:chair|seat|bed|edge)|bumped|knocked|"
@@ -458,14 +470,14 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # aorta, chest, crisis
     "tearing": (
         # not crying: "tearful", "in tears", "teary"
-        r"tear(?!ful|s\b|y\b|ed up)\w*|ripp?\w*|torn|tore|shred\w*|split\w* (?:in two|apart|"
+        r"tear(?!ful|s\b|y\b|ed up|ing up)\w*|ripp?\w*|torn|tore|shred\w*|split\w* (?:in two|apart|"
         r"open)|burst\w*",
         "current",
         False,
     ),
     "pulsing": (
         r"puls\w*|throb\w*|beat\w*|heart ?beat|pound\w*|thump\w*|ticking|(?:in time|timed) "
-        r"with (?:my )?(?:heart|pulse)",
+        r"with (?:my )?(?:heart ?beat|heart|pulse)",
         "current",
         False,
     ),
@@ -481,9 +493,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         True,
     ),
     "collapse": (
-        r"faint\w*|pass(?:ed|ing|es)? out|collaps\w*|black(?:ed|ing)? out|keel\w* over|"
-        + SYNCOPE_PHRASES
-        + r"|"
+        r"faint\w*|pass(?:ed|ing|es)? out|collaps\w*(?! into (?:bed|the bed|the sofa|the couch|"
+        r"my bed|a chair|the chair))|black(?:ed|ing)? out|keel\w* over|" + SYNCOPE_PHRASES + r"|"
         r"(?:nearly|almost) (?:fell|went|dropped|lost it)|dizzy|dizziness|light ?headed|"
         r"clammy|grey|gray|ashen|pale|cold sweat|sweaty|sweating|woozy|going to pass out",
         "current",
@@ -522,7 +533,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "crisis": (
         SUICIDE_WORD
         # not the exasperation "honestly kill me now lol"
-        + r"|kill (?:my ?self|me(?! now\W{0,3}(?:lol|haha|lmao|jk)\b)|him ?self|her ?self|them ?selves)|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
+        + r"|kill (?:my ?self|me(?! now\W{0,3}(?:lol|haha|lmao|jk)\b)|him ?self|her ?self|them ?selves)|"
+        r"kill(?:ing|ed) (?:my ?self|him ?self|her ?self|them ?selves)|"
+        r"wish(?:es|ed)? (?:she|he|they) (?:was|were) dead|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
         r"in|off (?:my|him|her)self|unalive\w*|end (?:my (?:own )?life|it all|things|it)|"
         r"ended (?:it all|my life|things)|"
         r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"
@@ -590,7 +603,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"account)|reminders|them|this|anything|any of (?:this|it|them)|you) (?:\S+ )?after "
         r"(?:tonight|today|"
         r"this weekend|the weekend|tomorrow|this week)\b|"
-        r"this (?:is|will be) my (?:very )?last (?:message|log|entry|check ?-?in|post|update|note)"
+        r"(?:this (?:is|will be)|thisll be) my (?:very )?last (?:message|log|entry|check ?-?in|post|"
+        r"update|note)"
         r"\b(?! (?:before|until|for|of|to|today|this|on|at|in|from))|"
         # last words relayed: "tell my daughter it wasn't her fault", "tell my son I love him"
         r"tell (?:my|the) (?:\S+ ){1,2}?(?:that )?(?:it (?:was not|is not|wasnt|isnt) (?:her|his|"
@@ -618,6 +632,13 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:pills|tablets|meds|painkillers) (?:are |all )?(?:saved|stashed|hoarded|stockpiled|"
         r"hidden|collected)(?: up)?\b|(?:i am |im )?taking (?:them|it|the lot|all of them)(?: all)? "
         r"(?:tonight|today|this weekend)\b|"
+        # "thinking about driving off the overpass", "drive to the bridge tonight", "go to the top
+        # of the building and jump", "put a rope in the shed", "done with it all tonight"
+        r"off (?:the|a) (?:bridge|overpass|flyover|viaduct|cliff)\b|(?:drive|driving|go|going|walk|"
+        r"walking|head\w*) to (?:the|a) (?:bridge|overpass|flyover|viaduct|cliff)s? (?:tonight|today|"
+        r"now|this evening)\b|(?:go|going|get) to the top of (?:the|a) \w+(?: \w+)? and jump\b|"
+        r"(?:put|tied|hung|bought|got) (?:a|the|some) rope\b(?! (?:swing|ladder|light))|"
+        r"done with (?:it all|everything|life) tonight|"
         # "I've decided, it's tonight", "wish I just didn't exist"
         r"decided\W+(?:it is|its|it will be) (?:tonight|today|this weekend|tomorrow)\b|"
         r"wish i (?:just )?(?:did not|didnt|do not|could (?:just )?not|could just stop to) exist|"
@@ -650,7 +671,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
         + TEMPERATURE_READING
         + r"|"
-        r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly|rigou?rs|shiver\w*|"
+        r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly(?! bin)|rigou?rs|"
+        r"shiver\w*(?! (?:down|up) (?:my|the) spine)|"
         r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|"
         r"(?:boiling|burning|roasting) (?:hot )?(?:then|and|one minute) (?:\S+ )?(?:freezing|icy|"
         r"cold)|(?:night )?sweats|hot body|"
@@ -1269,7 +1291,8 @@ _PART_FINE = re.compile(
 )
 _FRACTURE_WORD = re.compile(r"\b(?:fractur\w*|broke|broken|break|crack\w*|osteopor\w*)\b")
 _FRACTURE_RISK = re.compile(
-    r"osteopor\w*|osteopeni\w*|brittle|(?:thin|weak|fragile) bones|steroid\w*|prednis\w*|"
+    r"osteopor\w*|osteopeni\w*|brittle|(?:thin|weak|fragile) bones|bones are (?:weak|thin|"
+    r"fragile|brittle)|steroid\w*|prednis\w*|"
     r"elderly|pensioner|\b(?:i am|aged?) (?:[7-9]\d|1[01]\d)\b|\b[7-9]\d[- ]?(?:years?|yrs?)"
     r"[- ]old\b"
 )
@@ -1538,7 +1561,7 @@ def broad_hits(
         or (t.text.endswith("ing") and _TEARING_THROUGH.match(s.text, t.end))
     ]
     for pulse in s.active("pulsing"):
-        near_belly = [x for x in abdomen + s.active("lump") if s.near(pulse, x, 8)]
+        near_belly = [x for x in abdomen + s.active("lump") if s.near(pulse, x, 12)]
         if near_belly and (abdomen or any(x.kind == "lump" for x in near_belly)):
             aaa += [pulse, *near_belly[:1]]
     # not the organ found normal: "CT aorta normal"

@@ -221,7 +221,7 @@ def level_rank(level: str) -> int:
 _AGE_IN_TEXT = re.compile(
     r"\b(?:i am|aged?|age(?: is)?) (\d{2,3})\b(?!\.\d)(?! (?:kg|kilos?|percent|minutes|mins|hours|days|"
     r"weeks|months|times|cm|mm|km|miles|degrees|years? ago|stone|pounds))"
-    r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ]old\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
+    r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ](?:old|young)\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
     # a message that opens with the age: "58, first time I've ever had back trouble"
     r"|^(\d{2})(?=, | - | and )"
     # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
@@ -249,11 +249,21 @@ _JOINT_NOISE = re.compile(
 )
 
 
+# Pain said to be exactly as it always was: "the same old ache I've had since my 30s, nothing
+# changed" (not "my usual back ache has changed")
+_SAME_PAIN = re.compile(
+    r"\b(?:(?:nothing|no)(?: has)? chang\w*|unchanged|same old|the same as (?:ever|always|usual)|"
+    r"as (?:usual|always))\b"
+)
+
+
 # Pain the patient knows or can explain: long-standing, as usual, or after an activity.
 _USUAL_PAIN = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten |twenty )?(?:years|decades)|"
     r"always (?:had|been|have)|all my life|same (?:old|as always|as ever|as usual)|as usual|"
     r"(?:nothing|no) (?:new|different|change)|usual (?:back )?(?:pain|ache)|long[- ]standing|"
+    r"nothing (?:has )?changed|unchanged|(?:has |have |is )(?:reduced|improved|eased)|"
+    r"(?<!not )getting better|much better|"
     r"(?:from|after|since) (?:the |my |some |a |doing )?(?:\S+ )?(?:gardening|lifting|"
     r"decorating|painting|moving (?:house|furniture)|the gym|gym|work|sitting|hoovering|"
     r"cleaning|digging|carrying|exercis\w*|workout|training|running|a long drive|driving))\b"
@@ -360,7 +370,7 @@ _THEIR_BACK_NAMED = re.compile(
     r"\b(?:his|her|their) (?:own |lower |upper |bad |old |poor )?(?:back|spine|disc)\b"
     r"(?!,? (?:which |that )?(?:is|has been|was|feels|seems|has|had|does|did|have) (?:\S+ ){0,2}?"
     r"(?:fine|ok|okay|good|great|better|normal|grand|all right|alright|not|no|never)\b)|"
-    r"\bbad back\b|"
+    r"\bbad back\b|\bmy (?:" + FAMILY + r") back (?:is|has|was|pain|ache|hurts|keeps)\b|"
     r"\b(?:says?|said|reckons?|thinks?|insists?) (?:that )?(?:it is |its )?(?:just |only )?"
     r"(?:my|his|her) (?:\S+ )?back\b"
 )
@@ -386,9 +396,20 @@ _THEY_RECOVERED = re.compile(
     r"better|well|back to normal)|recovered|back to normal)(?: now| since| again| by \w+)?"
     r"(?= *(?:[.,;!?]|$|and\b))|"
     r"(?<!says )(?<!said )(?<!thinks )\b(?:he|she|they) (?:is|are) fine now\b|"
+    # "… surgery fixed it and she's jogging again"
+    r"\b(?:surgery|the op|the operation|an operation|physio) (?:fixed|sorted|cured) (?:it|him|her|"
+    r"them)\b|\b(?:he|she|they) (?:is|are) (?:jogging|running|walking|back at work|playing) "
+    r"again\b|"
     # "… he had weakness in his leg, now he is walking fine after physio"
     r"\bnow (?:he|she|they) (?:is|are) (?:walking|moving|running|playing|doing) (?:fine|well|"
     r"normally|great)\b"
+)
+_STILL_GOING = re.compile(
+    # told in the present: "says both his legs have pins and needles"
+    r"\b(?:says|is saying|tells me|keeps saying)\b|\b(?:his|her|their) (?:\w+ ){1,2}(?:have|has|is|"
+    r"are|feel|feels|keeps?)\b|"
+    r"\b(?:has|have) (?:had|been|just)\b|\b(?:is|are) (?:having|getting|still|just)\b|\bfor (?:\d+|a few|"
+    r"two|three|several) (?:days|weeks)\b"
 )
 # People the writer does not care for: their story is not a patient's report ("my colleague
 # fell off a ladder and ended up numb in both legs", "a guy on TikTok couldn't feel his legs")
@@ -401,7 +422,7 @@ _LIFTING = re.compile(
     r"carrying|moving (?:a|the) \w+)\b"
 )
 _THEY_DIED = re.compile(
-    r"\b(?:passed away|passed on|passed from|died|lost (?:him|her) to)\b|"
+    r"\b(?:passed away|passed on|passed from|died|lost (?:him|her) to|my late)\b|"
     r"\bpassed(?= *(?:$|[.,;!?]|last|recently|in (?:19|20)\d\d))"
 )
 _QUESTION_WORD = re.compile(r"\W*(?:is|are|can|could|does|do|should|will|would|what|how|why)\b")
@@ -444,7 +465,8 @@ _HAPPENING_NOW = re.compile(
 )
 _ALREADY_IN_HOSPITAL = re.compile(
     r"\b(?:ended up|was|were|is|are|been|spent \S+ (?:days?|weeks?)) (?:\S+ )?in (?:hospital|"
-    r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b"
+    r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b|"
+    r"\bended up (?:having|needing|with) (?:an? |the )?(?:surgery|operation|op)\b"
 )
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
@@ -528,11 +550,20 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         _THEY_RECOVERED.sub(" ", analysed.text)
     ):
         return []  # "… couldn't wee for a day and had surgery. He's completely fine now."
+    written_for = bool(ON_BEHALF.match(analysed.text))
+    # a friend's or a colleague's past story ("my mate at work had bladder problems after his
+    # back op, put me right off"): nobody here needs care now (thoughts of suicide still count)
+    strangers_story = (
+        not written_for
+        and bool(_NOT_IN_THEIR_CARE.search(analysed.text))
+        and not re.search(r"\b(?:" + FAMILY + r")\b", analysed.text)
+        and not _HAPPENING_NOW.search(analysed.text)
+        and not _STILL_GOING.search(analysed.text)
+    )
     theirs = analysed.about_other_person()
     # written for them ("Typing for my great-uncle, he is 87"): they are the patient, so the
     # profile is theirs, their routine findings count too, and a red flag needs no mention of
     # their back
-    written_for = bool(ON_BEHALF.match(analysed.text))
     theirs_profile = profile if written_for else PatientProfile()
     found = _findings(theirs, theirs_profile)
     found += _broad_findings(theirs, theirs_profile, found)
@@ -542,6 +573,7 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         for f in found
         if (
             f.level in RED_FLAG_LEVELS
+            and not (strangers_story and f.category != "crisis")
             and (
                 describes_back
                 or written_for
@@ -871,7 +903,9 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     cancer_src = ("NICE NG234", "Downie 2013", *core)
     cancer = a.active("cancer")
     new_pain = pain and a.has("new_onset")
-    if (cancer or profile.cancer_history) and new_pain:
+    # (not "the same old ache I've had since my 30s, nothing changed")
+    usual_pain = any(_SAME_PAIN.search(_sentence_text(a, m)) for m in pain)
+    if (cancer or profile.cancer_history) and new_pain and not usual_pain:
         out.append(
             Finding(
                 "malignancy_cancer_history",

@@ -1,6 +1,6 @@
-"""Classes the rules missed or over-called on blind77-blind82 (first reading: `ask` escalated 453
-of 456 red flags; the rules alone 411). Each is specified here in words that are not the blind
-authors'."""
+"""Classes the rules missed or over-called on blind77-blind82 and blind83-blind88 (first readings:
+`ask` escalated 453 and 455 of 456 red flags; the rules alone 411 and 430). Each is specified here
+in words that are not the blind authors'."""
 
 from __future__ import annotations
 
@@ -204,3 +204,79 @@ def test_the_same_words_with_a_present_finding_still_count() -> None:
     assert triage("numbness down below - yes, since this morning").level == "emergency"
     text = "is this normal?? numb down there since this morning, never had that before"
     assert triage(text).level == "emergency"
+
+
+# --- blind83-blind88 (first reading: `ask` escalated 455 of 456 red flags; the rules alone 430) --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the one miss: an all-terrain vehicle rolled
+        "flipped my quad bike on the hill yesterday, back's really bruised",
+    ],
+)
+def test_a_rolled_atv_or_quad_is_significant_trauma(text: str) -> None:
+    assert "fracture_significant_trauma" in codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # plans and places in few words
+        "thinking of driving off the flyover on the way home",
+        "I've bought a rope and I'm going to use it Sunday",
+        "after my shift I'll go to the top of the car park and jump",
+        "This'll be my last message, thank you for trying",
+        # a relative told it: "he's thought about killing himself"
+        "my dad says he's been thinking about killing himself since the op",
+        # signs the rules read now: a pulsing lump a few words from the belly, a rolled vehicle
+        "found a lump in my belly lying in bed last night, it beats in time with my heartbeat",
+        "my husband (80, bad heart years ago) has sudden awful pain in his back and tummy and "
+        "has gone grey",
+        "the parts of me that touch the bike seat are still numb two days later",
+        "soiled my pant this morning without feeling it, back very painful",
+        "the numb patch on my calf was small on Monday, now it's the whole outside of my leg",
+    ],
+)
+def test_blind83_to_blind88_emergencies(text: str) -> None:
+    assert triage(text).level == "emergency", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a known long-term condition, its symptoms as they always are
+        "Tingling in both feet as always, it's the diabetes. Back just stiff in the mornings.",
+        "My MS legs are wobbly as usual but the hamstring video helped, thanks",
+        "Spina bifida, I self-catheterise five times a day. Can the app remind me?",
+        "Had a CES decompression in 2019, the numb patch on my bottom is unchanged since.",
+        # that a search or a nurse named a sign is not having it
+        "I googled my back ache and it said kidney cancer, I'm 25 and it started after rugby",
+        "the nurse told me to watch for bladder changes - all normal so far",
+        # stories that are over, people nobody here cares for now
+        "my late grandad had an aneurysm, is my back pain from the gym linked?",
+        "my colleague had foot drop after his op last year, what does it look like?",
+        "my wife had foot drop for a while but surgery fixed it and she's running again",
+        # idioms
+        "the fish went in the chilly bin and I pulled my back, I'm 30",
+        "got shivers down my spine at the concert, back's fine",
+        "practically collapsed into bed after nights, back just achy",
+        "did the crash course in manual handling, still sore after lifting",
+        "this deadline is killing me, back stiff from the desk",
+        "I volunteer for a suicide prevention charity, can I recommend the app?",
+    ],
+)
+def test_blind83_to_blind88_benign_classes_are_not_escalated(text: str) -> None:
+    assert triage(text).level not in RED_FLAG_LEVELS, text
+
+
+def test_a_changed_symptom_in_a_known_condition_still_counts() -> None:
+    text = "pins and needles in my feet is old news (diabetes) but since Sunday my thighs are numb"
+    assert triage(text).level in RED_FLAG_LEVELS
+    assert triage("My MS legs are much weaker today and I can't lift my right foot").level == (
+        "emergency"
+    )
+    # a cancer history with back pain said to be different is still urgent
+    text = "had lymphoma, finished chemo last year, and this back pain is different now"
+    assert triage(text).level == "urgent"
