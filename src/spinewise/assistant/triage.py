@@ -384,12 +384,13 @@ _THEIR_NERVES = re.compile(
     r"backside|groin|calf|shin|toes?) (?:is |are |has |have |feels? |went |gone |going |keeps? )"
     r"(?:\S+ )?(?:numb|weak|dead|tingl\w*|giving way|gave way|buckl\w*|dragg\w*|catch\w*)"
 )
-# A relative's story that is over: "… had emergency surgery on his spine a few years back,
-# bladder issues, the lot, and he's totally fine now"
+# Words that explain a weight loss from a sentence away: "Slimming World weigh-in: 'lost 8kg!'"
 _DIETING = re.compile(
     r"slimming|weight ?watchers|on purpose|intentional|deliberate|calori|fasting|ozempic|"
     r"wegovy|mounjaro|semaglutide|tirzepatide|weigh-?in"
 )
+# A relative's story that is over: "… had emergency surgery on his spine a few years back,
+# bladder issues, the lot, and he's totally fine now"
 _THEY_RECOVERED = re.compile(
     r"(?<!says )(?<!said )(?<!thinks )(?<!insists )\b(?:he|she|they|it) (?:is|are|has been|have "
     r"been|was|were) (?:now )?(?:(?:totally|completely|fully|absolutely|all) (?:fine|recovered|"
