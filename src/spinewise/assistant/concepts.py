@@ -2176,11 +2176,14 @@ _CHANGED = re.compile(
 
 
 def _known_baseline(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    if not (_BASELINE.search(text) or _CONDITION.search(text)):
+        return False  # most messages name no condition: nothing to check
     parts = [c for c in clauses if c.sentence == sentence]
     whole = text[parts[0].start : parts[-1].end]
     said = _BASELINE.search(whole) or (_CONDITION.search(text) and _AS_ALWAYS.search(whole))
-    rest = _AS_ALWAYS.sub(" ", _BASELINE.sub(" ", whole))
-    return bool(said) and not _CHANGED.search(rest)
+    if not said:
+        return False
+    return not _CHANGED.search(_AS_ALWAYS.sub(" ", _BASELINE.sub(" ", whole)))
 
 
 # A symptom only believed for a moment: "thought I'd wet myself but it was the water trough",
