@@ -43,8 +43,11 @@ def _gap(n: int) -> str:
 
 # --- vocabulary -----------------------------------------------------------------------------
 
+# Numb, numbness, numbed … but not "number" ("pregnant with number 2", "a number two")
+NUMB_WORD = r"numb(?!ers?\b)\w*"
+
 NUMB = (
-    r"(?:numb(?!ers?\b)\w*|tingl\w*|pins and needles|"
+    r"(?:" + NUMB_WORD + r"|tingl\w*|pins and needles|"
     r"(?:no|lost|lost the|loss of|lose|losing|reduced|altered|less|without|strange|weird|funny|"
     r"dead|different|changed) (?:feeling|sensation)s?"
     r"(?! (?:changes?|problems?|issues?|loss|difference|of (?:pain|weakness)))|"
@@ -96,7 +99,9 @@ LEGS_PLURAL = (
     r"each leg|one leg then the other|alternat\w* (?:between )?(?:legs|sides))"
 )
 RADICULAR = (
-    r"(?:sciatica|shoot\w*|radiat\w*|electric\w*|burning|numb(?!ers?\b)\w*|tingl\w*|pins and needles|"
+    r"(?:sciatica|shoot\w*|radiat\w*|electric\w*|burning|"
+    + NUMB_WORD
+    + r"|tingl\w*|pins and needles|"
     r"weak\w*|giv\w* way|gave way|(?:no|lost|loss of|reduced) (?:feeling|sensation)|"
     r"cannot feel|nerve pain)"
 )
@@ -118,6 +123,8 @@ TEMPERATURE_READING = (
     r"\b(?:3[89]|40)[.,]\d\b(?! ?(?:kg|kilos?|weeks?|cm|mm|%|percent|years?|hours?|mins?))"
 )
 # A vehicle on its side or roof: "lorry went over on its side on the A road"
+# Road and farm vehicles, for crashes told without the word "crash"
+_VEHICLE = r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|atv|utv|ute|pickup|buggy|cab|coach|4x4|jeep|artic)"
 VEHICLE_OVER = (
     r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,2}?"
     r"(?:went|rolled|flipped|turned|tipped|toppled) over|(?:went|rolled|flipped|turned|tipped) "
@@ -126,11 +133,11 @@ VEHICLE_OVER = (
     r"(?:rolled|flipped|overturned|wrecked|totall?ed) (?:my|the|a|our|his|her) (?:\S+ )?(?:atv|utv|quad|"
     r"quad bike|car|truck|ute|bike|motorbike|tractor|buggy|jeep|4x4|side[- ]by[- ]side|van)\b|"
     # "car went into a ditch and rolled", "the van skidded into a tree"
-    r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|atv|utv|ute|buggy|cab|coach|4x4|jeep|artic) "
-    r"(?:\S+ ){0,6}?"
+    + _VEHICLE
+    + r" (?:\S+ ){0,6}?"
     r"(?:rolled|flipped)(?! (?:up|down|back|forward|my|the|a|into (?:the|my) (?:garage|drive))\b)|"
-    r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic|pickup|ute) "
-    r"(?:\S+ ){0,3}?(?:went|ended up|slid|veered|skidded|spun|crashed|careered) (?:\S+ ){0,3}?into (?:a|the) "
+    + _VEHICLE
+    + r" (?:\S+ ){0,3}?(?:went|ended up|slid|veered|skidded|spun|crashed|careered) (?:\S+ ){0,3}?into (?:a|the) "
     r"(?:ditch|hedge|tree|wall|river|lamp ?post|barrier|verge|bank)\b"
 )
 # Injecting drugs in shorthand: "iv user", "been injecting for 6 months now" (not a medicine:
@@ -320,7 +327,7 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "saddle_anaesthesia",
         (
-            _core(r"saddle (?:an(?:a)?esthesia|numbness|area (?:is |feels )?numb(?!ers?\b)\w*)"),
+            _core(r"saddle (?:an(?:a)?esthesia|numbness|area (?:is |feels )?" + NUMB_WORD + r")"),
             _core(NUMB) + _gap(6) + SADDLE,
             SADDLE + _gap(5) + _core(NUMB),
             _core(r"numb bum|numb bottom|numb down there"),
@@ -488,7 +495,8 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(NUMB) + _gap(3) + r"(?:during|in|with|when having) (?:sex|intercourse)",
             _core(
                 r"(?:orgasms?|climax\w*|ejaculat\w*)(?: \S+){0,2}? (?:feels? |is |are )?(?:muted|"
-                r"numb(?!ers?\b)\w*|dull\w*|weak\w*|gone|different)"
+                + NUMB_WORD
+                + r"|dull\w*|weak\w*|gone|different)"
             ),
         ),
     ),
@@ -991,14 +999,16 @@ CONCEPTS: tuple[Concept, ...] = (
         "radicular_one_leg",
         (
             _core(
-                r"sciatica|(?:pain\w*|hurt\w*|ach\w*|shoot\w*|burning|radiat\w*|numb(?!ers?\b)\w*|tingl\w*|"
+                r"sciatica|(?:pain\w*|hurt\w*|ach\w*|shoot\w*|burning|radiat\w*|"
+                + NUMB_WORD
+                + r"|tingl\w*|"
                 r"pins and needles|electric\w*)(?: \S+){0,4}? (?:down|into|to|in|through) (?:my |"
                 r"the )?"
                 r"(?:left |right |one )?(?:leg|thigh|calf|foot|knee|buttock|heel|toes?|big toe|"
                 r"ankle|shin)\b|"
                 r"(?:leg|foot|toes?|big toe|calf|thigh|shin|heel)(?: \S+){0,3}? (?:is |are |feels? "
                 r"|goes |"
-                r"going )?(?:numb(?!ers?\b)\w*|tingl\w*|pins and needles)"
+                r"going )?(?:" + NUMB_WORD + r"|tingl\w*|pins and needles)"
             ),
         ),
     ),
@@ -1719,11 +1729,8 @@ _JOKING = re.compile(
 
 def _none_of_those(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
     """The next sentence denies everything listed in this one ("Checked - none of those.")."""
-    return any(
-        _NONE_OF_THOSE.match(text, _sentence_start(clauses, n))
-        for n in (sentence + 1, sentence + 2)
-        if any(c.sentence == n for c in clauses)
-    )
+    starts = (_start_of(clauses, n) for n in (sentence + 1, sentence + 2))
+    return any(_NONE_OF_THOSE.match(text, at) for at in starts if at is not None)
 
 
 _ALSO_START = re.compile(r"\W*(?:also|plus|and also)\b")
@@ -2037,15 +2044,13 @@ def _past(
             resolved = bool(_RESOLVED.search(nxt))
         elif following.sentence == clause.sentence:
             resolved = bool(_HEALED_START.match(nxt))
-    if not resolved:
-        # dated in the next sentence: "… the wound got infected. That was 2021, all healed up."
-        later = [c for c in clauses if c.sentence == clause.sentence + 1]
-        resolved = bool(later) and bool(_DATED_START.match(text, later[0].start))
-    if not resolved and kind == "event":
-        # an injury said to be over in the next sentence: "RTC last year, whiplash and back
-        # pain. All sorted now."
-        later = [c for c in clauses if c.sentence == clause.sentence + 1]
-        resolved = bool(later) and bool(_HEALED_START.match(text, later[0].start))
+    after = _start_of(clauses, clause.sentence + 1)
+    if not resolved and after is not None:
+        # the next sentence dates it ("… the wound got infected. That was 2021, all healed
+        # up.") or, for an injury, says it is over ("RTC last year, whiplash. All sorted now.")
+        resolved = bool(_DATED_START.match(text, after)) or (
+            kind == "event" and bool(_HEALED_START.match(text, after))
+        )
     if resolved or (kind == "current" and _resolved_later(text, clauses, index, start, end)):
         return True
     if _SCARE.search(text, clause.start, clause.end) and _FINE_SINCE.search(text, end):
@@ -2176,12 +2181,12 @@ _CHANGED = re.compile(
 
 
 def _known_baseline(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
-    if not (_BASELINE.search(text) or _CONDITION.search(text)):
+    names_condition = bool(_CONDITION.search(text))
+    if not (names_condition or _BASELINE.search(text)):
         return False  # most messages name no condition: nothing to check
     parts = [c for c in clauses if c.sentence == sentence]
     whole = text[parts[0].start : parts[-1].end]
-    said = _BASELINE.search(whole) or (_CONDITION.search(text) and _AS_ALWAYS.search(whole))
-    if not said:
+    if not (_BASELINE.search(whole) or (names_condition and _AS_ALWAYS.search(whole))):
         return False
     return not _CHANGED.search(_AS_ALWAYS.sub(" ", _BASELINE.sub(" ", whole)))
 
@@ -2204,6 +2209,12 @@ def _mistaken(text: str, clauses: tuple[Clause, ...], index: int, start: int, en
     return bool(_MISTAKEN_BEFORE.search(text[sentence_start:start])) and bool(
         _MISTAKEN_AFTER.match(text, end)
     )
+
+
+def _start_of(clauses: tuple[Clause, ...], sentence: int) -> int | None:
+    """Where sentence number ``sentence`` starts, or None when the message has no such one."""
+    starts = [c.start for c in clauses if c.sentence == sentence]
+    return min(starts) if starts else None
 
 
 def _sentence_start(clauses: tuple[Clause, ...], sentence: int) -> int:

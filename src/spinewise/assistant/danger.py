@@ -51,6 +51,7 @@ from spinewise.assistant.concepts import (
     DRUG_RELAPSE,
     IMMUNO_WORDS,
     INJECTING,
+    NUMB_WORD,
     RULED_OUT,
     SUICIDE_WORD,
     SYNCOPE_PHRASES,
@@ -130,8 +131,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"nothing(?! (?:is|was|feels?|felt|seems?|has been|lifted|heavy|new|else|wrong|to |much|serious|"
         r"major|unusual|different|changed|going|scary|worrying|to report|"
         r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
-        r"tear\w*|rip\w*|puls\w*|throb\w*|sharp|like that|"
-        r"numb(?!ers?\b)\w*|tingl\w*|weak\w*|"
+        r"tear\w*|rip\w*|puls\w*|throb\w*|sharp|like that|" + NUMB_WORD + r"|tingl\w*|weak\w*|"
         r"leak\w*|red|hot|swollen|weeping|ooz\w*|happening|at all|"
         r"in |on |with |about |from |for |of |like |at the moment|now|these days|any ?more|"
         r"recent|lately|since then|going on|bad|worrying|special|i can|has changed|"
@@ -159,7 +159,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"not (?:properly |fully |really |quite )?in control|(?:no|lost|losing|lose|"
         r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
         r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
-        r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|numb(?!ers?\b)\w*|strange|different|weird|"
+        r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|"
+        + NUMB_WORD
+        + r"|strange|different|weird|"
         r"(?<!sleeping )(?<!slept )(?<!sleep )(?<!lying )(?<!lay )(?<!landed )funny|odd|changed|"
         r"slow\w*|weak|stopped|urgency|caught short|rush\w* to|wrong|not right|"
         r"not working|playing up|acting up|gone funny|shut\w* down|"
@@ -215,7 +217,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "sensation": (
-        r"numb(?!ers?\b)\w*|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
+        NUMB_WORD + r"|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
         r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|paresthe\w*|"
         r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|"
         # learner English: "my private part is not having feeling at all"

@@ -405,6 +405,7 @@ _THEY_RECOVERED = re.compile(
     r"\bnow (?:he|she|they) (?:is|are) (?:walking|moving|running|playing|doing) (?:fine|well|"
     r"normally|great)\b"
 )
+_FAMILY_WORD = re.compile(r"\b(?:" + FAMILY + r")\b")
 _STILL_GOING = re.compile(
     # told in the present: "says both his legs have pins and needles"
     r"\b(?:says|is saying|tells me|keeps saying)\b|\b(?:his|her|their) (?:\w+ ){1,2}(?:have|has|is|"
@@ -557,7 +558,7 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
     strangers_story = (
         not written_for
         and bool(_NOT_IN_THEIR_CARE.search(analysed.text))
-        and not re.search(r"\b(?:" + FAMILY + r")\b", analysed.text)
+        and not _FAMILY_WORD.search(analysed.text)
         and not _HAPPENING_NOW.search(analysed.text)
         and not _STILL_GOING.search(analysed.text)
     )
