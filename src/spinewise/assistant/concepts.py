@@ -36,6 +36,10 @@ from spinewise.assistant.text import Clause, TypoRepairer, normalise, split_clau
 TimeKind = Literal["current", "event", "exposure", "history"]
 
 
+# One word of a gap inside a sentence that is not a denial
+_WORDS_NOT_DENIED = r"(?:(?!no\b|not\b|never\b|without\b|nor\b)[^\s.!?;]+ )"
+
+
 def _gap(n: int) -> str:
     """Up to ``n`` words between two parts of a pattern, never crossing a sentence end."""
     return rf"(?:\s+[^\s.!?;:]+){{0,{n}}}?\s+"
@@ -45,6 +49,15 @@ def _gap(n: int) -> str:
 
 # Numb, numbness, numbed … but not "number" ("pregnant with number 2", "a number two")
 NUMB_WORD = r"numb(?!ers?\b)\w*"
+
+# Walking limited by aching, not legs that cannot walk: "cannot walk round the supermarket
+# without my legs aching" (neurogenic claudication), "can't stand without a rest"; but "cannot
+# walk without my leg giving way" is weakness
+WALKING_LIMITED_BY_ACHE = (
+    r"(?!(?: [^\s,.;]+){0,4} without (?:(?:my |the )?(?:legs?|calves|calf|thighs?|back) "
+    r"(?:\S+ )?(?:ach\w*|hurt\w*|going heavy|getting heavy|getting tired|cramp\w*)|stopping|"
+    r"a (?:rest|break|sit)|resting|sitting)\b)"
+)
 
 NUMB = (
     r"(?:" + NUMB_WORD + r"|tingl\w*|pins and needles|"
@@ -177,7 +190,8 @@ BACK_FINE = (
     # "backs been fine for weeks", "got a temperature, back fine, still do exercises?",
     # "my back is no different from normal, i.e. fine"
     r"backs (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
-    r"\bback (?:fine|ok|okay|good)(?= *(?:[,.;!?]|$))|no different from (?:normal|usual)|"
+    r"\bback (?:fine|ok|okay|good)(?: actually| thankfully| tbh| though| luckily)?(?= *(?:[,.;!?]|$))|"
+    r"no different from (?:normal|usual)|"
     # "back's actually fine for once", "back's grand at the moment", "back's been no bother at
     # all", "back pain zero today", "my back has zero pain", "nothing to do with my back, which
     # has been grand for weeks"
@@ -250,12 +264,23 @@ DRUG_RELAPSE = (
     r"\binjected (?:again|a few times|once or twice|a couple of times)\b|relapsed (?:\S+ ){0,3}?\(?injecting\)?|"
     r"(?:clean|sober|off (?:the )?(?:gear|drugs)) (?:for )?(?:\d+|two|three|four|five|six|a few) "
     r"(?:yrs?|years?|months?) (?:but|and then|then|until) (?:\S+ ){0,4}?(?:slipped|relapsed|using|"
-    r"injected|injecting)"
+    r"injected|injecting)|"
+    # "I used to inject, clean two years, but I slipped last month", "on methadone now but I
+    # used again last weekend, injected"
+    r"used to inject\b[,;]?(?: \S+){0,6}? (?:but|until|then) (?:i )?(?:have |had )?(?:slipped|"
+    r"relapsed|used|started)\b|(?:used|using) again (?:\S+ ){0,3}?(?:injected|injecting)\b|"
+    # "my son injects, he's relapsed"
+    r"inject(?:s|ing)\W+(?:\S+ ){0,3}?relapsed\b|relapsed\W+(?:\S+ ){0,3}?inject(?:s|ing|ed)\b"
 )
 # Fainting described without the word: "came round on the floor", "lost consciousness".
 SYNCOPE_PHRASES = (
     r"(?:\bi|then|and) came (?:round|around|to)(?= (?:on|in|lying|to find|and|with)\b|"
-    r"\s*[,.;!]|\s*$)|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
+    r"\s*[,.;!]|\s*$)|"
+    # a relative seen to go down and come round: "just went down in the kitchen. She's come
+    # round but she's clammy", "he came round quickly"
+    r"(?:just )?went down (?:in|on) the (?:kitchen|bathroom|hall\w*|floor|garden|street|shop)|"
+    r"(?:he|she|they) (?:has |have |had )?(?:come|came) (?:round|around|to)(?= *(?:[,.;!]|$| "
+    r"(?:quickly|now|but|again|straight away|within|in a few)\b))|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
     r"went down like (?:a |an )?\w+|(?:found|(?:woke|wake|waking|woken) up|came round) (?:\S+ ){0,3}?"
     r"on the (?:floor|"
     r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
@@ -556,7 +581,9 @@ CONCEPTS: tuple[Concept, ...] = (
         "progression",
         (
             _core(
-                r"(?:getting|got|becoming|became|grown|growing|gets|going|is) (?:\S+ ){0,2}?"
+                # (no denial inside: "is not getting worse", "is no worse")
+                r"(?:getting|got|becoming|became|grown|growing|gets|going|is) "
+                r"(?:(?!not\b|no\b|never\b|hardly\b)\S+ ){0,2}?"
                 # "worse when I wear tight jeans" is what aggravates it, not a change over time
                 r"(?:worse(?! (?:when|if|with|after|during|while|whenever|on|at night|in the "
                 r"(?:morning|evening)|first thing))|weaker|more numb)|weaker and weaker|"
@@ -633,7 +660,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"vertebra\w*|coccyx|tailbone)"
                 # not the idiom "broke my back laughing", not a joint click that "felt good,
                 # like cracking knuckles"
-                r"(?! laughing)(?![^.!?]{0,80}(?:felt (?:good|great|nice|better)|like cracking "
+                # … nor a manipulation: "the osteopath cracked my back and it feels loads better"
+                r"(?! laughing)(?![^.!?]{0,80}(?:felt (?:good|great|nice|better)|"
+                r"feels? (?:\S+ ){0,2}?(?:good|great|nice|better)|like cracking "
                 r"(?:my |your )?knuckles|what a relief))|"
                 r"(?:back|spine|vertebra\w*) (?:[^\s.!?;]+ ){0,2}?"
                 r"(?:fractur\w*|broken|"
@@ -992,23 +1021,34 @@ CONCEPTS: tuple[Concept, ...] = (
     ),
     Concept(
         "cannot_walk",
-        (_core(r"(?:can|could) (?:barely|hardly|not|no longer) walk|cannot walk|unable to walk"),),
+        (
+            _core(
+                # not "cannot walk round the supermarket without my legs aching" (claudication)
+                r"(?:(?:can|could) (?:barely|hardly|not|no longer) walk|cannot walk|unable to walk)"
+                + WALKING_LIMITED_BY_ACHE
+            ),
+        ),
     ),
     # --- routine-review findings ------------------------------------------------------------
     Concept(
         "radicular_one_leg",
         (
             _core(
-                r"sciatica|(?:pain\w*|hurt\w*|ach\w*|shoot\w*|burning|radiat\w*|"
+                r"sciatica|sciatic nerve|(?:pain\w*|hurt\w*|ach\w*|shoot\w*|burning|radiat\w*|"
                 + NUMB_WORD
                 + r"|tingl\w*|"
-                r"pins and needles|electric\w*)(?: \S+){0,4}? (?:down|into|to|in|through) (?:my |"
-                r"the )?"
+                # (the gaps never cross a comma or a denial: "leg is sore, no numbness")
+                r"pins and needles|electric\w*)(?: (?!no\b|not\b|never\b|without\b|nor\b)"
+                r"[^\s,;]+){0,5}? (?:down|into|to|in|through) (?:the (?:back|front|side|outside|"
+                r"inside) of )?(?:my |the )?"
                 r"(?:left |right |one )?(?:leg|thigh|calf|foot|knee|buttock|heel|toes?|big toe|"
                 r"ankle|shin)\b|"
-                r"(?:leg|foot|toes?|big toe|calf|thigh|shin|heel)(?: \S+){0,3}? (?:is |are |feels? "
+                r"(?:leg|foot|toes?|big toe|calf|thigh|shin|heel)(?: (?!no\b|not\b|never\b|"
+                r"without\b|nor\b)[^\s,;]+){0,3}? (?:is |are |feels? "
                 r"|goes |"
-                r"going )?(?:" + NUMB_WORD + r"|tingl\w*|pins and needles)"
+                r"going )?(?:" + NUMB_WORD + r"|tingl\w*|pins and needles)|"
+                # "my right leg burns from the buttock to the ankle"
+                r"(?:leg|thigh|calf) (?:\S+ )?burns? from"
             ),
         ),
     ),
@@ -1058,8 +1098,17 @@ CONCEPTS: tuple[Concept, ...] = (
         "claudication",
         (
             _core(
-                r"(?:legs?|calves|calf|thighs?) (?:\S+ ){0,3}?(?:tired|heavy|ache|aching|cramp\w*) "
-                r"(?:\S+ ){0,3}?(?:walk\w*|stand\w*)"
+                # (within one sentence, no denial in between: not "legs fine, no numbness")
+                r"(?:legs?|calves|calf|thighs?) " + _WORDS_NOT_DENIED + r"{0,3}?(?:tired|heavy|"
+                r"ache|aching|achy|cramp\w*|" + NUMB_WORD + r") " + _WORDS_NOT_DENIED + r"{0,6}?"
+                r"(?:walk\w*|stand\w*)|"
+                # "if I stand at the bus stop for long both my legs go achy and numb"
+                # ("without my legs aching" is the complaint itself)
+                r"(?:walk\w*|stand\w*) (?:(?!no\b|not\b|never\b|nor\b)[^\s.!?;]+ ){0,8}?"
+                r"(?:legs?|calves|calf|"
+                r"thighs?) "
+                + _WORDS_NOT_DENIED
+                + r"{0,3}?(?:tired|heavy|ache|aching|achy|cramp\w*)"
             ),
         ),
     ),
@@ -1067,7 +1116,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "inflammatory_pattern",
         (
             _core(
-                r"(?:morning stiffness|stiff\w* (?:\S+ ){0,4}?mornings?|(?:worst|bad|stiff) (?:\S+ ){0,2}?"
+                # "each morning I am as stiff as a board for an hour or more; it eases once I
+                # get going"
+                r"(?:morning stiffness|stiff\w* (?:\S+ ){0,4}?mornings?|mornings? (?:\S+ ){0,4}?"
+                r"stiff\w*|(?:worst|bad|stiff) (?:\S+ ){0,2}?"
                 r"(?:in the |first thing in the )?morning(?:s)?)[,;.]?(?: \S+){0,10}? "
                 r"(?:better|eases?|improves?|loosens?|goes off|wears off)(?: \S+){0,5}? (?:mov\w*|"
                 r"exercis\w*|activity|walk\w*|get going|warm|gym|up and about|shower)"
@@ -1441,6 +1493,10 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:googled|google|dr google|searched|the internet|online|chatgpt)\b(?: \S+){0,5} (?:said|says|"
     r"suggested|came up with|mentioned)\b|"
     r"\b(?:what (?:should|do|would|can|must) (?:i|you|we|one) do (?:if|when)|what if|"
+    # "what he ought to do if his granddad ever fell", "worried if he fell he'd break his back"
+    r"what (?:\S+ ){1,3}?(?:to )?do (?:if|when)|"
+    r"(?<!know )(?<!sure )(?<!wonder )(?<!ask )(?<!asked )(?<!see )(?<!check )if (?:he|she|his \w+|her \w+)"
+    r"(?: ever)?(?: (?:fell|falls|fall|had a fall|were to fall|was to fall)|(?= ?\Z))|"
     r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
     # "suppose I lose feeling …", not the hedge "expected, I suppose"
     r"hypothetical\w*|(?<!i )suppose(?= (?:i|you|my|that|it|we|one|if|she|he|they)\b)|supposing|just curious|"
@@ -1455,6 +1511,9 @@ _HYPOTHETICAL = re.compile(
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
     r"(?:video|article|post|programme|program|documentary|show|story|thread) (?:about|on)|"
+    # advice repeated: "your app said to ring 999 if I had numbness in the saddle area"
+    r"(?:999|111|911|112|a and e|an ambulance|emergency|help|hospital|the doctor|my gp|the gp) "
+    r"if (?:i|you) (?:ever )?had\b|"
     r"(?:leaflet|website|article|booklet|video|poster|app|physio|doctor|gp|nurse) (?:\S+ ){0,3}?"
     r"(?:mentions?|says?|lists?|talks? about|told (?:me|us) to (?:check|look|watch) for)|"
     r"(?:check|checking|watch out|watching out) for|"
@@ -1515,7 +1574,9 @@ OTHER_PERSON = re.compile(
     # a relative named without "my" at the start of a sentence ("husband 66 collapsed",
     # "wife had back surgery 5 days ago")
     r"(?:^|(?<=[.!?] ))(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|"
-    r"grandad|grandma|nan|gran|brother|sister|friend|mate|lad|lass|bloke|guy))\b"
+    r"grandad|grandma|nan|gran|brother|sister|friend|mate|lad|lass|bloke|guy)"
+    # (not the writer introducing themself: "guy here", "lass here, 34")
+    r"(?! here\b))\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
 # Where the other person is from or who they are to the writer, not the writer's own words:
@@ -1675,6 +1736,9 @@ def _contextualise(
         # a list quoted, then denied: 'Leaflet listed: "numbness around the bottom, problems
         # peeing". Checked - none of those.'
         or _none_of_those(text, clauses, clause.sentence)
+        # a question someone asked, answered no: "Consultant asked if I've had thoughts of
+        # ending it. I haven't, I'm just down"
+        or _asked_and_denied(text, clauses, clause.sentence, start)
         # "i literally can't feel my legs after that spin class (joking, they're just wrecked)"
         or bool(_JOKING.match(text, end))
     )
@@ -1731,6 +1795,21 @@ def _none_of_those(text: str, clauses: tuple[Clause, ...], sentence: int) -> boo
     """The next sentence denies everything listed in this one ("Checked - none of those.")."""
     starts = (_start_of(clauses, n) for n in (sentence + 1, sentence + 2))
     return any(_NONE_OF_THOSE.match(text, at) for at in starts if at is not None)
+
+
+_ASKED_IF = re.compile(r"\basked (?:me )?(?:if|whether)\b")
+_DENIAL_START = re.compile(
+    r"\W*(?:no\b|nope\b|never\b|not at all\b|i (?:am|was|have|had|do|did) not\b|i said no\b|"
+    r"i told (?:her|him|them) no\b)"
+)
+
+
+def _asked_and_denied(text: str, clauses: tuple[Clause, ...], sentence: int, start: int) -> bool:
+    """The mention is in a question someone asked ("the nurse asked whether I had thoughts of
+    suicide") and the next sentence answers no ("I haven't")."""
+    asked = _ASKED_IF.search(text, _sentence_start(clauses, sentence), start)
+    after = _start_of(clauses, sentence + 1)
+    return bool(asked and after is not None and _DENIAL_START.match(text, after))
 
 
 _ALSO_START = re.compile(r"\W*(?:also|plus|and also)\b")
@@ -2084,6 +2163,8 @@ _NOW_RESOLVED = re.compile(
     r"\b(?:gone|better|fine|cleared up) now\b"
 )
 _IT_WENT = re.compile(
+    # "… the feeling came back within the day"
+    r"\b(?:the |my )?(?:feeling|sensation|strength) (?:has |had )?(?:came|come|returned) back\b|"
     r"\b(?:it|that|this|they|which|all)\b (?:\S+ )?(?:went away|cleared up|got better|settled|"
     r"resolved|disappeared|wore off|went)(?! (?:to|down|into|numb|weak|worse))\b|"
     # "… and my back ached with it. Both gone now."; "… with a cold, long gone"
@@ -2117,8 +2198,13 @@ _FINE_SINCE = re.compile(
     r"\bback to normal\b|\bnever came back\b"
 )
 _RECURRED = re.compile(
-    r"\b(?<!never )(?<!not )(?<!did not )(?:back again|came back|come back|coming back|returned|"
-    r"again)\b"
+    # (not feeling that came back: "the feeling came back within the day")
+    r"\b(?<!never )(?<!not )(?<!did not )(?<!feeling )(?<!sensation )(?<!strength )"
+    r"(?:back again|came back|come back|coming back|returned|"
+    # not an activity taken up again: "may I start running again?"
+    r"(?<!running )(?<!jogging )(?<!exercising )(?<!exercise )(?<!training )(?<!the gym )"
+    r"(?<!working )(?<!work )(?<!driving )(?<!swimming )(?<!cycling )(?<!lifting )"
+    r"(?<!walking )(?<!playing )(?<!dancing )(?<!yoga )again)\b"
 )
 
 

@@ -58,6 +58,7 @@ from spinewise.assistant.concepts import (
     TEMPERATURE_READING,
     TIPTOE_WEAK,
     VEHICLE_OVER,
+    WALKING_LIMITED_BY_ACHE,
     WEIGHT_DROP,
     AnalysedText,
     TimeKind,
@@ -85,7 +86,8 @@ NEG_AUX = (
     r"can hardly|can barely|could hardly|could barely|can only|could only|hardly|barely|never)"
 )
 VOID_VERB = (
-    r"(?:go|going|pee\w*|wee|weeing|piss\w*|poo\w*|urinat\w*|pass\w*|empty\w*|start\w*|come|"
+    r"(?:go|going|pee\w*|wee|weeing|piss\w*|poo\w*|urinat\w*|urine|make (?:any )?(?:urine|water|"
+    r"wee|pee)|pass\w*|empty\w*|start\w*|come|"
     # not a limb symptom felt or denied: "doesn't feel weaker or numb"
     r"comes|coming|came|flow\w*|(?:feel|felt)(?! (?:any )?(?:weak|numb|tingl|dead|heavy|worse|"
     r"different|odd|strange|funny))|tell|notice\w*|know|sense|control|hold|stop|make it|"
@@ -103,7 +105,14 @@ _AS_PRESCRIBED = (
 LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     # bladder and bowel
     "elim_site": (
-        r"toilets?|loo|bathroom|lavatory|wc|potty|wee(?:s|d|ing|-?wee|wees|y)?|"
+        r"toilets?|loo|bathroom(?! (?:mat|floor|tiles?|scales|cabinet|door|step|sink|cupboard|"
+        r"mirror|rug|shelf|light|fitter|renovation))|lavatory|wc|potty|"
+        # not the Scots "wee" (small): "a wee slip", "a wee bit sore"
+        r"wee(?:s|d|ing|-?wee|wees|y)?(?! (?:bit|bits|slip|while|one|ones|lad|lass|laddie|lassie|"
+        r"boy|girl|man|woman|dram|drop|fall|trip|tumble|twinges?|niggles?|walk|stroll|rest|lie|"
+        r"nap|cup|break|ache|thing|things|chap|scare|stiff\w*|pain|sore|dug|dog|wean|hours?|"
+        r"minutes?|moment|second|jog|run|stretch\w*|bump|knock|pull|strain|tweak|spell|turn|"
+        r"job|hill|bairn|yin|story|worry|reminder|question|update|favour)\b)|"
         r"pee(?:s|d|ing|-?pee)?|pipi|pi-?pi|xixi|chichi|piss\w*|urin\w*|bladder|"
         r"bowels?|stools?|faeces|feces|caca|kaka|poo(?:s|ed|ing|p|ps|ped|ping|ey|-?poo)?|"
         # not "pregnant with number 2"
@@ -111,7 +120,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:a |proper )?slash|"
         r"waterworks|(?:pass|passing|make|making) water|catheter\w*|" + CLOTHES + r"|nappy|nappies|"
         r"(?:needed|need|had) to go(?= *(?:$|[.,;!?]|before|in time))|"
-        r"diapers?|(?:incontinence )?pads?|"
+        r"diapers?|(?:incontinence )?(?<!heat )(?<!heating )(?<!hot )(?<!ice )(?<!gel )(?<!knee )"
+        r"(?<!mouse )(?<!wheat )(?<!note )pads?|"
         r"back passage|(?:bowel )?motions|bowel motion|the flow|stream|jet|(?:the )?sheets|"
         r"continen\w*",
         "current",
@@ -122,13 +132,14 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         NEG_AUX + r" (?!lost |had any |noticed any )"
         # "I do not have problem to urinate", "not had any trouble peeing": a denied problem
         r"(?!(?:\S+ )?(?:have|has|had|get|got|notice|noticed|see|seen) (?:\S+ )?(?:problems?|"
-        r"issues?|trouble|difficult\w*|changes?)\b)(?:\S+ ){0,3}?"
+        r"issues?|trouble|difficult\w*|changes?)\b)(?:[^\s,;:]+ ){0,3}?"
         + VOID_VERB
         # not pain that "does not go down either leg"
         + r"\b(?! (?:down|into|along|to (?:my|the|either|both|his|her))\b)|"
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         # not a symptom denied: "nothing is numb"
         r"nothing(?! (?:is|was|feels?|felt|seems?|has been|lifted|heavy|new|else|wrong|to |much|serious|"
+        r"makes?|made|helps?|helped|works?|worked|eases?|eased|touches|touched|shifts?|dramatic|"
         r"major|unusual|different|changed|going|scary|worrying|to report|"
         r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
         r"tear\w*|rip\w*|puls\w*|throb\w*|sharp|like that|" + NUMB_WORD + r"|tingl\w*|weak\w*|"
@@ -139,13 +150,20 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"abnormal|untoward|amiss|off|out of|unusual|alarming|concerning|to worry|"
         r"significant|obvious|noticeable))|"
         # "to not feel when you're weeing"
-        r"(?:not|never|no longer|cannot|could not|do not|does not|did not) (?:\S+ )?feel(?:ing)? "
+        # (learner English: "i no feel when i go toilet for poo")
+        r"(?:not|never|no longer|cannot|could not|do not|does not|did not|i no) (?:\S+ )?"
+        r"feel(?:ing)? "
         r"(?:it )?(?:when|while|if) (?:\S+ ){0,3}?(?:wee\w*|pee\w*|urin\w*|stool|poo\w*|go|"
         r"going|coming|come|pass\w*)|"
         # "the urine is coming very slowly, I have to push and press my tummy"
         r"(?:have|had|need) to (?:push|press|strain)|"
+        # "my bladder no longer tells me when it is full"
+        r"(?:no longer|not|never|cannot|can not) (?:\S+ )?tells? me (?:when|if|that)|"
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
-        r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*|"
+        r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*"
+        # not a muscle strain: "it's just a normal strain, no bladder problems"
+        r"(?! *(?:[,.;!?]|$)| (?:(?:my|a|the|his|her) (?:\S+ )?)?(?:back|muscle|hamstring|neck|"
+        r"shoulder))|"
         r"burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
         # not constipation: "the codeine has blocked me up"
         r"stuck|blocked(?! (?:me )?up)|retention|retain\w*|bursting|leak\w*|accidents?|"
@@ -186,7 +204,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:urinary|faecal|fecal|bowel|bladder|urine) (?:retention|incontinence|leak\w*)|"
         r"(?:bladder|bowel|waterworks|urinary|toilet) (?:problems?|issues?|trouble|changes?|"
         r"dysfunction|symptoms?|accidents?)|lost control (?:down there|of myself)|"
-        r"(?:cannot|can not|could not|unable to) (?:\S+ )?(?:pee|wee|piss|urinate|poo)\b",
+        r"(?:cannot|can not|could not|unable to) (?:\S+ )?(?:pee|wee|piss|urinate|poo)\b|"
+        # wet without knowing: "I only discover I needed to go when I find I have already gone"
+        r"(?:find|found|discover\w*|realis\w*|realiz\w*|notice\w*) (?:that )?i (?:have|had) "
+        r"already (?:gone|wet myself|been|leaked)\b",
         "current",
         False,
     ),
@@ -196,7 +217,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "the parts of me that touch the bike seat"
         r"parts? (?:of me )?(?:that|which) (?:touch|touches|sit on|sits on) the (?:bike |saddle )?seat|"
         r"down there|down below|nether \w+|undercarriage|bum\w*|bottom(?! (?:of|step|stair|"
-        r"drawer|shelf|bunk|line|half|floor|lip))|buttocks?|butt|butt cheeks?|backside|arse|ass|"
+        r"drawer|shelf|bunk|line|half|floor|lip))|(?<!from )(?<!from my )(?<!from the )buttocks?|butt|butt cheeks?|backside|arse|ass|"
         r"yansh|nyash|bumbum|batty|botty|bahookie|jacksie|my parts|anus|anal|peri-? ?anal|back passage|rectum|rectal|perine\w*|lady (?:parts|bits|garden)|"
         r"front bottom|fanny|vag|man (?:parts|bits)|(?:parts|area|zone) intim\w*|intimate (?:parts|area|zone)|"
         r"(?:put\w*|insert\w*) (?:a |my )?tampons?|todger|knob|taint|vagina\w*|vulva|labia|clitoris|"
@@ -247,7 +268,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # not the idiom "on my feet all day"
         r"legs?|foot|(?<!on my )(?<!on your )(?<!off my )(?<!on his )(?<!on her )feet|toes?|calf|"
         r"calves|shins?|knees?|ankles?|thighs?|heels?|hips?|hallux|"
-        r"hamstrings?|arms?|hands?|fingers?|face|lips?|shoulders?|elbows?",
+        r"hamstrings?|arms?|hands?|fingers?|face|lips?|shoulders?|elbows?|"
+        # a nerve root's muscles named in a letter: "mild L5 weakness"
+        r"(?:l[2-5]|s1)(?= (?:\S+ )?(?:weak\w*|numb\w*|myotom\w*|dermatom\w*|distribution))",
         "current",
         False,
     ),
@@ -255,7 +278,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"both (?:of )?(?:my |the |his |her )?(?:legs?|sides(?! of (?:my |the |his |her )?(?:lower |"
         r"upper |low )?(?:back|spine))|feet|thighs|calves|buttocks|hips|"
         # not the idiom "on my feet all day"
-        r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands)|legs|"
+        r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands|limbs|lower limbs)|legs|"
+        # "the pain in my right leg has descended into the left also"
+        r"(?:into|to|down|in) the (?:left|right|other)(?: one| leg| side| limb)? (?:also|too|as well)|"
         r"(?<!on my )(?<!on your )(?<!off my )(?<!on his )(?<!on her )feet|thighs|calves|"
         r"shins|(?:left|right) (?:and|&|\+) (?:the )?(?:left|right)(?: \w+)?|"
         # "just the left leg … but tonight the right one has started too"
@@ -278,7 +303,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "weakness": (
-        r"weak\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
+        r"weak\w*|feebl\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
         r"(?:made of|like) wet sand|"
         r"paralyz\w*|collaps\w*|(?:no|lost|losing|lose|loss of) (?:\S+ )?(?:strength|power)|"
         + TIPTOE_WEAK
@@ -297,7 +322,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"steps|kerb|curb)|"
         r"(?:cannot|could not|can not|unable to|not able to|can hardly|can barely|struggl\w* "
         r"to|hard to|difficult\w* to|trouble) (?:\S+ )?(?:stand|walk|move|lift|raise|hold|"
-        r"support|bear weight|put weight|climb|control|get up)|(?:will not|would not|do not|"
+        r"support|bear weight|put weight|climb|control|get up)"
+        + WALKING_LIMITED_BY_ACHE
+        + r"|(?:will not|would not|do not|"
         r"does not|did not) (?:\S+ )?(?:work|move|hold me|hold my weight|obey|respond|listen|"
         r"do what i (?:tell|want|ask)|cooperate|behave|go where)",
         "current",
@@ -305,6 +332,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "radicular": (
         r"sciatica|sciatic|shoot\w*|radiat\w*|electric\w*|burning|nerve pain|stabbing|"
+        # "both limbs now burn from buttock to ankle"
+        r"burns?(?= (?:\S+ )?from )|from (?:the |my )?(?:buttocks?|bum|hips?|thighs?) (?:down )?"
+        r"to (?:the |my )?(?:ankles?|feet|foot|toes?|knees?|heels?|calf|calves)|"
         # (no trailing space: the whole-word guard after each pattern needs a word end)
         r"(?:pain\w*|ach\w*|hurt\w*) (?:(?!(?:nothing|not|never|no|but)\b)\S+ ){0,3}?"
         r"(?:down|into|through|along)|"
@@ -498,7 +528,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"faint\w*|pass(?:ed|ing|es)? out|collaps\w*(?! into (?:bed|the bed|the sofa|the couch|"
         r"my bed|a chair|the chair))|black(?:ed|ing)? out|keel\w* over|" + SYNCOPE_PHRASES + r"|"
         r"(?:nearly|almost) (?:fell|went|dropped|lost it)|dizzy|dizziness|light ?headed|"
-        r"clammy|grey|gray|ashen|pale|cold sweat|sweaty|sweating|woozy|going to pass out",
+        r"clammy|grey|gray|ashen|pale|white as a sheet|cold sweat|sweaty|sweating|woozy|"
+        r"going to pass out",
         "current",
         False,
     ),
@@ -590,7 +621,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # letters to the family, or just "the letters": not "letters to my MP about the bins"
         r"(?:written|wrote|writing) (?:\S+ )?(?:goodbye )?(?:letters?|notes)\b(?! (?:to|for|about) "
         r"(?:my |the |a |an )?(?:mp|council|landlord|bank|school|insurance|work|boss|gp|doctor|"
-        r"hospital|employer|newspaper|editor|complaint))(?! (?:for|from) (?:work|school|the))|"
+        r"hospital|employer|newspaper|editor|complaint))(?! (?:for|from) (?:work|school|the "
+        r"(?!kids|children|family|weans|girls|boys|grandchildren)))|"
         r"affairs in order|say(?:ing)? goodbye|"
         # leaving things in order: "letters are written, dog going to my sister", "will not need
         # this app much longer", "not going to bother with tomorrow"
@@ -645,7 +677,17 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"decided\W+(?:it is|its|it will be) (?:tonight|today|this weekend|tomorrow)\b|"
         r"wish i (?:just )?(?:did not|didnt|do not|could (?:just )?not|could just stop to) exist|"
         r"(?:want|wanted|wanting) to (?:not|stop) exist\w*|"
-        r"tonight(?: is)? the night|tonight feels right|(?:picked|chosen|chose) (?:the |a |my )?"
+        r"tonight(?: is| (?:would|will|could|might) be)? the night|tonight feels right|"
+        # "let it take me under", "this is me saying cheerio", "I wrote my goodbye to my
+        # partner", "this is the last thing I'm doing"
+        r"let (?:it|the pain|the sea|the water) take me(?: under| away)?\b|"
+        r"(?:this is (?:me )?)saying (?:cheerio|farewell|bye|goodbye|ta-?ra)\b|"
+        r"(?:wrote|written|writing|left) (?:my|a) goodbyes?\b(?! to (?:the|my) (?:app|physio|job|old))|"
+        r"(?:this is|it is) the last thing i (?:am doing|will do|will ever do)\b|"
+        r"(?:done with (?:it all|everything|life)|had enough)(?:.{0,120}?)(?:do not tell (?:anybody|"
+        r"anyone)|cheerio|farewell)|(?:will not|not going to) (?:be )?need(?:ing)? (?:them|it|this|"
+        r"the app|the exercises|you) any ?more\b(?:.{0,80}?)goodbye(?= (?:everyone|everybody|all|world|friends|for ?ever)\b"
+        r"| *[.!]| *$)|(?:picked|chosen|chose) (?:the |a |my )?"
         r"(?:bridge|spot|place|day|date|method)\b|"
         r"sorted (?:the |my )?(?:cat|dog|pets?) out|jump (?:now|out|from)\b(?! of my skin)|(?:i am|standing|sat|sitting|stood) on (?:the|a) (?:bridge|"
         r"ledge|cliff edge|roof)\b|not (?:going|coming) (?:back )?home(?: tonight| again| ever)?"
@@ -653,8 +695,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:got|getting|took|taken|loaded|have) (?:the |my |a )?(?:(?:dad|father|husband|brother|"
         r"grandad|granddad|son) )?(?:shotgun|gun|rifle|rope|"
         r"noose)\b(?! (?:licen[cs]e|club|range))|\bnoose\b|"
-        r"(?:had enough|i am done|finished me|cannot do this any ?more)(?:.{0,200}?)(?:thanks? "
-        r"(?:you )?(?:for trying|for everything|to whoever)|goodbye)|"
+        r"(?:had enough|i am done|finished me|cannot do this (?:\S+ )?any ?more)(?:.{0,200}?)(?:thanks? "
+        r"(?:you )?(?:for trying|for everything|to whoever)|goodbye|love (?:you|u|ya)\b|not "
+        r"(?:answering|picking up))|"
+        # a farewell text relayed: "sorry mum, love u, can't do this pain anymore"
+        r"(?:sorry|love (?:you|u|ya))\W+(?:\S+\W+){0,4}?cannot do this (?:\S+ )?any ?more|"
         r"not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me|"
         # "I wrote a note last night … not going to do anything today but I think I will soon"
         r"(?:wrote|written|left) (?:a |my )?(?:suicide |goodbye )?note (?:last night|(?:for|to) "
@@ -753,7 +798,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
         r"discomfort|twing\w*|"
         r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)|"
-        + BACK_BAD,
+        # "he's up every night crying with his back", "laid up with her back"
+        r"(?:crying|cries|up|awake|suffering|struggling|laid up|in tears) (?:\S+ ){0,3}?with "
+        r"(?:my|his|her|their) back|" + BACK_BAD,
         "current",
         False,
     ),
@@ -1016,13 +1063,17 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
 _WALK_TRIGGER = re.compile(
     r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|stand (?:for )?(?:long|very long|too "
     r"long|more than)|on my feet|(?:downhill|uphill)|"
+    # "if I stand at the bus stop for long"
+    r"stand(?:ing)? (?:\S+ ){1,5}?for (?:long|too long|a while|any length|more than)|"
     # a walking distance: "I can only get as far as the post box", "go much further"
     r"(?:get|go|manage) (?:\S+ ){0,2}?(?:as far as|further|to the (?:end|shop|corner)))\b"
 )
 _RELIEF_WORDS = (
     r"(?:better|eases?|eased|easier|fine|ok|okay|alright|helps?|relie\w*|settles?|"
     r"goes (?:off|away)|(?:it |they )?(?:go|goes|wears?) off|disappears?|passes|stops?|further|"
-    r"sorts? (?:it|them)|fix(?:es)? (?:it|them)|(?:it|they) go(?:es)?(?= *(?:[.,;!?]|$)))"
+    r"sorts? (?:it|them)|fix(?:es)? (?:it|them)|(?:it|they) go(?:es)?(?= *(?:[.,;!?]|$))|"
+    # "goes when I sit or bend forward"
+    r"go(?:es)?(?= (?:when|if|once|as soon as) ))"
 )
 _FLEXION = r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)"
 _FLEXION_RELIEF = re.compile(
@@ -1154,6 +1205,8 @@ _WETNESS = re.compile(
     r"wet|soak|sodden|damp|leak|accident|soil|mess|dribbl|drip|drops|without|no idea|not sure|"
     r"did not|do not|cannot|could not|never|not"
 )
+_LIKE_BEFORE = re.compile(r"\b(?:like|as if|as though) (?:\S+ ){0,3}?\Z")
+_SHOCK = re.compile(r"clammy|gr[ae]y|pale|ashen|white as|sweaty|cold and sweaty")
 _TEARING_THROUGH = re.compile(
     r"\s+(?:through|into|across|down|up|between|to)\s+(?:\S+\s+){0,2}?(?:back|spine|"
     r"shoulder ?blades?|belly|tummy|stomach|abdomen|chest)\b"
@@ -1289,7 +1342,16 @@ _PART_FINE = re.compile(
     r"still|all|totally|completely|perfectly|works|work|etc|and \w+)){0,3} (?:fine|ok|okay|"
     r"normal|alright|unaffected|"
     r"as usual|"
-    r"behaving|working)\b"
+    r"behaving|working)\b|"
+    # "Nothing going down the legs"
+    r"\bnothing (?:going |shooting |radiating |coming )?(?:down|into) (?:the |my |either |both )?"
+    r"(?:legs?|feet)\b"
+)
+# An injury denied: "nothing happened to cause it, no falls", "she hasn't fallen"
+_NO_INJURY = re.compile(
+    r"\b(?:no (?:falls?|injury|injuries|trauma|accidents?|bumps?|knocks?)|(?:did not|have not|"
+    r"has not|had not|never|not) (?:\S+ )?(?:fall|fallen|fell|injured|hurt (?:it|myself|herself|"
+    r"himself))|nothing (?:\S+ )?happened|without (?:a |any )?(?:fall|injury|reason))\b"
 )
 _FRACTURE_WORD = re.compile(r"\b(?:fractur\w*|broke|broken|break|crack\w*|osteopor\w*)\b")
 _FRACTURE_RISK = re.compile(
@@ -1326,6 +1388,9 @@ class SentenceCues:
     injury_words: bool = False  # an injury, a fracture word or a fracture risk is named
     limb_words: bool = False  # a leg or foot, weakness, altered feeling or a dragging foot
     exertion: bool = False  # a named bout of exercise ("leg day", "after the long run")
+    injury_denied: bool = False  # "nothing happened to cause it, no falls"
+    # altered feeling, weakness, sciatica, both legs, bladder/bowel or sexual trouble
+    nerve_words: bool = False
 
 
 def sentence_cues(a: AnalysedText) -> SentenceCues:
@@ -1360,6 +1425,21 @@ def sentence_cues(a: AnalysedText) -> SentenceCues:
         or bool(_FRACTURE_WORD.search(s.text)),
         limb_words=bool(present & {"both_site", "limb_site", "weakness", "foot_drop"}),
         exertion="exertion" in present,
+        injury_denied=bool(_NO_INJURY.search(s.text)),
+        nerve_words=bool(
+            present
+            & {
+                "sensation",
+                "elim_dys",
+                "elim_strong",
+                "saddle_strong",
+                "weakness",
+                "foot_drop",
+                "sex",
+                "radicular",
+                "both_site",
+            }
+        ),
     )
 
 
@@ -1455,9 +1535,15 @@ def broad_hits(
                 sites = [x for x in s.get("both_site") if s.sentence(x) == s.sentence(cue)]
                 both += [cue, *sites[:1]]
     # "the tingling is creeping. toes on sunday, ankle monday": the limb is in the next sentence
+    # (or the one before: "Leg was weak Monday … Today I cannot get up them at all")
     for cue in s.active("sensation") + s.active("weakness"):
+        # (not a sentence that says it is not worse: "It's not any worse today but it's
+        # definitely weak")
+        stable = any(p.negated and s.sentence(p) == s.sentence(cue) for p in s.get("progression"))
+        before = () if stable else (s.sentence(cue) - 1,)
         if s.site_of(cue) is None and any(
-            s.sentence(x) == s.sentence(cue) + 1 and not x.other_person for x in s.get("limb_site")
+            s.sentence(x) in (s.sentence(cue) + 1, *before) and not x.other_person
+            for x in s.get("limb_site")
         ):
             deficits.append(cue)
     # "only in my right leg but tonight the left one has started too": the other side now
@@ -1561,6 +1647,14 @@ def broad_hits(
         # "like something ripping through my back between the shoulder blades" (a quality of
         # pain; "something tore in my back when I deadlifted" is a strain)
         or (t.text.endswith("ing") and _TEARING_THROUGH.match(s.text, t.end))
+        # a simile for the pain in its sentence: "bad pain in his back, he said it was like
+        # something tearing"
+        # (not "felt like something tore in my back when lifting": a strain)
+        or (
+            t.text.endswith("ing")
+            and bool(_LIKE_BEFORE.search(s.text, 0, t.start))
+            and any(s.sentence(p) == s.sentence(t) for p in pain)
+        )
     ]
     for pulse in s.active("pulsing"):
         near_belly = [x for x in abdomen + s.active("lump") if s.near(pulse, x, 12)]
@@ -1577,12 +1671,23 @@ def broad_hits(
     syncope = [c for c in collapse if is_syncope(s.text, c.start, c.text)]
     if pain and syncope:
         aaa += [*syncope[:1], *pain[:1]]  # fainting with back pain: possible rupture
+    elif (
+        pain
+        and len({c.text for c in collapse}) >= 2
+        and any(re.match(r"faint|clammy", c.text) for c in collapse)
+    ):
+        # faint and clammy (or sweaty) with back pain, however it is described: "back pain +
+        # feeling super clammy n faint rn", "felt really faint and sweaty and had to lie on
+        # the floor"
+        aaa += [*collapse[:2], *pain[:1]]
     elif pain and collapse and (sudden or severe):
+        # … or the look of shock: "gone grey and sweaty", "clammy", "white as a sheet"
+        shock = [c for c in collapse if _SHOCK.match(c.text)]
         fainting = [
             c
             for c in collapse
             if re.match(r"faint|pass|collaps|black|nearly|almost|keel|going", c.text)
-        ]
+        ] + (shock if len(collapse) >= 2 or any(c.text.startswith("clammy") for c in shock) else [])
         if fainting or abdomen:
             aaa += [*collapse[:1], *(sudden or severe)[:1]]
     if aaa:
@@ -1655,7 +1760,10 @@ def broad_hits(
     cancer = [
         c
         for c in s.get("cancer")
-        if c.mine and not c.negated and not any(s.near(c, d, 6) for d in s.active("cancer_doubt"))
+        if c.mine
+        and not c.negated
+        and not any(s.near(c, d, 6) for d in s.active("cancer_doubt"))
+        and not _other_illness_in_remission(s, c)
     ]
     chronic = s.active("chronic_pain")
     if (cancer or cancer_history) and pain and not chronic:
@@ -1669,8 +1777,35 @@ def broad_hits(
     return hits
 
 
+# Illnesses other than cancer that go into remission
+_REMITTING = re.compile(
+    r"\b(?:crohn\w*|colitis|ibd|inflammatory bowel|rheumatoid|ra|lupus|sle|ms|multiple sclerosis|"
+    r"psoriasis|psoriatic|eczema|depression|nephrotic|vasculitis|sarcoid\w*|drinking|alcohol\w*|"
+    r"addiction|gout)\b"
+)
+_CANCER_NAMED = re.compile(
+    r"\b(?:cancer\w*|tumou?r\w*|leuk(?:a)?emia|lymphoma|myeloma|melanoma|sarcoma|carcinoma|"
+    r"malignan\w*|chemo\w*|radiotherapy|oncolog\w*)\b"
+)
+
+
+def _other_illness_in_remission(s: _Scan, cue: Cue) -> bool:
+    """ "Had Crohn's since I was 20 but in remission": remission from an illness that is not
+    cancer, when the sentence names that illness and no cancer."""
+    if cue.text != "in remission":
+        return False
+    sentence = s.sentence(cue)
+    body = " ".join(s.text[c.start : c.end] for c in s.a.clauses if c.sentence == sentence)
+    return bool(_REMITTING.search(body)) and not _CANCER_NAMED.search(body)
+
+
 _BEDDING = re.compile(r"(?:the )?(?:sheets|bed|mattress|pyjamas|duvet)\b")
-_SWEAT = re.compile(r"\b(?:sweat\w*|perspir\w*)\b")
+# sweat, or the fever it comes with: "roasting one minute and shivering the next, soaked the
+# sheets through", "I wake every night wringing wet"
+_SWEAT = re.compile(
+    r"\b(?:sweat\w*|perspir\w*|drenched|wringing wet|clammy|shiver\w*|fever\w*|feverish|"
+    r"chills|rigou?rs|roasting|temperature|temp|hot and cold)\b"
+)
 
 
 def _clause_no(s: _Scan, cue: Cue) -> int:
@@ -1681,13 +1816,12 @@ def _clause_no(s: _Scan, cue: Cue) -> int:
 
 
 def _sweat_soaked(s: _Scan, dys: Cue, site: Cue) -> bool:
-    """Wet bedding explained by sweat in the same sentence ("sheets soaked with sweat")."""
+    """Wet bedding explained by sweat or fever in the message ("sheets soaked with sweat")."""
     if not (_BEDDING.search(site.text) or _BEDDING.search(dys.text)):
         return False
-    sentence = s.sentence(site)
-    body = " ".join(s.text[c.start : c.end] for c in s.a.clauses if c.sentence == sentence)
+    body = s.text
     return bool(_SWEAT.search(body)) and not re.search(
-        r"\b(?:pee\w*|wee\w*|urin\w*|piss\w*|wet myself|wet the bed)\b", body
+        r"\b(?:pee(?:s|d|ing)?|wee(?:s|d|ing)?|urin\w*|piss\w*|wet myself|wet the bed)\b", body
     )
 
 
@@ -1716,7 +1850,11 @@ _CANNOT_FINISH = re.compile(
     r"can hardly) (?:\S+ ){0,2}?finish\b"
 )
 _SEX_STRONG = re.compile(
-    r"\b(?:impoten\w*|erectile|(?:cannot|could not|can not|unable to|not able to|can no longer|"
+    # "hubby noticed I can't feel anything during"
+    r"\b(?:(?:cannot|could not|can not|do not|did not) feel (?:anything|a thing|much) during"
+    r"(?= *(?:[.!?]|$|[^\w\s]))|"
+    r"impoten\w*|erectile|(?:cannot|could not|can not|unable to|not able to|not be able to|"
+    r"can no longer|"
     r"no longer|struggl\w* to|difficult\w* to|trouble|problems?|hard to|can hardly|can barely|"
     r"did not|do not|does not|will not|would not|have not|has not|never) (?:\S+ ){0,3}?"
     # "get it up", not "get up for work"

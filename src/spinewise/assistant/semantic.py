@@ -24,6 +24,11 @@ and the margin >= ``emergency_margin`` (0.10): an emergency needs clear, consist
   questions ("should I get a scan?") need a symptom word, not just a body site;
 - one-sided leg symptoms ("shooting pain down my left leg") are not compared with statements
   about both legs;
+- cauda equina statements need altered feeling, weakness, sciatica, both legs, or bladder,
+  bowel or sexual trouble in the sentence ("what does 'saddle area' mean?" has none); a
+  pulsing-lump statement needs the belly or a pulse ("a lump on my back, a harmless cyst");
+  a denied injury ("nothing happened to cause it, no falls") sets the fracture statements
+  aside, and a fever with the back said to be fine, or hot flushes, the infection statements;
 - a minor fall or strain without a risk factor named in the sentence is not compared with the
   fracture statements: whether minor trauma is a red flag depends on age, osteoporosis and
   steroids in the patient's profile, which only the rules see;
@@ -52,6 +57,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -147,6 +153,9 @@ class SemanticSafetyNet:
         self.min_votes = min_votes
         self.emergency_margin = emergency_margin
         self.emergency_votes = emergency_votes
+        # sentence vectors computed beforehand by :meth:`prime` (one encoder call for many
+        # messages); each lookup falls back to encoding the sentence
+        self._primed: dict[str, np.ndarray] = {}
         self._red_vectors: np.ndarray | None = None
         self._benign_vectors: np.ndarray | None = None
         # statements set aside by the guards (see the module docstring)
@@ -154,6 +163,11 @@ class SemanticSafetyNet:
         self._fracture = np.array([e.category == "fracture" for e in self.red], bool)
         self._neuro = np.array([e.category == "neuro_deficit" for e in self.red], bool)
         self._weight = np.array([bool(_WEIGHT.search(e.text)) for e in self.red], bool)
+        self._ces = np.array([e.category == "cauda_equina" for e in self.red], bool)
+        self._infection = np.array([e.category == "infection" for e in self.red], bool)
+        self._lump = np.array(
+            [e.category == "aaa" and bool(_LUMP.search(e.text)) for e in self.red], bool
+        )
         self._night = np.array(
             [
                 e.category == "malignancy" and bool(_NIGHT_STATEMENT.search(e.text))
@@ -168,6 +182,21 @@ class SemanticSafetyNet:
             self._benign_vectors = self.encoder.encode(self.benign)
         return self._red_vectors, self._benign_vectors
 
+    def prime(self, messages: Sequence[str]) -> None:
+        """Encode the sentences of many messages in one call, for the :meth:`findings` that
+        follow (evaluating a labelled set); replaces what was primed before."""
+        wanted = dict.fromkeys(
+            s for m in messages for s in sentences(m) if sentence_view(s) is not None
+        )
+        texts = list(wanted)
+        vectors = self.encoder.encode(texts) if texts else np.zeros((0, 0))
+        self._primed = dict(zip(texts, vectors, strict=True))
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if all(t in self._primed for t in texts):
+            return np.stack([self._primed[t] for t in texts])
+        return self.encoder.encode(texts)
+
     def findings(self, message: str) -> list[Finding]:
         views = [(s, v) for s in sentences(message) if (v := sentence_view(s)) is not None]
         if not views:
@@ -178,7 +207,7 @@ class SemanticSafetyNet:
             # rules judge (the net compared "dizzy" with a ruptured aneurysm)
             return []
         red, benign = self._vectors()
-        vectors = self.encoder.encode([s for s, _ in views])
+        vectors = self._encode([s for s, _ in views])
         red_sims = vectors @ red.T
         benign_sims = vectors @ benign.T
         out: dict[str, Finding] = {}
@@ -188,8 +217,19 @@ class SemanticSafetyNet:
                 red_row[self._bilateral] = -1.0
             if whole.claudication:
                 red_row[self._bilateral | self._neuro] = -1.0
-            if view.minor_trauma_only or not view.injury_words:
+            if view.minor_trauma_only or not view.injury_words or view.injury_denied:
                 red_row[self._fracture] = -1.0
+            if not view.nerve_words:
+                # cauda equina statements need altered feeling, weakness, sciatica, both legs,
+                # or bladder, bowel or sexual trouble in the sentence: not "what does 'saddle
+                # area' mean'
+                red_row[self._ces] = -1.0
+            if not _BELLY.search(sentence.lower()):
+                # "a lump on my back, the GP says it's a harmless cyst" is not a pulsing belly
+                red_row[self._lump] = -1.0
+            if whole.back_fine or _FLUSHES.search(sentence.lower()):
+                # a fever with the back fine is the rules' routine finding; hot flushes
+                red_row[self._infection] = -1.0
             if not view.limb_words:
                 # statements about legs need a leg, foot or limb word in the sentence
                 red_row[self._neuro | self._bilateral] = -1.0
@@ -286,6 +326,9 @@ _NIGHT = re.compile(
     r"\d ?am\b|midnight|all hours|24/7|round the clock|nothing (?:helps|eases|touches)|"
     r"never (?:stops|goes|eases)"
 )
+_LUMP = re.compile(r"\blump|\bmass\b|swelling")
+_BELLY = re.compile(r"tumm|belly|abdom|stomach|navel|gut\b|puls|throb|beat")
+_FLUSHES = re.compile(r"menopaus\w*|perimenopaus\w*|hot flush\w*|hot flash\w*|night flush\w*")
 _NIGHT_STATEMENT = re.compile(r"night|awake|wak\w*|sleep")
 _OTHER_SIDE_FINE = re.compile(OTHER_SIDE_FINE)
 
@@ -300,6 +343,8 @@ class SentenceView:
     injury_words: bool = True
     limb_words: bool = True
     exertion: bool = False
+    injury_denied: bool = False
+    nerve_words: bool = True
 
 
 @dataclass(frozen=True)
@@ -310,6 +355,7 @@ class MessageView:
     claudication: bool  # brought on by walking, eased by sitting or bending forward
     inflammatory: bool  # morning stiffness that eases with movement (not night pain)
     medication: bool  # the message asks about a medicine's effect, nothing stronger
+    back_fine: bool = False  # "my back's been fine for weeks"
 
 
 def message_view(message: str) -> MessageView:
@@ -320,6 +366,7 @@ def message_view(message: str) -> MessageView:
         claudication=claudication_pattern(a.text),
         inflammatory=a.has("inflammatory_pattern"),
         medication=sentence_cues(a).medication_effect,
+        back_fine=bool(a.active("back_fine")),
     )
 
 
@@ -339,6 +386,8 @@ def sentence_view(sentence: str) -> SentenceView | None:
         view.injury_words,
         view.limb_words,
         view.exertion,
+        view.injury_denied,
+        view.nerve_words,
     )
 
 

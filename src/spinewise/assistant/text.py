@@ -71,6 +71,12 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"ain't", "am not"),
     (r"i'?m", "i am"),
     (r"i'?ve", "i have"),
+    # "she'd fallen": had before a past participle; "he'd like": would
+    (
+        r"(we|he|she|i)'d (?=(?:been|had|gone|fallen|done|taken|seen|got|felt|lost|"
+        r"\w+ed)\b)",
+        r"\1 had ",
+    ),
     (r"i'd", "i would"),
     (r"i'll", "i will"),
     (r"it's", "it is"),
@@ -82,6 +88,12 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"you're", "you are"),
     (r"they're", "they are"),
     (r"we're", "we are"),
+    # "we've tried every position" (typo repair read "weve" as "wee")
+    (r"we'?ve", "we have"),
+    # (not "they've": "my inner thighs feel like theyve had the dentist numbing stuff" would
+    # read as someone else's)
+    (r"(we|he|she)'ll", r"\1 will"),
+    (r"(we|he|she)'d", r"\1 would"),
 )
 _CONTRACTION_RE = [(re.compile(rf"\b{pat}\b"), rep) for pat, rep in _CONTRACTIONS]
 
@@ -217,6 +229,11 @@ def _each_denied(match: re.Match[str]) -> str:
 _AT_NO_POINT = re.compile(
     r"\bat no (?:point|time|stage)(?: (?:did|have|has|was|were) (?:i|it|he|she|they|we))?\b"
 )
+# "my leg is week": the English word the typo repair keeps, where only "weak" makes sense
+_LIMB_WEEK = re.compile(
+    r"\b((?:legs?|foot|feet|knees?|thighs?|calf|calves) (?:is |are |feels? |felt |gone |going "
+    r"|went |got )?(?:so |very |really |a bit |bit |more )?)week(?=\b(?! (?:ago|later|before)))"
+)
 _WORD = re.compile(r"[a-z]+")
 _WEIGHT_UNIT = r"(kg|kgs|kilos?|lbs?|pounds|st|stone)"
 # "weight 61kg (was 68kg in August)", "9 stone now, was 10 stone": two weighings, now and before
@@ -248,6 +265,7 @@ def normalise(text: str) -> str:
     text = _GENERIC_NT.sub(r"\1 not", text)
     # "at no point did I have any numbness or trouble …": read as "never had"
     text = _AT_NO_POINT.sub("never", text)
+    text = _LIMB_WEEK.sub(r"\1weak", text)
     text = _WEIGHT_FIGURES.sub(_weight_change, text)
     # "no leg, bladder, fever or weight issues": each item denied in its own clause
     text = _NEGATED_LIST.sub(_each_denied, text)

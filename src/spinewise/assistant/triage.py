@@ -700,7 +700,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     ]
     foot_drop = a.active("foot_drop")
     sensory = a.active("limb_sensory")
-    progression = a.active("progression")
+    progression = [m for m in a.active("progression") if not _compared_and_stable(a, m)]
     deficits = weakness + foot_drop + sensory
     progressive = _near(a, deficits, progression)
     if progressive:
@@ -1386,6 +1386,31 @@ def _broad_findings(
         )
         have[h.code] = level
     return out
+
+
+# A state compared ("my right calf is weaker"), not a change over time ("getting weaker")
+_COMPARED = re.compile(r"^is (?:\S+ )?(?:weaker|more numb)$")
+# The writer says it is not changing: "been exactly the same for a week, not getting worse"
+# (not about the pain: "the pain is no worse" says nothing of the weakness)
+_STABLE = re.compile(
+    r"\b(?:not|never) (?:\S+ )?(?:getting|got|gotten|become|becoming|gone) (?:any )?worse|"
+    r"\bno worse\b|\b(?:exactly|just|about) the same\b|\bnot (?:spreading|progressing|"
+    r"changing)\b|\b(?:not|never) changed\b|\bstable\b"
+)
+_PAIN_WORD = re.compile(r"\b(?:pain|ache|aching|sore|soreness|back)\b")
+
+
+def _compared_and_stable(a: AnalysedText, mention: Mention) -> bool:
+    """A weaker leg the writer says is stable: new weakness (urgent), not progression."""
+    if not _COMPARED.match(mention.text):
+        return False
+    sentence = a.sentence_of(mention.start)
+    for clause in a.clauses:
+        if clause.sentence in (sentence, sentence + 1):
+            words = a.text[clause.start : clause.end]
+            if _STABLE.search(words) and not _PAIN_WORD.search(words):
+                return True
+    return False
 
 
 def _sentence_text(a: AnalysedText, mention: Mention) -> str:
