@@ -17,6 +17,7 @@ from spinewise.assistant.evaluation import (
     TARGETS,
     TRIAGE_SPLITS,
     LabelledMessage,
+    ask_levels,
     chosen_splits,
     evaluate_triage,
     load_retrieval_set,
@@ -32,7 +33,7 @@ from spinewise.core.errors import InvalidInput
 
 from .conftest import HashingEncoder
 
-# The per-set tests read every labelled set (15,155 messages): coverage tracing adds nothing the
+# The per-set tests read every labelled set (16,115 messages): coverage tracing adds nothing the
 # unit tests of the rules do not already measure, and makes them several times slower.
 pytestmark = pytest.mark.no_cover
 
@@ -261,9 +262,21 @@ def test_what_ask_does_meets_the_targets_on_every_set(
     split: str,
     assistant_with_net,  # type: ignore[no-untyped-def]
 ) -> None:
-    def classify(text: str, profile: PatientProfile) -> str:
-        return str(assistant_with_net.triage(text, profile).level)
-
-    report = evaluate_triage(load_triage_set(split), classify)
+    report = ask_levels(assistant_with_net, load_triage_set(split))
     assert report["missed"] == [] and report["missed_emergency"] == []
     assert report["benign_specificity"] >= TARGETS["benign_specificity"], report["over_triaged"]
+
+
+@pytest.mark.slow
+def test_triaging_a_whole_set_at_once_decides_exactly_as_message_by_message(
+    assistant_with_net,  # type: ignore[no-untyped-def]
+) -> None:
+    # the per-set tests use triage_many (one screen call, one encoder call): same decisions
+    items = load_triage_set("blind80")
+    many = assistant_with_net.triage_many([m.text for m in items], [m.profile for m in items])
+    for item, batch in zip(items, many, strict=True):
+        one = assistant_with_net.triage(item.text, item.profile)
+        assert (batch.level, [f.code for f in batch.findings]) == (
+            one.level,
+            [f.code for f in one.findings],
+        ), item.id

@@ -189,7 +189,11 @@ class RedFlagClassifier:
 
     def findings(self, message: str, profile: PatientProfile | None = None) -> list[Finding]:
         """One finding when the message scores at or above the threshold, else none."""
-        score = self.score([message], [profile])[0]
+        return self.findings_for(self.score([message], [profile])[0])
+
+    @staticmethod
+    def findings_for(score: ScreenScore) -> list[Finding]:
+        """The finding of a score already computed (:meth:`score` takes many texts at once)."""
         if score.level is None:
             return []
         emergency = score.level == "emergency"
@@ -228,17 +232,22 @@ def screened(
     message: str,
     profile: PatientProfile | None = None,
     classifier: RedFlagClassifier | None = None,
+    score: ScreenScore | None = None,
 ) -> TriageResult:
     """``result`` raised by the learned screen (the packaged one by default), never lowered.
 
     Its finding is added only when it raises the level: the rules' reasons are more specific.
+    ``score``, when given, is the screen's score of this message computed beforehand (scoring
+    many messages in one call is much faster).
     """
     if result.level == "emergency":
         return result
-    screen = classifier if classifier is not None else default_classifier()
+    if score is None:
+        screen = classifier if classifier is not None else default_classifier()
+        score = screen.score([message], [profile])[0]
     raised = [
         f
-        for f in screen.findings(message, profile)
+        for f in RedFlagClassifier.findings_for(score)
         if level_rank(f.level) > level_rank(result.level)
     ]
     return combine(result, raised)

@@ -147,6 +147,12 @@ SCREEN_TRAINING_SPLITS = (
     "blind86",
     "blind87",
     "blind88",
+    "blind89",
+    "blind90",
+    "blind91",
+    "blind92",
+    "blind93",
+    "blind94",
     "ordinary1",
     "ordinary2",
     "ordinary3",
@@ -269,14 +275,23 @@ def _rules_and_learned_screen(
     """The rules' report and the rules + learned screen's, reading each message once."""
     from spinewise.assistant.classifier import default_classifier, screened
 
-    screen = default_classifier()
+    items = list(messages)
+    # one call of the screen for the whole set (the same scores, far faster)
+    scores = default_classifier().score([m.text for m in items], [m.profile for m in items])
     rules: list[tuple[LabelledMessage, str]] = []
     learned: list[tuple[LabelledMessage, str]] = []
-    for item in messages:
+    for item, score in zip(items, scores, strict=True):
         result = triage(item.text, item.profile)
         rules.append((item, result.level))
-        learned.append((item, screened(result, item.text, item.profile, screen).level))
+        learned.append((item, screened(result, item.text, item.profile, score=score).level))
     return score_predictions(rules), score_predictions(learned)
+
+
+def ask_levels(assistant: Any, messages: Iterable[LabelledMessage]) -> dict[str, Any]:
+    """:func:`evaluate_triage` of what ``assistant ask`` does (``Assistant.triage_many``)."""
+    items = list(messages)
+    results = assistant.triage_many([m.text for m in items], [m.profile for m in items])
+    return score_predictions((m, r.level) for m, r in zip(items, results, strict=True))
 
 
 def packaged_split_figures(split: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -604,13 +619,9 @@ def score_triage_file(
             retriever = HybridRetriever(load_knowledge_base())
         assistant = Assistant(retriever.knowledge, retriever)
         if assistant._safety_net() is not None:
-
-            def classify(text: str, profile: PatientProfile) -> str:
-                return assistant.triage(text, profile).level
-
-            classify("warm-up", PatientProfile())  # load the model outside the timing
+            assistant.triage("warm-up", PatientProfile())  # load the model outside the timing
             started = time.perf_counter()
-            net_report = evaluate_triage(messages, classify)
+            net_report = evaluate_triage(messages, lambda t, p: assistant.triage(t, p).level)
             timing["ask"] = 1000 * (time.perf_counter() - started) / len(messages)
     return {
         "set": str(path),
@@ -633,10 +644,7 @@ def _ask_triage(
     if assistant._safety_net() is None:
         return None
 
-    def classify(text: str, profile: PatientProfile) -> str:
-        return assistant.triage(text, profile).level
-
-    report = {s: evaluate_triage(load_triage_set(s), classify) for s in splits}
+    report = {s: ask_levels(assistant, load_triage_set(s)) for s in splits}
     for path in extra_triage_sets:
-        report[Path(path).name] = evaluate_triage(load_triage_set(Path(path)), classify)
+        report[Path(path).name] = ask_levels(assistant, load_triage_set(Path(path)))
     return report

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from spinewise.assistant.classifier import screened
+from spinewise.assistant.classifier import default_classifier, screened
 from spinewise.assistant.intents import Intent, parse_intents
 from spinewise.assistant.knowledge import KnowledgeBase, load_knowledge_base
 from spinewise.assistant.llm import LLMConfig, LLMError, generate_answer
@@ -150,6 +151,28 @@ class Assistant:
             if net is not None:
                 result = combine(result, net.findings(message))
         return result
+
+    def triage_many(
+        self, messages: Sequence[str], profiles: Sequence[PatientProfile | None]
+    ) -> list[TriageResult]:
+        """:meth:`triage` of many messages, with the learned screen scoring them in one call
+        and the safety net encoding their sentences in one call (evaluating labelled sets).
+        The decisions are those of :meth:`triage`, message by message."""
+        results = [triage(m, p) for m, p in zip(messages, profiles, strict=True)]
+        if self.learned_screen:
+            scores = default_classifier().score(list(messages), list(profiles))
+            results = [
+                screened(r, m, p, score=s)
+                for r, m, p, s in zip(results, messages, profiles, scores, strict=True)
+            ]
+        net = self._safety_net()
+        if net is None:
+            return results
+        below = [i for i, r in enumerate(results) if r.level != "emergency"]
+        net.prime([messages[i] for i in below])
+        for i in below:
+            results[i] = combine(results[i], net.findings(messages[i]))
+        return results
 
     def reply(self, message: str, profile: PatientProfile | None = None) -> AssistantReply:
         result = self.triage(message, profile)
