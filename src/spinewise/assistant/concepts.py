@@ -50,13 +50,15 @@ def _gap(n: int) -> str:
 # Numb, numbness, numbed … but not "number" ("pregnant with number 2", "a number two")
 NUMB_WORD = r"numb(?!ers?\b)\w*"
 
-# Walking limited by aching, not legs that cannot walk: "cannot walk round the supermarket
-# without my legs aching" (neurogenic claudication), "can't stand without a rest"; but "cannot
-# walk without my leg giving way" is weakness
+# Walking limited by aching or distance, not legs that cannot walk: "cannot walk round the
+# supermarket without my legs aching" (neurogenic claudication), "can't stand without a rest",
+# "can't walk more than 200 metres"; but "cannot walk without my leg giving way" is weakness
 WALKING_LIMITED_BY_ACHE = (
     r"(?!(?: [^\s,.;]+){0,4} without (?:(?:my |the )?(?:legs?|calves|calf|thighs?|back) "
     r"(?:\S+ )?(?:ach\w*|hurt\w*|going heavy|getting heavy|getting tired|cramp\w*)|stopping|"
-    r"a (?:rest|break|sit)|resting|sitting)\b)"
+    r"a (?:rest|break|sit)|resting|sitting)\b"
+    # a distance: "can't walk more than a few hundred metres before my calves cramp"
+    r"| (?:more|further|farther) than\b| (?:very |that )?far\b)"
 )
 
 NUMB = (
@@ -140,14 +142,16 @@ TEMPERATURE_READING = (
 _VEHICLE = r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|atv|utv|ute|pickup|buggy|cab|coach|4x4|jeep|artic)"
 VEHICLE_OVER = (
     r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,2}?"
-    r"(?:went|rolled|flipped|turned|tipped|toppled) over|(?:went|rolled|flipped|turned|tipped) "
+    r"(?:went|rolled|flipped|flip|turned|tipped|toppled) over|"
+    # "car lick mi from behind" (patois: hit), "a van hit me"
+    + _VEHICLE
+    + r" (?:hit|lick|licked|rear-?ended|ran into|smashed into|crashed into) (?:me|my car|us)\b|(?:went|rolled|flipped|turned|tipped) "
     r"over on (?:to )?(?:its|it|the) (?:side|roof)|overturned|jack-?knifed|"
     # "rolled my ATV yesterday", "flipped the quad"
     r"(?:rolled|flipped|overturned|wrecked|totall?ed) (?:my|the|a|our|his|her) (?:\S+ )?(?:atv|utv|quad|"
     r"quad bike|car|truck|ute|bike|motorbike|tractor|buggy|jeep|4x4|side[- ]by[- ]side|van)\b|"
     # "car went into a ditch and rolled", "the van skidded into a tree"
-    + _VEHICLE
-    + r" (?:\S+ ){0,6}?"
+     + _VEHICLE + r" (?:\S+ ){0,6}?"
     r"(?:rolled|flipped)(?! (?:up|down|back|forward|my|the|a|into (?:the|my) (?:garage|drive))\b)|"
     + _VEHICLE
     + r" (?:\S+ ){0,3}?(?:went|ended up|slid|veered|skidded|spun|crashed|careered) (?:\S+ ){0,3}?into (?:a|the) "
@@ -181,7 +185,14 @@ BACK_FINE = (
     r"(?: \S+){0,2}? (?:fine|ok|okay|good|great|normal|better|all right|alright|grand)\b|"
     r"(?:back pain|pain in my back|my back ache|backache)(?: has| is)?(?: \S+)? (?:gone|went away|"
     r"settled|cleared|disappeared)|"
-    r"(?:back|back pain) (?:is not|does not|do not|has not been|is no longer|no longer) (?:\S+ )?"
+    # "back feel alright this week", "back is the same as always, no different", "back pain
+    # went completely last week", patois "him back not hurt him"
+    r"(?:back|spine) (?:\S+ )?feel (?:alright|fine|ok|okay|good|grand)\b|"
+    r"(?:back|back pain) is (?:the same as (?:always|usual|ever)|no different)\b|"
+    r"(?:back pain|pain in my back) (?:went|has gone|is gone) (?:completely|away completely|"
+    r"totally)\b|"
+    r"(?:back|back pain) (?:is not|does not|do not|has not been|is no longer|no longer|not) "
+    r"(?:\S+ )?"
     r"(?:hurt\w*|sore|painful|bother\w*|aching|a problem)|"
     r"no back pain|not (?:about|related to) my back|no pain (?:in|with) my back|"
     # "my back's actually been fine" (the possessive-looking "'s" is dropped)
@@ -305,8 +316,28 @@ TIPTOE_WEAK = (
     r"(?:\S+ )?(?:push|get|go|lift|rise) up"
 )
 # A weakened immune system: conditions and medicines (IFOMPT 2020 risk factors for infection).
+# A pain the writer puts down to a medicine: "Capecitabine is making the soles of my feet
+# sore", "the anastrozole is making my hands and knees ache … is that a normal side effect?"
+SIDE_EFFECT_SAID = re.compile(
+    r"\b(?:is|are|has been|have been|keeps?) (?:making|giving) (?:me|my)\b|\bside[- ]effects?\b|"
+    r"\bhand[- ]foot syndrome\b"
+)
+# Medicines and regimens used only against cancer (immunotherapy, hormone and targeted
+# therapy, chemotherapy regimens): naming one tells of a cancer even when the word is not there
+CANCER_MEDICINES = (
+    r"pembrolizumab|keytruda|nivolumab|opdivo|ipilimumab|atezolizumab|durvalumab|trastuzumab|"
+    r"herceptin|exemestane|goserelin|enzalutamide|abiraterone|bicalutamide|palbociclib|"
+    r"ribociclib|abemaciclib|imatinib|"
+    + r"(?:fec|folfox|folfiri|capox|xelox|r-?chop|abvd|ec|ac|tc)"
+    r"(?= (?:chemo\w*|cycle|cycles|regime\w*|treatment|round|infusion))|docetaxel|paclitaxel|"
+    r"epirubicin|doxorubicin|capecitabine|oxaliplatin|gemcitabine|carboplatin|cisplatin"
+)
 IMMUNO_WORDS = (
     r"immuno ?suppress\w*|immuno ?compromised|immune ?suppress\w*|transplant\w*|"
+    # chemotherapy by its regimen or drug: "day 10 of my FEC cycle"
+    r"(?:fec|folfox|folfiri|capox|xelox|r-?chop|abvd|ec|ac|tc)(?= (?:chemo\w*|cycle|cycles|"
+    r"regime\w*|round|infusion))|docetaxel|paclitaxel|epirubicin|doxorubicin|capecitabine|"
+    r"oxaliplatin|gemcitabine|carboplatin|cisplatin|"
     r"\bhiv\b(?! (?:test|negative|check|screen))|hiv positive|\baids\b|chemo\w*|"
     r"methotrexate|biologics?|biologic (?:drug|medicine|injection|treatment)s?|azathioprine|"
     r"tacrolimus|ciclosporin|cyclosporin\w*|mycophenolate|anti-? ?rejection|rituximab|"
@@ -1425,7 +1456,9 @@ _NEGATION_WINDOW = 6  # words; NegEx uses a comparable window of 5-6 words
 _POST_NEGATION = re.compile(
     r"^\W*(?:(?:and|or|both|all|also|still|totally|completely|perfectly|seems?|to|be|feels?|"
     r"are|is|have|has|been|working|works?|functioning|my|the|bowels?|bladder)\W+){0,5}"
-    r"(?:fine|normal|normally|ok|okay|unaffected|unchanged|as usual|all good|no problems?)\b"
+    r"(?:fine|normal|normally|ok|okay|unaffected|unchanged|as usual|all good|no problems?)\b|"
+    # "fever last week already gone"
+    r"^ (?:(?:last|this) week |yesterday |before )?already (?:gone|better|finished|over)\b"
 )
 _REMOTE_PAST = re.compile(
     r"\b(?:(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|few|couple of|"
@@ -1497,6 +1530,11 @@ _HYPOTHETICAL = re.compile(
     r"what (?:\S+ ){1,3}?(?:to )?do (?:if|when)|"
     r"(?<!know )(?<!sure )(?<!wonder )(?<!ask )(?<!asked )(?<!see )(?<!check )if (?:he|she|his \w+|her \w+)"
     r"(?: ever)?(?: (?:fell|falls|fall|had a fall|were to fall|was to fall)|(?= ?\Z))|"
+    # "if he ever went numb down below", "if my husbands back pain ever went down both legs"
+    r"\bif (?:he|she|they|his \w+|her \w+|my \w+)(?: \w+){0,3}? ever (?:went|go|goes|got|gets|had|"
+    r"has|lost|lose|could not|cannot)\b|"
+    # "want to avoid getting a bad back from the laptop"
+    r"\bavoid (?:getting|having|developing)\b|"
     r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
     # "suppose I lose feeling …", not the hedge "expected, I suppose"
     r"hypothetical\w*|(?<!i )suppose(?= (?:i|you|my|that|it|we|one|if|she|he|they)\b)|supposing|just curious|"
@@ -1778,7 +1816,8 @@ _QUOTED_SOURCE = re.compile(
 _COLON_NO = re.compile(
     r"[^:.!?]{0,40}(?::|\s[-–—])\s*(?:all |totally |completely )?(?:no|none|never|nil|normal|fine|"
     r"negative|nope|not really)"
-    r"(?=\s*(?:[.,;!?]|$))"
+    # (a checklist typed one item a line: "numbness down below - no\npeeing - normal")
+    r"(?=[ \t]*(?:[.,;!?\n]|$))"
 )
 _NONE_OF_THOSE = re.compile(
     r"\W*(?:(?:checked|i checked|i have|i have got|have|got|thankfully|luckily)\W+)?(?:none|no|"
@@ -1846,7 +1885,9 @@ def continues_other(text: str, clauses: tuple[Clause, ...], sentence: int) -> bo
 # A checklist answered with a bare "no": "Tingly legs?? Nope. Weak legs?? Nope."
 _NO_ANSWER = re.compile(
     # also quoted and answered after a dash: 'the 111 nurse asked "any fever?" - no, temp normal'
-    r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no(?! (?:plan|plans|idea|intention|intent)\b)|nope|nah|none|never(?! (?:had|have|been|felt|happened|"
+    # ("is that normal? No temp." is a new sentence, not the answer)
+    r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no(?=\s*(?:[.!,;]|$)|\s+(?:it|its|i|just|not|nothing|never|the|that|this|all|"
+    r"thankfully|luckily|none)\b)|nope|nah|none|never(?! (?:had|have|been|felt|happened|"
     r"experienced|before)\b)|not at all|negative|not really|no way)"
     r"\b[\s.!,]*"
     r"(?=$|[a-z])"
@@ -1910,6 +1951,10 @@ def _general_question(text: str, clauses: tuple[Clause, ...], sentence: int) -> 
     if not parts:
         return False
     start, end = parts[0].start, parts[-1].end
+    if not _QUESTION_START.match(text, start):
+        # a lead-in before the question: "sorry if this is silly but what's 'saddle
+        # anaesthesia'?"
+        start = end - len(_after_contrast(text[start:end]))
     return (
         "?" in text[end : end + 2]
         and bool(_QUESTION_START.match(text, start))
@@ -2160,10 +2205,15 @@ _PAST_TENSE = re.compile(
 )
 _NOW_RESOLVED = re.compile(
     r"\b(?:has|have|is|are) (?:\S+ )?(?:gone|cleared|settled|better)\b|"
-    r"\b(?:gone|better|fine|cleared up) now\b"
+    r"\b(?:gone|better|fine|cleared up) now\b|"
+    # "fever last week already gone", "I had fever last week but it is finished"
+    r"\balready (?:gone|better|finished|over)\b|\b(?:it is|it has|is) finished\b"
 )
 _IT_WENT = re.compile(
-    # "… the feeling came back within the day"
+    # "… but it is finished" (learner English)
+    r"\b(?:it|that) is (?:finished|over)\b|"
+    # "… went away within the hour", "… the feeling came back within the day"
+    r"\bwent away (?:within|after|in) (?:the|an|a|half an|\d+|a few) (?:hour|minute|min|day)s?\b|"
     r"\b(?:the |my )?(?:feeling|sensation|strength) (?:has |had )?(?:came|come|returned) back\b|"
     r"\b(?:it|that|this|they|which|all)\b (?:\S+ )?(?:went away|cleared up|got better|settled|"
     r"resolved|disappeared|wore off|went)(?! (?:to|down|into|numb|weak|worse))\b|"
@@ -2280,7 +2330,8 @@ def _known_baseline(text: str, clauses: tuple[Clause, ...], sentence: int) -> bo
 # A symptom only believed for a moment: "thought I'd wet myself but it was the water trough",
 # "I thought I couldn't feel my bladder, but it was because I'd had 4 coffees"
 _MISTAKEN_BEFORE = re.compile(
-    r"\b(?:thought|convinced myself|was sure|worried)(?: that)? (?:i|i had|i would|id|i was)\b"
+    r"\b(?:thought|convinced myself|was sure|worried)(?: that)? (?:i|i had|i would|id|i was|"
+    r"my \w+ (?:had|was|has|would))\b"
     r"[^.!?]*\Z"
 )
 _MISTAKEN_AFTER = re.compile(

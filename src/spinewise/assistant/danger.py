@@ -48,11 +48,13 @@ from spinewise.assistant.concepts import (
     BACK_BAD,
     BACK_FINE,
     BURNING_UP,
+    CANCER_MEDICINES,
     DRUG_RELAPSE,
     IMMUNO_WORDS,
     INJECTING,
     NUMB_WORD,
     RULED_OUT,
+    SIDE_EFFECT_SAID,
     SUICIDE_WORD,
     SYNCOPE_PHRASES,
     TEMPERATURE_READING,
@@ -164,7 +166,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # not a muscle strain: "it's just a normal strain, no bladder problems"
         r"(?! *(?:[,.;!?]|$)| (?:(?:my|a|the|his|her) (?:\S+ )?)?(?:back|muscle|hamstring|neck|"
         r"shoulder))|"
-        r"burst\w*|struggl\w*|difficult\w*|hard|trouble|problems?|issues?|"
+        # (not a fall: "sat down hard on my bottom in the bathroom")
+        r"burst\w*|struggl\w*|difficult\w*|(?<!sat down )(?<!sit down )(?<!landed )(?<!fell )hard|"
+        r"trouble|problems?|issues?|"
         # not constipation: "the codeine has blocked me up"
         r"stuck|blocked(?! (?:me )?up)|retention|retain\w*|bursting|leak\w*|accidents?|"
         r"(?<!\ba )(?<!\bon )wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
@@ -239,7 +243,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "sensation": (
         NUMB_WORD + r"|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
-        r"dead|asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|paresthe\w*|"
+        # (not "it was only asleep because I sat on it")
+        r"dead|(?<!only )(?<!just )asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|"
+        r"paresthe\w*|"
         r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|"
         # learner English: "my private part is not having feeling at all"
         r"(?:not|no) having (?:any )?(?:\S+ )?(?:feeling|sensation)|novocaine|lidocaine|"
@@ -425,7 +431,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:\S+ ){0,2}?(?:crash\w*|accident|collision|smash|pile[- ]?up|wreck|incident|"
         r"fall|fell|spill|tumble|injury)|rta|rtc|"
         # "crashed out on the sofa" is falling asleep
-        r"(?<!before i )(?<!until i )(?<!till i )crash(?:ed|ing)?(?! out| course)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
+        r"(?<!before i )(?<!until i )(?<!till i )(?<!app )(?<!app keeps )(?<!app keep )"
+        r"(?<!it keeps )crash(?:ed|ing|es)?(?! out| course)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
         r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
         r"met with (?:an |a )?(?:\S+ )?accident|"
         # "took a knee to the lower back in a football match"
@@ -508,7 +515,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "pulsing": (
-        r"puls\w*|throb\w*|beat\w*|heart ?beat|pound\w*|thump\w*|ticking|(?:in time|timed) "
+        # "a ting a pump inna mi stomach, mi can even see it a jump"
+        r"puls\w*|throb\w*|beat\w*|heart ?beat|pound\w*|thump\w*|ticking|pump\w*|"
+        r"see it (?:a )?jump\w*|(?:in time|timed) "
         r"with (?:my )?(?:heart ?beat|heart|pulse)",
         "current",
         False,
@@ -564,9 +573,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "crisis": (
-        SUICIDE_WORD
-        # not the exasperation "honestly kill me now lol"
-        + r"|kill (?:my ?self|me(?! now\W{0,3}(?:lol|haha|lmao|jk)\b)|him ?self|her ?self|them ?selves)|"
+        SUICIDE_WORD + r"|kill (?:my ?self|him ?self|her ?self|them ?selves)|"
+        # not the exasperation "honestly kill me now lol", nor someone else's threat: "my boss
+        # is going to kill me if I take another sick day"
+        r"(?<!going to )(?<!gonna )kill me(?! now\W{0,3}(?:lol|haha|lmao|jk)\b)|"
         r"kill(?:ing|ed) (?:my ?self|him ?self|her ?self|them ?selves)|"
         r"wish(?:es|ed)? (?:she|he|they) (?:was|were) dead|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
         r"in|off (?:my|him|her)self|unalive\w*|end (?:my (?:own )?life|it all|things|it)|"
@@ -672,7 +682,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"walking|head\w*) to (?:the|a) (?:bridge|overpass|flyover|viaduct|cliff)s? (?:tonight|today|"
         r"now|this evening)\b|(?:go|going|get) to the top of (?:the|a) \w+(?: \w+)? and jump\b|"
         r"(?:put|tied|hung|bought|got) (?:a|the|some) rope\b(?! (?:swing|ladder|light))|"
-        r"done with (?:it all|everything|life) tonight|"
+        r"done with (?:it all|everything|life) tonight|(?:done|finished) with (?:this|my) life\b|"
+        # "mi a stand pon di bridge now"
+        r"\bi (?:am )?(?:standing|stand|sitting|sat) (?:up )?on (?:the|a) (?:bridge|ledge|cliff edge|"
+        r"roof)\b|"
         # "I've decided, it's tonight", "wish I just didn't exist"
         r"decided\W+(?:it is|its|it will be) (?:tonight|today|this weekend|tomorrow)\b|"
         r"wish i (?:just )?(?:did not|didnt|do not|could (?:just )?not|could just stop to) exist|"
@@ -779,7 +792,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"cancers?|chemo\w*|radiotherapy|radiation|metasta\w*|secondaries|mets|myeloma|"
         r"lymphoma|leuka?emia|carcinoma|melanoma|sarcoma|malignan\w*|tumou?rs?|oncolog\w*|"
         r"mastectomy|lumpectomy|prostatectomy|the big c|in remission|(?:cancer )?survivor|"
-        r"tamoxifen|letrozole|anastrozole|zoladex|hormone therapy for",
+        r"tamoxifen|letrozole|anastrozole|zoladex|hormone therapy for|" + CANCER_MEDICINES,
+        # cancer medicines named without the word: "on pembrolizumab, new lower back pain"
         "history",
         True,
     ),
@@ -792,12 +806,15 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "pain": (
         # not "the bright screen hurts my eyes"
-        r"pain\w*(?! " + APP_RECORD + r")|"
+        # (not "my oncologist is a pain in the backside")
+        r"pain\w*(?! " + APP_RECORD + r")(?! in the (?:backside|neck|arse|ass|bum|butt)\b)|"
         r"hurt\w*(?! (?:my|your|his|her) (?:eyes?|ears?|teeth|tooth|feelings|pride|"
         r"wallet|head))|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
         r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
         r"discomfort|twing\w*|"
         r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)|"
+        # "him did a complain bout him back"
+        r"complain\w* (?:about|of) (?:my|his|her|their) back|"
         # "he's up every night crying with his back", "laid up with her back"
         r"(?:crying|cries|up|awake|suffering|struggling|laid up|in tears) (?:\S+ ){0,3}?with "
         r"(?:my|his|her|their) back|" + BACK_BAD,
@@ -1072,8 +1089,9 @@ _RELIEF_WORDS = (
     r"(?:better|eases?|eased|easier|fine|ok|okay|alright|helps?|relie\w*|settles?|"
     r"goes (?:off|away)|(?:it |they )?(?:go|goes|wears?) off|disappears?|passes|stops?|further|"
     r"sorts? (?:it|them)|fix(?:es)? (?:it|them)|(?:it|they) go(?:es)?(?= *(?:[.,;!?]|$))|"
-    # "goes when I sit or bend forward"
-    r"go(?:es)?(?= (?:when|if|once|as soon as) ))"
+    # "goes when I sit or bend forward", "sit down and it goes in a minute"
+    r"go(?:es)?(?= (?:when|if|once|as soon as) )|go(?:es)? (?:off |away )?(?:in|within|after) "
+    r"(?:a|one|\d+|a few|few|two|half) (?:minute|min|second|moment|mo)s?)"
 )
 _FLEXION = r"(?:sit\w*|sat|bend\w*|bent|lean\w*|stoop\w*|crouch\w*|squat\w*|trolley|bench|chair)"
 _FLEXION_RELIEF = re.compile(
@@ -1199,7 +1217,7 @@ _SPREADING = re.compile(
 )
 # The same, told a few sentences after the deficit ("Numbness mapping update. Monday: outer
 # shin. … It's spreading"): only words that can mean nothing else
-_SPREAD_ON = re.compile(r"creep|crept|spread|up past|now past")
+_SPREAD_ON = re.compile(r"creep|crept|spread|up past|now past|up to the|getting bigger|bigger")
 _CLOTHES = re.compile(CLOTHES + r"|(?:the )?sheets")
 _WETNESS = re.compile(
     r"wet|soak|sodden|damp|leak|accident|soil|mess|dribbl|drip|drops|without|no idea|not sure|"
@@ -1541,9 +1559,10 @@ def broad_hits(
         # definitely weak")
         stable = any(p.negated and s.sentence(p) == s.sentence(cue) for p in s.get("progression"))
         before = () if stable else (s.sentence(cue) - 1,)
+        # (a log's day label is a sentence of its own: "Numb patch log\nMon: big toe")
+        after = (s.sentence(cue) + 1, s.sentence(cue) + 2)
         if s.site_of(cue) is None and any(
-            s.sentence(x) in (s.sentence(cue) + 1, *before) and not x.other_person
-            for x in s.get("limb_site")
+            s.sentence(x) in (*after, *before) and not x.other_person for x in s.get("limb_site")
         ):
             deficits.append(cue)
     # "only in my right leg but tonight the left one has started too": the other side now
@@ -1570,7 +1589,8 @@ def broad_hits(
             or (s.near(d, p, 40) and _SPREADING.match(p.text))
             # the next sentence or two tell the spread: "Numbness started at my ankle Monday.
             # Now up past my knee. Creeping up a bit more each day."
-            or (0 < s.sentence(p) - s.sentence(d) <= 4 and _SPREAD_ON.match(p.text))
+            # (a log of days: "Mon: big toe … Wed: up to the shin")
+            or (0 < s.sentence(p) - s.sentence(d) <= 8 and _SPREAD_ON.match(p.text))
         )
         and not _overlap(d, p)
         and d.kind != "radicular"
@@ -1674,7 +1694,7 @@ def broad_hits(
     elif (
         pain
         and len({c.text for c in collapse}) >= 2
-        and any(re.match(r"faint|clammy", c.text) for c in collapse)
+        and any(re.match(r"faint|clammy|pass|black", c.text) for c in collapse)
     ):
         # faint and clammy (or sweaty) with back pain, however it is described: "back pain +
         # feeling super clammy n faint rn", "felt really faint and sweaty and had to lie on
@@ -1763,11 +1783,15 @@ def broad_hits(
         if c.mine
         and not c.negated
         and not any(s.near(c, d, 6) for d in s.active("cancer_doubt"))
+        # "My MRI came back clear!! No spread, the back pain was just a pulled muscle"
+        and not _SCAN_CLEAR.search(s.text)
         and not _other_illness_in_remission(s, c)
     ]
     chronic = s.active("chronic_pain")
-    if (cancer or cancer_history) and pain and not chronic:
-        hit("malignancy_cancer_history", "malignancy", "urgent", *cancer, *pain[:1])
+    # (not a side effect: "the anastrozole is making my knees ache")
+    own_pain = [p for p in pain if not SIDE_EFFECT_SAID.search(_sentence_of(s, p.start))]
+    if (cancer or cancer_history) and own_pain and not chronic:
+        hit("malignancy_cancer_history", "malignancy", "urgent", *cancer, *own_pain[:1])
     weight = s.active("weight_loss")
     if weight and (s.active("weight_unintended") or not s.mine("weight_intended")):
         hit("malignancy_weight_loss", "malignancy", "urgent", *weight)
@@ -1777,6 +1801,10 @@ def broad_hits(
     return hits
 
 
+_SCAN_CLEAR = re.compile(
+    r"\b(?:mri|scan|ct|pet|bone scan|x-?ray)s? (?:\S+ )?(?:came back |was |were |is |are )(?:all )?"
+    r"(?:clear|normal|fine)\b(?![^.!?]*\b(?:but|except|apart from)\b)|\bno spread\b"
+)
 # Illnesses other than cancer that go into remission
 _REMITTING = re.compile(
     r"\b(?:crohn\w*|colitis|ibd|inflammatory bowel|rheumatoid|ra|lupus|sle|ms|multiple sclerosis|"

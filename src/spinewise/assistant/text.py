@@ -138,14 +138,46 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"(?<=it )aw|(?<=them )aw|(?<=us )aw|aw(?= the )", "all"),
     (r"(?<=couple )o|(?<=lot )o|(?<=bit )o|(?<=loads )o|(?<=kind )o|(?<=sort )o", "of"),
     (r"wean|bairn", "child"),
+    # the yoga pose, not "chills"
+    (r"childs(?= pose)", "child"),
     (r"(?:grand)?weans|bairns", "children"),
     # Jamaican patois: "mi cyaan feel mi batty when mi siddung"
     (r"cyaan|caan|kyaan", "cannot"),
     (r"nuh", "not"),
     (r"siddung|siddown", "sit down"),
-    (r"wah", "what"),
+    (r"wah|wat", "what"),
+    (r"fada|faada|fadda", "father"),
+    (r"madda|mada|mumma", "mother"),
+    (r"pickney(?: dem)?", "children"),
+    (r"bredda|breda", "brother"),
+    (r"inna", "in the"),
+    (r"di(?= [a-z])", "the"),
+    (r"dis", "this"),
+    (r"dat", "that"),
+    (r"pon", "on"),
+    (r"wid", "with"),
+    (r"fi(?= [a-z])", "to"),
+    (r"seh", "that"),
+    (r"jus", "just"),
+    (r"mawnin|mornin", "morning"),
+    (r"nutten|nuttn|nutn", "nothing"),
+    (r"ting", "thing"),
+    (r"unu", "you"),
+    (r"dem", "them"),
+    (r"bout", "about"),
+    (r"sweatin", "sweating"),
+    # Trinidadian "meh car", "meh back"
+    (r"meh(?= [a-z])", "my"),
+    # "him back a hurt him", "him did a complain": his / he
+    (r"him(?= (?:back|foot|feet|leg|legs|belly|stomach|side|chest|bladder|batty|bottom))", "his"),
+    (
+        r"him(?= (?:did|a|cannot|can|nah|not|feel|felt|that|say|faint|fainted|fall|fell|drop|"
+        r"dropped|look|sweat|sweating|complain|have|has|had|was|is)\b)",
+        "he",
+    ),
     (
         r"mi(?= (?:cannot|can|feel|felt|not|no|did|do|go|get|got|want|have|has|had|sit|siddung|"
+        r"write|wrote|done|love|stand|tired|"
         r"haffi|need|try|tried|a |just|still|never|wake|woke|fall|fell|pee|wee|walk|know|"
         r"think|am|was|cyaan|caan|nah))",
         "i",
@@ -153,9 +185,15 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     # "mi back", "mi batty"; not "an MI" (a heart attack)
     (
         r"(?<!an )mi(?= (?:back|batty|bottom|bum|foot|feet|leg|legs|knee|belly|tummy|head|hip|"
-        r"side|pickney|yout|husband|wife|mother|madda|fada|father|pee|wee|waterworks))",
+        r"side|pickney|yout|husband|wife|mother|madda|fada|father|pee|wee|waterworks|daughter|"
+        r"son|children|family|partner|baby|granny|stomach|chest))",
         "my",
     ),
+    # "mi nah wake up", "mi a stand pon di bridge" (after "mi" became "i")
+    (r"(?<=\bi )nah|(?<=\bhe )nah|(?<=\bshe )nah", "not"),
+    (r"(?<=\bi )a(?= (?:stand|sit|go|walk|feel|hold|wait|tell|cry|beg|hurt|dead))", "am"),
+    # "car lick mi", "help mi": me
+    (r"(?<=\blick )mi|(?<=\bhelp )mi|(?<=\bhit )mi|(?<=\bwith )mi(?= [.,!?]|$)", "me"),
     # Philippine English politeness particle: "her back is very painful po"
     (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
@@ -244,6 +282,29 @@ _WEIGHT_FIGURES = re.compile(
 )
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# A weight log, earlier first: "Weight: Jan 82kg, Mar 75kg"
+_WEIGHT_LOG = re.compile(
+    r"\b"
+    + _MONTH
+    + r" (\d{1,3}(?:\.\d)?) ?"
+    + _WEIGHT_UNIT
+    + r"\b[ ,;:\-]+"
+    + _MONTH
+    + r" (\d{1,3}(?:\.\d)?) ?"
+    + _WEIGHT_UNIT
+    + r"?\b"
+)
+
+
+def _weight_logged(match: re.Match[str]) -> str:
+    """ "jan 82kg, mar 75kg" → "jan 82kg, mar 75kg weight dropped" (a fall of more than 2 %)."""
+    before, unit, now, unit_now = match.groups()
+    same_unit = unit_now is None or unit_now.rstrip("s") == unit.rstrip("s")
+    fell = same_unit and float(before) > float(now) * 1.02
+    return match.group(0) + (" weight dropped" if fell else "")
+
+
 def _weight_change(match: re.Match[str]) -> str:
     """Say in words what two weighings show, so the rules can read it: "61kg (was 68kg" →
     "61kg (was 68kg weight dropped" (a fall of more than 2 %)."""
@@ -267,6 +328,7 @@ def normalise(text: str) -> str:
     text = _AT_NO_POINT.sub("never", text)
     text = _LIMB_WEEK.sub(r"\1weak", text)
     text = _WEIGHT_FIGURES.sub(_weight_change, text)
+    text = _WEIGHT_LOG.sub(_weight_logged, text)
     # "no leg, bladder, fever or weight issues": each item denied in its own clause
     text = _NEGATED_LIST.sub(_each_denied, text)
     for pattern, replacement in _DIALECT_RE:

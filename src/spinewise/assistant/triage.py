@@ -47,6 +47,7 @@ from typing import Any, Literal
 from spinewise.assistant.concepts import (
     FAMILY,
     ON_BEHALF,
+    SIDE_EFFECT_SAID,
     AnalysedText,
     Mention,
     analyse,
@@ -397,6 +398,8 @@ _THEY_RECOVERED = re.compile(
     r"better|well|back to normal)|recovered|back to normal)(?: now| since| again| by \w+)?"
     r"(?= *(?:[.,;!?]|$|and\b))|"
     r"(?<!says )(?<!said )(?<!thinks )\b(?:he|she|they) (?:is|are) fine now\b|"
+    # "now ok already after surgery" (Singapore English)
+    r"\bnow (?:ok|okay|fine|alright) already\b|"
     # "… surgery fixed it and she's jogging again"
     r"\b(?:surgery|the op|the operation|an operation|physio) (?:fixed|sorted|cured) (?:it|him|her|"
     r"them)\b|\b(?:he|she|they) (?:is|are) (?:jogging|running|walking|back at work|playing) "
@@ -864,6 +867,8 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     immune_risk = immuno or steroids
     # "for years" must be about the pain: "on steroid tablets for years. New back pain …"
     usual = any(_USUAL_PAIN.search(_sentence_text(a, m)) for m in pain)
+    # … nor a side effect the writer names ("capecitabine is making my feet sore")
+    usual = usual or all(SIDE_EFFECT_SAID.search(_sentence_text(a, m)) for m in pain)
     if immune_risk and pain and not usual and not fever and not a.has("back_fine"):
         out.append(
             Finding(
