@@ -178,11 +178,16 @@ def test_the_exercise_library_animates_its_demonstrations(chromium, live_server:
     context, page, errors = _sign_in(chromium, live_server, "james@demo.spinewise.org", PHONE)
     page.goto(f"{live_server}/exercises")
     page.get_by_label("Search").fill("bird dog")
+    # Enter fires the field's "change" now: left for the click below, that change re-renders the
+    # list while the link is being clicked (a click lost on a loaded CI machine)
+    page.get_by_label("Search").press("Enter")
+    page.wait_for_load_state("networkidle")
     cards = page.locator("#exercise-rows .exercise-card")
     expect(cards.first.get_by_role("heading")).to_have_text("Bird dog")  # name matches first
     assert cards.count() < 5
     screenshot(page, "rehab-library")
     page.get_by_role("link", name="Bird dog").click()
+    expect(page).to_have_url(re.compile(r"/exercises/bird_dog$"))
     lines = page.locator("svg.figure polyline")
 
     def figure() -> list[str | None]:
