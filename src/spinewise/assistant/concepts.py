@@ -143,6 +143,10 @@ _VEHICLE = r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|atv|utv|ute|pickup|
 VEHICLE_OVER = (
     r"(?:car|lorry|truck|van|bus|vehicle|tractor|quad|cab|coach|4x4|jeep|artic) (?:\S+ ){0,2}?"
     r"(?:went|rolled|flipped|flip|turned|tipped|toppled) over|"
+    # "Keke tumble with us", "Danfo jam our car", "dem hit me for back with plank"
+    r"(?:keke|okada|danfo|tro-?tro|matatu|boda(?:-?boda)?|bus|car|taxi) (?:\S+ )?tumbl\w*|"
+    r"(?:jam|jammed|bash\w*|hit) (?:our|my|the) (?:car|bus|keke|taxi)\b|"
+    r"hit me (?:on|in|for) (?:the |my )?back with\b|"
     # "car lick mi from behind" (patois: hit), "a van hit me"
     + _VEHICLE
     + r" (?:hit|lick|licked|rear-?ended|ran into|smashed into|crashed into) (?:me|my car|us)\b|(?:went|rolled|flipped|turned|tipped) "
@@ -227,6 +231,9 @@ SUICIDE_WORD = (
     r"(?<!do )(?<!did )(?<!doing )(?<!ran )(?<!run )suicid\w*(?! ?\(?(?:the )?(?:shuttle|runs?|"
     r"sprints?|drills?|squeeze|lines?|prevention|helpline|hotline|awareness|charity|crisis line|"
     r"training)\b)"
+    # an attempt named by where it led: "hospitalized at the psychiatrie after an attempt"
+    r"|(?:psychiatr\w*|mental health (?:unit|ward)|sectioned) (?:\S+ ){0,4}?after (?:an|a|my) "
+    r"attempt\b(?! (?:to|at)\b)"
 )
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
@@ -657,7 +664,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"landed (?:hard |heavily )?on (?:my )?(?:back|head|neck|tailbone|coccyx)|"
                 r"came off (?:my |a |the )?(?:motorbike|motorcycle|bike|horse|scooter|quad)|"
                 r"thrown (?:from|off)|high[- ]speed|whiplash|assault\w*|beaten up|"
-                r"kicked (?:in|on) (?:the |my )?back|tackled|diving accident|dived into"
+                r"kick\w* (?:me |him |her )?(?:in|on) (?:the |my |his |her )?back|tackled|"
+                r"diving accident|dived into"
             ),
         ),
         time="event",
@@ -2330,13 +2338,14 @@ def _known_baseline(text: str, clauses: tuple[Clause, ...], sentence: int) -> bo
 # A symptom only believed for a moment: "thought I'd wet myself but it was the water trough",
 # "I thought I couldn't feel my bladder, but it was because I'd had 4 coffees"
 _MISTAKEN_BEFORE = re.compile(
-    r"\b(?:thought|convinced myself|was sure|worried)(?: that)? (?:i|i had|i would|id|i was|"
-    r"my \w+ (?:had|was|has|would))\b"
-    r"[^.!?]*\Z"
+    r"\b(?:thought|convinced myself|was sure|worried)(?: that)?(?: (?:i|i had|i would|id|i was|"
+    r"my \w+ (?:had|was|has|would))\b[^.!?]*)?\s*\Z"
 )
 _MISTAKEN_AFTER = re.compile(
     r"[^.!?]{0,80}?\bbut\b,? (?:it was|it is|it turned out|turned out|that was|someone|somebody|"
-    r"actually it|it had been|i had (?:just )?(?:sat|spilled|spilt)|it was only|it was just)\b"
+    r"actually it|it had been|i had (?:just )?(?:sat|spilled|spilt)|it was only|it was just|"
+    # Pidgin "but na the hard bench" (read as "but is the")
+    r"is the|is because)\b"
     r"(?! (?:real|true|worse|not|actually (?:real|true)))"
 )
 

@@ -161,7 +161,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:have|had|need) to (?:push|press|strain)|"
         # "my bladder no longer tells me when it is full"
         r"(?:no longer|not|never|cannot|can not) (?:\S+ )?tells? me (?:when|if|that)|"
+        # "e dey come drop drop" (Pidgin: a few drops at a time)
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
+        r"drop drop|"
         r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*"
         # not a muscle strain: "it's just a normal strain, no bladder problems"
         r"(?! *(?:[,.;!?]|$)| (?:(?:my|a|the|his|her) (?:\S+ )?)?(?:back|muscle|hamstring|neck|"
@@ -178,7 +180,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"without (?:me |my |it |even |her |him |them |his )?(?:noticing|knowing|"
         r"realising|realizing|feeling|warning|meaning (?:it )?to|wanting|deciding)|"
         # "not properly in control 'down below'"
-        r"not (?:properly |fully |really |quite )?in control|(?:no|lost|losing|lose|"
+        r"not (?:properly |fully |really |quite )?in control|not control\b|(?:no|lost|losing|lose|"
         r"reduced|poor|without|zero) (?:the )?(?:urge|sensation|feeling|control)|"
         r"(?:not|never|no longer) (?:\S+ )?(?:feel\w*|get\w*|hav\w*|notic\w*|sens\w*) "
         r"(?:the |any |an )?(?:urge|need|signal|sensation|feeling (?:that|when) i need)|control|"
@@ -209,6 +211,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:bladder|bowel|waterworks|urinary|toilet) (?:problems?|issues?|trouble|changes?|"
         r"dysfunction|symptoms?|accidents?)|lost control (?:down there|of myself)|"
         r"(?:cannot|can not|could not|unable to) (?:\S+ )?(?:pee|wee|piss|urinate|poo)\b|"
+        # sign-language word order: "pee cannot at all", "poo come out, me not feel it"
+        r"(?:pee|wee|urine|poo) (?:\S+ )?(?:cannot|can not)\b|"
         # wet without knowing: "I only discover I needed to go when I find I have already gone"
         r"(?:find|found|discover\w*|realis\w*|realiz\w*|notice\w*) (?:that )?i (?:have|had) "
         r"already (?:gone|wet myself|been|leaked)\b",
@@ -310,6 +314,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "weakness": (
         r"weak\w*|feebl\w*|giv\w* way|gave way|give out|gave out|buckl\w*|jelly|wobbly|paralys\w*|"
+        # Pidgin "my right foot no strong again" (read as "no strong anymore")
+        r"(?:no|not) (?:strong|stronger) (?:anymore|any more)|"
         r"(?:made of|like) wet sand|"
         r"paralyz\w*|collaps\w*|(?:no|lost|losing|lose|loss of) (?:\S+ )?(?:strength|power)|"
         + TIPTOE_WEAK
@@ -536,7 +542,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "collapse": (
         r"faint\w*|pass(?:ed|ing|es)? out|collaps\w*(?! into (?:bed|the bed|the sofa|the couch|"
         r"my bed|a chair|the chair))|black(?:ed|ing)? out|keel\w* over|" + SYNCOPE_PHRASES + r"|"
-        r"(?:nearly|almost) (?:fell|went|dropped|lost it)|dizzy|dizziness|light ?headed|"
+        r"(?:nearly|almost) (?:fell|fall|went|dropped|lost it)|dizzy|dizziness|light ?headed|"
         r"clammy|grey|gray|ashen|pale|white as a sheet|cold sweat|sweaty|sweating|woozy|"
         r"going to pass out",
         "current",
@@ -576,7 +582,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         SUICIDE_WORD + r"|kill (?:my ?self|him ?self|her ?self|them ?selves)|"
         # not the exasperation "honestly kill me now lol", nor someone else's threat: "my boss
         # is going to kill me if I take another sick day"
-        r"(?<!going to )(?<!gonna )kill me(?! now\W{0,3}(?:lol|haha|lmao|jk)\b)|"
+        r"(?<!going to )(?<!gonna )(?<!finna )(?<!want )(?<!is )kill me"
+        r"(?! now\W{0,3}(?:lol|haha|lmao|jk)\b)|"
         r"kill(?:ing|ed) (?:my ?self|him ?self|her ?self|them ?selves)|"
         r"wish(?:es|ed)? (?:she|he|they) (?:was|were) dead|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
         r"in|off (?:my|him|her)self|unalive\w*|end (?:my (?:own )?life|it all|things|it)|"
@@ -614,6 +621,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"co-?codamol|paracetamol|oxycodone|morphine|pregabalin|gabapentin|amitriptyline|"
         r"diazepam|sleeping pills)|"
         r"tak\w* (?:them|these|those|it) all|take the (?:whole )?lot|swallow (?:them |it )?all|"
+        # "I don decide to end everything tonight", "I don gather all my tablets"
+        r"end everything|gather\w* (?:up )?all (?:of )?(?:my |the )?(?:tablets|pills|meds)|"
         # "looking up how many of my pills it would take"
         r"how many (?:\S+ ){0,3}?(?:pills|tablets|meds|painkillers|tramadol|codeine|"
         r"paracetamol) (?:\S+ ){0,2}?(?:would|will|does|to) (?:take|kill)|"
@@ -651,7 +660,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"update|note)"
         r"\b(?! (?:before|until|for|of|to|today|this|on|at|in|from))|"
         # last words relayed: "tell my daughter it wasn't her fault", "tell my son I love him"
-        r"tell (?:my|the) (?:\S+ ){1,2}?(?:that )?(?:it (?:was not|is not|wasnt|isnt) (?:her|his|"
+        r"tell (?:my|the) (?:\S+ ){1,2}?(?:that |say )?(?:it (?:was not|is not|wasnt|isnt) (?:her|his|"
         r"their|your|anyone) fault|i (?:love|loved) (?:her|him|them|you)\b|i am sorry(?= *(?:[.!]|$"
         r"|for everything)))|"
         # an overdose counted out: "if I take all 56 of my co-codamol at once will it be enough"
@@ -679,7 +688,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "thinking about driving off the overpass", "drive to the bridge tonight", "go to the top
         # of the building and jump", "put a rope in the shed", "done with it all tonight"
         r"off (?:the|a) (?:bridge|overpass|flyover|viaduct|cliff)\b|(?:drive|driving|go|going|walk|"
-        r"walking|head\w*) to (?:the|a) (?:bridge|overpass|flyover|viaduct|cliff)s? (?:tonight|today|"
+        r"walking|head\w*) (?:to )?(?:the|a) (?:bridge|overpass|flyover|viaduct|cliff)s? (?:tomorrow|tonight|today|"
         r"now|this evening)\b|(?:go|going|get) to the top of (?:the|a) \w+(?: \w+)? and jump\b|"
         r"(?:put|tied|hung|bought|got) (?:a|the|some) rope\b(?! (?:swing|ladder|light))|"
         r"done with (?:it all|everything|life) tonight|(?:done|finished) with (?:this|my) life\b|"
@@ -714,6 +723,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # a farewell text relayed: "sorry mum, love u, can't do this pain anymore"
         r"(?:sorry|love (?:you|u|ya))\W+(?:\S+\W+){0,4}?cannot do this (?:\S+ )?any ?more|"
         r"not (?:going to )?bother(?:ing)? with tomorrow|no tomorrow for me|"
+        # "I no go dey here tomorrow" (Pidgin, read as "will not be here tomorrow")
+        r"(?:will not|not going to) be (?:here|around) (?:tomorrow|tonight|by (?:the )?morning|"
+        r"much longer)\b|"
         # "I wrote a note last night … not going to do anything today but I think I will soon"
         r"(?:wrote|written|left) (?:a |my )?(?:suicide |goodbye )?note (?:last night|(?:for|to) "
         r"(?:my )?(?:family|kids|children|wife|husband|partner|mum|mom|dad|parents|son|daughter|"
@@ -754,7 +766,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"\(inject\w*\)|\bi use(?= *(?:\(|,|\.|$|drugs|gear|heroin|smack))|"
         r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|vitamin|"
         r"b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|heroin|smack|"
-        r"(?:use|using|used|share|sharing) needles|needles? (?:for|to) (?:drugs|inject)|"
+        r"(?:use|using|used|share|sharing) needles?\b|needles? (?:for|to) (?:drugs|inject)|"
+        # "Me inject drug, true"
+        r"inject\w* drug\b|"
         r"(?:iv|intravenous) drug\w*|shoot\w* up|track marks|skin popping|" + INJECTING + r"|"
         # the drug, not "heard a crack in my back"
         r"(?:drug|needle) us(?:e|er|ing)|crack (?:cocaine|pipe)|(?:on|smok\w*|us(?:e|ed|ing)) "
@@ -815,6 +829,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:my )?back (?:went|has gone|is gone|is bad|is terrible|is awful|is killing)|"
         # "him did a complain bout him back"
         r"complain\w* (?:about|of) (?:my|his|her|their) back|"
+        # Pidgin "e dey bite me till morning" (read as "it is bite me")
+        r"(?:is|keeps?) bit(?:e|ing) me\b|"
         # "he's up every night crying with his back", "laid up with her back"
         r"(?:crying|cries|up|awake|suffering|struggling|laid up|in tears) (?:\S+ ){0,3}?with "
         r"(?:my|his|her|their) back|" + BACK_BAD,
@@ -871,6 +887,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "unrelenting": (
+        # "I no fit find any way to lie down … even if I no move at all"
+        r"(?:cannot|could not) find (?:any|a|one) (?:way|position) to (?:lie|sleep|rest|get comfortable)|"
+        r"even (?:if|when) i (?:do not |not |no |am not )?mov\w* (?:at all)?|"
         r"(?:no|any|every|whatever|whichever|any other|a different|changing|no matter what) "
         r"position|nothing (?:\S+ ){0,3}?(?:helps?|eases?|relieves?|works?|touches|shifts|"
         r"takes it away|makes (?:a|any) difference|stops it)|(?:painkillers?|tablets?|pills|"
@@ -1223,6 +1242,11 @@ _WETNESS = re.compile(
     r"wet|soak|sodden|damp|leak|accident|soil|mess|dribbl|drip|drops|without|no idea|not sure|"
     r"did not|do not|cannot|could not|never|not"
 )
+# a muscle torn at the gym or lifting, not the aorta
+_STRAIN_TEAR = re.compile(
+    r"\b(?:lift\w*|gym|deadlift\w*|squat\w*|muscle|hamstring|pulled|strain\w*|training|rugby|"
+    r"football|match|moving|carrying)\b"
+)
 _LIKE_BEFORE = re.compile(r"\b(?:like|as if|as though) (?:\S+ ){0,3}?\Z")
 _SHOCK = re.compile(r"clammy|gr[ae]y|pale|ashen|white as|sweaty|cold and sweaty")
 _TEARING_THROUGH = re.compile(
@@ -1230,7 +1254,8 @@ _TEARING_THROUGH = re.compile(
     r"shoulder ?blades?|belly|tummy|stomach|abdomen|chest)\b"
 )
 _FAINT_SUBJECT = re.compile(
-    r"\b(?:i|he|she|they|we|mum|mom|dad|father|mother|husband|wife|nan|grandad)\s+\Z"
+    # ("back pain then me faint, fall down kitchen floor": sign-language word order)
+    r"\b(?:i|me|he|she|they|we|mum|mom|dad|father|mother|husband|wife|nan|grandad)\s+\Z"
 )
 _CLAUSE_END = re.compile(r"\s*(?:[.,;!]|$|and\b|then\b|again\b|suddenly\b|on\b|in\b)")
 _LIMB_COLLAPSED = re.compile(
@@ -1667,6 +1692,13 @@ def broad_hits(
         # "like something ripping through my back between the shoulder blades" (a quality of
         # pain; "something tore in my back when I deadlifted" is a strain)
         or (t.text.endswith("ing") and _TEARING_THROUGH.match(s.text, t.end))
+        # something tearing inside the back, sudden or severe ("Something rip for inside my
+        # back like cloth, sudden, sharp")
+        or (
+            bool(re.search(r"\bback\b", _sentence_of(s, t.start)))
+            and any(s.sentence(x) == s.sentence(t) for x in s.active("sudden") + s.active("severe"))
+            and not _STRAIN_TEAR.search(_sentence_of(s, t.start))
+        )
         # a simile for the pain in its sentence: "bad pain in his back, he said it was like
         # something tearing"
         # (not "felt like something tore in my back when lifting": a strain)
@@ -1906,6 +1938,9 @@ _SEX_STRONG = re.compile(
     r"did not feel)|"
     r"(?:numb|no feeling|no sensation|cannot feel|could not feel|did not feel|not feel) "
     r"(?:\S+ ){0,4}?(?:during|in|with|when having|while having) (?:sex|intercourse|bed)|"
+    # "my manhood no dey work at all"
+    r"(?:manhood|penis|willy) (?:\S+ ){0,2}?(?:is not|does not|do not|will not|no longer) "
+    r"(?:\S+ )?(?:work|working|stand|rise|get hard)\b|"
     r"(?:limp|floppy|soft) (?:down there|penis|willy)|(?:penis|willy) (?:\S+ )?(?:limp|floppy|"
     r"dead|numb|soft|will not|does not|cannot))(?![a-z])"
 )
