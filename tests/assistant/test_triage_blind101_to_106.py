@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from spinewise.assistant.triage import RED_FLAG_LEVELS, triage
+from spinewise.assistant.triage import RED_FLAG_LEVELS
 
-
-def codes(text: str) -> set[str]:
-    return {f.code for f in triage(text).findings}
-
-
-def level(text: str) -> str:
-    return triage(text).level
+from .triage_helpers import codes, level
 
 
 @pytest.mark.parametrize(

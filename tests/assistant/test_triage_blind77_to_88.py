@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from spinewise.assistant.triage import RED_FLAG_LEVELS, PatientProfile, triage
+from spinewise.assistant.triage import RED_FLAG_LEVELS, triage
 
-
-def codes(text: str, profile: PatientProfile | None = None) -> set[str]:
-    return {f.code for f in triage(text, profile).findings}
-
+from .triage_helpers import codes
 
 # --- what `ask` missed on first reading ------------------------------------------------------
 

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from spinewise.assistant.triage import RED_FLAG_LEVELS, PatientProfile, triage
+from spinewise.assistant.triage import RED_FLAG_LEVELS, PatientProfile
 
-
-def codes(text: str, profile: PatientProfile | None = None) -> set[str]:
-    return {f.code for f in triage(text, profile).findings}
-
-
-def level(text: str, profile: PatientProfile | None = None) -> str:
-    return triage(text, profile).level
-
+from .triage_helpers import codes, level
 
 # --- what `ask` missed or left below emergency on first reading --------------------------------
 

@@ -1854,8 +1854,7 @@ def _other_illness_in_remission(s: _Scan, cue: Cue) -> bool:
     cancer, when the sentence names that illness and no cancer."""
     if cue.text != "in remission":
         return False
-    sentence = s.sentence(cue)
-    body = " ".join(s.text[c.start : c.end] for c in s.a.clauses if c.sentence == sentence)
+    body = _sentence_of(s, cue.start)
     return bool(_REMITTING.search(body)) and not _CANCER_NAMED.search(body)
 
 

@@ -143,21 +143,14 @@ class Assistant:
     def triage(self, message: str, profile: PatientProfile | None = None) -> TriageResult:
         """Rules first; then, below emergency, the learned screen and the semantic safety net
         may raise the level (neither can lower it)."""
-        result = triage(message, profile)
-        if self.learned_screen:
-            result = screened(result, message, profile)
-        if result.level != "emergency":
-            net = self._safety_net()
-            if net is not None:
-                result = combine(result, net.findings(message))
-        return result
+        return self.triage_many([message], [profile])[0]
 
     def triage_many(
         self, messages: Sequence[str], profiles: Sequence[PatientProfile | None]
     ) -> list[TriageResult]:
-        """:meth:`triage` of many messages, with the learned screen scoring them in one call
-        and the safety net encoding their sentences in one call (evaluating labelled sets).
-        The decisions are those of :meth:`triage`, message by message."""
+        """Triage many messages: the learned screen scores them in one call and the safety net
+        encodes their sentences in one call (evaluating labelled sets); each message is decided
+        on its own."""
         results = [triage(m, p) for m, p in zip(messages, profiles, strict=True)]
         if self.learned_screen:
             scores = default_classifier().score(list(messages), list(profiles))

@@ -59,6 +59,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -370,6 +371,7 @@ def message_view(message: str) -> MessageView:
     )
 
 
+@lru_cache(maxsize=4096)
 def sentence_view(sentence: str) -> SentenceView | None:
     """The guards' reading of ``sentence``, or None when the net must skip it."""
     view = sentence_cues(analyse(sentence))
