@@ -174,7 +174,8 @@ INJECTING = (
 APP_RECORD = r"(?:diary|diaries|log|logs|journal|chart|charts|tracker|graph|graphs|history)\b"
 # Weight coming off, in any unit: "lost half a stone", "why would I drop 6 kilos?"
 WEIGHT_DROP = (
-    r"(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down) "
+    # (not someone's advice: "keeps nagging me to lose weight", "told him to lose some weight")
+    r"(?<!me to )(?<!him to )(?<!her to )(?<!us to )(?<!them to )(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down) "
     r"(?:\S+ ){0,3}?(?:\d+(?:\.\d+)? ?)?(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b"
     # weight the writer meant to lose: "nothing since I lost the weight", "lost the baby weight"
     r"(?<!lost the weight)(?<!losing the weight)(?<!lose the weight)(?<!baby weight)"
@@ -234,6 +235,33 @@ SUICIDE_WORD = (
     # an attempt named by where it led: "hospitalized at the psychiatrie after an attempt"
     r"|(?:psychiatr\w*|mental health (?:unit|ward)|sectioned) (?:\S+ ){0,4}?after (?:an|a|my) "
     r"attempt\b(?! (?:to|at)\b)"
+)
+# The means named, for the writer or the person they write about: "putting the shotgun to his
+# head", "thinking about jumping from my balcony", "she said she would hang herself"; and a
+# few first-person wishes to die in the languages patients most often switch into ("no quiero
+# vivir", "quero morrer", "je veux mourir", "chcę umrzeć", "marna chahta hoon"), because a
+# crisis should not wait for a translator (NICE NG225).
+SUICIDE_METHOD = (
+    r"(?:put\w*|hold\w*|held|point\w*|stick\w*|stuck|press\w*) (?:a |the |my |his |her |their )?"
+    r"(?:\S+ )?(?:gun|shotgun|rifle|pistol|revolver|knife|blade) (?:to|against|in|into|under) "
+    r"(?:my|his|her|their) (?:own )?(?:head|temple|mouth|throat|chin|wrists?)\b|"
+    r"(?:gun|shotgun|rifle|pistol) to (?:my|his|her|their) (?:own )?head\b|"
+    # (wanting or thinking of it, not a jump told: "jumped off the shed roof for a dare")
+    r"(?:to|about|of|thinking|considering|imagin\w*) jump(?:ing)? (?:off|from|out of) "
+    r"(?:the |my |a |his |her |our |their |that )?"
+    r"(?:\S+ )?(?:balcony|bridge|roof|rooftop|window|building|cliff|car ?park|multi-?storey|"
+    r"tower ?block|flyover|overpass)\b|"
+    r"(?:hang|hanging|hanged) (?:my|him|her|them)sel(?:f|ves)\b|"
+    r"(?:slit|slitting|cut|cutting) (?:open )?(?:my|his|her|their) wrists?\b|"
+    r"(?:step\w*|jump\w*|throw\w* (?:my|him|her)self|lie down|lying down) (?:in front of|under) "
+    r"(?:a|the) (?:train|bus|lorry|truck|car)\b|"
+    r"think\w* (?:about|of) to (?:die|dying|kill (?:my|him|her)self)\b|"
+    r"\b(?:no )?quiero (?:morir\w*|matarme|suicidarme)|no quiero (?:seguir )?vivir|"
+    r"quitarme la vida|quero morrer|n[aã]o quero (?:mais )?viver|je veux mourir|"
+    r"je ne veux plus vivre|voglio morire|non voglio pi[uù] vivere|ich will (?:sterben|nicht "
+    r"mehr leben)|mich umbringen|chc[eę] umrze[cć]|nie chc[eę] (?:ju[zż] )?[zż]y[cć]|"
+    r"vreau s[aă] mor\b|gusto ko (?:nang )?mamatay|magpakamatay|"
+    r"(?:marna|mar jana) chaht[ai]|khud ?kushi|aatmahatya"
 )
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
@@ -988,6 +1016,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?<!not )worth (?:going on|carrying on|living)\b(?! (?:the|a|an|with|to|for|in)\b| at (?!all\b))|"
                 # a farewell: "this is goodbye. cannot work, cannot pay the bills"
                 r"this is (?:my )?goodbye(?! to\b)|"
+                + SUICIDE_METHOD
+                + r"|"
                 + SUICIDE_WORD
                 + r"|(?:thoughts?|think\w*) (?:about|of) (?:dying|death|ending (?:it|things)|not being here)|"
                 r"not being (?:around|here|alive)|(?:not|never) waking up|"
@@ -1432,6 +1462,7 @@ _NEGATION_WORDS = frozenset(
         "deny",
         "denied",
         "nothing",
+        "nobody",
         "free",
         "absent",
         "negative",
@@ -1553,7 +1584,8 @@ _HYPOTHETICAL = re.compile(
     # not the present perfect, which tells what has happened: "are the stretches ok if I have
     # had a couple of accidents with my bowels this week?"
     r"if (?!i have (?:had|been)\b)(?:one day |some ?day |at some point |in (?:the )?future )?"
-    r"(?:i|you|your|ever|this|it|they|my) (?:\S+ )?(?:get|gets|develop|develops|have|has|notice|"
+    r"(?:i|you|your|ever|this|it|they|my|someone|somebody|a person|anyone|people) (?:\S+ )?"
+    r"(?:get|gets|develop|develops|have|has|notice|"
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
     r"(?:video|article|post|programme|program|documentary|show|story|thread) (?:about|on)|"
@@ -1579,7 +1611,11 @@ _HYPOTHETICAL = re.compile(
     r"(?:checked|check|checking) (?:if|whether)|"
     # general advice the writer repeats: "they say if you cannot pee go to a and e"
     r"(?:they|people|doctors|nurses|the nhs|everyone|the leaflet|the website|google) "
-    r"(?:say|says|said|tell you|told us)|if you (?:\S+ ){0,2}?(?:cannot|can not|are not|do not|"
+    r"(?:say|says|said|tell you|told us)|"
+    # someone in general, the finding just after: "if someone suddenly cannot feel …"
+    r"if (?:someone|somebody|a person|anyone|people|a patient)(?: \S+){0,3}?(?= ?\Z)|"
+    # a claim read or heard: "I read that back pain with weight loss can be cancer"
+    r"(?:read|heard|seen|saw) (?:\S+ ){0,3}?that(?! (?:my|i|it is my|he|she|his|her)\b)|if you (?:\S+ ){0,2}?(?:cannot|can not|are not|do not|"
     r"lose|get|have|notice|feel))\b"
 )
 _DIAGNOSIS_DOUBT = re.compile(
@@ -1628,7 +1664,7 @@ _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
 # Where the other person is from or who they are to the writer, not the writer's own words:
 # "a lady at my lunch club fell", "lad on my crew", "one of the residents I look after"
 _THEIR_PLACE = re.compile(
-    r"^\W*(?:(?:at|on|in|from|of|with) my (?:\S+ ){0,2}?(?=(?:fell|has|had|is|was|says|said|"
+    r"^\W*(?:of (?:mine|ours)\b|(?:at|on|in|from|of|with) my (?:\S+ ){0,2}?(?=(?:fell|has|had|is|was|says|said|"
     r"told|broke|went|got|wet|did|cannot|could|collapsed)\b|\s*$)|(?:who |that |whom )?i (?:look after|"
     r"care for|work with|know|support|nurse|visit|met|used to \S+)\b)"
 )
@@ -2189,7 +2225,9 @@ def _past(
         # "Last spring I had a scare with bladder trouble … all clear"; "years ago I had a
         # scare with numbness in the saddle area … All fine since"
         return True
-    if _markers(_REMOTE_PAST, text, clause.start, clause.end, core):
+    if _markers(_REMOTE_PAST, text, clause.start, clause.end, core) or _dated_sentence(
+        text, clauses, index
+    ):
         # "used to use heroin, started again last month": the past habit is back
         return not _resumed(text, clauses, index, end)
     if (
@@ -2207,6 +2245,31 @@ def _past(
         )
     return False
 
+
+def _dated_sentence(text: str, clauses: tuple[Clause, ...], index: int) -> bool:
+    """True when the sentence opens with clauses that only date it ("Years ago, in 2015, I had a
+    bad fall and couldn't feel my legs"): the date belongs to everything the sentence says."""
+    sentence = clauses[index].sentence
+    opening = [
+        text[c.start : c.end].strip(" ,;:-") for c in clauses[:index] if c.sentence == sentence
+    ]
+    # (with the event it followed: "Back in 2012, after a car crash, I couldn't feel …")
+    return any(_DATE_ONLY.fullmatch(c) for c in opening) and all(
+        _DATE_ONLY.fullmatch(c) or _EVENT_ONLY.fullmatch(c) for c in opening
+    )
+
+
+# A clause that is only a date or a time long past.
+_DATE_ONLY = re.compile(
+    r"(?:(?:back )?(?:in|around|about) )?(?:(?:many|some|a few|\d+|two|three|four|five|ten) )?"
+    r"(?:years?|yrs?|decades?) ago|(?:back |way back )?in (?:19|20)\d\d|(?:19|20)\d\d|"
+    r"long ago|ages ago|a long time ago|as a (?:child|kid|teenager|teen|student)|"
+    r"(?:back )?in the (?:19)?[5-9]0s|last year|when i was (?:young|younger|little|at school)"
+)
+
+_EVENT_ONLY = re.compile(
+    r"(?:just |straight |right )?(?:after|before|during|following) [^,;]{1,40}"
+)
 
 _PAST_TENSE = re.compile(
     r"\b(?:had|was|were|got|felt|caught|came down with|did (?:get|have|feel|notice))\b"

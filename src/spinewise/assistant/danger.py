@@ -55,6 +55,7 @@ from spinewise.assistant.concepts import (
     NUMB_WORD,
     RULED_OUT,
     SIDE_EFFECT_SAID,
+    SUICIDE_METHOD,
     SUICIDE_WORD,
     SYNCOPE_PHRASES,
     TEMPERATURE_READING,
@@ -164,7 +165,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "e dey come drop drop" (Pidgin: a few drops at a time)
         r"only (?:a )?(?:few )?(?:trickle|dribble|drops?|little|tiny|bit)|trickl\w*|dribbl\w*|"
         r"drop drop|"
-        r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )strain\w*"
+        r"drip\w*|drops|(?<!scared to )(?<!afraid to )(?<!safe to )(?<!worried to )(?<!back )(?<!a )"
+        r"(?<!muscle )(?<!neck )(?<!lumbar )(?<!back muscle )strain\w*"
         # not a muscle strain: "it's just a normal strain, no bladder problems"
         r"(?! *(?:[,.;!?]|$)| (?:(?:my|a|the|his|her) (?:\S+ )?)?(?:back|muscle|hamstring|neck|"
         r"shoulder))|"
@@ -579,7 +581,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "crisis": (
-        SUICIDE_WORD + r"|kill (?:my ?self|him ?self|her ?self|them ?selves)|"
+        SUICIDE_WORD
+        + r"|"
+        + SUICIDE_METHOD
+        + r"|kill (?:my ?self|him ?self|her ?self|them ?selves)|"
         # not the exasperation "honestly kill me now lol", nor someone else's threat: "my boss
         # is going to kill me if I take another sick day"
         r"(?<!going to )(?<!gonna )(?<!finna )(?<!want )(?<!is )kill me"
@@ -1027,8 +1032,17 @@ class _Scan:
             )
         # a saddle site that is also read as plural legs ("between my legs", "inner thighs")
         saddle = self.get("saddle_site")
+        # … and "the right leg too" with no leg named before it: in "my back pain has now gone
+        # down my left leg too" the "too" adds the leg to the back, not a second leg
         self.cues["both_site"] = [
-            c for c in self.get("both_site") if not any(_overlap(c, s) for s in saddle)
+            c
+            for c in self.get("both_site")
+            if not any(_overlap(c, s) for s in saddle)
+            and not (
+                _OTHER_SIDE_TOO.search(c.text)
+                and "other" not in c.text
+                and not _FIRST_LEG.search(a.text, 0, c.start)
+            )
         ]
         self.cues["limb_site"] = [
             c
@@ -1218,6 +1232,17 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
     return about_people_in_general(text, start, end) and not _FOR_MYSELF.search(text, end)
 
 
+# Feelings that are warning signs but not thoughts of dying, and a denial of any intent.
+_PASSIVE_FEELING = re.compile(
+    r"burden to (?:everyone|my family)|everyone would be better|no future|what is the point|"
+    r"(?:nobody|no one|no-one) (?:would|will|is going to|gonna) (?:miss|care|notice)"
+)
+_INTENT_DENIED = re.compile(
+    r"\b(?:not|never|would not|will not|wouldnt|wont) (?:going to |gonna )?(?:do|try) "
+    r"(?:anything|something) (?:stupid|silly|daft|drastic)|\bnot (?:feeling )?suicidal\b|"
+    r"\b(?:would|will) never (?:do anything to|hurt|harm|kill) myself\b|"
+    r"\bno (?:plans?|intention) (?:to|of) (?:hurt|harm|kill|end)"
+)
 _NO_LONGER_NEEDED = re.compile(r"(?:will not|not going to) need")
 _RECOVERED = re.compile(
     r"\b(?:all better|much better|better now|recovered|pain[- ]free|fixed|cured|all good now|"
@@ -1228,6 +1253,10 @@ _NORMAL_TEMPERATURE = re.compile(
     r"(?:temperature|temp)\b(?: \S+){0,4}? normal|normal (?:temperature|temp)"
 )
 _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
+_FIRST_LEG = re.compile(
+    r"\b(?:legs?|thighs?|calf|calves|knees?|shins?|feet|foot|ankles?|buttocks?|hips?|sciatica|"
+    r"sciatic|glutes?|hamstrings?|toes?|heels?)\b"
+)
 # Progression words that say the deficit itself is moving, even a long sentence away from it
 # ("the numb patch … was just my foot last week, now it's up to the knee and creeping further")
 _SPREADING = re.compile(
@@ -1385,7 +1414,7 @@ _PART_FINE = re.compile(
     r"still|all|totally|completely|perfectly|works|work|etc|and \w+)){0,3} (?:fine|ok|okay|"
     r"normal|alright|unaffected|"
     r"as usual|"
-    r"behaving|working)\b|"
+    r"behaving|working|strong)\b|"
     # "Nothing going down the legs"
     r"\bnothing (?:going |shooting |radiating |coming )?(?:down|into) (?:the |my |either |both )?"
     r"(?:legs?|feet)\b"
@@ -1526,7 +1555,8 @@ def broad_hits(
     pain = s.active("pain")
 
     # --- bladder and bowel (cauda equina) ---------------------------------------------------
-    medication = bool(s.mine("medication"))
+    # whoever takes the painkiller ("Abbu's on co-codamol … hasn't had a poo in 5 days")
+    medication = any(not c.hypothetical for c in s.get("medication"))
     elim: list[Cue] = [c for c in s.active("elim_strong") if not _sweat_soaked(s, c, c)]
     elim_sites = [x for x in s.get("elim_site") if not x.other_person]
     for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
@@ -1775,6 +1805,9 @@ def broad_hits(
         c
         for c in crisis
         if not (c.negated or c.past or about_people_in_general(s.text, c.start, c.end))
+        # "Feel like a burden to everyone. No, I'm not going to do anything stupid": a
+        # passive feeling with the intent denied is for a call today, not an ambulance
+        and not (_PASSIVE_FEELING.fullmatch(c.text) and _INTENT_DENIED.search(s.text))
     ]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
     elif not_denied := [c for c in crisis if not c.negated]:

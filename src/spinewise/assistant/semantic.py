@@ -218,12 +218,19 @@ class SemanticSafetyNet:
                 red_row[self._bilateral] = -1.0
             if whole.claudication:
                 red_row[self._bilateral | self._neuro] = -1.0
+            if whole.strength_kept:
+                # "Leg is strong, just the one side": the writer has checked the leg works
+                red_row[self._neuro] = -1.0
             if view.minor_trauma_only or not view.injury_words or view.injury_denied:
                 red_row[self._fracture] = -1.0
             if not view.nerve_words:
                 # cauda equina statements need altered feeling, weakness, sciatica, both legs,
                 # or bladder, bowel or sexual trouble in the sentence: not "what does 'saddle
                 # area' mean'
+                red_row[self._ces] = -1.0
+            if view.one_side and not _SEAT_OR_VOIDING.search(sentence.lower()):
+                # one leg or foot and nothing of the seat, bladder, bowel or sex: "a numb patch
+                # on the outside of my left foot" is not "numbness around my back passage"
                 red_row[self._ces] = -1.0
             if not _BELLY.search(sentence.lower()):
                 # "a lump on my back, the GP says it's a harmless cyst" is not a pulsing belly
@@ -328,10 +335,23 @@ _NIGHT = re.compile(
     r"never (?:stops|goes|eases)"
 )
 _LUMP = re.compile(r"\blump|\bmass\b|swelling")
+_SEAT_OR_VOIDING = re.compile(
+    r"bum|bottom|butt|saddle|groin|genital|privates|passage|anus|rectum|perine|crotch|"
+    r"inner thigh|bladder|bowel|pee|wee|urin|poo|stool|toilet|loo|wipe|sex|erect|penis|vagin|"
+    r"down there|down below|incontin|pad|nappy|wet|soil|leak|accident"
+)
 _BELLY = re.compile(r"tumm|belly|abdom|stomach|navel|gut\b|puls|throb|beat")
 _FLUSHES = re.compile(r"menopaus\w*|perimenopaus\w*|hot flush\w*|hot flash\w*|night flush\w*")
 _NIGHT_STATEMENT = re.compile(r"night|awake|wak\w*|sleep")
 _OTHER_SIDE_FINE = re.compile(OTHER_SIDE_FINE)
+# The writer says the leg still works: strong, or rising onto toes and heels without trouble
+# (and not "not as strong", "no longer strong")
+_STRENGTH_KEPT = re.compile(
+    r"\b(?<!not )(?<!no longer )(?:legs?|feet|foot)(?: (?:is|are|feel|feels|still|both|all))*"
+    r" (?:(?:still |totally |perfectly |really )?strong|work(?:s|ing)? (?:fine|ok|okay|normally))"
+    r"\b(?! but)|\bcan still (?:go|get|stand|walk|rise|push|lift) (?:\S+ ){0,3}?(?:toes|tiptoes?|"
+    r"heels)\b(?:,? (?:no bother|no problem|fine|ok|okay|easily|normally))"
+)
 
 
 @dataclass(frozen=True)
@@ -357,6 +377,7 @@ class MessageView:
     inflammatory: bool  # morning stiffness that eases with movement (not night pain)
     medication: bool  # the message asks about a medicine's effect, nothing stronger
     back_fine: bool = False  # "my back's been fine for weeks"
+    strength_kept: bool = False  # "legs strong tho", "can still go up on my toes no bother"
 
 
 def message_view(message: str) -> MessageView:
@@ -368,6 +389,7 @@ def message_view(message: str) -> MessageView:
         inflammatory=a.has("inflammatory_pattern"),
         medication=sentence_cues(a).medication_effect,
         back_fine=bool(a.active("back_fine")),
+        strength_kept=bool(_STRENGTH_KEPT.search(a.text)),
     )
 
 

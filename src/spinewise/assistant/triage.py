@@ -442,14 +442,20 @@ _GENERAL_CLAIM = re.compile(
 # Hearsay about someone's relative: "Colleague said her husband couldn't feel his legs after
 # his back op" (that person is nobody the writer cares for)
 _HEARSAY = re.compile(
-    r"\b(?:colleague|friend|mate|neighbou?r|workmate|co-?worker|someone|somebody|a (?:woman|"
-    r"man|lady|guy|bloke))s? (?:at work |from work |at church |at the gym )?(?:said|told me|says|"
+    r"\b(?:colleague|friend|mate|neighbou?r|workmate|co-?worker|someone|somebody|(?:a |some |this )?"
+    r"(?:woman|man|lady|guy|bloke|fella))s? (?:at (?:work|church|the gym|the mosque|the temple|"
+    r"the pub|the club|school)|from (?:work|church|the gym|the mosque))? ?(?:said|told me|says|"
     r"mentioned|was saying)(?: that)? (?:her|his|their) "
 )
 
 
 _WRITER_CONTRAST = re.compile(
     r"\b(?:mine (?:is|has|was|started|came|began|just)|does (?:that|this|it) apply to me|"
+    # "Could that happen to me?", "should I worry about my regular old backache?", "worried
+    # about mine"
+    r"(?:could|can|will|would|might) (?:that|this|it|the same) (?:\S+ )?happen to me|"
+    r"(?:should|do|must|need) i (?:\S+ )?(?:worry|be worried|panic) about (?:my|mine)\b|"
+    r"(?:worried|worrying|scared|paranoid|anxious) about (?:mine|my own)\b|"
     r"(?:what|how) about (?:me|mine)|i (?:do not|have not|never) (?:have|had|got)\b|"
     r"my (?:own )?back (?:is|has been) (?:only|just)|as for me)"
 )
@@ -460,7 +466,8 @@ _REMOVED_STORY = re.compile(
     r"friend|colleague|neighbou?r|mate)s? (?:uncle|aunt|auntie|cousin|friend|dad|father|mum|"
     r"mother|brother|sister|grandad|grandma|nan|colleague|neighbou?r)\b|"
     # a friend or the wider family, not someone the writer speaks for
-    r"\b(?:friend|colleague|neighbou?r|mate|pal|uncle|aunt|auntie|cousin)s?\b"
+    r"\b(?:friend|colleague|neighbou?r|mate|pal|uncle|aunt|auntie|cousin|fella|bloke|guy|"
+    r"lady|woman|man|someone|somebody|teammate|team ?mate)s?\b"
 )
 # a symptom that is recent keeps its red flags: "my friend says her dad cannot pee since
 # yesterday" is still told as an emergency for him
@@ -468,9 +475,23 @@ _HAPPENING_NOW = re.compile(
     r"\b(?:now|today|tonight|this (?:morning|afternoon|evening|week)|currently|still|right now|"
     r"at the moment|since|yesterday|last night|hours? ago)\b"
 )
+# the writer's own feeling now, not the story happening now: "Now I'm paranoid."
+_WRITER_FEELS_NOW = re.compile(
+    r"\bnow (?:i am|i feel|i have been|i keep) (?:\S+ )?(?:paranoid|worried|worrying|scared|"
+    r"anxious|panicking|terrified|nervous|freaking out|wondering|thinking|overthinking)\b"
+)
+
+
+def _happening_now(text: str) -> bool:
+    """True when the message tells something happening now, not just the writer's feeling now
+    ("… and now I'm paranoid")."""
+    return bool(_HAPPENING_NOW.search(_WRITER_FEELS_NOW.sub(" ", text)))
+
+
 _ALREADY_IN_HOSPITAL = re.compile(
     r"\b(?:ended up|was|were|is|are|been|spent \S+ (?:days?|weeks?)) (?:\S+ )?in (?:hospital|"
     r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b|"
+    r"\bhad to have (?:an? |the )?(?:emergency |urgent |major )?(?:operation|surgery|op)\b|"
     r"\bended up (?:having|needing|with) (?:an? |the )?(?:surgery|operation|op)\b"
 )
 _FICTION = re.compile(
@@ -546,7 +567,7 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
     if (
         _WRITER_CONTRAST.search(analysed.text)
         and _REMOVED_STORY.search(analysed.text)
-        and not _HAPPENING_NOW.search(analysed.text)
+        and not _happening_now(analysed.text)
     ):
         # someone else's past story told to ask about the writer's own ordinary pain: "my
         # partner's uncle had cancer that started as back pain. Mine started after a 10k"
@@ -562,7 +583,7 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         not written_for
         and bool(_NOT_IN_THEIR_CARE.search(analysed.text))
         and not _FAMILY_WORD.search(analysed.text)
-        and not _HAPPENING_NOW.search(analysed.text)
+        and not _happening_now(analysed.text)
         and not _STILL_GOING.search(analysed.text)
     )
     theirs = analysed.about_other_person()
@@ -587,7 +608,12 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
                 or f.category == "crisis"
                 or (
                     (f.category == "neuro_deficit" or f.code == "trauma_with_neuro_deficit")
-                    and not _NOT_IN_THEIR_CARE.search(analysed.text)
+                    # (a friend's counts when it is happening now: "my friend is with me now,
+                    # he fell off a ladder and can't feel his legs")
+                    and not (
+                        _NOT_IN_THEIR_CARE.search(analysed.text)
+                        and not _happening_now(analysed.text)
+                    )
                 )
             )
         )
