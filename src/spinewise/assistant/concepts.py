@@ -48,13 +48,18 @@ def _gap(n: int) -> str:
 # --- vocabulary -----------------------------------------------------------------------------
 
 # Numb, numbness, numbed … but not "number" ("pregnant with number 2", "a number two")
+# Up to six words that name no other body part (see bilateral_leg_symptoms).
+_NO_OTHER_PART_GAP = (
+    r"(?:\s+(?!(?:hands?|arms?|fingers?|wrists?|neck|shoulders?|face|head|elbows?|lips?)\b)"
+    r"[^\s.!?;:]+){0,6}?\s+"
+)
 NUMB_WORD = r"numb(?!ers?\b)\w*"
 
 # Walking limited by aching or distance, not legs that cannot walk: "cannot walk round the
 # supermarket without my legs aching" (neurogenic claudication), "can't stand without a rest",
 # "can't walk more than 200 metres"; but "cannot walk without my leg giving way" is weakness
 WALKING_LIMITED_BY_ACHE = (
-    r"(?!(?: [^\s,.;]+){0,4} without (?:(?:my |the )?(?:legs?|calves|calf|thighs?|back) "
+    r"(?!(?: [^\s,.;]+){0,7} without (?:(?:my |the )?(?:legs?|calves|calf|thighs?|back) "
     r"(?:\S+ )?(?:ach\w*|hurt\w*|going heavy|getting heavy|getting tired|cramp\w*)|stopping|"
     r"a (?:rest|break|sit)|resting|sitting)\b"
     # a distance: "can't walk more than a few hundred metres before my calves cramp"
@@ -189,7 +194,7 @@ BACK_FINE = (
     r"(?:back|spine|back pain)(?: is| feels| has been| seems| is absolutely| is totally| has| was)"
     r"(?: \S+){0,2}? (?:fine|ok|okay|good|great|normal|better|all right|alright|grand)\b|"
     r"(?:back pain|pain in my back|my back ache|backache)(?: has| is)?(?: \S+)? (?:gone|went away|"
-    r"settled|cleared|disappeared)|"
+    r"settled|cleared|disappeared|finished|stopped)|"
     # "back feel alright this week", "back is the same as always, no different", "back pain
     # went completely last week", patois "him back not hurt him"
     r"(?:back|spine) (?:\S+ )?feel (?:alright|fine|ok|okay|good|grand)\b|"
@@ -418,7 +423,10 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "saddle_anaesthesia",
         (
-            _core(r"saddle (?:an(?:a)?esthesia|numbness|area (?:is |feels )?" + NUMB_WORD + r")"),
+            _core(
+                r"saddle (?:an(?:a)?esthesia|par(?:a|ae|e)?sthesi\w*|numbness|tingl\w*|pins and "
+                r"needles|area (?:is |feels )?" + NUMB_WORD + r")"
+            ),
             _core(NUMB) + _gap(6) + SADDLE,
             SADDLE + _gap(5) + _core(NUMB),
             _core(r"numb bum|numb bottom|numb down there"),
@@ -544,7 +552,9 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "bilateral_leg_symptoms",
         (
-            _core(RADICULAR) + _gap(6) + LEGS_PLURAL,
+            # (not across another body part: "tingling in both hands in the mornings, legs are
+            # fine")
+            _core(RADICULAR) + _NO_OTHER_PART_GAP + LEGS_PLURAL,
             LEGS_PLURAL + _gap(5) + _core(RADICULAR),
             r"both (?:of )?(?:my |the )?(?:legs?|sides|thighs|calves)"
             + _gap(4)
@@ -711,7 +721,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"over|"
                 r"down)|bumped|knocked|twisted|"
                 r"jarred|jolted|lifted|lifting|bent (?:down|over)|bending down|sneezed|sneezing|"
-                r"coughed|coughing fit|picked (?:\S+ ){0,2}?up|"
+                r"coughed|coughing fit|after (?:a |some )?(?:\S+ )?(?:coughing|sneezing)|picked (?:\S+ ){0,2}?up|"
                 r"felt (?:a |something )?(?:crack|snap|pop|give)\w*|"
                 r"something (?:crack|snap|popp|gave|went)\w*|heard (?:a )?(?:crack|snap|pop)"
             ),
@@ -878,7 +888,8 @@ CONCEPTS: tuple[Concept, ...] = (
         "night",
         (
             _core(
-                r"night\w*|overnight|in bed|lying (?:down|still|in bed|flat)|wakes? me|woken|"
+                r"night\w*(?! shifts?| duty| duties| work| out\b| off\b)|overnight|in bed|"
+                r"lying (?:down|still|in bed|flat)|wakes? me|woken|"
                 r"waking (?:me )?up"
             ),
         ),
@@ -1187,11 +1198,16 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 # "each morning I am as stiff as a board for an hour or more; it eases once I
                 # get going"
-                r"(?:morning stiffness|stiff\w* (?:\S+ ){0,4}?mornings?|mornings? (?:\S+ ){0,4}?"
-                r"stiff\w*|(?:worst|bad|stiff) (?:\S+ ){0,2}?"
+                # (or "like wood for more than one hour … after moving it gets better")
+                r"(?:morning stiffness|(?:stiff\w*|like (?:wood|a board|a plank|concrete|a rock|"
+                r"a robot|an old (?:man|woman))) (?:\S+ ){0,4}?mornings?|mornings? (?:\S+ ){0,4}?"
+                r"(?:stiff\w*|like (?:wood|a board|a plank|concrete|a rock|a robot))|(?:worst|bad|"
+                r"stiff) (?:\S+ ){0,2}?"
                 r"(?:in the |first thing in the )?morning(?:s)?)[,;.]?(?: \S+){0,10}? "
-                r"(?:better|eases?|improves?|loosens?|goes off|wears off)(?: \S+){0,5}? (?:mov\w*|"
-                r"exercis\w*|activity|walk\w*|get going|warm|gym|up and about|shower)"
+                r"(?:(?:better|eases?|improves?|loosens?|goes off|wears off)(?: \S+){0,5}? (?:mov\w*|"
+                r"exercis\w*|activity|walk\w*|get going|warm|gym|up and about|shower)|"
+                r"(?:mov\w*|exercis\w*|activity|walk\w*|get going|warm\w* up|gym|up and about|"
+                r"shower)(?: \S+){0,6}? (?:better|eases?|improves?|loosens?|goes off|wears off))"
             ),
         ),
     ),
@@ -1493,6 +1509,8 @@ _SCOPE_STOP = frozenset(
 _NEGATION_WINDOW = 6  # words; NegEx uses a comparable window of 5-6 words
 
 _POST_NEGATION = re.compile(
+    # a word answered at once: "Suicide no, never."
+    r"^\W{0,3}(?:no|nope|never)(?:\W{1,3}(?:never|no|not ever))?\W*(?:[.!]|$)|"
     r"^\W*(?:(?:and|or|both|all|also|still|totally|completely|perfectly|seems?|to|be|feels?|"
     r"are|is|have|has|been|working|works?|functioning|my|the|bowels?|bladder)\W+){0,5}"
     r"(?:fine|normal|normally|ok|okay|unaffected|unchanged|as usual|all good|no problems?)\b|"
@@ -1606,15 +1624,21 @@ _HYPOTHETICAL = re.compile(
     r"can (?:back pain|sciatica|a slipped disc|a disc) cause|"
     r"(?:could|does|do) (?:back pain|sciatica|it|a slipped disc) cause|"
     r"tell me about|information about|learn about|read about|"
-    r"(?:asked|asks|ask|asking) (?:me )?(?:if|whether|about)|wanted to know (?:if|whether)|"
+    r"(?:asked|asks|ask|asking) (?:me )?(?:\S+ ){0,6}?(?:if|whether|about)|wanted to know (?:if|whether)|"
     r"(?:do|should|must|would) i (?:need to |have to )?(?:worry|be worried|panic) about|"
     r"(?:checked|check|checking) (?:if|whether)|"
     # general advice the writer repeats: "they say if you cannot pee go to a and e"
     r"(?:they|people|doctors|nurses|the nhs|everyone|the leaflet|the website|google) "
     r"(?:say|says|said|tell you|told us)|"
+    # studying, not symptoms: "Revising red flags for my exams - does chest pain …"
+    r"revising|studying (?:for|about)|for (?:my|an|the) exams?|(?:my|a|an) (?:lecture|essay|"
+    r"assignment|dissertation|osce)|"
     # someone in general, the finding just after: "if someone suddenly cannot feel …"
     r"if (?:someone|somebody|a person|anyone|people|a patient)(?: \S+){0,3}?(?= ?\Z)|"
-    # a claim read or heard: "I read that back pain with weight loss can be cancer"
+    # a claim read or heard: "I read that back pain with weight loss can be cancer", "I read on
+    # internet back pain with numb bottom is dangerous"
+    r"(?:read|heard|seen|saw) (?:it )?(?:on|in) (?:the )?(?:internet|online|google|facebook|tiktok|"
+    r"instagram|youtube|a website|the news|an article|a leaflet|a forum|reddit)|"
     r"(?:read|heard|seen|saw) (?:\S+ ){0,3}?that(?! (?:my|i|it is my|he|she|his|her)\b)|if you (?:\S+ ){0,2}?(?:cannot|can not|are not|do not|"
     r"lose|get|have|notice|feel))\b"
 )
@@ -1656,7 +1680,8 @@ OTHER_PERSON = re.compile(
     # a relative named without "my" at the start of a sentence ("husband 66 collapsed",
     # "wife had back surgery 5 days ago")
     r"(?:^|(?<=[.!?] ))(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|"
-    r"grandad|grandma|nan|gran|brother|sister|friend|mate|lad|lass|bloke|guy)"
+    r"grandad|grandma|nan|gran|brother|sister|friend|mate|lad|lass|bloke|guy|colleague|"
+    r"neighbou?r|workmate|co-?worker)"
     # (not the writer introducing themself: "guy here", "lass here, 34")
     r"(?! here\b))\b"
 )
@@ -1834,6 +1859,9 @@ def _contextualise(
         hypothetical = bool(_QUOTED_FROM.search(text, sentence_start, start)) and bool(
             _QUOTED_SOURCE.match(text, end)
         )
+    if (hypothetical or past) and _NOW_IT_IS_MINE.search(text, end, end + 120):
+        # "last month the doctor said if I have numbness down there … Now I have it."
+        hypothetical = past = False
     if concept.time == "event" and not hypothetical:
         hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
@@ -2216,8 +2244,15 @@ def _past(
     if not resolved and after is not None:
         # the next sentence dates it ("… the wound got infected. That was 2021, all healed
         # up.") or, for an injury, says it is over ("RTC last year, whiplash. All sorted now.")
-        resolved = bool(_DATED_START.match(text, after)) or (
-            kind == "event" and bool(_HEALED_START.match(text, after))
+        resolved = (
+            bool(_DATED_START.match(text, after))
+            or (kind == "event" and bool(_HEALED_START.match(text, after)))
+            # told in the past and fine ever since: "Five years ago … I could not pee. Fully fine
+            # since then."
+            or (
+                bool(_FINE_EVER_SINCE.match(text, after))
+                and bool(_PAST_TENSE.search(text, _sentence_start(clauses, clause.sentence), start))
+            )
         )
     if resolved or (kind == "current" and _resolved_later(text, clauses, index, start, end)):
         return True
@@ -2267,6 +2302,21 @@ _DATE_ONLY = re.compile(
     r"(?:back )?in the (?:19)?[5-9]0s|last year|when i was (?:young|younger|little|at school)"
 )
 
+# The warning sign just described is now the writer's: "… if I have numbness in the private
+# parts I must go to hospital. Now I have it."
+_NOW_IT_IS_MINE = re.compile(
+    r"\b(?:now|today|tonight|this morning|since (?:this morning|yesterday|last night)),? (?:i|he|"
+    r"she) (?:have|has|got|have got|has got|feel|feels|am having|is having) (?:it|this|that|them|"
+    r"those|these|the same)\b(?! (?:checked|looked at|seen to|sorted|under control))|"
+    r"\b(?:i|he|she) (?:have|has|have got|has got) (?:it|this|that) now\b|"
+    r"\b(?:it|this|that) is (?:now )?happening (?:now|to me|to him|to her)\b|\bnow it is happening\b"
+)
+_FINE_EVER_SINCE = re.compile(
+    r"\W*(?:(?:i have been|i am|i was|all|everything(?: has been| is)?|it has been|been) )?"
+    r"(?:fully |completely |totally |absolutely |perfectly )?(?:fine|well|normal|ok|okay|good) "
+    r"(?:ever )?since(?: then| that| the (?:op|operation|surgery))?\b(?! (?:this|yesterday|last "
+    r"night|today|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+)
 _EVENT_ONLY = re.compile(
     r"(?:just |straight |right )?(?:after|before|during|following) [^,;]{1,40}"
 )

@@ -250,8 +250,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "sensation": (
         NUMB_WORD + r"|tingl\w*|pins and needles|pins ?n ?needles|prickl\w*|buzz\w*|fizz\w*|"
         # (not "it was only asleep because I sat on it")
-        r"dead|(?<!only )(?<!just )asleep|frozen|froze|anaesthe\w*|anesthe\w*|paraesthe\w*|"
-        r"paresthe\w*|"
+        r"dead|(?<!only )(?<!just )asleep|frozen|froze|anaesthe\w*|anesthe\w*|par(?:a|ae|e)sthe\w*|"
+        r"parasthe\w*|"
         r"hypoaesthe\w*|hypoesthe\w*|dysaesthe\w*|muted|"
         # learner English: "my private part is not having feeling at all"
         r"(?:not|no) having (?:any )?(?:\S+ )?(?:feeling|sensation)|novocaine|lidocaine|"
@@ -290,7 +290,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"both (?:of )?(?:my |the |his |her )?(?:legs?|sides(?! of (?:my |the |his |her )?(?:lower |"
         r"upper |low )?(?:back|spine))|feet|thighs|calves|buttocks|hips|"
         # not the idiom "on my feet all day"
-        r"knees|shins|ankles|heels|glutes|hamstrings|arms|hands|limbs|lower limbs)|legs|"
+        r"knees|shins|ankles|heels|glutes|hamstrings|limbs|lower limbs)|legs|"
         # "the pain in my right leg has descended into the left also"
         r"(?:into|to|down|in) the (?:left|right|other)(?: one| leg| side| limb)? (?:also|too|as well)|"
         r"(?<!on my )(?<!on your )(?<!off my )(?<!on his )(?<!on her )feet|thighs|calves|"
@@ -309,7 +309,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"side)|two legs|either leg|one leg (?:and|then) the other|"
         r"(?:both|two) sides(?! of (?:my |the |his |her )?(?:lower |upper |low )?(?:back|spine))|"
         r"legs both|alternat\w* (?:between )?(?:legs|sides)|(?:the )?other (?:leg|side|foot) "
-        r"(?:too|as well|now|also)|(?:into|down|in|on) both|both (?:hurt|are|go|have|feel|"
+        r"(?:too|as well|now|also)|(?:into|down|in|on) both(?! (?:of )?(?:my |the )?(?:hands|arms|wrists|elbows|shoulders|"
+        r"eyes|ears|breasts|sides of (?:my |the )?(?:neck|head)))|both (?:hurt|are|go|have|feel|"
         r"ache|tingle)|both of them",
         "current",
         False,
@@ -440,7 +441,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"fall|fell|spill|tumble|injury)|rta|rtc|"
         # "crashed out on the sofa" is falling asleep
         r"(?<!before i )(?<!until i )(?<!till i )(?<!app )(?<!app keeps )(?<!app keep )"
-        r"(?<!it keeps )crash(?:ed|ing|es)?(?! out| course)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
+        r"(?<!it keeps )(?<!then it )(?<!and it )(?<!phone )(?<!laptop )(?<!computer )(?<!website )"
+        r"(?<!page )(?<!system )(?<!diary )crash(?:ed|ing|es)?(?! out| course)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
         r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
         r"met with (?:an |a )?(?:\S+ )?accident|"
         # "took a knee to the lower back in a football match"
@@ -630,7 +632,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"end everything|gather\w* (?:up )?all (?:of )?(?:my |the )?(?:tablets|pills|meds)|"
         # "looking up how many of my pills it would take"
         r"how many (?:\S+ ){0,3}?(?:pills|tablets|meds|painkillers|tramadol|codeine|"
-        r"paracetamol) (?:\S+ ){0,2}?(?:would|will|does|to) (?:take|kill)|"
+        r"paracetamol|co-?codamol|oxycodone|morphine|pregabalin|gabapentin|amitriptyline|"
+        r"diazepam|sleeping pills) (?:\S+ ){0,2}?(?:would|will|does|to) (?:it |they |you |i )?(?:take|"
+        r"kill)|"
         # "honestly whats the point. been thinking about how id do it"
         r"what is the point(?= *(?:[.!?]|$))|(?:thinking|thought|think) about how (?:i would|i could|"
         r"id|to|i will|i am going to|i might) (?:do it|end it|go)|"
@@ -704,7 +708,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"decided\W+(?:it is|its|it will be) (?:tonight|today|this weekend|tomorrow)\b|"
         r"wish i (?:just )?(?:did not|didnt|do not|could (?:just )?not|could just stop to) exist|"
         r"(?:want|wanted|wanting) to (?:not|stop) exist\w*|"
-        r"tonight(?: is| (?:would|will|could|might) be)? the night|tonight feels right|"
+        r"tonight(?:s| is| (?:would|will|could|might) be)? the night|tonight feels right|"
+        # "counted the tramadol. theres enough."
+        r"(?:counted|counting|count) (?:up )?(?:all )?(?:the |my )?(?:\S+ )?(?:tablets|pills|meds|"
+        r"painkillers|tramadol|codeine|co-?codamol|paracetamol|oxycodone|morphine|pregabalin|"
+        r"gabapentin|amitriptyline|diazepam|sleeping pills)\W+(?:there is|theres|that is|thats|"
+        r"i have|i have got|got) (?:more than )?enough\b|"
         # "let it take me under", "this is me saying cheerio", "I wrote my goodbye to my
         # partner", "this is the last thing I'm doing"
         r"let (?:it|the pain|the sea|the water) take me(?: under| away)?\b|"
@@ -885,7 +894,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "night": (
-        r"night\w*|overnight|in bed|(?:lying|lie|laying|lay) (?:down|still|flat|in bed)|"
+        r"night\w*(?! shifts?| duty| duties| work| out\b| off\b)|overnight|in bed|"
+        r"(?:lying|lie|laying|lay) (?:down|still|flat|in bed)|"
         r"wakes? me|woken|waking|woke|(?:[1-5]|one|two|three|four|five) ?(?:am|o clock)|"
         r"sleep\w*|at rest|resting",
         "current",
@@ -930,6 +940,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "constipation": (
         r"constipat\w*|bunged up|blocked up|bung\w* (?:me |him |her |us )?(?:right )?up|"
+        r"(?:cannot|can not|could not) (?:do )?(?:a )?poo (?:for|since|in) (?:\d+|a few|several|two|"
+        r"three|four|five|six|seven) days|"
         r"(?:have not|has not|had not|not) (?:pooed|pooped|(?:been|gone|had|managed|done) (?:for )?"
         r"(?:a )?(?:proper |decent |real |good )?"
         r"(?:poo|number two|bowel movement|bm|dump)) (?:in|for) (?:\d+|a few|several|two|three|"
@@ -1234,6 +1246,7 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
 
 # Feelings that are warning signs but not thoughts of dying, and a denial of any intent.
 _PASSIVE_FEELING = re.compile(
+    r"how many .*|"
     r"burden to (?:everyone|my family)|everyone would be better|no future|what is the point|"
     r"(?:nobody|no one|no-one) (?:would|will|is going to|gonna) (?:miss|care|notice)"
 )
@@ -1241,7 +1254,8 @@ _INTENT_DENIED = re.compile(
     r"\b(?:not|never|would not|will not|wouldnt|wont) (?:going to |gonna )?(?:do|try) "
     r"(?:anything|something) (?:stupid|silly|daft|drastic)|\bnot (?:feeling )?suicidal\b|"
     r"\b(?:would|will) never (?:do anything to|hurt|harm|kill) myself\b|"
-    r"\bno (?:plans?|intention) (?:to|of) (?:hurt|harm|kill|end)"
+    r"\bno (?:plans?|intention) (?:to|of) (?:hurt|harm|kill|end)|\bnot planning (?:anything|"
+    r"to do anything|on doing anything)\b"
 )
 _NO_LONGER_NEEDED = re.compile(r"(?:will not|not going to) need")
 _RECOVERED = re.compile(
@@ -1557,7 +1571,13 @@ def broad_hits(
     # --- bladder and bowel (cauda equina) ---------------------------------------------------
     # whoever takes the painkiller ("Abbu's on co-codamol … hasn't had a poo in 5 days")
     medication = any(not c.hypothetical for c in s.get("medication"))
-    elim: list[Cue] = [c for c in s.active("elim_strong") if not _sweat_soaked(s, c, c)]
+    elim: list[Cue] = [
+        c
+        for c in s.active("elim_strong")
+        if not _sweat_soaked(s, c, c)
+        # "since I take the codeine I cannot poo for 5 days": a side effect (routine)
+        and not (medication and any(_overlap(c, k) for k in s.active("constipation")))
+    ]
     elim_sites = [x for x in s.get("elim_site") if not x.other_person]
     for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
@@ -1860,12 +1880,22 @@ def broad_hits(
     weight = s.active("weight_loss")
     if weight and (s.active("weight_unintended") or not s.mine("weight_intended")):
         hit("malignancy_weight_loss", "malignancy", "urgent", *weight)
-    night, unrelenting = s.active("night"), s.active("unrelenting")
+    night = s.active("night")
+    # (not what the writer does all the time: "I move patients all the time")
+    unrelenting = [
+        u
+        for u in s.active("unrelenting")
+        if not _DOING_ALL_THE_TIME.search(s.text, max(0, u.start - 40), u.start)
+    ]
     if night and unrelenting and pain:
         hit("malignancy_night_pain", "malignancy", "urgent", *night[:1], *unrelenting[:1])
     return hits
 
 
+_DOING_ALL_THE_TIME = re.compile(
+    r"\b(?:i|we|you) (?:\S+ )?(?:move|lift|carry|turn|push|pull|drive|use|do|work|sit|stand|bend|"
+    r"handle|type|play|train|run|walk|cook|clean)\b(?:\s+\S+){0,4}\s+\Z"
+)
 _SCAN_CLEAR = re.compile(
     r"\b(?:mri|scan|ct|pet|bone scan|x-?ray)s? (?:\S+ )?(?:came back |was |were |is |are )(?:all )?"
     r"(?:clear|normal|fine)\b(?![^.!?]*\b(?:but|except|apart from)\b)|\bno spread\b"
@@ -1921,7 +1951,7 @@ def _sexual(s: _Scan) -> list[Cue]:
     """Loss of erection, orgasm or genital feeling (not pain during sex, not questions)."""
     text = s.text
     found: list[Cue] = []
-    toilet = bool(s.get("elim_site"))
+    toilet = bool(s.get("elim_site")) or bool(s.get("constipation"))
     matches = list(_SEX_STRONG.finditer(text))
     # "could not finish" counts when the sentence is about sex ("had sex with my wife last
     # night, I could not finish"); "it doesn't finish" is a learner's "it doesn't stop"

@@ -248,7 +248,8 @@ class SemanticSafetyNet:
                 red_row[self._night] = -1.0
             if view.weight_explained:
                 red_row[self._weight] = -1.0
-            if not _NIGHT.search(sentence.lower()):
+            if not _NIGHT.search(sentence.lower()) or _MOVING_IN_BED.search(sentence.lower()):
+                # (pain on rolling over in bed is mechanical, not pain that nothing eases)
                 red_row[self._night] = -1.0
             found = self._judge(red_row, benign_sims[i], red_sims[i])
             if found is None:
@@ -339,6 +340,10 @@ _SEAT_OR_VOIDING = re.compile(
     r"bum|bottom|butt|saddle|groin|genital|privates|passage|anus|rectum|perine|crotch|"
     r"inner thigh|bladder|bowel|pee|wee|urin|poo|stool|toilet|loo|wipe|sex|erect|penis|vagin|"
     r"down there|down below|incontin|pad|nappy|wet|soil|leak|accident"
+)
+_MOVING_IN_BED = re.compile(
+    r"\b(?:roll\w*|turn\w*) over|\bwhen i (?:move|turn|roll)|\bmoving in bed|"
+    r"\bgetting (?:in|out) of bed|\bturning in bed"
 )
 _BELLY = re.compile(r"tumm|belly|abdom|stomach|navel|gut\b|puls|throb|beat")
 _FLUSHES = re.compile(r"menopaus\w*|perimenopaus\w*|hot flush\w*|hot flash\w*|night flush\w*")

@@ -230,6 +230,9 @@ _AGE_IN_TEXT = re.compile(
     r"(\d{2,3})\)?"
     r"(?! ?(?:kg|kilos?|percent|minutes|mins|hours|days|weeks|months|times|years? ago))"
     r"|\((?:he is |she is )?(\d{2,3})\)"
+    # an age in apposition ("my grandmother, 84 years, is …") or closing the message ("slipped in
+    # the bath, back hurts. 84")
+    r"|, (\d{2,3}) (?:years?|yrs?)(?: old)?,|(?:^|[.!?] )(\d{2,3})\W*$"
 )
 _LONG_TERM = re.compile(
     r"long[- ]term|for (?:\S+ ){0,2}?(?:years?|yrs?|months)|(?:\d+|two|three|four|five|six|"
@@ -244,7 +247,7 @@ _LONG_TERM = re.compile(
 # A joint that cracks or clicks, not a bone that breaks: "cracking my back", "my back cracked so
 # loud at the gym … feels great", "back cracks every time I twist".
 _JOINT_NOISE = re.compile(
-    r"\b(?:crack(?:ing|s)? (?:my|his|her|your) (?:own )?(?:back|neck|spine)|(?:back|spine|neck) "
+    r"\b(?:crack(?:ing|s)? (?:my|his|her|your|the|their|one's) (?:own )?(?:back|neck|spine)|(?:back|spine|neck) "
     r"(?:\S+ )?crack(?:s|ed|ing)? (?:when|every|each|whenever|if|a lot|all the time|so loud|"
     r"loudly|like)|feels? (?:great|good|nice|amazing|better|lovely|so much better)|satisfying)\b"
 )
@@ -454,6 +457,7 @@ _WRITER_CONTRAST = re.compile(
     # "Could that happen to me?", "should I worry about my regular old backache?", "worried
     # about mine"
     r"(?:could|can|will|would|might) (?:that|this|it|the same) (?:\S+ )?happen to me|"
+    r"(?:can|could|does) (?:that|this) (?:really |actually )?happen\b|"
     r"(?:should|do|must|need) i (?:\S+ )?(?:worry|be worried|panic) about (?:my|mine)\b|"
     r"(?:worried|worrying|scared|paranoid|anxious) about (?:mine|my own)\b|"
     r"(?:what|how) about (?:me|mine)|i (?:do not|have not|never) (?:have|had|got)\b|"
@@ -496,7 +500,11 @@ _ALREADY_IN_HOSPITAL = re.compile(
 )
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
-    r"article|episode|story)\b (?:\S+ ){0,3}?(?:where|in which|about|when)\b"
+    r"article|episode|story)\b (?:\S+ ){0,3}?(?:where|in which|about|when)\b|"
+    # "saw on This Morning about a man who …", "watching casualty and a guy had …"
+    r"\b(?:saw|seen|watched|heard) (?:it |something )?on (?:\S+ ){1,3}?(?:about|where|that)\b|"
+    r"\bwatching (?:\S+ ){1,3}?and (?:a|this|some) (?:\S+ )?(?:guy|man|woman|lady|bloke|girl|"
+    r"boy|character|patient)\b"
 )
 
 
