@@ -204,7 +204,8 @@ BACK_FINE = (
     r"(?:back|back pain) (?:is not|does not|do not|has not been|is no longer|no longer|not) "
     r"(?:\S+ )?"
     r"(?:hurt\w*|sore|painful|bother\w*|aching|a problem)|"
-    r"no back pain|not (?:about|related to) my back|no pain (?:in|with) my back|"
+    r"no back (?:pain|problems?|issues?|trouble)|not (?:about|related to) my back|"
+    r"no pain (?:in|with) my back|(?:back|back pain) (?:is not|is no|not) (?:\S+ )?bad at all|"
     # "my back's actually been fine" (the possessive-looking "'s" is dropped)
     r"(?:back|spine) (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
     r"(?:back|spine) (?:actually |is |now )?(?:fine|all good|good|grand|ok|okay) now\b|"
@@ -661,8 +662,10 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:getting|got|becoming|became|grown|growing|gets|going|is) "
                 r"(?:(?!not\b|no\b|never\b|hardly\b)\S+ ){0,2}?"
                 # "worse when I wear tight jeans" is what aggravates it, not a change over time
+                # (nor a comparison: "leg pain is worse than my back pain")
                 r"(?:worse(?! (?:when|if|with|after|during|while|whenever|on|at night|in the "
-                r"(?:morning|evening)|first thing))|weaker|more numb)|weaker and weaker|"
+                r"(?:morning|evening)|first thing|than (?:my |the )?back))|weaker|more numb)|"
+                r"weaker and weaker|"
                 r"worse and worse|worsening|"
                 r"progress\w*|spread\w*|more and more|day by day|by the hour|increasing\w*|"
                 r"deteriorat\w*|worse today|now (?:also|even)"
@@ -1603,7 +1606,7 @@ _HYPOTHETICAL = re.compile(
     # had a couple of accidents with my bowels this week?"
     r"if (?!i have (?:had|been)\b)(?:one day |some ?day |at some point |in (?:the )?future )?"
     r"(?:i|you|your|ever|this|it|they|my|someone|somebody|a person|anyone|people) (?:\S+ )?"
-    r"(?:get|gets|develop|develops|have|has|notice|"
+    r"(?:get|gets|got|develop|develops|have|has|notice|"
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
     r"(?:video|article|post|programme|program|documentary|show|story|thread) (?:about|on)|"
@@ -1664,9 +1667,12 @@ OTHER_PERSON = re.compile(
     # "my little boy has had a fever all week"
     r"(?:my|our|his|her) (?:little |baby |eldest |youngest |oldest |older |younger )?"
     r"(?:boy|girl|lad|lass)s?|"
-    r"(?:a|an|one|some|this|that) (?:\S+ ){0,3}?(?:man|woman|guy|lady|bloke|person|people|patient|"
+    # (not "a fever from the kids": caught from them)
+    r"(?:a|an|one|some|this|that) (?:(?!from\b|off\b|by\b)\S+ ){0,3}?(?:man|woman|guy|lady|bloke|"
+    r"person|people|patient|"
     r"girl|boy|gentleman|gent|resident|client|service user|lad|lass|bloke|fella|kid)s?|"
-    r"(?:someone|somebody|people|everyone) (?:who|whose|with|i know|at work)|"
+    r"(?:someone|somebody|people|everyone) (?:who|whose|with|i know|at work|in my|from my|on my|"
+    r"at my)|"
     # their body: "now her back is very painful", "his wee is only a trickle"
     r"(?:his|her|their) (?:own |lower |upper |bad |poor |left |right |both |inner |outer )?"
     r"(?:back|spine|legs?|feet|foot|bum|"
@@ -2276,7 +2282,9 @@ def _past(
             _markers(_RECENT_PAST, text, clause.start, clause.end, core)
             or _markers(_CHRONIC, text, clause.start, clause.end, core)
             or _chronic_tail(text, clauses, index)
-            or _known_baseline(text, clauses, clause.sentence)
+            or (
+                not _NEVER_BASELINE.search(name) and _known_baseline(text, clauses, clause.sentence)
+            )
         )
     return False
 
@@ -2352,6 +2360,9 @@ _IT_WENT = re.compile(
     r"fine|clear)\b|"
     # "… 5 yrs ago, sorted itself out and never came back"
     r"\b(?:sorted|fixed|cleared|righted) itself(?: out)?\b|\bnever came back\b|"
+    # "… for a bit, went years ago", "a wee accident once …, nothing since"
+    r"\bwent (?:away )?(?:years|months|ages|a long time|long) ago\b|"
+    r"^\W*(?:nothing|none|not once|never again) since\b|"
     r"\bwent away on its own\b|"
     # "the symptoms went completely"; the cause found: "it was just my laces too tight"
     r"\b(?:symptoms?|numbness|tingling|feeling|it|they|that) (?:all )?(?:went|cleared|settled|"
@@ -2422,12 +2433,16 @@ _BASELINE = re.compile(
 # … or said to be as always in a message that names the condition
 _CONDITION = re.compile(
     r"\b(?:diabet\w*|neuropath\w*|chemo\w*|ms|multiple sclerosis|stroke|spina bifida|cerebral "
-    r"palsy|catheter\w*|(?:cauda equina|ces) (?:op|operation|surgery|decompression))\b"
+    r"palsy|catheter\w*|(?:cauda equina|ces) (?:op|operation|surgery|decompression)|fibro\w*|eds|"
+    r"ehlers[- ]danlos|hypermobil\w*|pots|me/cfs|cfs|long covid|meralgia\w*|overactive bladder|"
+    r"interstitial cystitis|ibs)\b"
 )
 _AS_ALWAYS = re.compile(
     r"\b(?:like always|as always|old news|no change(?: there)?|unchanged|exactly the same|"
     r"(?:been|stayed) the same|the same (?:since|for (?:\d+|many|several|years))|"
-    r"long[- ]standing|nothing new|all my life|(?:are|is) old|and the same(?= *(?:[.!,;]|$)))\b"
+    r"long[- ]standing|nothing new|all my life|(?:are|is) old|and the same(?= *(?:[.!,;]|$))|"
+    r"same as (?:they|it) always (?:do|does|is|are)|same places?|nothing(?: has|s)? changed|"
+    r"nothing different)\b"
 )
 _CHANGED = re.compile(
     r"\b(?:worse|worsening|spread\w*|creep\w*|(?<!nothing )new|newly|(?<!nothing else is )(?<!nothing is )"
@@ -2437,15 +2452,34 @@ _CHANGED = re.compile(
 )
 
 
+# The next sentence says the symptom just described was looked into ("Neurologist checked them
+# in 2021 and said meralgia paraesthetica, nothing's changed").
+_NEVER_BASELINE = re.compile(r"chest|aneurysm|aaa|collapse|faint|suicid|crisis|fever|infect")
+_EXPLAINED_NEXT = re.compile(
+    r"\W*(?:\S+ ){0,4}?(?:checked|looked at|scanned|diagnosed|investigated|tested) (?:them|it|"
+    r"those|these|that|this)\b"
+)
+
+
 def _known_baseline(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
     names_condition = bool(_CONDITION.search(text))
     if not (names_condition or _BASELINE.search(text)):
         return False  # most messages name no condition: nothing to check
-    parts = [c for c in clauses if c.sentence == sentence]
-    whole = text[parts[0].start : parts[-1].end]
-    if not (_BASELINE.search(whole) or (names_condition and _AS_ALWAYS.search(whole))):
-        return False
-    return not _CHANGED.search(_AS_ALWAYS.sub(" ", _BASELINE.sub(" ", whole)))
+    # the sentence itself, or with the next one ("Numb patches on my outer thighs. Neurologist
+    # said meralgia paraesthetica, nothing's changed.")
+    for span in ((sentence,), (sentence, sentence + 1)):
+        parts = [c for c in clauses if c.sentence in span]
+        whole = text[parts[0].start : parts[-1].end]
+        if len(span) == 2 and (
+            parts[-1].sentence == sentence
+            or not _EXPLAINED_NEXT.match(text, _sentence_start(clauses, sentence + 1))
+        ):
+            continue
+        if not (_BASELINE.search(whole) or (names_condition and _AS_ALWAYS.search(whole))):
+            continue
+        if not _CHANGED.search(_AS_ALWAYS.sub(" ", _BASELINE.sub(" ", whole))):
+            return True
+    return False
 
 
 # A symptom only believed for a moment: "thought I'd wet myself but it was the water trough",
@@ -2458,7 +2492,8 @@ _MISTAKEN_AFTER = re.compile(
     r"[^.!?]{0,80}?\bbut\b,? (?:it was|it is|it turned out|turned out|that was|someone|somebody|"
     r"actually it|it had been|i had (?:just )?(?:sat|spilled|spilt)|it was only|it was just|"
     # Pidgin "but na the hard bench" (read as "but is the")
-    r"is the|is because)\b"
+    r"is the|is because|(?:it was )?(?:my|the|a) (?:\S+ ){0,3}?(?:was|had been) (?:leaking|"
+    r"dripping|spilt|spilled|wet))\b"
     r"(?! (?:real|true|worse|not|actually (?:real|true)))"
 )
 

@@ -160,6 +160,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"going|coming|come|pass\w*)|"
         # "the urine is coming very slowly, I have to push and press my tummy"
         r"(?:have|had|need) to (?:push|press|strain)|"
+        # "not be able to hold in a poo"
+        r"(?:not|cannot|can not|could not|unable to|can hardly|struggl\w* to) (?:be able to )?hold "
+        r"(?:in |on to |onto )?(?:a |my |the )?(?:poo|poop|bowels?|stools?|wee|pee|urine|bladder)\b|"
         # "my bladder no longer tells me when it is full"
         r"(?:no longer|not|never|cannot|can not) (?:\S+ )?tells? me (?:when|if|that)|"
         # "e dey come drop drop" (Pidgin: a few drops at a time)
@@ -174,7 +177,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"burst\w*|struggl\w*|difficult\w*|(?<!sat down )(?<!sit down )(?<!landed )(?<!fell )hard|"
         r"trouble|problems?|issues?|"
         # not constipation: "the codeine has blocked me up"
-        r"stuck|blocked(?! (?:me )?up)|retention|retain\w*|bursting|leak\w*|accidents?|"
+        r"stuck|blocked(?! (?:me )?up)|retention|retain\w*|bursting|"
+        r"(?<!bottle )(?<!bag )(?<!roof )(?<!tap )(?<!pipe )(?<!pen )(?<!tyre )(?<!boat )(?<!cup )"
+        r"leak\w*|accidents?|"
         r"(?<!\ba )(?<!\bon )wet(?! (?:\S+ )?(?:floor|tiles?|surface|road|pavement|grass|leaves|weather|day|paint|"
         r"hair|towel|clothes|rocks?|steps?|stairs|bale|seat|bench|chair|ground|patch|wipes?|"
         r"cloth))|wetting|soaked|"
@@ -405,7 +410,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "progression": (
         # "worse when I wear my belt" is what aggravates it, not a change over time
-        r"worse\w*(?! (?:when|if|with|after|during|while|whenever|on|in the (?:morning|evening)|"
+        r"worse\w*(?! than (?:my |the )?(?:back|it used to be in my back)| (?:when|if|with|after|during|while|whenever|on|in the (?:morning|evening)|"
         r"at night|first thing))|worsen\w*|spread\w*|crept|creep\w*|mov(?:ed|ing) up|travel\w*|"
         # "r leg weaker than yesterday"
         r"(?:(?<=weaker )|(?<=worse )|(?<=number ))than (?:yesterday|last (?:night|week)|this "
@@ -437,18 +442,24 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:car|van|bus|lorry|truck|taxi|motorbike|motorcycle|moped|scooter|bike|bicycle|"
         r"cycling|quad|tractor|horse|pony|road|traffic|train|tram|ski|skiing|snowboard\w*|"
         r"riding|rugby|work|works|building site|industrial|motorway|highway|freeway) "
-        r"(?:\S+ ){0,2}?(?:crash\w*|accident|collision|smash|pile[- ]?up|wreck|incident|"
+        r"(?:[^\s.!?]+ ){0,2}?(?:crash\w*|accident|collision|smash|pile[- ]?up|wreck|incident|"
         r"fall|fell|spill|tumble|injury)|rta|rtc|"
         # "crashed out on the sofa" is falling asleep
         r"(?<!before i )(?<!until i )(?<!till i )(?<!app )(?<!app keeps )(?<!app keep )"
         r"(?<!it keeps )(?<!then it )(?<!and it )(?<!phone )(?<!laptop )(?<!computer )(?<!website )"
-        r"(?<!page )(?<!system )(?<!diary )crash(?:ed|ing|es)?(?! out| course)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
-        r"rear[- ]?ended|t[- ]?boned|written off|airbags?|whiplash|"
+        r"(?<!page )(?<!system )(?<!diary )crash(?:ed|ing|es)?(?! out| course| for (?:\S+ )?(?:days?|hours?|a day|a week)| and burn)\b|collision|collided|smash\w* (?:into|up|my car)|pile[- ]?up|"
+        r"rear[- ]?ended|t[- ]?boned|written off(?! as)|airbags?|whiplash|"
         r"met with (?:an |a )?(?:\S+ )?accident|"
         # "took a knee to the lower back in a football match"
         r"(?:took|take|got|had) a (?:knee|boot|kick|hit|knock|blow|whack|bang|elbow|shoulder) "
         r"(?:to|in|into) (?:the|my) (?:lower |upper |middle of (?:the |my )?)?back|"
         r"(?:kneed|kicked|elbowed|speared|hit) (?:hard )?in the (?:lower |upper )?back|"
+        # "got double-barrelled by my mare", "the cow kicked me"
+        r"(?:kicked|double[- ]?barrel\w*|booted|barged|trampled|stood on|stamped on|butted|rammed|"
+        r"gored|charged|flattened) (?:\S+ ){0,2}?by (?:my |the |a |her |his |our |one of the )?"
+        r"(?:\S+ )?(?:horse|mare|gelding|pony|stallion|colt|filly|cow|heifer|bullock|bull|ram|"
+        r"donkey|mule|cattle)\b|(?:horse|mare|gelding|pony|stallion|cow|heifer|bull|ram) (?:\S+ )?"
+        r"(?:kicked|double[- ]?barrel\w*|trampled|barged|rammed|charged|flattened) (?:me|him|her)\b|"
         # "got clattered in a hurling match, fella's knee straight into my lower back"
         r"clatter\w*|(?:knee|boot|elbow|shoulder|head|helmet)s? (?:\S+ ){0,2}?(?:into|in|to) "
         r"(?:my|the) (?:lower |upper |middle of (?:the |my )?)?back|"
@@ -577,6 +588,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "chest_quality": (
+        r"(?:has not|have not|did not|will not|does not) (?:\S+ )?(?:stopped|stop|eased|gone|go away)|"
         r"pain\w*|tight\w*|band|pressure|heav\w*|squeez\w*|crush\w*|weight|elephant|vi[cs]e|"
         r"clamp\w*|ach\w*|hurt\w*|burn\w*|sitting on|strapped|bursting|gripp\w*",
         "current",
@@ -932,7 +944,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "medication": (
-        r"codeine|tramadol|morphine|opioids?|oxycodone|co-?codamol|dihydrocodeine|"
+        r"codeine|tramadol|morphine|opioids?|oxycodone|co-?codamol|dihydrocodeine|methadone|"
+        r"buprenorphine|subutex|espranor|"
         r"painkillers?|tablets?|pills|medication|medicines?|gabapentin|pregabalin|amitriptyline|"
         r"laxatives?|iron",
         "current",
@@ -1447,12 +1460,14 @@ _FRACTURE_RISK = re.compile(
     r"[- ]old\b"
 )
 _MEDICINE_EFFECT = re.compile(
-    r"\b(?:on|from|since (?:starting|taking)|after (?:taking|starting)|with|(?:gave|give|given|"
+    r"\b(?:on|from|since (?:starting|taking)|after (?:taking|starting)|with|since (?:they|the "
+    r"doctor|my gp|the gp) (?:upped|raised|increased|changed)|(?:gave|give|given|"
     r"prescribed|started)(?: me)?(?: on)?) (?:the |my |this |"
     r"these |a )?(?:new |higher |bigger )?(?:dose of )?(?:\S+ )?" + r"(?:tablets?|pills|"
     r"medication|medicine|meds|pregabalin|gabapentin|amitriptyline|duloxetine|codeine|tramadol|"
     r"morphine|co-?codamol|naproxen|ibuprofen|diclofenac|nsaids?|anti-?inflammator\w*|celecoxib|"
-    r"etoricoxib|prednisolone|steroids?|diazepam|oxycodone|nortriptyline|patch(?:es)?)\b|"
+    r"etoricoxib|prednisolone|steroids?|diazepam|oxycodone|nortriptyline|patch(?:es)?|methadone|"
+    r"buprenorphine|subutex)\b|"
     r"\b(?:tablets?|pills|medication|meds|pregabalin|gabapentin|amitriptyline|duloxetine|"
     r"codeine|tramadol|morphine|co-?codamol|naproxen|diazepam|oxycodone) (?:\S+ ){0,2}?"
     r"(?:make|makes|made|making|gives?|gave|giving) me"
@@ -1571,15 +1586,23 @@ def broad_hits(
     # --- bladder and bowel (cauda equina) ---------------------------------------------------
     # whoever takes the painkiller ("Abbu's on co-codamol … hasn't had a poo in 5 days")
     medication = any(not c.hypothetical for c in s.get("medication"))
+    stress = stress_incontinence(s.text)
     elim: list[Cue] = [
         c
         for c in s.active("elim_strong")
         if not _sweat_soaked(s, c, c)
+        and not (stress and WETTING.search(c.text))
         # "since I take the codeine I cannot poo for 5 days": a side effect (routine)
         and not (medication and any(_overlap(c, k) for k in s.active("constipation")))
     ]
     elim_sites = [x for x in s.get("elim_site") if not x.other_person]
     for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
+        if dys.text == "nothing" and s.text.startswith(" since", dys.end):
+            continue  # "a wee accident once …, nothing since"
+        if stress and WETTING.search(dys.text):
+            continue  # leaking with a laugh or cough after a birth: the pelvic floor
+        if _FEELING_WORD.fullmatch(dys.text) and s.site_of(dys) in ("limb_site", "both_site"):
+            continue  # "my leg went numb sat on the toilet": the leg's feeling
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
             continue  # "hard to get off the toilet", "cannot reach to wipe": moving, not voiding
         if MOBILITY_BEFORE.search(s.text[max(0, site.start - 30) : site.start]) and (
@@ -1602,6 +1625,17 @@ def broad_hits(
         if s.site_of(feel) == "saddle_site":
             sites = [x for x in s.get("saddle_site") if s.sentence(x) == s.sentence(feel)]
             saddle += [feel, *sites[:1]]
+    # the feeling named a sentence before and now placed in the saddle: "Usually my pins and
+    # needles are hands and feet … Today it's in my bum cheeks and round my private parts"
+    for site in s.active("saddle_site"):
+        if not _IT_IS_IN.search(s.text, max(0, site.start - 30), site.start):
+            continue
+        # (the feeling may be the writer's known baseline: "normally just in my feet")
+        feelings = [
+            f for f in s.get("sensation") if f.mine and 0 <= s.sentence(site) - s.sentence(f) <= 1
+        ]
+        if feelings:
+            saddle += [feelings[0], site]
     if saddle:
         hit("ces_saddle_anaesthesia", "cauda_equina", "emergency", *saddle)
 
@@ -1890,6 +1924,41 @@ def broad_hits(
     if night and unrelenting and pain:
         hit("malignancy_night_pain", "malignancy", "urgent", *night[:1], *unrelenting[:1])
     return hits
+
+
+# Leaking with a laugh, cough or sneeze after a birth: the pelvic floor, not cauda equina.
+WETTING = re.compile(
+    r"\b(?:wet|wetting|leak\w*|dribbl\w*|pee(?:d)? myself|wee(?:d)? myself|accidents?)\b"
+)
+_STRESS_TRIGGER = re.compile(
+    r"\b(?:laugh\w*|cough\w*|sneez\w*|jump\w*|trampolin\w*|skipping|running|ran|lifting)\b"
+)
+_NOT_STRESS = re.compile(
+    r"\b(?:not|never|nothing to do with|without) (?:\S+ )?(?:when|with|from|while)? ?(?:i )?"
+    r"(?:laugh|cough|sneez|jump)\w*|\bwithout (?:any )?(?:warning|feeling|noticing|knowing)|"
+    r"\bdid not (?:feel|notice|know)|\bjust randomly\b"
+)
+_AFTER_BIRTH = re.compile(
+    r"\b(?:baby is|baby was born|since (?:having|the birth|giving birth)|gave birth|postnatal|"
+    r"post-?natal|postpartum|post-partum|newborn|c-?section|pelvic floor|had (?:my|the|our|a) "
+    r"baby|(?:weeks?|months?) (?:old|postpartum|post ?natal|after (?:the )?birth))\b"
+)
+
+
+_IT_IS_IN = re.compile(
+    r"\b(?:it|they|this|that)(?: is| are| has| have)?(?: now| also| gone| moved| spread| "
+    r"spreading| got| come)?(?: up| down)? (?:in|into|round|around|to|on) (?:my |the |both )?\Z"
+)
+_FEELING_WORD = re.compile(NUMB_WORD + r"|tingl\w*|pins and needles|dead|asleep")
+
+
+def stress_incontinence(text: str) -> bool:
+    """True when a message tells leaking brought on by a laugh, cough, sneeze or jump after a
+    birth (stress incontinence of the pelvic floor, a routine matter, NICE NG210), and not
+    leaking "without any warning, not when coughing"."""
+    return bool(
+        _STRESS_TRIGGER.search(text) and _AFTER_BIRTH.search(text) and not _NOT_STRESS.search(text)
+    )
 
 
 _DOING_ALL_THE_TIME = re.compile(

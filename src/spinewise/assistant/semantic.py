@@ -203,9 +203,10 @@ class SemanticSafetyNet:
         if not views:
             return []
         whole = message_view(message)
-        if whole.medication:
+        if whole.medication or _WITHDRAWAL.search(message.lower()):
             # "the doctor gave me gabapentin … now I feel very dizzy": a side effect, which the
-            # rules judge (the net compared "dizzy" with a ruptured aneurysm)
+            # rules judge (the net compared "dizzy" with a ruptured aneurysm); aches in opioid
+            # withdrawal ("rattling, back and legs aching like mad")
             return []
         red, benign = self._vectors()
         vectors = self._encode([s for s, _ in views])
@@ -341,6 +342,7 @@ _SEAT_OR_VOIDING = re.compile(
     r"inner thigh|bladder|bowel|pee|wee|urin|poo|stool|toilet|loo|wipe|sex|erect|penis|vagin|"
     r"down there|down below|incontin|pad|nappy|wet|soil|leak|accident"
 )
+_WITHDRAWAL = re.compile(r"\b(?:withdrawal|withdrawing|rattling|clucking|cold turkey|detox\w*)\b")
 _MOVING_IN_BED = re.compile(
     r"\b(?:roll\w*|turn\w*) over|\bwhen i (?:move|turn|roll)|\bmoving in bed|"
     r"\bgetting (?:in|out) of bed|\bturning in bed"

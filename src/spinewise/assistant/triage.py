@@ -56,6 +56,7 @@ from spinewise.assistant.concepts import (
 from spinewise.assistant.concepts import OTHER_PERSON as _OTHER_PERSON_WORDS
 from spinewise.assistant.danger import (
     AS_IF,
+    WETTING,
     about_people_in_general,
     broad_hits,
     claudication_posture,
@@ -63,6 +64,7 @@ from spinewise.assistant.danger import (
     general_crisis_question,
     injury_cleared,
     is_syncope,
+    stress_incontinence,
     tired_after_exertion,
 )
 from spinewise.assistant.text import ENGLISH_MIN_SHARE, english_share
@@ -678,7 +680,13 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 ces,
             )
         )
-    if m := a.active("bladder_bowel_dysfunction"):
+    if m := [
+        x
+        for x in a.active("bladder_bowel_dysfunction")
+        # "laughed at something on telly and wet myself a little. Baby is 5 weeks": the pelvic
+        # floor after a birth, not cauda equina
+        if not (stress_incontinence(a.text) and WETTING.search(x.text))
+    ]:
         out.append(
             Finding(
                 "ces_bladder_bowel",
