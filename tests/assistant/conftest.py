@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from spinewise.assistant.knowledge import KnowledgeBase, load_knowledge_base
+from spinewise.assistant.respond import Assistant
 from spinewise.assistant.retrieval import tokenize
 
 
@@ -76,6 +77,12 @@ def write_article(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+@pytest.fixture(scope="module")
+def net_only() -> Assistant:
+    """The rules and the semantic net, without the learned screen (the blind-round specs)."""
+    return Assistant(learned_screen=False)
 
 
 # --- the app layer (service, API, pages) ------------------------------------------------------

@@ -115,12 +115,6 @@ def test_the_red_flag_versions_stay_red_flags(text: str) -> None:
     assert level(text) in RED_FLAG_LEVELS, text
 
 
-@pytest.fixture(scope="module")
-def net_only() -> Assistant:
-    """The rules and the semantic net, without the learned screen."""
-    return Assistant(learned_screen=False)
-
-
 @pytest.mark.parametrize(
     "text",
     [

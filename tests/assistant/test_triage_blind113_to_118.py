@@ -108,12 +108,6 @@ def test_morning_stiffness_eased_by_movement_is_an_inflammatory_pattern(
     assert "inflammatory_pattern" in codes(text, profile), text
 
 
-@pytest.fixture(scope="module")
-def net_only() -> Assistant:
-    """The rules and the semantic net, without the learned screen."""
-    return Assistant(learned_screen=False)
-
-
 def test_pain_on_rolling_over_in_bed_is_not_night_pain_to_the_net(net_only: Assistant) -> None:
     text = "30 weeks pregnant. Pelvic and low back pain getting worse, mainly turning over in bed."
     assert net_only.triage(text).level not in RED_FLAG_LEVELS

@@ -50,7 +50,8 @@ def _gap(n: int) -> str:
 # Numb, numbness, numbed … but not "number" ("pregnant with number 2", "a number two")
 # Up to six words that name no other body part (see bilateral_leg_symptoms).
 _NO_OTHER_PART_GAP = (
-    r"(?:\s+(?!(?:hands?|arms?|fingers?|wrists?|neck|shoulders?|face|head|elbows?|lips?)\b)"
+    r"(?:\s+(?!(?:hands?|arms?|fingers?|wrists?|neck|shoulders?|face|head|elbows?|lips?|calf|"
+    r"shin|knee|thigh|foot|ankle|heel|one|only)\b)"
     r"[^\s.!?;:]+){0,6}?\s+"
 )
 NUMB_WORD = r"numb(?!ers?\b)\w*"
@@ -454,7 +455,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"water|"
                 r"had a wee|been for a wee)(?! \S+ (?:normally|fine))|"
                 r"bladder (?:will not|does not|would not|is not|cannot|not) (?:\S+ )?empty\w*|"
-                r"catheter\w*"
+                # a new catheter (retention), not a long-term one ("Catheter bag strap rubs")
+                r"(?:needed|need|had to have|had to get|put in|fitted with|given|got|gave me) (?:a |an )?"
+                r"(?:emergency |urgent )?catheter\w*|catheterised (?:today|yesterday|last night|in a&e)"
             ),
             _core(
                 r"(?:cannot|could not|not|do not|did not|no longer) (?:\S+ )?feel(?:ing|s)? "
@@ -1657,7 +1660,8 @@ FAMILY = (
     r"mum|mom|mother|mam|dad|father|sister|brother|wife|husband|partner|son|daughter|aunt|"
     r"auntie|uncle|grandma|grandmother|grandad|granddad|grandfather|grandpa|gran|granny|nan|"
     r"nana|cousin|niece|nephew|grandson|granddaughter|lola|lolo|abuela|abuelo|nonna|nonno|oma|"
-    r"opa|babushka|amma|appa|nani|dadi|bibi|ammi|abbu|ammu|mummy|daddy"
+    r"opa|babushka|amma|appa|nani|dadi|bibi|ammi|abbu|ammu|mummy|daddy|(?:brother|sister|mother|"
+    r"father|son|daughter)-in-law"
 )
 OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:late |dear |poor |old |best )?(?:" + FAMILY + r"|friend|"
@@ -1670,7 +1674,7 @@ OTHER_PERSON = re.compile(
     # (not "a fever from the kids": caught from them)
     r"(?:a|an|one|some|this|that) (?:(?!from\b|off\b|by\b)\S+ ){0,3}?(?:man|woman|guy|lady|bloke|"
     r"person|people|patient|"
-    r"girl|boy|gentleman|gent|resident|client|service user|lad|lass|bloke|fella|kid)s?|"
+    r"girl|boy|gentleman|gent|resident|client|service user|lad|lass|bloke|fella|chap|kid)s?|"
     r"(?:someone|somebody|people|everyone) (?:who|whose|with|i know|at work|in my|from my|on my|"
     r"at my)|"
     # their body: "now her back is very painful", "his wee is only a trickle"
@@ -1686,7 +1690,7 @@ OTHER_PERSON = re.compile(
     # a relative named without "my" at the start of a sentence ("husband 66 collapsed",
     # "wife had back surgery 5 days ago")
     r"(?:^|(?<=[.!?] ))(?:husband|wife|partner|mum|mom|mother|dad|father|son|daughter|"
-    r"grandad|grandma|nan|gran|brother|sister|friend|mate|lad|lass|bloke|guy|colleague|"
+    r"grandad|grandma|nan|gran|brother|sister|friend|mate|lad|lass|bloke|guy|chap|fella|colleague|"
     r"neighbou?r|workmate|co-?worker)"
     # (not the writer introducing themself: "guy here", "lass here, 34")
     r"(?! here\b))\b"
@@ -1695,7 +1699,8 @@ _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
 # Where the other person is from or who they are to the writer, not the writer's own words:
 # "a lady at my lunch club fell", "lad on my crew", "one of the residents I look after"
 _THEIR_PLACE = re.compile(
-    r"^\W*(?:of (?:mine|ours)\b|(?:at|on|in|from|of|with) my (?:\S+ ){0,2}?(?=(?:fell|has|had|is|was|says|said|"
+    r"^\W*(?:of (?:mine|ours)\b|(?:at|on|in|from|of|with) my (?:\S+ ){0,3}?(?=(?:fell|has|had|is|was|says|said|"
+    r"ended|went|lost|"
     r"told|broke|went|got|wet|did|cannot|could|collapsed)\b|\s*$)|(?:who |that |whom )?i (?:look after|"
     r"care for|work with|know|support|nurse|visit|met|used to \S+)\b)"
 )
@@ -2068,6 +2073,13 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= position < b for a, b in spans)
 
 
+# A list of what the writer does not have, opened with a colon and running to the sentence end.
+_DENIED_LIST_OPENS = re.compile(
+    r"\b(?:i|we|he|she) (?:do not|did not|does not|never) (?:have|had|get|got)(?: any of)?"
+    r"(?: (?:these|the following|this|them))?\s*:[^.!?]*\Z"
+)
+
+
 def _negated(
     text: str,
     clauses: tuple[Clause, ...],
@@ -2076,6 +2088,8 @@ def _negated(
     cores: list[tuple[int, int]],
 ) -> bool:
     clause = clauses[index]
+    if _DENIED_LIST_OPENS.search(text, max(0, start - 250), start):
+        return True  # "Here's everything I DON'T have: numbness anywhere, tingling, weakness, …"
     tokens = [
         m for m in _TOKEN.finditer(text, clause.start, start) if not _inside(m.start(), cores)
     ]
@@ -2361,7 +2375,9 @@ _IT_WENT = re.compile(
     # "… 5 yrs ago, sorted itself out and never came back"
     r"\b(?:sorted|fixed|cleared|righted) itself(?: out)?\b|\bnever came back\b|"
     # "… for a bit, went years ago", "a wee accident once …, nothing since"
-    r"\bwent (?:away )?(?:years|months|ages|a long time|long) ago\b|"
+    r"\bwent (?:away )?(?:years|months|ages|a long time|long) ago\b|\ball over now\b|"
+    r"^\W*(?:that|this|it) was (?:\d+|a|one|two|three|four|five|six|several|many) (?:years?|"
+    r"months?) ago\b|"
     r"^\W*(?:nothing|none|not once|never again) since\b|"
     r"\bwent away on its own\b|"
     # "the symptoms went completely"; the cause found: "it was just my laces too tight"
@@ -2435,13 +2451,14 @@ _CONDITION = re.compile(
     r"\b(?:diabet\w*|neuropath\w*|chemo\w*|ms|multiple sclerosis|stroke|spina bifida|cerebral "
     r"palsy|catheter\w*|(?:cauda equina|ces) (?:op|operation|surgery|decompression)|fibro\w*|eds|"
     r"ehlers[- ]danlos|hypermobil\w*|pots|me/cfs|cfs|long covid|meralgia\w*|overactive bladder|"
-    r"interstitial cystitis|ibs)\b"
+    r"interstitial cystitis|ibs|prostate|bph|turp)\b"
 )
 _AS_ALWAYS = re.compile(
     r"\b(?:like always|as always|old news|no change(?: there)?|unchanged|exactly the same|"
     r"(?:been|stayed) the same|the same (?:since|for (?:\d+|many|several|years))|"
     r"long[- ]standing|nothing new|all my life|(?:are|is) old|and the same(?= *(?:[.!,;]|$))|"
     r"same as (?:they|it) always (?:do|does|is|are)|same places?|nothing(?: has|s)? changed|"
+    r"the usual (?:prostate )?(?:dribble|dribbling|frequency|urgency|trickle)|"
     r"nothing different)\b"
 )
 _CHANGED = re.compile(

@@ -1136,7 +1136,8 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
 # forward ("both legs ache and tingle after 10 minutes walking, fine when I sit", "better
 # leaning on the shopping trolley"). Cauda equina symptoms are not eased by sitting down.
 _WALK_TRIGGER = re.compile(
-    r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|stand (?:for )?(?:long|very long|too "
+    r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|stood (?:for )?(?:a )?(?:long|while|"
+    r"ages)|stand (?:for )?(?:long|very long|too "
     r"long|more than)|on my feet|(?:downhill|uphill)|"
     # "if I stand at the bus stop for long"
     r"stand(?:ing)? (?:\S+ ){1,5}?for (?:long|too long|a while|any length|more than)|"
@@ -1920,6 +1921,9 @@ def broad_hits(
         u
         for u in s.active("unrelenting")
         if not _DOING_ALL_THE_TIME.search(s.text, max(0, u.start - 40), u.start)
+        # (nor a night spent reading: "spent all night on Google")
+        and not _NIGHT_SPENT.match(s.text, u.end)
+        and not s.text.endswith("spent ", 0, u.start)
     ]
     if night and unrelenting and pain:
         hit("malignancy_night_pain", "malignancy", "urgent", *night[:1], *unrelenting[:1])
@@ -1961,6 +1965,7 @@ def stress_incontinence(text: str) -> bool:
     )
 
 
+_NIGHT_SPENT = re.compile(r" (?:on|reading|googling|scrolling|worrying|looking|searching)\b")
 _DOING_ALL_THE_TIME = re.compile(
     r"\b(?:i|we|you) (?:\S+ )?(?:move|lift|carry|turn|push|pull|drive|use|do|work|sit|stand|bend|"
     r"handle|type|play|train|run|walk|cook|clean)\b(?:\s+\S+){0,4}\s+\Z"

@@ -339,6 +339,39 @@ _LIMB_WEEK = re.compile(
     r"\b((?:legs?|foot|feet|knees?|thighs?|calf|calves) (?:is |are |feels? |felt |gone |going "
     r"|went |got )?(?:so |very |really |a bit |bit |more )?)week(?=\b(?! (?:ago|later|before)))"
 )
+# Words a phone's autocorrect swaps for the wrong real word, read back only where the wrong
+# word makes no sense ("lose control of your per", "my ladder is full", "paddle area", "both
+# lens", "a high fewer", "legs are mum"): "fell off my ladder" and "my mum" stay as they are.
+_AUTOCORRECT = [
+    (re.compile(p), r)
+    for p, r in (
+        (
+            r"\b((?:control (?:of|over) (?:my|your|his|her|the)|cannot|can not|need to) )per\b"
+            r"(?! (?:day|week|month|hour|cent|person))",
+            r"\1pee",
+        ),
+        (
+            r"\bladder(?= (?:control|problems?|issues?|leak\w*|is (?:full|bursting|not emptying)|"
+            r"feels (?:full|funny|weird)|will not empty|infection))",
+            "bladder",
+        ),
+        (r"\b((?:control (?:of|over)|empty|emptying) (?:my|the) )ladder\b", r"\1bladder"),
+        (r"\bpaddle(?= (?:area|region|numbness|an(?:a)?esthesia|par\w*))", "saddle"),
+        (r"\bbowl(?= (?:control|movements?|habits?|problems?|issues?|accidents?))", "bowel"),
+        (r"\b((?:control (?:of|over) my|opened my) )bowls?\b", r"\1bowel"),
+        (
+            r"\b(both )lens\b|\b(my )lens(?= (?:are|feel|went|have gone|keep|into|down))",
+            r"\1\2legs",
+        ),
+        (r"\b(one )lens\b", r"\1leg"),
+        (r"\b((?:a high|got a|have a|running a) )fewer\b", r"\1fever"),
+        (
+            r"\b((?:legs?|feet|foot|bum|bottom|toes?|genitals?|groin|thighs?|privates) (?:is |are |"
+            r"feels? |felt |went |gone |going |getting )(?:a bit |all |really |totally )?)mum\b",
+            r"\1numb",
+        ),
+    )
+]
 _WORD = re.compile(r"[a-z]+")
 _WEIGHT_UNIT = r"(kg|kgs|kilos?|lbs?|pounds|st|stone)"
 # "weight 61kg (was 68kg in August)", "9 stone now, was 10 stone": two weighings, now and before
@@ -394,6 +427,8 @@ def normalise(text: str) -> str:
     # "at no point did I have any numbness or trouble …": read as "never had"
     text = _AT_NO_POINT.sub("never", text)
     text = _LIMB_WEEK.sub(r"\1weak", text)
+    for pattern, replacement in _AUTOCORRECT:
+        text = pattern.sub(replacement, text)
     text = _WEIGHT_FIGURES.sub(_weight_change, text)
     text = _WEIGHT_LOG.sub(_weight_logged, text)
     # "no leg, bladder, fever or weight issues": each item denied in its own clause

@@ -459,6 +459,8 @@ _WRITER_CONTRAST = re.compile(
     # "Could that happen to me?", "should I worry about my regular old backache?", "worried
     # about mine"
     r"(?:could|can|will|would|might) (?:that|this|it|the same) (?:\S+ )?happen to me|"
+    r"i (?:have not|do not have|have no) (?:got )?(?:any )?(?:\S+ )?(?:symptoms?|problems?) "
+    r"(?:myself|like that)|wonder\w* about (?:mine|my own)|"
     r"(?:can|could|does) (?:that|this) (?:really |actually )?happen\b|"
     r"(?:should|do|must|need) i (?:\S+ )?(?:worry|be worried|panic) about (?:my|mine)\b|"
     r"(?:worried|worrying|scared|paranoid|anxious) about (?:mine|my own)\b|"
@@ -472,7 +474,8 @@ _REMOVED_STORY = re.compile(
     r"friend|colleague|neighbou?r|mate)s? (?:uncle|aunt|auntie|cousin|friend|dad|father|mum|"
     r"mother|brother|sister|grandad|grandma|nan|colleague|neighbou?r)\b|"
     # a friend or the wider family, not someone the writer speaks for
-    r"\b(?:friend|colleague|neighbou?r|mate|pal|uncle|aunt|auntie|cousin|fella|bloke|guy|"
+    r"\b(?:friend|colleague|neighbou?r|mate|pal|uncle|aunt|auntie|cousin|fella|bloke|guy|chap|"
+    r"in-laws?|(?:brother|sister|mother|father|son|daughter)-in-law|"
     r"lady|woman|man|someone|somebody|teammate|team ?mate)s?\b"
 )
 # a symptom that is recent keeps its red flags: "my friend says her dad cannot pee since
@@ -498,7 +501,8 @@ _ALREADY_IN_HOSPITAL = re.compile(
     r"\b(?:ended up|was|were|is|are|been|spent \S+ (?:days?|weeks?)) (?:\S+ )?in (?:hospital|"
     r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b|"
     r"\bhad to have (?:an? |the )?(?:emergency |urgent |major )?(?:operation|surgery|op)\b|"
-    r"\bended up (?:having|needing|with) (?:an? |the )?(?:surgery|operation|op)\b"
+    r"\bended up (?:having|needing|with) (?:an? |the )?(?:emergency |urgent )?(?:surgery|operation|"
+    r"op)\b"
 )
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
