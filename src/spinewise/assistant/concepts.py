@@ -1577,11 +1577,14 @@ _DATED_START = re.compile(
     r"\W*(?:that|this|it|all that|all this) was (?:back )?(?:in )?(?:(?:19|20)\d\d|(?:\d+|two|three|"
     r"four|five|six|ten|many) years ago|years ago|ages ago|last year|a long time ago|long ago)\b"
 )
-# "…, healed fine", "All sorted now.", "Fully healed." (not "all fine otherwise")
+# "…, healed fine", "All sorted now.", "Fully healed.", "Fully fine since then." (not "all fine
+# otherwise", not "fine since this morning")
 _HEALED_START = re.compile(
-    r"\W*(?:(?:it|that|this|all|both|everything) (?:is |was |has |have )?(?:been )?)?(?:all |fully |"
-    r"completely |long )?(?:healed|sorted|recovered|resolved|mended|fine (?:ever )?since(?! (?:this|"
-    r"yesterday|last night|today)))(?: up| fine| well| now| long ago| years ago)*"
+    r"\W*(?:(?:it|that|this|all|both|everything|i) (?:is |was |am |has |have )?(?:been )?)?"
+    r"(?:all |fully |completely |totally |absolutely |perfectly |long )?(?:healed|sorted|recovered|"
+    r"resolved|mended|(?:fine|well|normal|ok|okay|good) (?:ever )?since(?! (?:this|yesterday|last "
+    r"night|today|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)))"
+    r"(?: up| fine| well| now| long ago| years ago| then| that| the (?:op|operation|surgery))*"
     r"(?= *(?:[.!,;]|$))"
 )
 _HYPOTHETICAL = re.compile(
@@ -2266,12 +2269,16 @@ def _past(
         # up.") or, for an injury, says it is over ("RTC last year, whiplash. All sorted now.")
         resolved = (
             bool(_DATED_START.match(text, after))
-            or (kind == "event" and bool(_HEALED_START.match(text, after)))
-            # told in the past and fine ever since: "Five years ago … I could not pee. Fully fine
-            # since then."
+            # (a symptom too when it was told in the past: "Five years ago … I could not pee.
+            # Fully fine since then.")
             or (
-                bool(_FINE_EVER_SINCE.match(text, after))
-                and bool(_PAST_TENSE.search(text, _sentence_start(clauses, clause.sentence), start))
+                bool(_HEALED_START.match(text, after))
+                and (
+                    kind == "event"
+                    or bool(
+                        _PAST_TENSE.search(text, _sentence_start(clauses, clause.sentence), start)
+                    )
+                )
             )
         )
     if resolved or (kind == "current" and _resolved_later(text, clauses, index, start, end)):
@@ -2332,12 +2339,6 @@ _NOW_IT_IS_MINE = re.compile(
     r"those|these|the same)\b(?! (?:checked|looked at|seen to|sorted|under control))|"
     r"\b(?:i|he|she) (?:have|has|have got|has got) (?:it|this|that) now\b|"
     r"\b(?:it|this|that) is (?:now )?happening (?:now|to me|to him|to her)\b|\bnow it is happening\b"
-)
-_FINE_EVER_SINCE = re.compile(
-    r"\W*(?:(?:i have been|i am|i was|all|everything(?: has been| is)?|it has been|been) )?"
-    r"(?:fully |completely |totally |absolutely |perfectly )?(?:fine|well|normal|ok|okay|good) "
-    r"(?:ever )?since(?: then| that| the (?:op|operation|surgery))?\b(?! (?:this|yesterday|last "
-    r"night|today|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
 )
 _EVENT_ONLY = re.compile(
     r"(?:just |straight |right )?(?:after|before|during|following) [^,;]{1,40}"

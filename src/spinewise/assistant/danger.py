@@ -1258,8 +1258,9 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
     return about_people_in_general(text, start, end) and not _FOR_MYSELF.search(text, end)
 
 
-# Feelings that are warning signs but not thoughts of dying, and a denial of any intent.
-_PASSIVE_FEELING = re.compile(
+# Warning signs short of a plan (a passive feeling, a lethal-dose question), and a denial of
+# any intent.
+_SHORT_OF_INTENT = re.compile(
     r"how many .*|"
     r"burden to (?:everyone|my family)|everyone would be better|no future|what is the point|"
     r"(?:nobody|no one|no-one) (?:would|will|is going to|gonna) (?:miss|care|notice)"
@@ -1602,7 +1603,10 @@ def broad_hits(
             continue  # "a wee accident once …, nothing since"
         if stress and WETTING.search(dys.text):
             continue  # leaking with a laugh or cough after a birth: the pelvic floor
-        if _FEELING_WORD.fullmatch(dys.text) and s.site_of(dys) in ("limb_site", "both_site"):
+        if _compiled("sensation").fullmatch(dys.text) and s.site_of(dys) in (
+            "limb_site",
+            "both_site",
+        ):
             continue  # "my leg went numb sat on the toilet": the leg's feeling
         if MOBILITY_AFTER.match(s.text[dys.end : dys.end + 40]) and dys.start < site.start:
             continue  # "hard to get off the toilet", "cannot reach to wipe": moving, not voiding
@@ -1861,8 +1865,8 @@ def broad_hits(
         for c in crisis
         if not (c.negated or c.past or about_people_in_general(s.text, c.start, c.end))
         # "Feel like a burden to everyone. No, I'm not going to do anything stupid": a
-        # passive feeling with the intent denied is for a call today, not an ambulance
-        and not (_PASSIVE_FEELING.fullmatch(c.text) and _INTENT_DENIED.search(s.text))
+        # warning sign with the intent denied is for a call today, not an ambulance
+        and not (_SHORT_OF_INTENT.fullmatch(c.text) and _INTENT_DENIED.search(s.text))
     ]:
         hit("suicidal_thoughts", "crisis", "emergency", *crisis)
     elif not_denied := [c for c in crisis if not c.negated]:
@@ -1953,7 +1957,6 @@ _IT_IS_IN = re.compile(
     r"\b(?:it|they|this|that)(?: is| are| has| have)?(?: now| also| gone| moved| spread| "
     r"spreading| got| come)?(?: up| down)? (?:in|into|round|around|to|on) (?:my |the |both )?\Z"
 )
-_FEELING_WORD = re.compile(NUMB_WORD + r"|tingl\w*|pins and needles|dead|asleep")
 
 
 def stress_incontinence(text: str) -> bool:

@@ -214,6 +214,7 @@ class SemanticSafetyNet:
         benign_sims = vectors @ benign.T
         out: dict[str, Finding] = {}
         for i, (sentence, view) in enumerate(views):
+            lowered = sentence.lower()
             red_row = red_sims[i].copy()
             if view.one_side or whole.one_side:
                 red_row[self._bilateral] = -1.0
@@ -229,14 +230,14 @@ class SemanticSafetyNet:
                 # or bladder, bowel or sexual trouble in the sentence: not "what does 'saddle
                 # area' mean'
                 red_row[self._ces] = -1.0
-            if view.one_side and not _SEAT_OR_VOIDING.search(sentence.lower()):
+            if view.one_side and not _SEAT_OR_VOIDING.search(lowered):
                 # one leg or foot and nothing of the seat, bladder, bowel or sex: "a numb patch
                 # on the outside of my left foot" is not "numbness around my back passage"
                 red_row[self._ces] = -1.0
-            if not _BELLY.search(sentence.lower()):
+            if not _BELLY.search(lowered):
                 # "a lump on my back, the GP says it's a harmless cyst" is not a pulsing belly
                 red_row[self._lump] = -1.0
-            if whole.back_fine or _FLUSHES.search(sentence.lower()):
+            if whole.back_fine or _FLUSHES.search(lowered):
                 # a fever with the back fine is the rules' routine finding; hot flushes
                 red_row[self._infection] = -1.0
             if not view.limb_words:
@@ -249,7 +250,7 @@ class SemanticSafetyNet:
                 red_row[self._night] = -1.0
             if view.weight_explained:
                 red_row[self._weight] = -1.0
-            if not _NIGHT.search(sentence.lower()) or _MOVING_IN_BED.search(sentence.lower()):
+            if not _NIGHT.search(lowered) or _MOVING_IN_BED.search(lowered):
                 # (pain on rolling over in bed is mechanical, not pain that nothing eases)
                 red_row[self._night] = -1.0
             found = self._judge(red_row, benign_sims[i], red_sims[i])

@@ -334,17 +334,20 @@ def _each_denied(match: re.Match[str]) -> str:
 _AT_NO_POINT = re.compile(
     r"\bat no (?:point|time|stage)(?: (?:did|have|has|was|were) (?:i|it|he|she|they|we))?\b"
 )
-# "my leg is week": the English word the typo repair keeps, where only "weak" makes sense
-_LIMB_WEEK = re.compile(
-    r"\b((?:legs?|foot|feet|knees?|thighs?|calf|calves) (?:is |are |feels? |felt |gone |going "
-    r"|went |got )?(?:so |very |really |a bit |bit |more )?)week(?=\b(?! (?:ago|later|before)))"
-)
 # Words a phone's autocorrect swaps for the wrong real word, read back only where the wrong
-# word makes no sense ("lose control of your per", "my ladder is full", "paddle area", "both
-# lens", "a high fewer", "legs are mum"): "fell off my ladder" and "my mum" stay as they are.
+# word makes no sense ("my leg is week", "lose control of your per", "my ladder is full",
+# "paddle area", "both lens", "a high fewer", "legs are mum"): "fell off my ladder" and "my mum"
+# stay as they are.
 _AUTOCORRECT = [
     (re.compile(p), r)
     for p, r in (
+        # "my leg is week": the English word the typo repair keeps, where only "weak" makes sense
+        (
+            r"\b((?:legs?|foot|feet|knees?|thighs?|calf|calves) (?:is |are |feels? |felt |gone "
+            r"|going |went |got )?(?:so |very |really |a bit |bit |more )?)week"
+            r"(?=\b(?! (?:ago|later|before)))",
+            r"\1weak",
+        ),
         (
             r"\b((?:control (?:of|over) (?:my|your|his|her|the)|cannot|can not|need to) )per\b"
             r"(?! (?:day|week|month|hour|cent|person))",
@@ -426,7 +429,6 @@ def normalise(text: str) -> str:
     text = _GENERIC_NT.sub(r"\1 not", text)
     # "at no point did I have any numbness or trouble …": read as "never had"
     text = _AT_NO_POINT.sub("never", text)
-    text = _LIMB_WEEK.sub(r"\1weak", text)
     for pattern, replacement in _AUTOCORRECT:
         text = pattern.sub(replacement, text)
     text = _WEIGHT_FIGURES.sub(_weight_change, text)
