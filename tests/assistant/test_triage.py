@@ -1015,10 +1015,14 @@ def test_ordinary_wordings_are_not_escalated(text: str) -> None:
     assert triage(text).level not in RED_FLAG_LEVELS, text
 
 
-def test_a_general_question_about_suicidal_thoughts_asked_for_oneself_is_escalated() -> None:
+def test_a_general_question_about_suicidal_thoughts_is_urgent_unless_denied_as_ones_own() -> None:
     text = "is there any help for people with suicidal thoughts? I'm asking for myself"
     assert triage(text).level in RED_FLAG_LEVELS
-    assert triage("can chronic pain make people suicidal?").level not in RED_FLAG_LEVELS
+    # asked about (blind authors labelled ten of eleven such questions urgent): someone should
+    # ask the writer today
+    assert triage("can chronic pain make people suicidal?").level == "urgent"
+    denied = "can chronic pain make people suicidal? I'm fine myself, just curious"
+    assert triage(denied).level not in RED_FLAG_LEVELS
 
 
 # --- the class blind25 and blind26 found that neither the rules nor the learned screen caught ---

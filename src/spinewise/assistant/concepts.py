@@ -26,6 +26,7 @@ The lists are written for safety first: when unsure, a finding stays present.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -181,7 +182,9 @@ APP_RECORD = r"(?:diary|diaries|log|logs|journal|chart|charts|tracker|graph|grap
 # Weight coming off, in any unit: "lost half a stone", "why would I drop 6 kilos?"
 WEIGHT_DROP = (
     # (not someone's advice: "keeps nagging me to lose weight", "told him to lose some weight")
-    r"(?<!me to )(?<!him to )(?<!her to )(?<!us to )(?<!them to )(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down) "
+    # (nor a goal: "upped my walking to lose weight", but "started to lose weight" is a loss)
+    r"(?:(?<=started to )|(?<=starting to )|(?<=began to )|(?<=begun to )|(?<!to ))"
+    r"(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down|minus) "
     r"(?:\S+ ){0,3}?(?:\d+(?:\.\d+)? ?)?(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b"
     # weight the writer meant to lose: "nothing since I lost the weight", "lost the baby weight"
     r"(?<!lost the weight)(?<!losing the weight)(?<!lose the weight)(?<!baby weight)"
@@ -334,10 +337,12 @@ SYNCOPE_PHRASES = (
     r"(?:just )?went down (?:in|on) the (?:kitchen|bathroom|hall\w*|floor|garden|street|shop)|"
     r"(?:he|she|they) (?:has |have |had )?(?:come|came) (?:round|around|to)(?= *(?:[,.;!]|$| "
     r"(?:quickly|now|but|again|straight away|within|in a few)\b))|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
-    r"went down like (?:a |an )?\w+|(?:found|(?:woke|wake|waking|woken) up|came round) (?:\S+ ){0,3}?"
-    r"on the (?:floor|"
+    r"went down like (?:a |an )?\w+|(?:found|(?:woke|wake|waking|woken)(?: up)?|came round) (?:\S+ ){0,3}?"
+    r"on (?:the )?(?:floor|"
     r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
     r"(?:must|might) have (?:passed out|fainted|blacked out|collapsed)|"
+    # "when I stood up everything went black and I fell"
+    r"everything (?:went|goes|turned|going) (?:black|dark)\b|"
     # the clinical word: "a syncopal episode in the bathroom"
     r"syncop(?:e|al)\b(?! (?:risk|clinic))|vasovagal (?:episode|attack|faint)"
 )
@@ -587,6 +592,14 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"erections? (?:have |has )?(?:stopped|gone|disappeared|not working)|"
                 r"erect\w* (?:problems?|issues?|dysfunction|trouble|difficult\w*)|erectile|"
                 r"impoten\w*"
+            ),
+            # "my tackle won't work", "hardware won't boot, if you know what I mean"
+            _core(
+                r"(?:(?:tackle|junk|manhood|little (?:fella|fellow|guy|man)|old (?:chap|boy)|"
+                r"(?:hardware|equipment|plumbing|downstairs)(?=.{0,40}if you know what i mean)) "
+                r"(?:will not|would not|does not|did not|cannot|can not|refuses to|has stopped|"
+                r"stopped) (?:\S+ )?(?:boot|start|work|rise|stand|perform|power|salute|respond|"
+                r"get up|play ball)\w*)"
             ),
             _core(
                 r"(?:cannot|could not|unable to|not able to|no longer) (?:\S+ ){0,2}?"
@@ -859,7 +872,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 WEIGHT_DROP + r"|weight loss|"
-                r"weight (?:has )?(?:dropped|gone down|is dropping)|"
+                r"weight (?:has )?(?:dropped|gone down|is dropping|goes down|is going down|going "
+                r"down|went down|keeps (?:going down|dropping))|"
                 r"(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|clothes|clothing|"
                 r"jeans?|belt|waist) sizes?|"
                 r"(?:clothes|trousers|jeans|belt|rings?) (?:\S+ ){0,3}?(?:loose|looser|baggy|too "
@@ -876,7 +890,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"should|would like|gym|slimming|weight ?watchers|plan\w*|calori\w*|"
                 r"intentional\w*|deliberate\w*|fasting|exercis\w* more|healthier|goal|ozempic|"
                 r"wegovy|mounjaro|semaglutide|tirzepatide|swimming|cycling|walking more|"
-                r"since i started|yoga|pilates|eating (?:better|less|healthier))\b"
+                r"since i started|yoga|pilates|eating (?:better|less|healthier)|"
+                # dialysis: the target weight moved because more fluid is taken off
+                r"dry weight|(?:took|take|taking|taken) (?:more |extra )?(?:fluid|water) off)\b"
             ),
         ),
     ),
@@ -1041,6 +1057,12 @@ CONCEPTS: tuple[Concept, ...] = (
                 # British and internet slang: "thoughts of topping myself", "unalive"
                 r"top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self in|"
                 r"off (?:my|him|her)self|unalive\w*|"
+                # a literal translation ("уйти из жизни"): "tried to go away from life"
+                r"(?:go|went|gone|going|leave|left|leaving) (?:away )?from (?:this )?life\b|"
+                # gaming and computing words: "logging off permanently. not the app. me."
+                r"(?:log|logg?ing|logged|sign|signing|signed) (?:off|out) (?:permanently|for good|"
+                r"for ever|forever)\b(?=.{0,25}\bnot (?:from )?(?:the|this) (?:app|game|server|"
+                r"account|chat|site)\b)|(?:log|logg?ing|logged) (?:off|out) (?:of|from) life\b|"
                 r"(?:do not |does not |cannot |can not )?see (?:the |any )?point (?:in |of )?"
                 r"(?:living|life|going on|being alive|carrying on)|"
                 r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
@@ -1053,6 +1075,18 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"do not want to (?:live|be alive|be here)|"
                 # passive wishes: "it would be easier to not be alive", "better to die than"
                 r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
+            ),
+        ),
+    ),
+    # Asking for the number of a crisis line ("just want it saved in my phone"): someone should
+    # talk with them today (triage.py: suicide_mentioned), not an ambulance.
+    Concept(
+        "crisis_line",
+        (
+            _core(
+                r"(?:number|phone number|contact details|details) (?:for|of) (?:a |the )?(?:suicide|"
+                r"crisis) (?:helpline|hotline|line)\b|(?:number|phone number) (?:for|of) (?:the )?"
+                r"samaritans\b"
             ),
         ),
     ),
@@ -1542,8 +1576,14 @@ _RECENT_PAST = re.compile(
     # non-native "before 2 weeks" for "2 weeks ago"
     r"before (?:\d+|a few|few|two|three|four|five|six|one|a) (?:days?|weeks?|months?))\b"
 )
+# Years at least two years back, for "numb since about 2015" (a long-standing symptom; "since
+# last year" is read by the recent-past rules)
+_YEARS_AGO = "|".join(str(y) for y in range(1950, datetime.date.today().year - 1))
 _CHRONIC = re.compile(
-    r"\b(?:for (?:many |several |a few |\d+ |two |three |ten )?years|for (?:a )?long time|for ages|"
+    r"\b(?:for (?:the (?:last|past) )?(?:about |around |roughly |nearly |almost |over |more than |"
+    r"well over |at least )?(?:many |several |a few |\d+ |two |three |four |five |six |seven |"
+    r"eight |nine |ten )?years|for (?:a )?long time|for ages|"
+    r"since (?:about |around |roughly |circa |at least )?(?:" + _YEARS_AGO + r")|"
     r"for decades|always (?:had|been|have)|long[- ]standing|nothing new|not new|"
     r"same as (?:always|ever)|as long as i can remember|"
     r"(?<!time )since (?:i was|childhood|birth|my (?:pregnancy|children|kids|son|daughter)|giving birth|"
@@ -1639,6 +1679,11 @@ _HYPOTHETICAL = re.compile(
     # general advice the writer repeats: "they say if you cannot pee go to a and e"
     r"(?:they|people|doctors|nurses|the nhs|everyone|the leaflet|the website|google) "
     r"(?:say|says|said|tell you|told us)|"
+    # a friend's claim about no one in particular: "my friend says back pain + weight loss =
+    # cancer" (not "my wife says my legs …" nor "… his legs")
+    r"\b(?:friend|mate|pal|colleague|neighbou?r|boss|mum|mom|dad|sister|brother|wife|husband|"
+    r"partner|nan|gran)s? (?:says|said|reckons|keeps saying|told me|thinks)(?: that)?"
+    r"(?=(?: (?!(?:i|me|my|he|his|she|her|they|their|him|them|we|our)\b)\S+){0,8} ?\Z)|"
     # studying, not symptoms: "Revising red flags for my exams - does chest pain …"
     r"revising|studying (?:for|about)|for (?:my|an|the) exams?|(?:my|a|an) (?:lecture|essay|"
     r"assignment|dissertation|osce)|"
@@ -1668,7 +1713,7 @@ FAMILY = (
 )
 OTHER_PERSON = re.compile(
     r"\b(?:(?:my|his|her|our|their|a) (?:late |dear |poor |old |best )?(?:" + FAMILY + r"|friend|"
-    r"neighbou?r|colleague|boss|"
+    r"neighbou?r|colleague|boss|teacher|coach|tutor|teammate|classmate|manager|"
     r"child|kid|baby|toddler|boyfriend|girlfriend|bf|gf|hubby|fianc[eé]e?|family|parents?|"
     r"relative|sibling|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
     # "my little boy has had a fever all week"
@@ -1773,7 +1818,8 @@ _PHRASE_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bmy tommy\b", "my tummy"),
         # not findings: "the app keeps crashing", "I work on an oncology ward"
         (
-            r"\b(app|phone|computer|laptop|website|site|videos?|screen|browser|program|game) "
+            r"\b(app|phone|computer|laptop|pc|server|console|website|site|videos?|screen|browser|"
+            r"program|game) "
             r"((?:keeps|kept|is|was|has|just|always) )?crash\w*",
             r"\1 \2freezes",
         ),
@@ -1851,6 +1897,7 @@ def _contextualise(
             and not re.search(r"\b(?:is|are)\s+$", text[sentence_start:start])
         )
         or _answered_no(text, clauses, clause.sentence)
+        or _checklist_no(text, clauses, clause.sentence)
         # a checklist answered: "Numbness in the saddle area: no. Bladder: normal.", "numbness
         # down there - no"
         or bool(_COLON_NO.match(text, end))
@@ -1876,6 +1923,9 @@ def _contextualise(
     if (hypothetical or past) and _NOW_IT_IS_MINE.search(text, end, end + 120):
         # "last month the doctor said if I have numbness down there … Now I have it."
         hypothetical = past = False
+    if not hypothetical:
+        # a word asked about: "foot drop - is that a dance move?"
+        hypothetical = bool(_TERM_ASKED.match(text, end))
     if concept.time == "event" and not hypothetical:
         hypothetical = bool(_MODAL_BEFORE.search(text, sentence_start, start))
     if concept.diagnosis_word and not hypothetical:
@@ -1893,6 +1943,10 @@ def _contextualise(
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
 
 
+_TERM_ASKED = re.compile(
+    r"\s*[-–—:,]?\s*(?:is|are) (?:that|this|it|they) (?:a|an) (?:\S+ ){0,2}?(?:move|thing|word|"
+    r"term|name|joke|song|band|film|game|step|pose|phrase|expression)\b[^.!]*\?"
+)
 _QUOTED_FROM = re.compile(r"\b(?:saw|seen|read|heard)\W*[\"'“‘][^\"”’]*\Z")
 _QUOTED_SOURCE = re.compile(
     r"[^\"”’]{0,80}[\"”’]\s*(?:on|in|from) (?:facebook|instagram|tiktok|twitter|x|reddit|a forum|"
@@ -1901,14 +1955,17 @@ _QUOTED_SOURCE = re.compile(
 )
 _COLON_NO = re.compile(
     r"[^:.!?]{0,40}(?::|\s[-–—])\s*(?:all |totally |completely )?(?:no|none|never|nil|normal|fine|"
-    r"negative|nope|not really)"
+    r"negative|nope|not really|false|null|n/a)"
     # (a checklist typed one item a line: "numbness down below - no\npeeing - normal")
     r"(?=[ \t]*(?:[.,;!?\n]|$))"
 )
 _NONE_OF_THOSE = re.compile(
     r"\W*(?:(?:checked|i checked|i have|i have got|have|got|thankfully|luckily)\W+)?(?:none|no|"
     r"not one|not any) of (?:those|these|them|that|the above)\b|"
-    r"\W*(?:i )?(?:do not|dont) have anything like (?:that|this|those|it)\b"
+    r"\W*(?:i )?(?:do not|dont) have anything like (?:that|this|those|it)\b|"
+    # "What it means exactly? I don't have it, I am only curious." (not "… it in my legs")
+    r"\W*(?:i )?(?:do not|dont|did not) have (?:it|that|this|them|those)(?=\W*(?:$|[,.!;]|i am "
+    r"(?:just |only )?curious|just (?:curious|wondering|asking)))"
 )
 _JOKING = re.compile(
     r"[^.?]{0,80}?\(?\b(?:joking|jk|only joking|just kidding|kidding|not literally|obviously "
@@ -1922,7 +1979,18 @@ def _none_of_those(text: str, clauses: tuple[Clause, ...], sentence: int) -> boo
     return any(_NONE_OF_THOSE.match(text, at) for at in starts if at is not None)
 
 
-_ASKED_IF = re.compile(r"\basked (?:me )?(?:if|whether)\b")
+_ASKED_IF = re.compile(
+    r"\basked (?:\S+ ){0,3}?(?:if|whether)\b|"
+    # a question put to the writer: "keeps asking me 'any saddle anaesthesia?' … No."
+    r"\b(?:asked|asking|asks) (?:me|us)\b(?=[^.!]*\?)"
+)
+# "… whether she'd had any thoughts of hurting herself and she said no"
+_SAID_NO = re.compile(
+    r"\b(?:and |but )?(?:she|he|they|i) (?:said|says|answered|told me) (?:no|not|never|she has not|"
+    r"he has not|they have not|she had not|he had not)\b"
+    # (not an answer then taken back: "I said no, but actually last winter I did")
+    r"(?![^.!?]*\bbut\b)"
+)
 _DENIAL_START = re.compile(
     r"\W*(?:no\b|nope\b|never\b|not at all\b|i (?:am|was|have|had|do|did) not\b|i said no\b|"
     r"i told (?:her|him|them) no\b)"
@@ -1932,9 +2000,26 @@ _DENIAL_START = re.compile(
 def _asked_and_denied(text: str, clauses: tuple[Clause, ...], sentence: int, start: int) -> bool:
     """The mention is in a question someone asked ("the nurse asked whether I had thoughts of
     suicide") and the next sentence answers no ("I haven't")."""
-    asked = _ASKED_IF.search(text, _sentence_start(clauses, sentence), start)
+    asked = _ASKED_IF.search(text, _sentence_start(clauses, sentence))
+    if not asked or asked.start() >= start:
+        return False
+    end = max(c.end for c in clauses if c.sentence == sentence)
+    if _SAID_NO.search(text, start, end):
+        return True
     after = _start_of(clauses, sentence + 1)
-    return bool(asked and after is not None and _DENIAL_START.match(text, after))
+    if after is None:
+        return False
+    if _DENIAL_START.match(text, after):
+        return True
+    # the answer after a short aside: "… anaesthesia?' like a quiz show host. No."
+    aside = " ".join(text[c.start : c.end] for c in clauses if c.sentence == sentence + 1)
+    answer = _start_of(clauses, sentence + 2)
+    return (
+        len(aside.split()) <= 6
+        and not _FIRST_PERSON_ANY.search(aside)
+        and answer is not None
+        and bool(_DENIAL_START.match(text, answer))
+    )
 
 
 _ALSO_START = re.compile(r"\W*(?:also|plus|and also)\b")
@@ -1974,7 +2059,9 @@ _NO_ANSWER = re.compile(
     # ("is that normal? No temp." is a new sentence, not the answer)
     r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no(?=\s*(?:[.!,;]|$)|\s+(?:it|its|i|just|not|nothing|never|the|that|this|all|"
     r"thankfully|luckily|none)\b)|nope|nah|none|never(?! (?:had|have|been|felt|happened|"
-    r"experienced|before)\b)|not at all|negative|not really|no way)"
+    r"experienced|before)\b)|not at all|negative|not really|no way|"
+    # the joke answer: "Weight loss? I WISH."
+    r"i wish(?= *[.!]| *$)|if only(?= *[.!]| *$))"
     r"\b[\s.!,]*"
     r"(?=$|[a-z])"
 )
@@ -1983,6 +2070,24 @@ _NO_ANSWER = re.compile(
 def _answered_no(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
     end = max(c.end for c in clauses if c.sentence == sentence)
     return bool(_NO_ANSWER.match(text, end))
+
+
+# An item answered after it, with no colon, the way people dictate a checklist: "numbness in
+# the saddle area no. trouble passing urine no. fever no."
+_TRAILING_NO = re.compile(r"\s(?:no|nope|false|negative)\W*\Z")
+
+
+def _checklist_no(text: str, clauses: tuple[Clause, ...], sentence: int) -> bool:
+    """This sentence and the one before or after it each end in a bare "no": a checklist."""
+
+    def ends_no(n: int) -> bool:
+        parts = [c for c in clauses if c.sentence == n]
+        if not parts:
+            return False
+        body = text[parts[0].start : parts[-1].end]
+        return len(body.split()) <= 8 and bool(_TRAILING_NO.search(body))
+
+    return ends_no(sentence) and (ends_no(sentence - 1) or ends_no(sentence + 1))
 
 
 def mention_context(
@@ -2548,7 +2653,7 @@ _TAIL_ONLY = re.compile(
 )
 _TAIL_LIKE_THAT = re.compile(
     r"^\W*(?:(?:it is|it has|that is|that has|has|have|i have|its|thats) )?(?:been|always been) "
-    r"(?:like (?:that|this)|that way|the same|going on|happening)\b"
+    r"(?:like (?:that|this)|that way|the same|going on|happening|the case)\b"
 )
 
 

@@ -286,6 +286,16 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"coz|cos|cuz", "because"),
     (r"pls|plz", "please"),
     (r"abt", "about"),
+    # internet slang for the writer's own suicide ("kms fr"), never the distance after a number
+    # or a quantity ("ran 5 kms", "a few kms"): "kys" is said to others and is left alone
+    (
+        r"(?<![\d ])kms|(?<=^)kms|(?<=[.!?,] )kms|(?<=\bi )kms|(?<=gonna )kms|(?<=wanna )kms|"
+        r"(?<=just )kms|(?<=literally )kms|(?<=lowkey )kms|(?<=could )kms|(?<=might )kms|"
+        r"(?<=to )kms",
+        "kill myself",
+    ),
+    # gamers' "wish I wouldn't respawn": waking up
+    (r"(?<=not )respawn|(?<=never )respawn", "wake up"),
     # clinical shorthand from people who work in health: "LBP 5/52, b/l P&N, wt loss ~6kg"
     (r"lbp", "low back pain"),
     (r"wt(?= loss)", "weight"),
@@ -359,7 +369,8 @@ _AUTOCORRECT = [
             "bladder",
         ),
         (r"\b((?:control (?:of|over)|empty|emptying) (?:my|the) )ladder\b", r"\1bladder"),
-        (r"\bpaddle(?= (?:area|region|numbness|an(?:a)?esthesia|par\w*))", "saddle"),
+        # "paddle" (autocorrect) and "settle" (speech-to-text) for saddle
+        (r"\b(?:paddle|settle)(?= (?:area|region|numbness|an(?:a)?esthesia|par\w*))", "saddle"),
         (r"\bbowl(?= (?:control|movements?|habits?|problems?|issues?|accidents?))", "bowel"),
         (r"\b((?:control (?:of|over) my|opened my) )bowls?\b", r"\1bowel"),
         (
@@ -375,6 +386,59 @@ _AUTOCORRECT = [
         ),
     )
 ]
+# Speech-to-text writes out the punctuation a user speaks ("numbness in the saddle area no new
+# line trouble passing urine no", "back in twenty fifteen comma"): read back as punctuation and
+# figures, so clauses, answers and dates are where the speaker put them. "a question mark over
+# my job" keeps its words.
+_DICTATED = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"\s*\b(?:new line|next line|new paragraph)\b\s*", ". "),
+        (r"\s*\bfull stop\b", "."),
+        (r"\s*\bcomma\b", ","),
+        (r"\s*(?<!a )(?<!the )(?<!big )\bquestion mark\b", "?"),
+        (r"\s*\bexclamation (?:mark|point)\b", "!"),
+    )
+]
+_YEAR_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_YEAR_TEENS = (
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+)
+# "in twenty fifteen", "two thousand and nine", "nineteen ninety eight": the year in figures
+_SPOKEN_YEAR = re.compile(
+    r"\b(?:(twenty) (?:("
+    + "|".join(_YEAR_TEENS)
+    + r")|twenty(?:[- ]("
+    + "|".join(_YEAR_UNITS)
+    + r"))?)|two thousand (?:and )?("
+    + "|".join(_YEAR_UNITS)
+    + r")|nineteen (eighty|ninety)"
+    r"(?:[- ](" + "|".join(_YEAR_UNITS) + r"))?)\b"
+)
+
+
+def _year_in_figures(match: re.Match[str]) -> str:
+    twenty, teen, unit20, unit2000, decade, unit19 = match.groups()
+    if twenty and teen:
+        return str(2010 + _YEAR_TEENS.index(teen))
+    if twenty:
+        return str(2020 + (_YEAR_UNITS.index(unit20) + 1 if unit20 else 0))
+    if unit2000:
+        return str(2001 + _YEAR_UNITS.index(unit2000))
+    return str(
+        (1980 if decade == "eighty" else 1990) + (_YEAR_UNITS.index(unit19) + 1 if unit19 else 0)
+    )
+
+
 _WORD = re.compile(r"[a-z]+")
 _WEIGHT_UNIT = r"(kg|kgs|kilos?|lbs?|pounds|st|stone)"
 # "weight 61kg (was 68kg in August)", "9 stone now, was 10 stone": two weighings, now and before
@@ -424,6 +488,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_PLAIN).lower()
     # scare quotes make a word figurative: "I 'broke' my back carrying a sofa, lol"
     text = _SCARE_QUOTED.sub("hurt", text)
+    for pattern, replacement in _DICTATED:
+        text = pattern.sub(replacement, text)
+    text = _SPOKEN_YEAR.sub(_year_in_figures, text)
     for pattern, replacement in _CONTRACTION_RE:
         text = pattern.sub(replacement, text)
     text = _GENERIC_NT.sub(r"\1 not", text)

@@ -403,6 +403,8 @@ _THEY_RECOVERED = re.compile(
     r"better|well|back to normal)|recovered|back to normal)(?: now| since| again| by \w+)?"
     r"(?= *(?:[.,;!?]|$|and\b))|"
     r"(?<!says )(?<!said )(?<!thinks )\b(?:he|she|they) (?:is|are) fine now\b|"
+    r"(?<!says )(?<!said )(?<!thinks )\b(?:(?:he|she|they) (?:is|are)|and (?:is|are)) (?:fine|ok|"
+    r"okay|alright|all right)(?:,? (?:thankfully|luckily|now))?(?= *(?:[.;!?]|$|, (?!but\b)))|"
     # "now ok already after surgery" (Singapore English)
     r"\bnow (?:ok|okay|fine|alright) already\b|"
     # "… surgery fixed it and she's jogging again"
@@ -425,6 +427,7 @@ _STILL_GOING = re.compile(
 # fell off a ladder and ended up numb in both legs", "a guy on TikTok couldn't feel his legs")
 _NOT_IN_THEIR_CARE = re.compile(
     r"\b(?:friend|colleague|neighbou?r|mate|pal|guy|bloke|woman|man|lady|someone|somebody|"
+    r"teacher|coach|tutor|teammate|classmate|"
     r"tiktok|video|youtube|instagram|facebook|workmate|co-?worker)s?\b"
 )
 _LIFTING = re.compile(
@@ -586,10 +589,12 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         # someone else's past story told to ask about the writer's own ordinary pain: "my
         # partner's uncle had cancer that started as back pain. Mine started after a 10k"
         return []
-    if _THEY_RECOVERED.search(analysed.text) and not _HAPPENING_NOW.search(
+    # "… couldn't wee for a day and had surgery. He's completely fine now.": nobody needs care
+    # now, except for thoughts of suicide ("she says it's passed and she's ok now" still needs
+    # someone to talk with her today)
+    recovered = bool(_THEY_RECOVERED.search(analysed.text)) and not _HAPPENING_NOW.search(
         _THEY_RECOVERED.sub(" ", analysed.text)
-    ):
-        return []  # "… couldn't wee for a day and had surgery. He's completely fine now."
+    )
     written_for = bool(ON_BEHALF.match(analysed.text))
     # a friend's or a colleague's past story ("my mate at work had bladder problems after his
     # back op, put me right off"): nobody here needs care now (thoughts of suicide still count)
@@ -613,7 +618,7 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         for f in found
         if (
             f.level in RED_FLAG_LEVELS
-            and not (strangers_story and f.category != "crisis")
+            and not ((strangers_story or recovered) and f.category != "crisis")
             and (
                 describes_back
                 or written_for
@@ -1128,7 +1133,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
             )
         )
     elif any(
-        m.concept == "suicidal"
+        m.concept in ("suicidal", "crisis_line")
         and not m.other_person
         and not m.negated
         # "can chronic pain make people suicidal?" asks about people in general
@@ -1143,7 +1148,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
                 "urgent",
                 "You mentioned suicide or self-harm; someone from your care team should talk "
                 "with you today.",
-                _evidence(*(m for m in a.mentions if m.concept == "suicidal")),
+                _evidence(*(m for m in a.mentions if m.concept in ("suicidal", "crisis_line"))),
                 ("NICE NG225",),
             )
         )
