@@ -195,8 +195,9 @@ RULED_OUT = r"(?! (?:is|was) not\b| (?:is |was )?(?:unlikely|not likely|ruled ou
 # gone", "my back has actually been fine for weeks", "back does not hurt at all", "not about my
 # back". Not "my back has gone" (British for a back that has given way).
 BACK_FINE = (
-    r"(?:back|spine|back pain)(?: is| feels| has been| seems| is absolutely| is totally| has| was)"
-    r"(?: \S+){0,2}? (?:fine|ok|okay|good|great|normal|better|all right|alright|grand)\b|"
+    r"(?:back|spine|back pain)(?: today| now| itself)?(?: is| feels| has been| seems| is absolutely| is "
+    r"totally| has| was)"
+    r"(?: \S+){0,2}? (?:fine|ok|okay|good|great|normal|better|all right|alright|grand|no problem)\b|"
     r"(?:back pain|pain in my back|my back ache|backache)(?: has| is)?(?: \S+)? (?:gone|went away|"
     r"settled|cleared|disappeared|finished|stopped)|"
     # "back feel alright this week", "back is the same as always, no different", "back pain
@@ -675,7 +676,7 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 # (no denial inside: "is not getting worse", "is no worse")
-                r"(?:getting|got|becoming|became|grown|growing|gets|going|is) "
+                r"(?:getting|got|becoming|became|grown|growing|gets|going|is|go|goes) "
                 r"(?:(?!not\b|no\b|never\b|hardly\b)\S+ ){0,2}?"
                 # "worse when I wear tight jeans" is what aggravates it, not a change over time
                 # (nor a comparison: "leg pain is worse than my back pain")
@@ -722,7 +723,11 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"came off (?:my |a |the )?(?:motorbike|motorcycle|bike|horse|scooter|quad)|"
                 r"thrown (?:from|off)|high[- ]speed|whiplash|assault\w*|beaten up|"
                 r"kick\w* (?:me |him |her )?(?:in|on) (?:the |my |his |her )?back|tackled|"
-                r"diving accident|dived into"
+                r"diving accident|dived into|"
+                # without the words between: "fall stairs", "down stairs all way" (aphasia,
+                # learners)
+                r"(?:fell|fall|falled|fallen|falling) (?:down )?stairs|down (?:the )?stairs all "
+                r"(?:the )?way"
             ),
         ),
         time="event",
@@ -1067,6 +1072,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:living|life|going on|being alive|carrying on)|"
                 r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
                 r"(?:overdose|take all (?:my|the) (?:tablets|pills))|want to disappear|"
+                # learners and aphasia: "want die", "better I am not alive"
+                r"(?:want|wants|wanna|wish) die\b|better (?:that )?i (?:am|was|were) not (?:alive|"
+                r"here|around)|better (?:that |if )?i (?:am|was|were) dead|"
                 r"(?:want|wanted|wish|wishing|going) (?:\S+ ){0,2}?(?:to die|to be dead|i was dead|"
                 r"i were dead|to not wake up|not to wake up|not be here)|better off dead|"
                 r"self[- ]?harm\w*|(?:want|wanted|going|thinking about|thoughts of|urge to) (?:\S+ "
@@ -1562,7 +1570,8 @@ _REMOTE_PAST = re.compile(
     r"some) "
     r"(?:years?|yrs?|decades?) ago|years ago|decades? ago|long (?:time )?ago|ages ago|"
     r"as a (?:child|kid|teenager|teen|boy|girl|student|baby)|"
-    r"when i was (?:a |young|little|younger|at school|in school|\d+|pregnant|in my)|"
+    r"when i was (?:a |young|little|younger|at school|in school|\d+|pregnant|in my|child|kid|"
+    r"teenager|small)|"
     # (a year in brackets dates only the word before it: "cancer survivor (2019), new back ache")
     r"in my (?:teens|twenties|thirties|youth|childhood)|back in (?:19|20)\d\d|(?<!survivor \()(?<!cancer \()(?<!diagnosed \()(?<!treatment \()(?:19|20)\d\d|"
     # "old rugby injury back in the 90s"
@@ -1597,8 +1606,10 @@ _RESOLVED = re.compile(
     r"\b(?<!not )(?<!never )(?:resolved|went away|gone away|cleared up|cleared|got better|"
     r"all gone(?! (?:numb|dead|weak|tingly|funny|weird|strange|quiet|cold))|gone now|"
     r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
-    r"(?<!urge )(?:has|have|is|are|was) (?:all )?gone(?= *(?:$|[.,;!?]|now|away|again|"
+    r"(?<!urge )(?:has|have|is|are|was) (?:all |completely |totally |fully )?gone(?= *(?:$|[.,;!?]|now|away|again|"
     r"for good))|fully recovered|recovered|healed|no longer|"
+    # a learner's "it recover complete"
+    r"recover (?:complete(?:ly)?|fully|totally)|"
     r"(?<!or )not any ?more|settled down|settled|better now|fine now|"
     r"(?:has|have) been (?:completely |totally |fully |perfectly )?normal since|"
     # "my bf had chest pain last week but it was just heartburn"
@@ -1651,7 +1662,7 @@ _HYPOTHETICAL = re.compile(
     # not the present perfect, which tells what has happened: "are the stretches ok if I have
     # had a couple of accidents with my bowels this week?"
     r"if (?!i have (?:had|been)\b)(?:one day |some ?day |at some point |in (?:the )?future )?"
-    r"(?:i|you|your|ever|this|it|they|my|someone|somebody|a person|anyone|people) (?:\S+ )?"
+    r"(?:i|you|your|ever|this|it|they|my|the|someone|somebody|a person|anyone|people) (?:\S+ )?"
     r"(?:get|gets|got|develop|develops|have|has|notice|"
     r"lose|loses|lost|start|starts|experience|ever|were|was|become|becomes|go|goes|went|cannot|"
     r"could not|can not)|"
@@ -1676,6 +1687,8 @@ _HYPOTHETICAL = re.compile(
     r"(?:asked|asks|ask|asking) (?:me )?(?:\S+ ){0,6}?(?:if|whether|about)|wanted to know (?:if|whether)|"
     r"(?:do|should|must|would) i (?:need to |have to )?(?:worry|be worried|panic) about|"
     r"(?:checked|check|checking) (?:if|whether)|"
+    # advice reported: "the trainer say if I feel the pain like tearing I must stop"
+    r"\b(?:say|says|said|told me|tells me) if (?:i|you)(?: \S+){0,6}?(?= ?\Z)|"
     # general advice the writer repeats: "they say if you cannot pee go to a and e"
     r"(?:they|people|doctors|nurses|the nhs|everyone|the leaflet|the website|google) "
     r"(?:say|says|said|tell you|told us)|"
@@ -1712,6 +1725,8 @@ FAMILY = (
     r"father|son|daughter)-in-law"
 )
 OTHER_PERSON = re.compile(
+    # "the patient's husband" (an interpreter writing)
+    r"\b(?:the (?:patient|client|resident) (?:" + FAMILY + r")s?\b)|"
     r"\b(?:(?:my|his|her|our|their|a) (?:late |dear |poor |old |best )?(?:" + FAMILY + r"|friend|"
     r"neighbou?r|colleague|boss|teacher|coach|tutor|teammate|classmate|manager|"
     r"child|kid|baby|toddler|boyfriend|girlfriend|bf|gf|hubby|fianc[eé]e?|family|parents?|"
@@ -1829,6 +1844,8 @@ _PHRASE_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\1hospital \2",
         ),
         (r"\b(?:i am|as) an? (?:oncology|cancer|chemo) nurse\b", "i am a nurse"),
+        # the star sign: "Cancer is my star sign", "typical Cancer"
+        (r"\bcancer(?= is my (?:star )?sign| season| star sign)|(?<=typical )cancer\b", "zodiac"),
     )
 )
 
@@ -2057,7 +2074,7 @@ def continues_other(text: str, clauses: tuple[Clause, ...], sentence: int) -> bo
 _NO_ANSWER = re.compile(
     # also quoted and answered after a dash: 'the 111 nurse asked "any fever?" - no, temp normal'
     # ("is that normal? No temp." is a new sentence, not the answer)
-    r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no(?=\s*(?:[.!,;]|$)|\s+(?:it|its|i|just|not|nothing|never|the|that|this|all|"
+    r"\s*\?+[\"'”’]?\s*[-–—:]?\s*(?:no(?=\s*(?:[.!,;]|$)|\s+(?:no|it|its|i|just|not|nothing|never|the|that|this|all|"
     r"thankfully|luckily|none)\b)|nope|nah|none|never(?! (?:had|have|been|felt|happened|"
     r"experienced|before)\b)|not at all|negative|not really|no way|"
     # the joke answer: "Weight loss? I WISH."
@@ -2165,7 +2182,8 @@ _ABOUT_ME_NEXT = re.compile(
     r"[?\s]*(?:i have|i am having|i get|i have got) (?:this|that|it)\b|"
     # "can sciatica affect both legs? because both of mine are numb now" (not "mine was …")
     r"[?\s]*(?:(?:because|cause|as|since) )?(?:both (?:of )?)?mine (?:are|is|have|has|keep|keeps|"
-    r"go|goes|feel|feels)\b|"
+    r"go|goes|feel|feels)\b(?! (?:\S+ )?(?:normal|fine|ok|okay|good|strong|great|alright|all "
+    r"right)\b)|"
     # "is chest pain normal with upper back pain? it comes on when i walk up the hill"
     r"[?\s]*(?:it|this|that|mine) (?:comes? on|starts?|happens?|gets? worse|is worse|hurts|"
     r"goes) (?:\S+ ){0,3}?(?:when|if|after|whenever|as soon as) i\b|"
@@ -2423,8 +2441,9 @@ def _dated_sentence(text: str, clauses: tuple[Clause, ...], index: int) -> bool:
         text[c.start : c.end].strip(" ,;:-") for c in clauses[:index] if c.sentence == sentence
     ]
     # (with the event it followed: "Back in 2012, after a car crash, I couldn't feel …")
-    return any(_DATE_ONLY.fullmatch(c) for c in opening) and all(
-        _DATE_ONLY.fullmatch(c) or _EVENT_ONLY.fullmatch(c) for c in opening
+    return any(_DATE_ONLY.fullmatch(c) or _DATED_EVENT.fullmatch(c) for c in opening) and all(
+        _DATE_ONLY.fullmatch(c) or _EVENT_ONLY.fullmatch(c) or _DATED_EVENT.fullmatch(c)
+        for c in opening
     )
 
 
@@ -2447,6 +2466,11 @@ _NOW_IT_IS_MINE = re.compile(
 )
 _EVENT_ONLY = re.compile(
     r"(?:just |straight |right )?(?:after|before|during|following) [^,;]{1,40}"
+)
+# A date with the event it names, in note form: "5 years ago car accident, vertebra broken"
+_DATED_EVENT = re.compile(
+    r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|many) years? ago|(?:in )?(?:19|20)\d\d) "
+    r"(?:a |the |my )?(?:\S+ )?(?:accident|crash|fall|injury|operation|surgery|op)"
 )
 
 _PAST_TENSE = re.compile(

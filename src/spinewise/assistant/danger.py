@@ -582,7 +582,12 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "chest": (
         # not furniture: "shifting a chest of drawers"
-        r"(?<!musculoskeletal )chest(?! of drawers| freezer)|breast ?bone|sternum|(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )"
+        r"(?<!musculoskeletal )chest(?! of drawers| freezer)|breast ?bone|sternum|"
+        # "my heart region burns", "heart place hurt"; a learner's "breast" for chest when the
+        # pain goes to the arm or jaw ("tightness in the breast … goes to the left arm")
+        r"heart (?:region|area|place|part)|breast\b(?=.{0,60}\b(?:left arm|into (?:my |the )?arm|"
+        r"jaw))|"
+        r"(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )"
         r"(?<!thought i was having a )(?<!thought it was a )heart attack|(?:left )?arm and (?:my )?jaw|"
         r"(?:into|down|up) (?:my )?(?:left )?(?:arm|jaw)",
         "current",
@@ -591,7 +596,10 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "chest_quality": (
         r"(?:has not|have not|did not|will not|does not) (?:\S+ )?(?:stopped|stop|eased|gone|go away)|"
         r"pain\w*|tight\w*|band|pressure|heav\w*|squeez\w*|crush\w*|weight|elephant|vi[cs]e|"
-        r"clamp\w*|ach\w*|hurt\w*|burn\w*|sitting on|strapped|bursting|gripp\w*",
+        r"clamp\w*|ach\w*|hurt\w*|burn\w*|sitting on|strapped|bursting|gripp\w*|"
+        # sore on exertion: "chest sore when walk up hill" (not a chest sore from coughing)
+        r"sore\w*(?= (?:\S+ ){0,2}?(?:when|on|with|while|going|if) (?:i )?(?:walk\w*|climb\w*|"
+        r"go\w* up|exercis\w*|exert\w*|run\w*|stairs|hills?|up hill))",
         "current",
         False,
     ),
@@ -964,6 +972,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "constipation": (
         r"constipat\w*|bunged up|blocked up|bung\w* (?:me |him |her |us )?(?:right )?up|"
+        r"poo (?:is |feels )?(?:stuck|hard)|"
         r"(?:cannot|can not|could not) (?:do )?(?:a )?poo (?:for|since|in) (?:\d+|a few|several|two|"
         r"three|four|five|six|seven) days|"
         r"(?:have not|has not|had not|not) (?:pooed|pooped|(?:been|gone|had|managed|done) (?:for )?"
@@ -1230,7 +1239,7 @@ def claudication_posture(text: str, words: str) -> bool:
 
 
 # "no bladder problems": the site itself denied ("not had the urge to pee" is a symptom)
-_NO_BEFORE = re.compile(r"\bno (?:\S+ ){0,2}\Z")
+_NO_BEFORE = re.compile(r"\bno (?:\S+ ){0,3}\Z")
 
 
 def claudication_symptom(text: str, words: str) -> bool:
@@ -1360,6 +1369,10 @@ _NEARLY = re.compile(
 )
 
 
+# "today I faint two time when I stand up": fainted, counted
+_FAINT_COUNT = re.compile(r" (?:two|three|four|\d+|several|many) times?\b| twice\b| again\b")
+
+
 def is_syncope(text: str, start: int, words: str) -> bool:
     """True for an actual faint or collapse ("I fainted", "passed out", "collapsed in the
     kitchen"), not feeling faint or dizzy, and not a leg or disc that collapsed."""
@@ -1368,7 +1381,8 @@ def is_syncope(text: str, start: int, words: str) -> bool:
     if not _SYNCOPE.match(words):
         # learner English: "he faint. now he wake up" (fainted), not "I feel faint"
         return words == "faint" and bool(
-            _FAINT_SUBJECT.search(text, 0, start) and _CLAUSE_END.match(text, start + 5)
+            _FAINT_SUBJECT.search(text, 0, start)
+            and (_CLAUSE_END.match(text, start + 5) or _FAINT_COUNT.match(text, start + 5))
         )
     return not (words.startswith("collaps") and _LIMB_COLLAPSED.search(text, 0, start))
 
@@ -1680,6 +1694,14 @@ def broad_hits(
         ]
         if feelings:
             saddle += [feelings[0], site]
+    # … or the seat named first and the feeling in a short sentence after it: "me bum where I
+    # sit feels like it belongs to some other geezer. Numb as a plank."
+    for feel in s.active("sensation"):
+        if s.site_of(feel) is not None or len(_sentence_of(s, feel.start).split()) > 6:
+            continue
+        seats = [x for x in s.active("saddle_site") if s.sentence(x) == s.sentence(feel) - 1]
+        if seats:
+            saddle += [feel, seats[-1]]
     if saddle:
         hit("ces_saddle_anaesthesia", "cauda_equina", "emergency", *saddle)
 
@@ -2078,11 +2100,21 @@ def _sexual(s: _Scan) -> list[Cue]:
         cue = _cue_at(s, "sex", match.start(), match.end())
         if toilet and re.search(r"\b(?:come|cum)$", cue.text):
             continue  # "I need to go, it just won't come": the toilet, not sex
+        if re.search(r"\b(?:come|cum)$", cue.text) and _THING_BEFORE.search(
+            text, max(0, cue.start - 30), cue.start
+        ):
+            continue  # "the email does not come"
         if cue.active:
             found.append(cue)
     return found
 
 
+# Things that do not come: "the email does not come", "the bus did not come"
+_THING_BEFORE = re.compile(
+    r"\b(?:e-?mail|mail|code|text|message|link|letter|post|parcel|delivery|bus|train|taxi|reply|"
+    r"answer|notification|reminder|results?|appointment|sms|password|verification|money|"
+    r"payment|nurse|doctor|ambulance|physio)s? (?:still |just |really |never |even )?\Z"
+)
 _CANNOT_FINISH = re.compile(
     r"\b(?:cannot|could not|can not|unable to|not able to|struggl\w* to|did not|could hardly|"
     r"can hardly) (?:\S+ ){0,2}?finish\b"

@@ -40,6 +40,8 @@ and the margin >= ``emergency_margin`` (0.10): an emergency needs clear, consist
 - fracture statements need an injury, a fracture word or a fracture risk in the sentence, and
   leg-deficit statements a leg, foot, weakness or altered feeling ("how to lift properly so it
   doesn't happen to me" is not "I can't lift the front of my foot");
+- in a message written in fragments ("chest pain? no no. just back."), the fragments alone:
+  each has lost what the next one says, so only the whole message is compared;
 - what the whole message says: claudication (walking brings it on, sitting eases it) sets
   aside statements about both legs and leg deficits, an inflammatory pattern the night-pain
   statements, "the other leg is fine" the statements about both legs; a denial that a body
@@ -125,9 +127,19 @@ def sentences(message: str) -> list[str]:
         if parts[i].endswith("?") and _BARE_NO.fullmatch(parts[i + 1].lower())
     }
     parts = [p for i, p in enumerate(parts) if i not in answered and i - 1 not in answered]
+    if _telegraphic(message):
+        # a fragment alone has lost what the next one says ("chest pain? no no", "both leg?
+        # no"): the net reads only the whole message
+        return [message.strip()] if parts else []
     if len(parts) > 1:
         parts.append(message.strip())
     return parts
+
+
+def _telegraphic(message: str) -> bool:
+    """Three or more sentences, most of them one to three words (aphasia, note form)."""
+    sizes = sorted(len(f.split()) for f in _FRAGMENT.findall(message) if f.strip())
+    return len(sizes) >= 3 and sizes[len(sizes) // 2] <= 3
 
 
 class SemanticSafetyNet:
@@ -324,7 +336,12 @@ def red_votes(red_row: np.ndarray, benign_row: np.ndarray, k: int) -> int:
     return int((nearest_indices(red_row, benign_row, k) < len(red_row)).sum())
 
 
-_BARE_NO = re.compile(r"(?:no|nope|nah|none|never|not at all|negative|not really|no way)[\s.!]*")
+_BARE_NO = re.compile(
+    r"(?:no|nope|nah|none|never|not at all|negative|not really|no way)(?:[\s,]+no)*[\s.!]*"
+)
+# Fragments ("sciatic. the nerve. right bum to foot. 2 week. walking ok"): most sentences one
+# to three words
+_FRAGMENT = re.compile(r"[^.!?;\n…]+")
 # Statements about both legs (set aside for a one-sided sentence) and about weight.
 _BILATERAL = re.compile(
     r"\bboth\b|\blegs\b|\bfeet\b|other (?:leg|side)|each (?:leg|side)|\bsides\b"

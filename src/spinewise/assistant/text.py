@@ -294,6 +294,20 @@ _DIALECT: tuple[tuple[str, str], ...] = (
         r"(?<=to )kms",
         "kill myself",
     ),
+    # words for a thing not found (aphasia, learners): "water thing not come", "wet self",
+    # "leg go more weak"
+    (r"water thing", "water"),
+    (r"(?<=wet )self", "myself"),
+    (r"more weak", "weaker"),
+    # parenting-forum acronyms: "DH", "DS2", "MIL", "my OH"
+    (r"dh|dp", "husband"),
+    (r"ds\d?", "son"),
+    (r"dd\d?", "daughter"),
+    (r"mil", "mother-in-law"),
+    (r"fil", "father-in-law"),
+    (r"sil", "sister-in-law"),
+    (r"bil", "brother-in-law"),
+    (r"(?<=my )oh|oh(?= (?:has|is|was|says|said|thinks|keeps|reckons)\b)", "partner"),
     # gamers' "wish I wouldn't respawn": waking up
     (r"(?<=not )respawn|(?<=never )respawn", "wake up"),
     # clinical shorthand from people who work in health: "LBP 5/52, b/l P&N, wt loss ~6kg"
@@ -488,6 +502,8 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_PLAIN).lower()
     # scare quotes make a word figurative: "I 'broke' my back carrying a sofa, lol"
     text = _SCARE_QUOTED.sub("hurt", text)
+    # "what if... water not come": the trailing dots do not end the question
+    text = re.sub(r"\b(what if|if)\s*(?:\.{2,}|…)\s*", r"\1 ", text)
     for pattern, replacement in _DICTATED:
         text = pattern.sub(replacement, text)
     text = _SPOKEN_YEAR.sub(_year_in_figures, text)

@@ -397,12 +397,23 @@ _DIETING = re.compile(
 )
 # A relative's story that is over: "… had emergency surgery on his spine a few years back,
 # bladder issues, the lot, and he's totally fine now"
+# The other person is already in a clinician's hands: "the ambulance came", "went to hospital
+# by ambulance", "he sees his own doctor"
+_THEY_ARE_IN_CARE = re.compile(
+    r"\b(?:(?:the )?ambulance (?:came|took (?:him|her|them)|was called|arrived)|went (?:to|into) "
+    r"(?:hospital|a and e|the hospital)|(?:by|in an?|in the) ambulance|(?:is|was|has been) "
+    r"(?:in|admitted to) hospital|(?:sees?|seeing|saw|is under) (?:his|her|their) (?:own )?"
+    r"(?:doctor|gp|consultant|specialist|surgeon))\b"
+)
 _THEY_RECOVERED = re.compile(
     r"(?<!says )(?<!said )(?<!thinks )(?<!insists )\b(?:he|she|they|it) (?:is|are|has been|have "
     r"been|was|were) (?:now )?(?:(?:totally|completely|fully|absolutely|all) (?:fine|recovered|"
     r"better|well|back to normal)|recovered|back to normal)(?: now| since| again| by \w+)?"
     r"(?= *(?:[.,;!?]|$|and\b))|"
     r"(?<!says )(?<!said )(?<!thinks )\b(?:he|she|they) (?:is|are) fine now\b|"
+    # "The son is fine."
+    r"\bthe (?:" + FAMILY + r"|friend|colleague|neighbou?r|kids?|children) (?:is|was|are|were) "
+    r"(?:fine|ok|okay|alright|all right|unhurt)(?= *(?:[.;!?]|$))|"
     r"(?<!says )(?<!said )(?<!thinks )\b(?:(?:he|she|they) (?:is|are)|and (?:is|are)) (?:fine|ok|"
     r"okay|alright|all right)(?:,? (?:thankfully|luckily|now))?(?= *(?:[.;!?]|$|, (?!but\b)))|"
     # "now ok already after surgery" (Singapore English)
@@ -592,9 +603,10 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
     # "… couldn't wee for a day and had surgery. He's completely fine now.": nobody needs care
     # now, except for thoughts of suicide ("she says it's passed and she's ok now" still needs
     # someone to talk with her today)
-    recovered = bool(_THEY_RECOVERED.search(analysed.text)) and not _HAPPENING_NOW.search(
-        _THEY_RECOVERED.sub(" ", analysed.text)
-    )
+    recovered = (
+        bool(_THEY_RECOVERED.search(analysed.text))
+        and not _HAPPENING_NOW.search(_THEY_RECOVERED.sub(" ", analysed.text))
+    ) or bool(_THEY_ARE_IN_CARE.search(analysed.text))
     written_for = bool(ON_BEHALF.match(analysed.text))
     # a friend's or a colleague's past story ("my mate at work had bladder problems after his
     # back op, put me right off"): nobody here needs care now (thoughts of suicide still count)
