@@ -130,7 +130,8 @@ RADICULAR = (
 ACHE = r"(?:pain\w*|hurt\w*|ach\w*|sore)"
 LIMB = r"(?:legs?|foot|feet|knees?|ankles?|thighs?|toes?|calf|calves|hips?)"
 WEAK = (
-    r"(?:weak\w*|giv\w* way|gave way|buckl\w*|paralys\w*|paralyz\w*|"
+    # ("my knee gives a bit going down steps": the thigh muscle failing)
+    r"(?:weak\w*|giv\w* way|gave way|gives a bit|buckl\w*|paralys\w*|paralyz\w*|"
     r"(?:cannot|can no longer|could not|unable to|not able to|difficult\w* to|trouble|"
     r"can (?:barely|hardly|only just)|"
     r"struggl\w* to|hard to) (?:\S+ )?(?:move|lift|raise|control|stand on|"
@@ -203,13 +204,15 @@ BACK_FINE = (
     # "back feel alright this week", "back is the same as always, no different", "back pain
     # went completely last week", patois "him back not hurt him"
     r"(?:back|spine) (?:\S+ )?feel (?:alright|fine|ok|okay|good|grand)\b|"
-    r"(?:back|back pain) is (?:the same as (?:always|usual|ever)|no different)\b|"
+    r"(?:back|back pain) (?:is )?(?:the same as (?:always|usual|ever)|no different)\b|"
     r"(?:back pain|pain in my back) (?:went|has gone|is gone) (?:completely|away completely|"
     r"totally)\b|"
-    r"(?:back|back pain) (?:is not|does not|do not|has not been|is no longer|no longer|not) "
+    r"(?:back|back pain) (?:is not|does not|do not|has not been|has not|have not|is no longer|no longer|not) "
     r"(?:\S+ )?"
     r"(?:hurt\w*|sore|painful|bother\w*|aching|a problem)|"
     r"no back (?:pain|problems?|issues?|trouble)|not (?:about|related to) my back|"
+    # "achy in my arms with flu. Not my back though"
+    r"\bnot my back(?= *(?:though|this time|for once|thankfully)?\W*(?:$|[,.;!]))|"
     r"no pain (?:in|with) my back|(?:back|back pain) (?:is not|is no|not) (?:\S+ )?bad at all|"
     # "my back's actually been fine" (the possessive-looking "'s" is dropped)
     r"(?:back|spine) (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
@@ -448,7 +451,16 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"(?:loo|toilet|bathroom|bladder)(?: \S+){0,8}? (?:cannot|could not|unable to|"
                 r"not able to|still cannot) (?:go|do anything|pass anything|do a wee)\b|"
-                r"bladder (?:feels |is |still feels |is still )?(?:full|bursting|swollen|tight)"
+                r"bladder (?:feels |is |still feels |is still )?(?:full|bursting|swollen|tight)|"
+                # "since back went saturday i cant go at all. stood there half an hour."
+                r"(?:cannot|can not|could not) go at all\b(?=.{0,80}\b(?:stood|sat|standing|sitting) "
+                r"there\b)"
+            ),
+            # the urge gone: "I don't seem to get the feeling that I need the loo any more"
+            _core(
+                r"(?:do not|does not|cannot|can not|no longer|not) (?:\S+ ){0,2}?(?:get|feel|have) "
+                r"(?:the |that |any )?(?:feeling|urge|sensation) (?:that |of )?(?:i )?(?:need|needing) "
+                r"(?:the loo|the toilet|to (?:go|pee|wee|urinate))"
             ),
             _core(
                 r"(?:only |just )?(?:a )?(?:trickle|dribble|few drops|drops|little bit|tiny bit|"
@@ -627,6 +639,11 @@ CONCEPTS: tuple[Concept, ...] = (
             LIMB + _gap(4) + _core(WEAK),
             _core(r"legs? (?:will not|do not|does not|would not) (?:work|move|hold me)"),
             _core(r"keeps? (?:stumbling|tripping)|keep (?:stumbling|tripping)"),
+            # "my right leg isn't lifting properly … I have to lift it in with my hands"
+            _core(
+                r"(?:legs?|foot) (?:is not|will not|does not|would not) (?:lift|lifting) properly|"
+                r"(?:have|had) to lift (?:it|my leg|my legs) (?:in|up|into the car) with my hands"
+            ),
             # functional weakness: calf (S1) and quadriceps weakness shown by what the leg
             # cannot do ("struggling to go up on tiptoe", "my leg will not push me up the stairs")
             _core(TIPTOE_WEAK),
@@ -1607,7 +1624,9 @@ _RESOLVED = re.compile(
     r"all gone(?! (?:numb|dead|weak|tingly|funny|weird|strange|quiet|cold))|gone now|"
     r"(?<!feeling )(?<!sensation )(?<!signal )(?<!strength )(?<!control )(?<!power )"
     r"(?<!urge )(?:has|have|is|are|was) (?:all |completely |totally |fully )?gone(?= *(?:$|[.,;!?]|now|away|again|"
-    r"for good))|fully recovered|recovered|healed|no longer|"
+    r"for good))|fully recovered|recovered|healed|mended|no longer|"
+    # the strength or feeling returned: "it came back fully"
+    r"(?:came|come|has come) back (?:fully|completely|100 ?%|to normal)|"
     # a learner's "it recover complete"
     r"recover (?:complete(?:ly)?|fully|totally)|"
     r"(?<!or )not any ?more|settled down|settled|better now|fine now|"
@@ -1648,7 +1667,7 @@ _HYPOTHETICAL = re.compile(
     r"(?<!know )(?<!sure )(?<!wonder )(?<!ask )(?<!asked )(?<!see )(?<!check )if (?:he|she|his \w+|her \w+)"
     r"(?: ever)?(?: (?:fell|falls|fall|had a fall|were to fall|was to fall)|(?= ?\Z))|"
     # "if he ever went numb down below", "if my husbands back pain ever went down both legs"
-    r"\bif (?:he|she|they|his \w+|her \w+|my \w+)(?: \w+){0,3}? ever (?:went|go|goes|got|gets|had|"
+    r"\bif (?:he|she|they|his \w+|her \w+|my \w+)(?: \w+){0,3}? ever (?:came|come|comes|went|go|goes|got|gets|had|"
     r"has|lost|lose|could not|cannot)\b|"
     # "want to avoid getting a bad back from the laptop"
     r"\bavoid (?:getting|having|developing)\b|"
@@ -1671,7 +1690,8 @@ _HYPOTHETICAL = re.compile(
     r"(?:999|111|911|112|a and e|an ambulance|emergency|help|hospital|the doctor|my gp|the gp) "
     r"if (?:i|you) (?:ever )?had\b|"
     r"(?:leaflet|website|article|booklet|video|poster|app|physio|doctor|gp|nurse) (?:\S+ ){0,3}?"
-    r"(?:mentions?|says?|lists?|talks? about|told (?:me|us) to (?:check|look|watch) for)|"
+    r"(?:mention(?:s|ed)?|says?|lists?|talks? about|told (?:me|us) to (?:check|look|watch) for|said to "
+    r"(?:call|ring|phone|dial) (?:999|111|911|112|an ambulance) (?:for|if|with))|"
     r"(?:check|checking|watch out|watching out) for|"
     # "I check my legs for numbness every few hours"
     r"(?:check|checks|checking|checked|test|testing) (?:my |his |her )?(?:\S+ )?for(?= (?:any )?\Z)|"
@@ -1716,6 +1736,11 @@ _DIAGNOSIS_DOUBT = re.compile(
     r"afraid|fear\w*|concerned|anxious|paranoid|check\w* for|test\w* for|screen\w* for|scan\w* for|"
     r"rule\w* out|risk of|chance of|possib\w*|what about|think (?:it is|i have)|in case)\b"
 )
+# Animals whose health patients mention beside their own (the level follows the patient's)
+ANIMAL = (
+    r"dog|cat|puppy|pup|kitten|horse|pony|mare|spaniel|labrador|terrier|collie|shepherd|"
+    r"dachshund|greyhound|whippet|poodle|retriever|staffie|bulldog|pug|rabbit"
+)
 # Family words, including those patients bring from other languages ("my lola is 77").
 FAMILY = (
     r"mum|mom|mother|mam|dad|father|sister|brother|wife|husband|partner|son|daughter|aunt|"
@@ -1725,12 +1750,18 @@ FAMILY = (
     r"father|son|daughter)-in-law"
 )
 OTHER_PERSON = re.compile(
-    # "the patient's husband" (an interpreter writing)
+    # "the patient's husband" (an interpreter writing), "the minister collapsed"
     r"\b(?:the (?:patient|client|resident) (?:" + FAMILY + r")s?\b)|"
+    r"\bthe (?:minister|vicar|priest|imam|rabbi|pastor|chaplain|preacher)\b|"
+    # animals: "our 14 yr old spaniel is leaking wee", "my old German shepherd's back legs"
+    r"\b(?:my|our|the|his|her) (?:\S+ ){0,3}?(?:"
+    + ANIMAL
+    + r")s?\b|(?:^|(?<=[.!?] ))(?:dog|cat)\b|"
     r"\b(?:(?:my|his|her|our|their|a) (?:late |dear |poor |old |best )?(?:" + FAMILY + r"|friend|"
     r"neighbou?r|colleague|boss|teacher|coach|tutor|teammate|classmate|manager|"
     r"child|kid|baby|toddler|boyfriend|girlfriend|bf|gf|hubby|fianc[eé]e?|family|parents?|"
-    r"relative|sibling|grandchild|patient|flatmate|housemate|mate|pal|dog|cat)s?|"
+    r"relative|sibling|grandchild|patient|flatmate|housemate|mate|pal|dog|cat|padmate|cellmate|"
+    r"cellie|care coordinator|key worker|support worker)s?|"
     # "my little boy has had a fever all week"
     r"(?:my|our|his|her) (?:little |baby |eldest |youngest |oldest |older |younger )?"
     r"(?:boy|girl|lad|lass)s?|"
@@ -2570,6 +2601,8 @@ def _resolved_later(
 # in my legs (long-standing)", "self-catheterise 5 times a day". Not when the same sentence
 # says something has changed ("my MS legs are weaker today").
 _BASELINE = re.compile(
+    # "bladder same as always (urgency, known about)"
+    r"\((?:[a-z ]+, )?known about\)|"
     r"\b(?:(?:from|because of|due to|it is|its) (?:the |my )?(?:diabetes|neuropathy|chemo\w*|ms|"
     r"multiple sclerosis|stroke|spina bifida|cerebral palsy)|"
     r"(?:diabetic|ms|chemo|neuropath\w*|stroke|cp) (?:feet|foot|legs?|arm|hand)|"
@@ -2581,7 +2614,7 @@ _CONDITION = re.compile(
     r"\b(?:diabet\w*|neuropath\w*|chemo\w*|ms|multiple sclerosis|stroke|spina bifida|cerebral "
     r"palsy|catheter\w*|(?:cauda equina|ces) (?:op|operation|surgery|decompression)|fibro\w*|eds|"
     r"ehlers[- ]danlos|hypermobil\w*|pots|me/cfs|cfs|long covid|meralgia\w*|overactive bladder|"
-    r"interstitial cystitis|ibs|prostate|bph|turp)\b"
+    r"interstitial cystitis|ibs|prostate|bph|turp|parkinson\w*|pd|clozapine|dialysis)\b"
 )
 _AS_ALWAYS = re.compile(
     r"\b(?:like always|as always|old news|no change(?: there)?|unchanged|exactly the same|"
@@ -2589,11 +2622,14 @@ _AS_ALWAYS = re.compile(
     r"long[- ]standing|nothing new|all my life|(?:are|is) old|and the same(?= *(?:[.!,;]|$))|"
     r"same as (?:they|it) always (?:do|does|is|are)|same places?|nothing(?: has|s)? changed|"
     r"the usual (?:prostate )?(?:dribble|dribbling|frequency|urgency|trickle)|"
-    r"nothing different)\b"
+    r"nothing different|normal for me|usual urgency|(?:urologist|consultant|neurologist|gp|"
+    r"doctor|team|nurse)s? knows?|the team know|(?:has|have) done ever since i (?:started|began) "
+    r"(?:it|them|taking (?:it|them))(?: \d+ years ago)?)\b"
 )
 _CHANGED = re.compile(
     r"\b(?:worse|worsening|spread\w*|creep\w*|(?<!nothing )new|newly|(?<!nothing else is )(?<!nothing is )"
-    r"(?<!not )different|changed|more|suddenly|today|this morning|started|now (?!just\b)|"
+    r"(?<!not )different|changed|more|suddenly|today|this morning|started|now (?!just\b|and then\b|"
+    r"and again\b)|"
     r"since (?!(?:\d+|many|several|years|childhood|birth|i was|the stroke|my stroke|diagnosis)\b)|"
     r"not like|nothing like|unlike)\b"
 )
@@ -2703,7 +2739,7 @@ _RESUMED = re.compile(
     r"doing|come|came) "
     # "it started with back pain" is not "started back"
     r"(?:\S+ )?(?:again|back(?! (?:pain|ache|problems?|trouble|injury|spasms?|stiffness|to normal|"
-    r"normal)))|"
+    r"normal|fully|completely|100)))|"
     r"back on (?:it|them|the|heroin|drugs|the gear|the needle)|"
     r"relaps\w*|fell off the wagon|(?:it|they|that|this) (?:is|are|has|have) (?:\S+ )?back)\b"
 )

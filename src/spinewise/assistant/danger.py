@@ -502,7 +502,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"landed (?:\S+ )?(?:hard |heavily |flat |badly |awkwardly )?on (?:my )?(?:lower |upper )?"
         r"(?:back|head|"
         r"neck|tailbone|coccyx|spine)|tackl\w*|scrum|assault\w*|attacked|(?<!has )(?<!have )(?<!pain )beaten|beat me|"
-        r"punched|kicked (?:\S+ ){0,3}?(?:by|in|on)|trampled|diving|dived|head ?first|"
+        r"punched|(?<!they )(?<!it )(?<!tablets )(?<!meds )(?<!pills )kicked (?!off\b)(?:\S+ ){0,3}?(?:by|in|on)|trampled|diving|dived|head ?first|"
         r"bailed|wiped out|wipe ?out|high[- ]speed|impact|hit (?:my|the) (?:back|spine|head) "
         r"(?:hard|on)|thrown|ejected",
         "event",
@@ -616,6 +616,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"wish(?:es|ed)? (?:she|he|they) (?:was|were) dead|top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self "
         r"in|off (?:my|him|her)self|unalive\w*|end (?:my (?:own )?life|it all|things|it)|"
         r"ended (?:it all|my life|things)|"
+        # "had enough. got something put by in my pad for later"; "the boys can run the farm
+        # without me. I've been up the barn looking at the beams"
+        r"(?:had enough|i am done|cannot do this (?:\S+ )?any ?more)(?:.{0,120}?)(?:put (?:by|away|"
+        r"aside)|saved up|stashed)\b|(?:can|could|will|would|manage|cope) (?:\S+ ){0,4}?without "
+        r"me\b.{0,200}?\b(?:beams|rafters|rope|noose)\b|"
         r"(?:go|went|gone|going|leave|left|leaving) (?:away )?from (?:this )?life\b|"
         # gaming and computing words: "logging off permanently. not the app. me."
         r"(?:log|logg?ing|logged|sign|signing|signed) (?:off|out) (?:permanently|for good|"
@@ -789,7 +794,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         + r"|"
         r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly(?! bin)|rigou?rs|"
         r"shiver\w*(?! (?:down|up) (?:my|the) spine)|"
-        r"shak(?:ing|es|y)|hot and cold|cold and hot|hot then cold|"
+        r"(?<!hands )(?<!hand )(?<!hands are )(?<!hands keep )shak(?:ing|es|y)|hot and cold|cold and hot|"
+        r"hot then cold|"
         r"(?:boiling|burning|roasting) (?:hot )?(?:then|and|one minute) (?:\S+ )?(?:freezing|icy|"
         r"cold)|(?:night )?sweats|hot body|"
         r"body (?:is |was |feels? )?(?:hot|burning|boiling)|"
@@ -1086,7 +1092,7 @@ class _Scan:
             and not (
                 _OTHER_SIDE_TOO.search(c.text)
                 and "other" not in c.text
-                and not _FIRST_LEG.search(a.text, 0, c.start)
+                and (not _FIRST_LEG.search(a.text, 0, c.start) or _ONE_LEG_ONLY.search(a.text))
             )
         ]
         self.cues["limb_site"] = [
@@ -1157,7 +1163,7 @@ def tired_after_exertion(sentence: str, words: str) -> bool:
 # leaning on the shopping trolley"). Cauda equina symptoms are not eased by sitting down.
 _WALK_TRIGGER = re.compile(
     r"\b(?:walk\w*|stroll\w*|standing (?:for|too|a|long)|stood (?:for )?(?:a )?(?:long|while|"
-    r"ages)|queu(?:e|es|ed|ing)|standing in line|stand (?:for )?(?:long|very long|too "
+    r"ages)|queu(?:e|es|ed|ing)|standing in line|up the hill|up hills?|stand (?:for )?(?:long|very long|too "
     r"long|more than)|on my feet|(?:downhill|uphill)|"
     # "if I stand at the bus stop for long"
     r"stand(?:ing)? (?:\S+ ){1,5}?for (?:long|too long|a while|any length|more than)|"
@@ -1323,6 +1329,8 @@ _NORMAL_TEMPERATURE = re.compile(
     r"(?:temperature|temp)\b(?: \S+){0,4}? normal|normal (?:temperature|temp)"
 )
 _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
+# "… sciatica down my left leg too. … Just the one leg, burning."
+_ONE_LEG_ONLY = re.compile(r"\b(?:just|only) (?:the )?one (?:leg|side)\b")
 _FIRST_LEG = re.compile(
     r"\b(?:legs?|thighs?|calf|calves|knees?|shins?|feet|foot|ankles?|buttocks?|hips?|sciatica|"
     r"sciatic|glutes?|hamstrings?|toes?|heels?)\b"
@@ -1935,7 +1943,8 @@ def broad_hits(
         hit("suicide_mentioned", "crisis", "urgent", *not_denied)
 
     # --- infection ------------------------------------------------------------------------------
-    back_fine = bool(s.active("back_fine"))
+    # (however long ago it settled: "my back pain has gone, it cleared up last week")
+    back_fine = any(c.mine and not c.negated for c in s.get("back_fine"))
     fever = [
         f
         for f in s.active("fever")

@@ -61,7 +61,7 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"hasn'?t", "has not"),
     (r"hadn'?t", "had not"),
     (r"isn'?t", "is not"),
-    (r"aren'?t", "are not"),
+    (r"(?:aren'?t|arnt)", "are not"),
     (r"wasn'?t", "was not"),
     (r"weren't", "were not"),
     (r"couldn'?t", "could not"),
@@ -299,6 +299,14 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"water thing", "water"),
     (r"(?<=wet )self", "myself"),
     (r"more weak", "weaker"),
+    # Welsh words patients mix in: "Mae poen yn y ddwy goes" (pain in both legs), "cefn" (back)
+    (r"poen", "pain"),
+    (r"(?:y )?dd?wy goes", "both legs"),
+    (r"coesau", "legs"),
+    (r"cefn", "back"),
+    (r"pen[- ]?ol", "bottom"),
+    (r"tad-?cu|taid", "grandad"),
+    (r"mam-?gu|nain", "grandma"),
     # parenting-forum acronyms: "DH", "DS2", "MIL", "my OH"
     (r"dh|dp", "husband"),
     (r"ds\d?", "son"),
@@ -497,9 +505,37 @@ def _weight_change(match: re.Match[str]) -> str:
     return match.group(0) + (" weight dropped" if fell else "")
 
 
+# Text read from a scanned or photographed note (OCR) confuses l with 1, o with 0 and m with
+# rn (both ways): "fee1ing", "d0wn", "rny 1egs", "surnrner", "heartbum". A word is read back
+# only when it is not a
+# common English word and the repaired one is ("corner", "turn" and "11st" stay).
+_OCR_WORD = re.compile(r"\b(?=[a-z01]*[a-z][a-z01]*\b)(?=\w*(?:[01]|rn|m))[a-z01]{2,}\b")
+_OCR_DIGITS = str.maketrans("10", "lo")
+_FIGURE_WITH_UNIT = re.compile(
+    r"[01]+(?:st|kg|kgs|lbs?|pm|am|s|th|nd|rd|mg|ml|km|cm|mm|m|x|k|mins?|hrs?|h|yo|y|min)"
+)
+
+
+def _ocr_repaired(match: re.Match[str]) -> str:
+    word = match.group(0)
+    common = _english_words()
+    if word in common or not common or _FIGURE_WITH_UNIT.fullmatch(word):
+        return word
+    for candidate in (
+        word.translate(_OCR_DIGITS),
+        word.translate(_OCR_DIGITS).replace("rn", "m"),
+        word.replace("rn", "m"),
+        word.replace("m", "rn"),  # and the other way: "heartbum"
+    ):
+        if candidate != word and candidate in common:
+            return candidate
+    return word
+
+
 def normalise(text: str) -> str:
     """Lower-case ``text`` and expand contractions; punctuation is kept for clause splitting."""
     text = unicodedata.normalize("NFKC", text).translate(_PLAIN).lower()
+    text = _OCR_WORD.sub(_ocr_repaired, text)
     # scare quotes make a word figurative: "I 'broke' my back carrying a sofa, lol"
     text = _SCARE_QUOTED.sub("hurt", text)
     # "what if... water not come": the trailing dots do not end the question

@@ -397,20 +397,14 @@ _DIETING = re.compile(
 )
 # A relative's story that is over: "… had emergency surgery on his spine a few years back,
 # bladder issues, the lot, and he's totally fine now"
-# The other person is already in a clinician's hands: "the ambulance came", "went to hospital
-# by ambulance", "he sees his own doctor"
-_THEY_ARE_IN_CARE = re.compile(
-    r"\b(?:(?:the )?ambulance (?:came|took (?:him|her|them)|was called|arrived)|went (?:to|into) "
-    r"(?:hospital|a and e|the hospital)|(?:by|in an?|in the) ambulance|(?:is|was|has been) "
-    r"(?:in|admitted to) hospital|(?:sees?|seeing|saw|is under) (?:his|her|their) (?:own )?"
-    r"(?:doctor|gp|consultant|specialist|surgeon))\b"
-)
 _THEY_RECOVERED = re.compile(
     r"(?<!says )(?<!said )(?<!thinks )(?<!insists )\b(?:he|she|they|it) (?:is|are|has been|have "
     r"been|was|were) (?:now )?(?:(?:totally|completely|fully|absolutely|all) (?:fine|recovered|"
     r"better|well|back to normal)|recovered|back to normal)(?: now| since| again| by \w+)?"
     r"(?= *(?:[.,;!?]|$|and\b))|"
     r"(?<!says )(?<!said )(?<!thinks )\b(?:he|she|they) (?:is|are) fine now\b|"
+    # "hes back now and fine" (back on the wing)
+    r"\b(?:he|she|they) (?:is|are) back (?:now )?and (?:fine|ok|okay|well)\b|"
     # "The son is fine."
     r"\bthe (?:" + FAMILY + r"|friend|colleague|neighbou?r|kids?|children) (?:is|was|are|were) "
     r"(?:fine|ok|okay|alright|all right|unhurt)(?= *(?:[.;!?]|$))|"
@@ -445,6 +439,14 @@ _LIFTING = re.compile(
     r"\b(?:deadlift\w*|lift\w*|squat\w*|gym|training|bench press\w*|weights|pulled|pushing|"
     r"carrying|moving (?:a|the) \w+)\b"
 )
+# Someone else's death by suicide ("lad on the wing topped himself last month"): a loss to talk
+# about, not a crisis of theirs that anyone can still act on
+_THEIR_SUICIDE = re.compile(
+    r"\b(?:killed|topped|hanged|hung) (?:him|her|them)sel(?:f|ves)\b|\btook (?:his|her|their) own "
+    r"life\b"
+)
+_VET = re.compile(r"\bvets?\b")
+_PERSON_WORD = re.compile(r"\b(?:" + FAMILY + r"|friend|mate|colleague|neighbou?r|boss)s?\b")
 _THEY_DIED = re.compile(
     r"\b(?:passed away|passed on|passed from|died|lost (?:him|her) to|my late)\b|"
     r"\bpassed(?= *(?:$|[.,;!?]|last|recently|in (?:19|20)\d\d))"
@@ -511,12 +513,21 @@ def _happening_now(text: str) -> bool:
     return bool(_HAPPENING_NOW.search(_WRITER_FEELS_NOW.sub(" ", text)))
 
 
+# Someone else already in a clinician's hands: "the ambulance came", "went to hospital by
+# ambulance", "got taken out" (from prison to hospital), "he sees his own doctor"
+IN_SOMEONES_CARE = (
+    r"\b(?:(?:the )?ambulance (?:came|took (?:him|her|them)|was called|arrived)|went (?:to|into) "
+    r"(?:hospital|a and e|the hospital)|(?:by|in an?|in the) ambulance|got taken out|(?:sees?|"
+    r"seeing|saw|is under) (?:his|her|their) (?:own )?(?:doctor|gp|consultant|specialist|"
+    r"surgeon))\b"
+)
+_IN_SOMEONES_CARE = re.compile(IN_SOMEONES_CARE)
 _ALREADY_IN_HOSPITAL = re.compile(
     r"\b(?:ended up|was|were|is|are|been|spent \S+ (?:days?|weeks?)) (?:\S+ )?in (?:hospital|"
     r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b|"
     r"\bhad to have (?:an? |the )?(?:emergency |urgent |major )?(?:operation|surgery|op)\b|"
     r"\bended up (?:having|needing|with) (?:an? |the )?(?:emergency |urgent )?(?:surgery|operation|"
-    r"op)\b"
+    r"op)\b|" + IN_SOMEONES_CARE
 )
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
@@ -603,10 +614,11 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
     # "… couldn't wee for a day and had surgery. He's completely fine now.": nobody needs care
     # now, except for thoughts of suicide ("she says it's passed and she's ok now" still needs
     # someone to talk with her today)
-    recovered = (
-        bool(_THEY_RECOVERED.search(analysed.text))
-        and not _HAPPENING_NOW.search(_THEY_RECOVERED.sub(" ", analysed.text))
-    ) or bool(_THEY_ARE_IN_CARE.search(analysed.text))
+    recovered = bool(_THEY_RECOVERED.search(analysed.text)) and not _HAPPENING_NOW.search(
+        _THEY_RECOVERED.sub(" ", analysed.text)
+    )
+    if _VET.search(analysed.text) and not _PERSON_WORD.search(analysed.text):
+        return []  # "the vet says my spaniel might lose control of his bladder": the dog's
     written_for = bool(ON_BEHALF.match(analysed.text))
     # a friend's or a colleague's past story ("my mate at work had bladder problems after his
     # back op, put me right off"): nobody here needs care now (thoughts of suicide still count)
@@ -631,6 +643,10 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         if (
             f.level in RED_FLAG_LEVELS
             and not ((strangers_story or recovered) and f.category != "crisis")
+            and not (
+                f.category == "crisis"
+                and all(_THEIR_SUICIDE.search(e) for e in f.evidence if not e.startswith("("))
+            )
             and (
                 describes_back
                 or written_for
@@ -645,6 +661,7 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
                         _NOT_IN_THEIR_CARE.search(analysed.text)
                         and not _happening_now(analysed.text)
                     )
+                    and not _IN_SOMEONES_CARE.search(analysed.text)
                 )
             )
         )
@@ -895,7 +912,11 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
 
     # --- infection ------------------------------------------------------------------------------
     fever = a.active("fever")
-    back_fine = a.has("back_fine")
+    # (however long ago it settled: "my back pain has gone, it cleared up last week")
+    back_fine = any(
+        m.concept == "back_fine" and not (m.negated or m.hypothetical or m.other_person)
+        for m in a.mentions
+    )
     immuno = profile.immunosuppressed or a.has("immunosuppression")
     if fever and back_fine:
         out.append(
