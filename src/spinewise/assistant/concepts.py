@@ -277,6 +277,15 @@ SUICIDE_METHOD = (
     r"vreau s[aă] mor\b|gusto ko (?:nang )?mamatay|magpakamatay|"
     r"(?:marna|mar jana) chaht[ai]|khud ?kushi|aatmahatya"
 )
+# Leaving life in other words, for the writer or the person they write about: a literal
+# translation ("уйти из жизни": "tried to go away from life"), gaming and computing words
+# ("logging off permanently. not the app. me.")
+SUICIDE_EUPHEMISM = (
+    r"(?:go|went|gone|going|leave|left|leaving) (?:away )?from (?:this )?life\b|"
+    r"(?:log|logg?ing|logged|sign|signing|signed) (?:off|out) (?:permanently|for good|"
+    r"for ever|forever)\b(?=.{0,25}\bnot (?:from )?(?:the|this) (?:app|game|server|"
+    r"account|chat|site)\b)|(?:log|logg?ing|logged) (?:off|out) (?:of|from) life\b"
+)
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
     r"become |becoming )?(?:so |really |very |that )?(?:worse|bad|terrible|awful|playing up|"
@@ -1078,13 +1087,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"not being (?:around|here|alive)|(?:not|never) waking up|"
                 # British and internet slang: "thoughts of topping myself", "unalive"
                 r"top(?:ping|ped)? (?:my|him|her)self|do(?:ing)? (?:my|him|her)self in|"
-                r"off (?:my|him|her)self|unalive\w*|"
-                # a literal translation ("уйти из жизни"): "tried to go away from life"
-                r"(?:go|went|gone|going|leave|left|leaving) (?:away )?from (?:this )?life\b|"
-                # gaming and computing words: "logging off permanently. not the app. me."
-                r"(?:log|logg?ing|logged|sign|signing|signed) (?:off|out) (?:permanently|for good|"
-                r"for ever|forever)\b(?=.{0,25}\bnot (?:from )?(?:the|this) (?:app|game|server|"
-                r"account|chat|site)\b)|(?:log|logg?ing|logged) (?:off|out) (?:of|from) life\b|"
+                r"off (?:my|him|her)self|unalive\w*|" + SUICIDE_EUPHEMISM + r"|"
                 r"(?:do not |does not |cannot |can not )?see (?:the |any )?point (?:in |of )?"
                 r"(?:living|life|going on|being alive|carrying on)|"
                 r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
@@ -1130,6 +1133,8 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "back_fine",
         (_core(BACK_FINE),),
+        # however long ago it settled: "my back pain has gone, it cleared up last week"
+        time="history",
     ),
     Concept(
         "new_onset",

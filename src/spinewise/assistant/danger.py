@@ -55,6 +55,7 @@ from spinewise.assistant.concepts import (
     NUMB_WORD,
     RULED_OUT,
     SIDE_EFFECT_SAID,
+    SUICIDE_EUPHEMISM,
     SUICIDE_METHOD,
     SUICIDE_WORD,
     SYNCOPE_PHRASES,
@@ -620,12 +621,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # without me. I've been up the barn looking at the beams"
         r"(?:had enough|i am done|cannot do this (?:\S+ )?any ?more)(?:.{0,120}?)(?:put (?:by|away|"
         r"aside)|saved up|stashed)\b|(?:can|could|will|would|manage|cope) (?:\S+ ){0,4}?without "
-        r"me\b.{0,200}?\b(?:beams|rafters|rope|noose)\b|"
-        r"(?:go|went|gone|going|leave|left|leaving) (?:away )?from (?:this )?life\b|"
-        # gaming and computing words: "logging off permanently. not the app. me."
-        r"(?:log|logg?ing|logged|sign|signing|signed) (?:off|out) (?:permanently|for good|"
-        r"for ever|forever)\b(?=.{0,25}\bnot (?:from )?(?:the|this) (?:app|game|server|"
-        r"account|chat|site)\b)|(?:log|logg?ing|logged) (?:off|out) (?:of|from) life\b|"
+        r"me\b.{0,200}?\b(?:beams|rafters|rope|noose)\b|" + SUICIDE_EUPHEMISM + r"|"
         r"ending (?:it|things|my life)|take my (?:own )?life|better off (?:dead|without me)|"
         r"(?:no|not see (?:a|any)|cannot see (?:a|any)|do not see (?:a|any)) "
         r"(?:way (?:out|forward|through)|point (?:in|to|of) (?:living|life|going on|"
@@ -965,7 +961,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     ),
     "back_fine": (
         BACK_FINE,
-        "current",
+        "history",  # however long ago it settled ("it cleared up last week")
         False,
     ),
     "medication": (
@@ -1943,8 +1939,7 @@ def broad_hits(
         hit("suicide_mentioned", "crisis", "urgent", *not_denied)
 
     # --- infection ------------------------------------------------------------------------------
-    # (however long ago it settled: "my back pain has gone, it cleared up last week")
-    back_fine = any(c.mine and not c.negated for c in s.get("back_fine"))
+    back_fine = bool(s.active("back_fine"))
     fever = [
         f
         for f in s.active("fever")
@@ -2107,12 +2102,10 @@ def _sexual(s: _Scan) -> list[Cue]:
     ]
     for match in matches:
         cue = _cue_at(s, "sex", match.start(), match.end())
-        if toilet and re.search(r"\b(?:come|cum)$", cue.text):
-            continue  # "I need to go, it just won't come": the toilet, not sex
-        if re.search(r"\b(?:come|cum)$", cue.text) and _THING_BEFORE.search(
-            text, max(0, cue.start - 30), cue.start
+        if re.search(r"\b(?:come|cum)$", cue.text) and (
+            toilet or _THING_BEFORE.search(text, max(0, cue.start - 30), cue.start)
         ):
-            continue  # "the email does not come"
+            continue  # "I need to go, it just won't come", "the email does not come"
         if cue.active:
             found.append(cue)
     return found

@@ -402,14 +402,15 @@ _THEY_RECOVERED = re.compile(
     r"been|was|were) (?:now )?(?:(?:totally|completely|fully|absolutely|all) (?:fine|recovered|"
     r"better|well|back to normal)|recovered|back to normal)(?: now| since| again| by \w+)?"
     r"(?= *(?:[.,;!?]|$|and\b))|"
-    r"(?<!says )(?<!said )(?<!thinks )\b(?:he|she|they) (?:is|are) fine now\b|"
     # "hes back now and fine" (back on the wing)
     r"\b(?:he|she|they) (?:is|are) back (?:now )?and (?:fine|ok|okay|well)\b|"
     # "The son is fine."
     r"\bthe (?:" + FAMILY + r"|friend|colleague|neighbou?r|kids?|children) (?:is|was|are|were) "
     r"(?:fine|ok|okay|alright|all right|unhurt)(?= *(?:[.;!?]|$))|"
-    r"(?<!says )(?<!said )(?<!thinks )\b(?:(?:he|she|they) (?:is|are)|and (?:is|are)) (?:fine|ok|"
-    r"okay|alright|all right)(?:,? (?:thankfully|luckily|now))?(?= *(?:[.;!?]|$|, (?!but\b)))|"
+    # "he's fine now", "was hit by a car last week and is fine, thankfully", "but she's ok."
+    r"(?<!says )(?<!said )(?<!thinks )\b(?:(?:he|she|they) (?:is|are) fine now\b|(?:(?:he|she|"
+    r"they) (?:is|are)|and (?:is|are)) (?:fine|ok|okay|alright|all right)(?:,? (?:thankfully|"
+    r"luckily|now))?(?= *(?:[.;!?]|$|, (?!but\b))))|"
     # "now ok already after surgery" (Singapore English)
     r"\bnow (?:ok|okay|fine|alright) already\b|"
     # "… surgery fixed it and she's jogging again"
@@ -912,11 +913,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
 
     # --- infection ------------------------------------------------------------------------------
     fever = a.active("fever")
-    # (however long ago it settled: "my back pain has gone, it cleared up last week")
-    back_fine = any(
-        m.concept == "back_fine" and not (m.negated or m.hypothetical or m.other_person)
-        for m in a.mentions
-    )
+    back_fine = a.has("back_fine")
     immuno = profile.immunosuppressed or a.has("immunosuppression")
     if fever and back_fine:
         out.append(
