@@ -79,14 +79,25 @@ NUMB = (
     r"feels? (?:strange|different|weird|dead|funny|odd|numb|like cotton wool|like rubber)|"
     r"(?:feels?|felt) like (?:\S+ ){0,3}?(?:someone else|somebody else|not mine|not my own|"
     r"cardboard|cotton wool|rubber|wood|a stranger)|"
-    r"dead|asleep)"
+    r"dead|asleep|"
+    r"(?:like )?ants (?:are )?(?:walking|crawling|running|marching)|"
+    r"(?:is|are|feels?|felt|(?:has |have )?gone|went) like (?:a )?(?:wood|wooden|cardboard|plank)|"
+    r"like (?:\S+ )?after (?:the |an |a )?"
+    r"(?:injection|anaesthetic|anesthetic|jab) (?:at|from) (?:the )?dentist)"
 )
 SADDLE = (
     r"(?:saddle|groin|genitals?|genital area|private (?:parts?|area)|privates|down there|"
     r"down below|bum\b|bottom\b(?! of)|buttocks|backside|anus|back passage|rectum|perine\w*|"
     r"between (?:my|the) legs|inner thighs?|crotch|vagina\w*|penis|scrotum|testicles?|labia|"
     r"clitoris|(?:when|after) (?:i )?wip\w*|toilet paper|wiping|inside of (?:my )?thighs|"
-    r"(?:the )?(?:area|part|bit)s? (?:i|you) sit on|cheeks of my (?:bum|bottom))"
+    r"(?:the )?(?:area|part|bit)s? (?:i|you) sit on|cheeks of my (?:bum|bottom)|"
+    r"(?:the )?(?:area|part|place) where (?:i|you) sit)"
+)
+# A body site named as where sciatica starts, not where the feeling is: "from the bum to the
+# little toe", "from my buttock down to my foot"
+SCIATIC_PATH_NOT = (
+    r"(?! (?:all the way )?(?:down )?(?:to|into|through) (?:my |the )?(?:\S+ )?(?:legs?|foot|feet|"
+    r"toes?|knee|thigh|calf|heel|ankle)\b)"
 )
 URINE = r"(?:urine|wee|pee|bladder|water|waterworks|urinating|peeing)"
 BOWEL = r"(?:bowels?|stools?|poo|poop|faeces|feces|back passage|bowel movements?)"
@@ -113,7 +124,10 @@ VOID = (
 DIFFICULTY = (
     r"(?:cannot|could not|unable to|not able to|not been able to|been unable to|not managed to|"
     r"struggl\w*(?: to)?|difficult\w*(?: to| in)?|trouble|hard to|have to strain(?: to)?|"
-    r"straining to|problems?|can only|can hardly|can barely)"
+    r"straining to|problems?|can only|can hardly|can barely|"
+    # "now I must to push and push for to urinate", "have to push and strain to pee"
+    r"(?:have to|had to|must|must to|need to) (?:push|strain)(?: and (?:push|strain))?(?: for)?"
+    r"(?: to)?)"
 )
 LEGS_PLURAL = (
     r"(?:both (?:of )?(?:my |the )?(?:legs?|sides|thighs|calves|feet|buttocks|hips)|"
@@ -184,14 +198,43 @@ APP_RECORD = r"(?:diary|diaries|log|logs|journal|chart|charts|tracker|graph|grap
 WEIGHT_DROP = (
     # (not someone's advice: "keeps nagging me to lose weight", "told him to lose some weight")
     # (nor a goal: "upped my walking to lose weight", but "started to lose weight" is a loss)
+    # ("my GP just keeps saying lose weight")
     r"(?:(?<=started to )|(?<=starting to )|(?<=began to )|(?<=begun to )|(?<!to ))"
+    r"(?<!saying )(?<!says )(?<!said )(?<!say )"
     r"(?:lost|losing|lose|loss of|dropped|dropping|drop|drops|drop of|shed\w*|down|gone down|minus) "
     r"(?:\S+ ){0,3}?(?:\d+(?:\.\d+)? ?)?(?:weight|kg|kgs|kilos?|kilograms?|pounds|lbs?|stones?|a stone|st)\b"
     # weight the writer meant to lose: "nothing since I lost the weight", "lost the baby weight"
     r"(?<!lost the weight)(?<!losing the weight)(?<!lose the weight)(?<!baby weight)"
+    # nor weight loss as a remedy or on advice: "does losing weight actually help back pain",
+    # "I have lost weight like they told me to"
+    r"(?! (?:\S+ )?(?:help|helps|helped|would help|make a difference|fix|fixes|ease|eases)\b)"
+    r"(?! (?:like|as) (?:\S+ ){0,2}?(?:told|advised|asked|recommended|suggested)\b)"
+)
+# Tablets taken together as a dose, not a whole supply: "I want to take all of them at
+# breakfast", "can I take them all at once?" (not "thinking about taking them all at once")
+DOSE_TIMING_NOT = (
+    r"(?! (?:at (?:breakfast|lunch|dinner|tea|night|bedtime)|in the (?:morning|evening)|with "
+    r"(?:food|meals|water|breakfast)|each day|every day|daily))"
+)
+DOSE_ASKED_BEFORE = (
+    r"(?<!can i )(?<!could i )(?<!should i )(?<!do i )(?<!is it ok to )(?<!is it okay to )"
+    r"(?<!is it safe to )"
+)
+# Lifting asked about, not an injury told: "any tips for lifting safely?"
+LIFT_ASKED_BEFORE = r"(?<!tips for )(?<!tips on )(?<!advice on )(?<!advice about )"
+LIFT_ASKED_AFTER = r"(?! (?:safely|properly|correctly|technique|tips|advice))"
+# Weight lost by surgery or a prescribed weight-loss medicine: "lost 5 stone since my sleeve"
+WEIGHT_LOSS_TREATMENT = (
+    r"sleeve|gastric (?:band|bypass|balloon)|bypass|bariatric|weight[- ]loss (?:surgery|op\w*|"
+    r"injections?|jabs?|drugs?|medication)|orlistat|saxenda|liraglutide"
 )
 # A condition the writer rules out: "I am 36 so AAA is not really on the cards"
-RULED_OUT = r"(?! (?:is|was) not\b| (?:is |was )?(?:unlikely|not likely|ruled out|excluded))"
+RULED_OUT = (
+    r"(?! (?:is|was) not\b| (?:is |was )?(?:unlikely|not likely|ruled out|excluded))"
+    # a screening scan that came back clear: "had my AAA scan at 65, all clear"
+    r"(?! (?:screening |screen )?(?:scan|screening|ultrasound|check)(?: \S+){0,3}? (?:came back |was "
+    r"|is )?(?:all )?(?:clear|normal|fine|negative)\b)"
+)
 # The back explicitly fine, so that a fever is not read as a spinal infection: "back pain is
 # gone", "my back has actually been fine for weeks", "back does not hurt at all", "not about my
 # back". Not "my back has gone" (British for a back that has given way).
@@ -349,7 +392,9 @@ SYNCOPE_PHRASES = (
     # round but she's clammy", "he came round quickly"
     r"(?:just )?went down (?:in|on) the (?:kitchen|bathroom|hall\w*|floor|garden|street|shop)|"
     r"(?:he|she|they) (?:has |have |had )?(?:come|came) (?:round|around|to)(?= *(?:[,.;!]|$| "
-    r"(?:quickly|now|but|again|straight away|within|in a few)\b))|lost consciousness|unconscious\b|out cold|conked out|hit the deck|"
+    r"(?:quickly|now|but|again|straight away|within|in a few)\b))|lost consciousness|unconscious\b|"
+    # a learner's "he was white and without consciousness for few seconds"
+    r"(?:without|no) consciousness|out cold|conked out|hit the deck|"
     r"went down like (?:a |an )?\w+|(?:found|(?:woke|wake|waking|woken)(?: up)?|came round) (?:\S+ ){0,3}?"
     r"on (?:the )?(?:floor|"
     r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
@@ -447,16 +492,39 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"saddle (?:an(?:a)?esthesia|par(?:a|ae|e)?sthesi\w*|numbness|tingl\w*|pins and "
                 r"needles|area (?:is |feels )?" + NUMB_WORD + r")"
             ),
-            _core(NUMB) + _gap(6) + SADDLE,
+            # (not the path of sciatica: "tingling inside it, from the bum to the little toe")
+            _core(NUMB) + _gap(6) + SADDLE + SCIATIC_PATH_NOT,
             SADDLE + _gap(5) + _core(NUMB),
             _core(r"numb bum|numb bottom|numb down there"),
+            # the pelvic floor felt from inside: "I can't feel myself squeezing at all"
+            _core(
+                r"(?:cannot|can not|could not|do not|unable to) feel (?:myself |me |the muscles? )?"
+                r"(?:squeez\w*|clench\w*|tighten\w*|contract\w*)"
+            ),
             _core(r"feels? like (?:i am )?sitting on (?:cotton wool|a cushion|nothing|air)"),
+            # a simile and then the site taken up again: "the bit I sit on feels like I'm
+            # sitting on a bag of frozen peas, no feeling in it"
+            SADDLE
+            + r"(?:\s+[^\s.!?;:]+){0,12}?\s+"
+            + _core(
+                r"(?:no|not much|hardly any|barely any|little) (?:feeling|sensation) in (?:it|there)"
+            ),
         ),
     ),
     Concept(
         "bladder_bowel_dysfunction",
         (
             _core(DIFFICULTY + _gap(3) + VOID),
+            # "only trickles when I go now … it still feels like there's more in there"
+            _core(
+                r"only (?:a )?trickles? (?:out )?when i (?:go|pee|wee)|(?:still )?feels? like there is "
+                r"(?:still )?(?:more|some) (?:left )?(?:in there|to come|left)"
+            ),
+            # someone else's: "she wet herself at her desk this morning without realising"
+            _core(
+                r"wet (?:herself|himself|themselves|themself)(?= (?:\S+ ){0,6}?without (?:realising|"
+                r"realizing|noticing|knowing|feeling))"
+            ),
             _core(
                 r"(?:loo|toilet|bathroom|bladder)(?: \S+){0,8}? (?:cannot|could not|unable to|"
                 r"not able to|still cannot) (?:go|do anything|pass anything|do a wee)\b|"
@@ -469,7 +537,10 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"(?:do not|does not|cannot|can not|no longer|not) (?:\S+ ){0,2}?(?:get|feel|have) "
                 r"(?:the |that |any )?(?:feeling|urge|sensation) (?:that |of )?(?:i )?(?:need|needing) "
-                r"(?:the loo|the toilet|to (?:go|pee|wee|urinate))"
+                r"(?:the loo|the toilet|to (?:go|pee|wee|urinate))|"
+                r"(?:do not|does not|cannot|can not|no longer|not) (?:\S+ ){0,2}?(?:get|feel|have) "
+                r"(?:the |that )?i need (?:the loo|the toilet|to (?:go|pee|wee)) (?:feeling|urge|"
+                r"sensation)"
             ),
             _core(
                 r"(?:only |just )?(?:a )?(?:trickle|dribble|few drops|drops|little bit|tiny bit|"
@@ -599,6 +670,11 @@ CONCEPTS: tuple[Concept, ...] = (
                 + r" (?:(?!(?:nothing|not|never|no|but)\b)\S+ ){0,3}?(?:down|into) (?:my |the )?legs"
             ),
             _core(ACHE) + _gap(8) + r"both (?:of )?(?:my |the )?(?:legs|thighs|calves|feet)",
+            # where the pain goes: "Answer: BOTH legs now, right down the back of each one"
+            _core(
+                r"both (?:of )?(?:my |the )?legs(?:\s+[^\s.!?;:]+){0,2}?\s+(?:right |all the way )?down "
+                r"(?:the (?:back|front|side|outside) of )?(?:each|both|them)"
+            ),
         ),
     ),
     Concept(
@@ -648,6 +724,19 @@ CONCEPTS: tuple[Concept, ...] = (
             LIMB + _gap(4) + _core(WEAK),
             _core(r"legs? (?:will not|do not|does not|would not) (?:work|move|hold me)"),
             _core(r"keeps? (?:stumbling|tripping)|keep (?:stumbling|tripping)"),
+            # plantar flexion: "right ankle won't push down properly"
+            _core(
+                r"(?:ankle|foot|toes) (?:will not|would not|does not|cannot|can not) (?:\S+ )?push "
+                r"(?:down|off)"
+            ),
+            # strength lost against the leg's own before: "left leg 'not as strong as it was'"
+            LIMB
+            + r" (?:\S+ ){0,2}?"
+            + _core(
+                r"(?:not|no longer|never) (?:as|so) strong (?:as (?:it|they|he|she) (?:was|were|"
+                r"used to be)|as (?:before|normal|usual|the other))|not strong (?:any ?more|like "
+                r"before)"
+            ),
             # "my right leg isn't lifting properly … I have to lift it in with my hands"
             _core(
                 r"(?:legs?|foot) (?:is not|will not|does not|would not) (?:lift|lifting) properly|"
@@ -693,7 +782,8 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(
         "limb_sensory",
         (
-            _core(NUMB) + _gap(4) + LIMB,
+            # ("the numb patch started on my little toe")
+            _core(NUMB) + r"(?: (?:patch|area|spot|bit))?" + _gap(4) + LIMB,
             LIMB + _gap(3) + _core(NUMB),
         ),
     ),
@@ -711,7 +801,13 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"weaker and weaker|"
                 r"worse and worse|worsening|"
                 r"progress\w*|spread\w*|more and more|day by day|by the hour|increasing\w*|"
-                r"deteriorat\w*|worse today|now (?:also|even)"
+                r"deteriorat\w*|worse today|now (?:also|even)|"
+                # spreading told by where it reaches now: "started on my little toe on Monday.
+                # Now it goes up the outside of my leg to my knee"
+                r"now (?:it )?(?:goes|has gone|has moved|reaches|has crept|creeps|is going) "
+                r"(?:all the way )?(?:up|down)\b|"
+                # an ability fading day by day: "yesterday I just about could"
+                r"yesterday i (?:just about|only just|barely|could barely|could only just) could"
             ),
         ),
     ),
@@ -746,6 +842,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:fell|fall\w*) (?:from )?(?:about |around |over )?\d+(?:\.\d+)? ?"
                 r"(?:m|meters?|metres?|feet|ft|foot)\b|"
                 r"landed (?:hard |heavily )?on (?:my )?(?:back|head|neck|tailbone|coccyx)|"
+                r"(?:went|came|fell) down (?:hard|heavily) on (?:my )?(?:back|head|neck|tailbone|"
+                r"coccyx)|"
                 r"came off (?:my |a |the )?(?:motorbike|motorcycle|bike|horse|scooter|quad)|"
                 r"thrown (?:from|off)|high[- ]speed|whiplash|assault\w*|beaten up|"
                 r"kick\w* (?:me |him |her )?(?:in|on) (?:the |my |his |her )?back|tackled|"
@@ -753,8 +851,26 @@ CONCEPTS: tuple[Concept, ...] = (
                 # without the words between: "fall stairs", "down stairs all way" (aphasia,
                 # learners)
                 r"(?:fell|fall|falled|fallen|falling) (?:down )?stairs|down (?:the )?stairs all "
-                r"(?:the )?way"
+                r"(?:the )?way|"
+                # "went down a whole flight of stairs", "went down about 10 steps on my back"
+                r"went down (?:a |the )?(?:whole |full |entire )?flight of (?:stairs|steps)|"
+                r"(?:went|fell|came) down (?:about |around |over )?(?:\d+|ten|twelve|fifteen|several|"
+                r"a dozen) (?:stairs|steps)|"
+                r"(?:struck|hit|knocked (?:down|over)) by (?:a |an |the )?(?:\S+ )?(?:forklift|"
+                r"reversing \S+|vehicle|lorry|truck|van|bus)|"
+                r"accident (?:with|on) (?:a |the |my )?(?:motorbike|motorcycle|motor bike|scooter|"
+                r"car|bike)|"
+                # (the vehicle in the core: "our coach went off the road" is not about a coach)
+                r"(?:(?:coach|bus|minibus|car|van|taxi|lorry) )?(?:went|gone|came|veered|ran|run) off "
+                r"the road|(?:coach|bus|car|van|lorry) "
+                r"(?:overturned|rolled over|crashed)"
             ),
+            # a heavy player landing on the writer: "one player fell with all his weight on my
+            # back", "big guy jump on my back and I fell hard" (the core leaves out the player)
+            _core(r"(?:jump\w*|land\w*|fell|fall\w*)(?: \S+){0,4}? with(?: all)?")
+            + r" (?:his|her|their) (?:full )?weight on (?:my|me)\b",
+            r"(?:guy|man|player|bloke|lad|opponent|defender|forward) (?:\S+ ){0,2}?"
+            + _core(r"(?:jump\w*|land\w*|fell|came down) on (?:top of )?(?:me|my back)"),
         ),
         time="event",
     ),
@@ -770,7 +886,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"badly|awkwardly)|missed (?:a|the) (?:\S+ )?step|went flying|fell (?:backwards|"
                 r"over|"
                 r"down)|bumped|knocked|twisted|"
-                r"jarred|jolted|lifted|lifting|bent (?:down|over)|bending down|sneezed|sneezing|"
+                r"jarred|jolted|lifted|" + LIFT_ASKED_BEFORE + r"lifting" + LIFT_ASKED_AFTER + r"|"
+                r"bent (?:down|over)|bending down|sneezed|sneezing|"
                 r"coughed|coughing fit|after (?:a |some )?(?:\S+ )?(?:coughing|sneezing)|picked (?:\S+ ){0,2}?up|"
                 r"felt (?:a |something )?(?:crack|snap|pop|give)\w*|"
                 r"something (?:crack|snap|popp|gave|went)\w*|heard (?:a )?(?:crack|snap|pop)"
@@ -843,8 +960,9 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"inject\w* (?:\S+ )?(?:drugs|heroin|myself|speed|meth(?:amphetamines?|s)?\b|cocaine|crack)|"
-                r"\bi inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|heparin|"
-                r"vitamin|b12|fertility|hormones?|testosterone|humira|adalimumab|my pen))|"
+                r"\bi (?:still )?inject\b(?! (?:\S+ )?(?:insulin|medicine|medication|methotrexate|"
+                r"heparin|vitamin|b12|fertility|hormones?|testosterone|humira|adalimumab|my pen|"
+                r"wegovy|ozempic|mounjaro|semaglutide|tirzepatide|saxenda|liraglutide))|"
                 r"(?:use|using|used|take|taking|on) (?:street drugs|crack|cocaine|meth(?:amphetamines?|s)?\b)|"
                 r"needles? for drugs|"
                 r"(?:iv|intravenous) drug\w*|heroin|shoot\w* up|(?:drug|needle) us(?:e|er|ing)|"
@@ -865,7 +983,9 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"(?:spinal|spine|back|epidural|facet|disc|lumbar) (?:\S+ )?(?:injection|surgery|"
-                r"operation|op|procedure|fusion|decompression)|epidural|discectomy|laminectomy"
+                r"operation|op|procedure|fusion|decompression)|epidural|discectomy|laminectomy|"
+                # an implanted spinal cord stimulator and its battery
+                r"(?:spinal cord |nerve )?stimulator|battery pocket"
             ),
         ),
         time="event",
@@ -877,7 +997,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:red|hot|swollen|angry|weeping|oozing|tender)(?: \S+){0,2}? (?:lump|area|patch|"
                 r"bump|skin|swelling)|"
                 # the words between may not deny it: "scar fine, no redness, nothing leaking"
-                r"(?:wound|scar|injection site|the spot|incision|stitches|site) "
+                r"(?:wound|scar|injection site|the spot|incision|stitches|site|battery pocket|"
+                r"pocket|generator) "
                 r"(?:(?!(?:no|not|nothing|never|fine|ok|okay|normal|good|healed|clean)\b)\S+ ){0,6}?"
                 r"(?:red|hot|swollen|ooz\w*|leak\w*|pus|discharg\w*|weep\w*|infected)"
             ),
@@ -903,6 +1024,7 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 WEIGHT_DROP + r"|weight loss|"
+                r"weight (?:keeps |is |has been )?(?:coming|falling|dropping|melting) off|"
                 r"weight (?:has )?(?:dropped|gone down|is dropping|goes down|is going down|going "
                 r"down|went down|keeps (?:going down|dropping))|"
                 r"(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|clothes|clothing|"
@@ -921,6 +1043,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"should|would like|gym|slimming|weight ?watchers|plan\w*|calori\w*|"
                 r"intentional\w*|deliberate\w*|fasting|exercis\w* more|healthier|goal|ozempic|"
                 r"wegovy|mounjaro|semaglutide|tirzepatide|swimming|cycling|walking more|"
+                + WEIGHT_LOSS_TREATMENT
+                + r"|"
                 r"since i started|yoga|pilates|eating (?:better|less|healthier)|"
                 # dialysis: the target weight moved because more fluid is taken off
                 r"dry weight|(?:took|take|taking|taken) (?:more |extra )?(?:fluid|water) off)\b"
@@ -942,6 +1066,7 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"night\w*(?! shifts?| duty| duties| work| out\b| off\b)|overnight|in bed|"
+                r"(?:cannot|can not|could not) sleep (?:for|with|because of) (?:the )?pain|"
                 r"lying (?:down|still|in bed|flat)|wakes? me|woken|"
                 r"waking (?:me )?up"
             ),
@@ -957,7 +1082,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"changes? (?:it|anything))|"
                 r"(?:nothing|not anything|no painkiller\w*|no medication|no tablets?) (?:\S+ "
                 r"){0,3}?"
-                r"(?:helps?|eases?|relieves?|works?|touches it|takes it away)|"
+                r"(?:helps?|eases?|relieves?|works?|touches it|takes it away|takes the edge off)|"
+                # (a condition, not a report: "mentioned injections if it does not settle")
+                r"(?<!\bif it )(?<!\bif this )(?<!\bif the pain )(?<!\bunless it )(?<!\bif it does )(?<!\bif it will )"
                 r"(?:does not|do not|did not|will not|never|not|cannot) (?:\S+ ){0,2}?(?:ease|"
                 r"eases|"
                 r"easing|let up|lets up|settle|settles|go away|goes away|stop|stops|change|changes|"
@@ -986,7 +1113,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"feeling|ache)|"
                 r"(?:feels?|felt|feeling) (?:\S+ ){0,3}?(?:like )?(?:something )?(?:is |was )?"
                 r"(?:tearing|ripping|being torn|ripped|torn apart)|"
-                r"something (?:has |had )?(?:tore|torn|ripped|burst)"
+                r"something (?:has |had )?(?:tore|torn|ripped|burst)|"
+                r"(?:like )?something (?:is |was )?(?:ripping|tearing) (?:inside|in|through|apart)"
             ),
         ),
     ),
@@ -1017,7 +1145,10 @@ CONCEPTS: tuple[Concept, ...] = (
         "severe",
         (
             _core(
-                r"severe|terrible|excruciating|agony|agonising|agonizing|worst|unbearable|extreme|"
+                # (when it is at its worst is not how bad it is: "back ache worst after standing")
+                r"severe|terrible|excruciating|agony|agonising|agonizing|"
+                r"worst(?! (?:after|when|in the|at|first thing|by|during|if|on|while)\b)|"
+                r"unbearable|extreme|"
                 r"intense|(?:very|so|extremely|really|terribly) bad|awful|horrible|(?:9|10)/10|"
                 r"(?:9|10) out of 10|off the (?:scale|charts?)|on another level|"
                 r"(?:cannot|can not) move without (?:screaming|crying)|"
@@ -1054,6 +1185,13 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"chest (?:feels? )?(?:tight|heavy|crushed|squeezed)|tight(?:ness)? (?:feeling "
                 r")?in "
                 r"(?:my |the )?chest|"
+                # back pain that goes round to the front: "is it normal for back pain to go
+                # round into the front of your chest?"
+                r"(?:pain|ache|aching|hurt\w*|tightness|pressure|heaviness) (?:\S+ ){0,3}?(?:goes|go|"
+                r"going|went|gone|spread\w*|radiat\w*|mov\w*|travel\w*|wrap\w*|com\w*|shoot\w*) "
+                r"(?:round |around |through |right )?(?:in)?to (?:the front of )?(?:my |your |the )?"
+                r"chest|"
+                r"(?:across|into|in|round to|through to) the front of (?:my |the )?chest|"
                 r"chest (?:pain|tightness|pressure|heaviness)|(?:pain|tightness|pressure|"
                 r"heaviness) "
                 r"(?:in|across|on) (?:my |the )?chest|crushing (?:\S+ ){0,2}?(?:pain|chest)|"
@@ -1092,6 +1230,13 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:living|life|going on|being alive|carrying on)|"
                 r"(?:life is not|life isnt) worth living|rather be dead|wish i (?:was|were) dead|"
                 r"(?:overdose|take all (?:my|the) (?:tablets|pills))|want to disappear|"
+                # the intent to take a whole supply: "I want to take all of them and sleep forever"
+                r"(?:want|wanna|going|gonna|tempted|thinking about|thought about|planning) "
+                r"(?:\S+ ){0,2}?(?:to )?(?:take|taking|swallow\w*|down|downing) (?:all of (?:them|it)|"
+                r"them all|the (?:whole|entire) (?:lot|box|bottle|packet|pack|strip)|the lot|every "
+                r"(?:last )?(?:one|tablet|pill))" + DOSE_TIMING_NOT + r"|"
+                r"(?:want|wanna|wish|wishing|would like|going) (?:\S+ )?to (?:go to )?sleep (?:forever|"
+                r"for ever|and never wake)|"
                 # learners and aphasia: "want die", "better I am not alive"
                 r"(?:want|wants|wanna|wish) die\b|better (?:that )?i (?:am|was|were) not (?:alive|"
                 r"here|around)|better (?:that |if )?i (?:am|was|were) dead|"
@@ -1103,6 +1248,15 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"do not want to (?:live|be alive|be here)|"
                 # passive wishes: "it would be easier to not be alive", "better to die than"
                 r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
+            ),
+            # a drop looked at: "staring at the balcony all night thinking it would be easier
+            # to just go over it. 11th floor."
+            r"(?:balcony|bridge|ledge|roof|cliff|window|railings?)"
+            + _gap(10)
+            + _core(
+                r"(?:easier|better|simpler) (?:\S+ ){0,3}?(?:to )?(?:just )?(?:(?:go|jump|step|climb) "
+                r"(?:over|off) (?:it|the (?:edge|side|railings?|top|balcony|bridge|ledge))|jump out "
+                r"(?:of )?(?:it|the window))\b"
             ),
         ),
     ),
@@ -1143,7 +1297,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"new|started|starting|began|begun|came on|coming on|recent\w*|lately|since|"
                 r"this week|for (?:\S+ )?(?:days|weeks)|(?:\d+|a few|few|two|three|four|couple of) "
                 r"(?:days|weeks)|getting worse|worse|worsening|(?:will|does|did|would) not go away|"
-                r"not going away|for no reason|no reason|out of nowhere|now"
+                r"not going away|for no reason|no reason|out of nowhere|now|"
+                r"(?:pain|ache|it) (?:has |have )?changed|(?:different|new) (?:kind|type|sort) of pain|"
+                r"(?:in )?(?:a )?(?:different|new|other) (?:place|spot)"
             ),
         ),
     ),
@@ -1655,9 +1811,12 @@ _DATED_START = re.compile(
 # "…, healed fine", "All sorted now.", "Fully healed.", "Fully fine since then." (not "all fine
 # otherwise", not "fine since this morning")
 _HEALED_START = re.compile(
-    r"\W*(?:(?:it|that|this|all|both|everything|i) (?:is |was |am |has |have )?(?:been )?)?"
+    # ("6 months on it is completely gone")
+    r"\W*(?:(?:\d+|an?|one|a few|a couple of|two|three|four|six|some) (?:days?|weeks?|months?|years?) "
+    r"(?:on|later),? )?"
+    r"(?:(?:it|that|this|all|both|everything|i) (?:is |was |am |has |have )?(?:been )?)?"
     r"(?:all |fully |completely |totally |absolutely |perfectly |long )?(?:healed|sorted|recovered|"
-    r"resolved|mended|(?:fine|well|normal|ok|okay|good) (?:ever )?since(?! (?:this|yesterday|last "
+    r"resolved|mended|(?<=completely )gone|(?<=totally )gone|(?<=all )gone|(?:fine|well|normal|ok|okay|good) (?:ever )?since(?! (?:this|yesterday|last "
     r"night|today|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)))"
     r"(?: up| fine| well| now| long ago| years ago| then| that| the (?:op|operation|surgery))*"
     r"(?= *(?:[.!,;]|$))"
@@ -1694,8 +1853,10 @@ _HYPOTHETICAL = re.compile(
     # advice repeated: "your app said to ring 999 if I had numbness in the saddle area"
     r"(?:999|111|911|112|a and e|an ambulance|emergency|help|hospital|the doctor|my gp|the gp) "
     r"if (?:i|you) (?:ever )?had\b|"
-    r"(?:leaflet|website|article|booklet|video|poster|app|physio|doctor|gp|nurse) (?:\S+ ){0,3}?"
-    r"(?:mention(?:s|ed)?|says?|lists?|talks? about|told (?:me|us) to (?:check|look|watch) for|said to "
+    r"(?:leaflet|website|article|booklet|video|poster|app|physio|doctor|gp|nurse|midwife|surgeon|"
+    r"consultant|pharmacist) (?:\S+ ){0,3}?"
+    r"(?:mention(?:s|ed)?|says?|lists?|talks? about|told (?:me|us) (?:to|what to) (?:check|look|watch)"
+    r"(?: out)? for|said to "
     r"(?:call|ring|phone|dial) (?:999|111|911|112|an ambulance) (?:for|if|with))|"
     r"(?:check|checking|watch out|watching out) for|"
     # "I check my legs for numbness every few hours"
@@ -1770,6 +1931,8 @@ OTHER_PERSON = re.compile(
     # "my little boy has had a fever all week"
     r"(?:my|our|his|her) (?:little |baby |eldest |youngest |oldest |older |younger )?"
     r"(?:boy|girl|lad|lass)s?|"
+    # "my little one got a temperature", "our youngest has a fever"
+    r"(?:my|our|his|her) (?:little ones?|youngest|eldest|oldest|middle one|wee one|twins)\b|"
     # (not "a fever from the kids": caught from them)
     r"(?:a|an|one|some|this|that) (?:(?!from\b|off\b|by\b)\S+ ){0,3}?(?:man|woman|guy|lady|bloke|"
     r"person|people|patient|"
@@ -1795,11 +1958,15 @@ OTHER_PERSON = re.compile(
     r"(?! here\b))\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
+_MY_BODY = re.compile(
+    r"\bme\b|\bmy (?:lower |upper )?(?:back|spine|neck|head|tailbone|coccyx|bum|bottom|legs?|side|"
+    r"body)\b"
+)
 # Where the other person is from or who they are to the writer, not the writer's own words:
 # "a lady at my lunch club fell", "lad on my crew", "one of the residents I look after"
 _THEIR_PLACE = re.compile(
     r"^\W*(?:of (?:mine|ours)\b|(?:at|on|in|from|of|with) my (?:\S+ ){0,3}?(?=(?:fell|has|had|is|was|says|said|"
-    r"ended|went|lost|"
+    r"ended|went|lost|spoke|talked|mentioned|tried|wants|wanted|"
     r"told|broke|went|got|wet|did|cannot|could|collapsed)\b|\s*$)|(?:who |that |whom )?i (?:look after|"
     r"care for|work with|know|support|nurse|visit|met|used to \S+)\b)"
 )
@@ -1830,8 +1997,9 @@ class AnalysedText:
 
     @property
     def mentions_other_person(self) -> bool:
-        """True when some sentence is about someone other than the writer."""
-        return bool(OTHER_PERSON.search(self.text))
+        """True when some sentence is about someone other than the writer (or some mention is
+        theirs: "she wet herself at her desk")."""
+        return bool(OTHER_PERSON.search(self.text)) or any(m.other_person for m in self.mentions)
 
     def active(self, concept: str) -> list[Mention]:
         """Active mentions of ``concept`` (the patient's own, present, affirmed)."""
@@ -1962,12 +2130,33 @@ def _contextualise(
         or _asked_and_denied(text, clauses, clause.sentence, start)
         # "i literally can't feel my legs after that spin class (joking, they're just wrecked)"
         or bool(_JOKING.match(text, end))
+        # the feeling a stimulator is meant to give: "the buzzing feeling down my legs from
+        # the stimulator when it is on … it goes when I switch it off" (not "it is there even
+        # with it switched off")
+        or (
+            concept.name in _DEVICE_FELT
+            and bool(_DEVICE_SENSATION.search(text, sentence_start, clause.end))
+            and not _EVEN_SWITCHED_OFF.search(text)
+        )
+        # a comparison the writer then takes back: "I said I'd rather be dead than go through
+        # another op but I didn't mean it literally. I'm not suicidal"
+        or (
+            concept.name in ("suicidal", "crisis")
+            and bool(_THAN.match(text, end))
+            and bool(_NOT_MEANT.search(text))
+        )
     )
     past = _past(concept.time, text, clauses, index, start, end, concept.name)
     sentence_before = text[sentence_start:start]
     hypothetical = bool(
         _HYPOTHETICAL.search(_after_contrast(sentence_before).lstrip())
     ) or _general_question(text, clauses, clause.sentence)
+    if not hypothetical:
+        # a counterfactual asked about: "if I had numbness in my inner thighs would that be an
+        # emergency?"
+        hypothetical = bool(_IF_I_HAD.search(sentence_before)) and bool(
+            _WOULD_THAT.match(text, end)
+        )
     if not hypothetical:
         # a claim quoted from social media: 'Saw "tingling in both legs = emergency" on Facebook'
         hypothetical = bool(_QUOTED_FROM.search(text, sentence_start, start)) and bool(
@@ -1992,6 +2181,9 @@ def _contextualise(
         or bool(_THEIR_BODY_AFTER.match(text, end))
         # the mention starts with the verb of "he/she …": "now he | can barely feel the leg"
         or bool(_HE_BEFORE.search(sentence_before) and _VERB_START.match(text, start))
+    ) and not (
+        # an injury that names the writer's body is the writer's: "a big lad landed on my back"
+        concept.time == "event" and bool(_MY_BODY.search(text, start, end))
     )
     return Mention(concept.name, start, end, text[start:end], negated, past, hypothetical, other)
 
@@ -2164,6 +2356,27 @@ _QUESTION_START = re.compile(
     r"general question|silly question|by the way|btw|curious)\W+)?"
     r"(?:what|how|is|are|can|could|does|do|should|why|when|which|will|would|may|who)\b"
 )
+_THAN = re.compile(r" than\b")
+_DEVICE_FELT = frozenset(
+    {"limb_sensory", "bilateral_leg_symptoms", "sensation", "radicular", "radicular_one_leg"}
+)
+_DEVICE_SENSATION = re.compile(
+    r"\b(?:from|by|with) (?:the|my) (?:spinal cord )?(?:stimulator|tens(?: machine| unit)?|scs|"
+    r"nerve stimulator)\b"
+)
+_EVEN_SWITCHED_OFF = re.compile(
+    r"\beven (?:with|when|after) (?:it|the \w+) (?:is |was )?(?:switched|turned) off\b|\b(?:still|"
+    r"even) there (?:with|when) (?:it|the \w+) (?:is |was )?off\b"
+)
+_NOT_MEANT = re.compile(
+    r"\b(?:did not|do not|does not|never) (?:really )?mean (?:it|that)\b|\bnot (?:literally|"
+    r"seriously)\b|\bnot (?:feeling )?suicidal\b|\b(?:figure|turn) of speech\b"
+)
+_IF_I_HAD = re.compile(
+    r"\bif (?:i|you|he|she|they|someone|somebody|a person) (?:ever )?(?:had|got|were|was|started)"
+    r"(?:\s+[^\s.!?]+){0,6}?\s*\Z"
+)
+_WOULD_THAT = re.compile(r"[^.!?]{0,80}?\b(?:would|could|should) (?:that|it|this|i|you)\b")
 _FIRST_PERSON_ANY = re.compile(r"\b(?:i|me|my|mine|myself|im)\b")
 # An injury only imagined or feared: "I'm worried I could fall off the ladder".
 _MODAL_BEFORE = re.compile(
@@ -2227,7 +2440,11 @@ _ABOUT_ME_NEXT = re.compile(
     # crushing feeling and it hasn't gone"
     r"[?\s]*(?:(?:it|this|that|mine) )?(?:started|began|came on|has been going on) (?:\S+ ){0,3}?"
     r"(?:ago|yesterday|today|tonight|this (?:morning|afternoon|evening|week)|last night|since)\b|"
-    r"[?\s]*(?:it is|its|it feels|it felt) (?:like )?(?:a |an )?(?:\S+ )?(?:feeling|sensation)\b"
+    r"[?\s]*(?:it is|its|it feels|it felt) (?:like )?(?:a |an )?(?:\S+ )?(?:feeling|sensation)\b|"
+    # the feeling described straight after: "… into the front of your chest? Sort of a heavy
+    # feeling."
+    r"[?\s]*(?:sort of|kind of|kinda|sorta|more of|more like) (?:a |an )?(?:\S+ ){0,2}?(?:feeling|"
+    r"sensation|ache|pressure|weight|band|squeeze)\b"
 )
 
 
@@ -2764,7 +2981,7 @@ _HE_BEFORE = re.compile(
 # the mention is the verb of "he/she …": "he | can barely feel", "he nearly | fainted"
 _VERB_START = re.compile(
     r"(?:can|cannot|could|is|has|keeps|does|did|will|would|fainted|passed out|collapsed|"
-    r"blacked out|keeled over|went|fell|wet|soiled|lost)\b"
+    r"blacked out|keeled over|went|fell|wet|soiled|lost|tripped|slipped|stumbled|sat down)\b"
 )
 _THEIR_WORD = re.compile(r"\b(?:his|her|their|him|himself|herself)\b")
 _WITH_BEFORE = re.compile(r"\bwith\s+\Z")

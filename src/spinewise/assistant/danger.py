@@ -49,9 +49,13 @@ from spinewise.assistant.concepts import (
     BACK_FINE,
     BURNING_UP,
     CANCER_MEDICINES,
+    DOSE_ASKED_BEFORE,
+    DOSE_TIMING_NOT,
     DRUG_RELAPSE,
     IMMUNO_WORDS,
     INJECTING,
+    LIFT_ASKED_AFTER,
+    LIFT_ASKED_BEFORE,
     NUMB_WORD,
     RULED_OUT,
     SIDE_EFFECT_SAID,
@@ -64,6 +68,7 @@ from spinewise.assistant.concepts import (
     VEHICLE_OVER,
     WALKING_LIMITED_BY_ACHE,
     WEIGHT_DROP,
+    WEIGHT_LOSS_TREATMENT,
     AnalysedText,
     TimeKind,
     mention_context,
@@ -516,7 +521,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"stumbl\w*|missed (?:a|the) (?:\S+ )?(?:step|stair)|went over|went flying|lost my (?:balance|"
         r"footing)|landed|sat down (?:\S+ ){0,2}?(?:hard|heavily|heavy|awkwardly)|missed (?:the |my )?"
         r"(?:chair|seat|bed|edge)|bumped|knocked|"
-        r"twist\w*|jarr\w*|jolt\w*|lift\w*|bent|bend\w*|cough\w*|sneez\w*|reach\w*|"
+        r"twist\w*|jarr\w*|jolt\w*|" + LIFT_ASKED_BEFORE + r"lift\w*" + LIFT_ASKED_AFTER + r"|"
+        r"bent|bend\w*|cough\w*|sneez\w*|reach\w*|"
         r"pick\w* (?:\S+ ){0,2}?up|tying|tied|turned over|rolled over|"
         r"(?:crack|snap|pop|crunch|click)\w*|(?:felt|heard) (?:\S+ ){0,2}?(?:go|give|gave|went|"
         r"crack|snap|pop|crunch|tear|rip)\w*|something (?:\S+ )?(?:went|gave|go|give)",
@@ -574,7 +580,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "severe": (
-        r"severe\w*|terrible|excruciating|agony|agonis\w*|agoniz\w*|worst|unbearable|"
+        r"severe\w*|terrible|excruciating|agony|agonis\w*|agoniz\w*|"
+        r"worst(?! (?:after|when|in the|at|first thing|by|during|if|on|while)\b)|unbearable|"
         r"extreme\w*|intense\w*|very bad|awful|horrible|horrendous|10/10|10 out of 10|"
         r"screaming|crippl\w*|blinding|killing me|can not breathe|cannot bear|"
         r"like nothing before|sharp",
@@ -654,7 +661,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:\S+ )?(?:tablets|pills|meds|medicines?|medication|painkillers|tramadol|codeine|"
         r"co-?codamol|paracetamol|oxycodone|morphine|pregabalin|gabapentin|amitriptyline|"
         r"diazepam|sleeping pills)|"
-        r"tak\w* (?:them|these|those|it) all|take the (?:whole )?lot|swallow (?:them |it )?all|"
+        + DOSE_ASKED_BEFORE
+        + r"tak\w* (?:them|these|those|it) all"
+        + DOSE_TIMING_NOT
+        + r"|take the (?:whole )?lot|"
+        r"swallow (?:them |it )?all|"
         # "I don decide to end everything tonight", "I don gather all my tablets"
         r"end everything|gather\w* (?:up )?all (?:of )?(?:my |the )?(?:tablets|pills|meds)|"
         # "looking up how many of my pills it would take"
@@ -913,6 +924,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"exercis\w* more|healthier|goal|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|"
         r"keto|running|cut(?:ting)? out|cut down|meal|swim\w*|cycl\w*|walking|sport|training|"
         r"yoga|pilates|classes|since i started|eating (?:better|less|healthier)|portion|"
+        + WEIGHT_LOSS_TREATMENT
+        + r"|"
         r"dry weight|(?:took|take|taking|taken) (?:more |extra )?(?:fluid|water) off",
         "current",
         False,
@@ -944,6 +957,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"medication|paracetamol|ibuprofen|codeine|morphine|tramadol|co-?codamol|naproxen) "
         r"(?:\S+ ){0,2}?(?:do|does|did|are doing|is doing) (?:absolutely )?nothing|"
         r"(?:do|does|did) not (?:even )?(?:touch|help|ease|shift|work)|no relief|"
+        # (a condition, not a report: "mentioned injections if it does not settle")
+        r"(?<!\bif it )(?<!\bif this )(?<!\bif the pain )(?<!\bunless it )(?<!\bif it does )(?<!\bif it will )"
         r"(?:never|does not|do not|will not|did not|not) (?:\S+ ){0,2}?(?:ease|eases|easing|"
         r"let up|lets up|settle|settles|go away|goes away|stop|stops|improve|improves|"
         r"get better|gets better|budge|budges|shift|shifts)|"
@@ -1324,6 +1339,15 @@ _NORMAL_TEMPERATURE = re.compile(
     r"\b(?:3[56]|37)[.,][0-4]\b|\b(?:3[56]|37)[.,][5-9]\b(?=.*\bnormal\b)|"
     r"(?:temperature|temp)\b(?: \S+){0,4}? normal|normal (?:temperature|temp)"
 )
+_SWEAT = re.compile(
+    r"(?:night )?sweats|sweating|drenched|soak\w* .*|(?:soak\w*|wet|dripping) .*sweat"
+)
+# Hot flushes of the menopause (also read by the semantic net)
+FLUSHES = r"(?:peri-?)?menopaus\w*|hot flush\w*|hot flash\w*|night flush\w*"
+_SWEATS_EXPLAINED = re.compile(
+    r"\b(?:" + FLUSHES + r")|\bhrt\b|\bno (?:temperature|temp|fever)\b|\b(?:temperature|temp) "
+    r"(?:is |was )?(?:normal|fine)\b"
+)
 _OTHER_SIDE_TOO = re.compile(r"(?:right|left) (?:one|leg)|other (?:leg|side|foot)")
 # "… sciatica down my left leg too. … Just the one leg, burning."
 _ONE_LEG_ONLY = re.compile(r"\b(?:just|only) (?:the )?one (?:leg|side)\b")
@@ -1494,9 +1518,13 @@ _PART_FINE = re.compile(
     r"normal|alright|unaffected|"
     r"as usual|"
     r"behaving|working|strong)\b|"
-    # "Nothing going down the legs"
-    r"\bnothing (?:going |shooting |radiating |coming )?(?:down|into) (?:the |my |either |both )?"
-    r"(?:legs?|feet)\b"
+    # "Nothing going down the legs", "sciatica? no, nothing in either leg"
+    r"\bnothing (?:going |shooting |radiating |coming )?(?:down|into|in) (?:the |my |either |both )?"
+    r"(?:legs?|feet)\b|"
+    # a strength test passed: "physio tested my leg strength today and it's all 5/5 now"
+    r"\b(?:strength|power|reflexes)\b(?: \S+){0,5} (?:5/5|normal|full|fine|good|strong)\b|"
+    # a rule of thumb someone repeated: "my mate said if its in both legs its an emergency"
+    r"\b(?:said|says|say|told me|reckons) (?:that )?if (?:it is|its|it|you|your|they)\b"
 )
 # An injury denied: "nothing happened to cause it, no falls", "she hasn't fallen"
 _NO_INJURY = re.compile(
@@ -1677,6 +1705,8 @@ def broad_hits(
             continue  # clothes show wetness, not feeling: "numb patch worse in tight jeans"
         if _sweat_soaked(s, dys, site):
             continue  # "sheets soaked with sweat": night sweats (the fever family), not urine
+        if _KNOWN_LOOSE.search(_sentence_of(s, dys.start)) or _FAT_LEAK.search(s.text):
+            continue  # loose stools the writer feels coming, or orlistat's oily leaks
         elim += [dys, site]
     if elim:
         hit("ces_bladder_bowel", "cauda_equina", "emergency", *elim)
@@ -1946,6 +1976,9 @@ def broad_hits(
         if f.text not in ("infection", "infected")
         # "took my temperature because I was panicking - 36.8, normal"
         and not ("temp" in f.text and _NORMAL_TEMPERATURE.search(_sentence_of(s, f.start)))
+        # sweats the writer explains or has measured: "hot flushes at night, drenched, but no
+        # temperature - I checked with the thermometer twice"
+        and not (_SWEAT.fullmatch(f.text) and _SWEATS_EXPLAINED.search(_sentence_of(s, f.start)))
     ]
     if fever and pain and not back_fine:
         hit("infection_fever", "infection", "urgent", *fever)
@@ -2014,7 +2047,10 @@ _NOT_STRESS = re.compile(
 _AFTER_BIRTH = re.compile(
     r"\b(?:baby is|baby was born|since (?:having|the birth|giving birth)|gave birth|postnatal|"
     r"post-?natal|postpartum|post-partum|newborn|c-?section|pelvic floor|had (?:my|the|our|a) "
-    r"baby|(?:weeks?|months?) (?:old|postpartum|post ?natal|after (?:the )?birth))\b"
+    r"baby|(?:weeks?|months?) (?:old|postpartum|post ?natal|after (?:the )?birth)|"
+    # "stress incontinence since my kids were born (youngest is 12)"
+    r"(?:kids|children|babies|twins|baby|son|daughter) (?:were|was) born|after (?:having )?"
+    r"(?:the |my )?(?:babies|kids|children|births?)|stress incontinence)\b"
 )
 
 
@@ -2033,7 +2069,21 @@ def stress_incontinence(text: str) -> bool:
     )
 
 
-_NIGHT_SPENT = re.compile(r" (?:on|reading|googling|scrolling|worrying|looking|searching)\b")
+# a night spent on something else: "spent all night on Google", "up all night with him" (a
+# poorly child)
+# Bowels that are loose but felt coming ("loose after anything fatty … I always feel it
+# coming", after a gastric bypass): diarrhoea with warning, not the lost sensation of cauda
+# equina. Orlistat's oily leaks are the medicine's known effect.
+_KNOWN_LOOSE = re.compile(
+    r"\b(?:loose|diarrh\w*|runny|the runs)\b(?=.*\b(?:always|can|still|do) (?:\S+ )?feel (?:it|them|"
+    r"when)\b)|\b(?:always|can|still|do) (?:\S+ )?feel (?:it|them|when)\b(?=.*\b(?:loose|"
+    r"diarrh\w*|runny|the runs)\b)"
+)
+_FAT_LEAK = re.compile(r"\b(?:orlistat|xenical|alli)\b")
+_NIGHT_SPENT = re.compile(
+    r" (?:on|reading|googling|scrolling|worrying|looking|searching|with (?:him|her|them|the "
+    r"(?:baby|kids?|children)|my (?:son|daughter|baby|little one|kids?|children)))\b"
+)
 _DOING_ALL_THE_TIME = re.compile(
     r"\b(?:i|we|you) (?:\S+ )?(?:move|lift|carry|turn|push|pull|drive|use|do|work|sit|stand|bend|"
     r"handle|type|play|train|run|walk|cook|clean)\b(?:\s+\S+){0,4}\s+\Z"

@@ -69,7 +69,12 @@ from typing import Any
 import numpy as np
 
 from spinewise.assistant.concepts import analyse
-from spinewise.assistant.danger import OTHER_SIDE_FINE, claudication_pattern, sentence_cues
+from spinewise.assistant.danger import (
+    FLUSHES,
+    OTHER_SIDE_FINE,
+    claudication_pattern,
+    sentence_cues,
+)
 from spinewise.assistant.retrieval import Encoder
 from spinewise.assistant.triage import Finding, Level
 
@@ -262,8 +267,13 @@ class SemanticSafetyNet:
                 red_row[self._night] = -1.0
             if view.weight_explained:
                 red_row[self._weight] = -1.0
-            if not _NIGHT.search(lowered) or _MOVING_IN_BED.search(lowered):
-                # (pain on rolling over in bed is mechanical, not pain that nothing eases)
+            if (
+                not _NIGHT.search(lowered)
+                or _MOVING_IN_BED.search(lowered)
+                or _EASED_BY_MOVING.search(lowered)
+            ):
+                # (pain on rolling over in bed is mechanical, and night pain that walking
+                # eases is inflammatory: neither is pain that nothing eases)
                 red_row[self._night] = -1.0
             found = self._judge(red_row, benign_sims[i], red_sims[i])
             if found is None:
@@ -361,12 +371,19 @@ _SEAT_OR_VOIDING = re.compile(
     r"down there|down below|incontin|pad|nappy|wet|soil|leak|accident"
 )
 _WITHDRAWAL = re.compile(r"\b(?:withdrawal|withdrawing|rattling|clucking|cold turkey|detox\w*)\b")
+# "I wake in second half of night with pain, after I walk around it goes"
+_EASED_BY_MOVING = re.compile(
+    r"\b(?:after|when|once|if) i (?:walk|move|get up|stretch|get going)\w*(?: \S+){0,2}? (?:it )?"
+    r"(?:goes|eases|gets better|settles|improves|disappears|wears off)\b|\b(?:goes|eases|settles|"
+    r"improves|wears off) (?:away )?(?:when|once|after|as soon as) i (?:walk|move|get up|get going|"
+    r"stretch)"
+)
 _MOVING_IN_BED = re.compile(
     r"\b(?:roll\w*|turn\w*) over|\bwhen i (?:move|turn|roll)|\bmoving in bed|"
     r"\bgetting (?:in|out) of bed|\bturning in bed"
 )
 _BELLY = re.compile(r"tumm|belly|abdom|stomach|navel|gut\b|puls|throb|beat")
-_FLUSHES = re.compile(r"menopaus\w*|perimenopaus\w*|hot flush\w*|hot flash\w*|night flush\w*")
+_FLUSHES = re.compile(FLUSHES)
 _NIGHT_STATEMENT = re.compile(r"night|awake|wak\w*|sleep")
 _OTHER_SIDE_FINE = re.compile(OTHER_SIDE_FINE)
 # The writer says the leg still works: strong, or rising onto toes and heels without trouble

@@ -48,6 +48,7 @@ from spinewise.assistant.concepts import (
     FAMILY,
     ON_BEHALF,
     SIDE_EFFECT_SAID,
+    WEIGHT_LOSS_TREATMENT,
     AnalysedText,
     Mention,
     analyse,
@@ -358,7 +359,8 @@ _THEIR_BACK = re.compile(
     r"\b(?:back|spine|spinal|disc) (?:surgery|operation|op|problems?)\b|slipped disc|"
     r"\b(?:bad|bulging|prolapsed|herniated|slipped) disc\b|slipped (?:a|his|her) disc|"
     r"\binjection in (?:his|her|their) (?:spine|back)\b|"
-    r"\b(?:discectomy|decompression|laminectomy|spinal fusion)\b|"
+    # (not the writer's: "without wrecking my own back after my discectomy")
+    r"(?<!\bmy )(?<!\bmy own )\b(?:discectomy|decompression|laminectomy|spinal fusion)\b|"
     r"\b(?:crack|snap|pop|click|twinge|twang)\w* in (?:his|her|their) (?:lower |upper )?back\b|"
     # (not "broke her back": a known fracture is already being looked after)
     r"\b(?:hurt|injured|landed on|fell on|did|done|put out|twisted|jarred|cricked) "
@@ -391,9 +393,13 @@ _THEIR_NERVES = re.compile(
     r"(?:\S+ )?(?:numb|weak|dead|tingl\w*|giving way|gave way|buckl\w*|dragg\w*|catch\w*)"
 )
 # Words that explain a weight loss from a sentence away: "Slimming World weigh-in: 'lost 8kg!'"
+_CHANGED = re.compile(
+    r"(?:pain|ache|it) (?:has |have )?changed|(?:different|new) (?:kind|type|sort) of pain|"
+    r"(?:in )?(?:a )?(?:different|new|other) (?:place|spot)"
+)
 _DIETING = re.compile(
     r"slimming|weight ?watchers|on purpose|intentional|deliberate|calori|fasting|ozempic|"
-    r"wegovy|mounjaro|semaglutide|tirzepatide|weigh-?in"
+    r"wegovy|mounjaro|semaglutide|tirzepatide|weigh-?in|" + WEIGHT_LOSS_TREATMENT
 )
 # A relative's story that is over: "… had emergency surgery on his spine a few years back,
 # bladder issues, the lot, and he's totally fine now"
@@ -426,7 +432,8 @@ _STILL_GOING = re.compile(
     # told in the present: "says both his legs have pins and needles"
     r"\b(?:says|is saying|tells me|keeps saying)\b|\b(?:his|her|their) (?:\w+ ){1,2}(?:have|has|is|"
     r"are|feel|feels|keeps?)\b|"
-    r"\b(?:has|have) (?:had|been|just)\b|\b(?:is|are) (?:having|getting|still|just)\b|\bfor (?:\d+|a few|"
+    # (theirs, not the writer's: "I have been helping her move flat")
+    r"\b(?<!\bi )(?<!\bwe )(?:has|have) (?:had|been|just)\b|\b(?:is|are) (?:having|getting|still|just)\b|\bfor (?:\d+|a few|"
     r"two|three|several) (?:days|weeks)\b"
 )
 # People the writer does not care for: their story is not a patient's report ("my colleague
@@ -445,6 +452,14 @@ _LIFTING = re.compile(
 _THEIR_SUICIDE = re.compile(
     r"\b(?:killed|topped|hanged|hung) (?:him|her|them)sel(?:f|ves)\b|\btook (?:his|her|their) own "
     r"life\b"
+)
+_REPORT_SUBJECT = re.compile(
+    r"\b(?:employee|claimant|injured party|member of staff|staff member|service user)\b"
+)
+_GOT_HELP = re.compile(
+    r"\b(?:he|she|they) (?:has|have|has now|have now|is|are) (?:got |getting |found |now getting )?"
+    r"(?:help|support|professional help|treatment|a counsellor|a therapist)(?: now)?\b|"
+    r"\b(?:he|she|they) (?:is|are) (?:now )?(?:with|under) (?:the )?(?:crisis|mental health) team\b"
 )
 _VET = re.compile(r"\bvets?\b")
 _PERSON_WORD = re.compile(r"\b(?:" + FAMILY + r"|friend|mate|colleague|neighbou?r|boss)s?\b")
@@ -520,7 +535,11 @@ IN_SOMEONES_CARE = (
     r"\b(?:(?:the )?ambulance (?:came|took (?:him|her|them)|was called|arrived)|went (?:to|into) "
     r"(?:hospital|a and e|the hospital)|(?:by|in an?|in the) ambulance|got taken out|(?:sees?|"
     r"seeing|saw|is under) (?:his|her|their) (?:own )?(?:doctor|gp|consultant|specialist|"
-    r"surgeon))\b"
+    r"surgeon)|"
+    # "he is seeing the cardiologist tomorrow"
+    r"(?:he|she|they) (?:is|are) (?:seeing|booked in with|being seen by) (?:the|a|his|her|their) "
+    r"(?:\S+ )?(?:doctor|gp|consultant|specialist|surgeon|cardiologist|neurologist|oncologist|"
+    r"urologist|team))\b"
 )
 _IN_SOMEONES_CARE = re.compile(IN_SOMEONES_CARE)
 _ALREADY_IN_HOSPITAL = re.compile(
@@ -528,7 +547,14 @@ _ALREADY_IN_HOSPITAL = re.compile(
     r"a&e|intensive care|icu)\b|\bthey operated\b|\bhad (?:an |the )?(?:operation|surgery)\b|"
     r"\bhad to have (?:an? |the )?(?:emergency |urgent |major )?(?:operation|surgery|op)\b|"
     r"\bended up (?:having|needing|with) (?:an? |the )?(?:emergency |urgent )?(?:surgery|operation|"
-    r"op)\b|" + IN_SOMEONES_CARE
+    r"op)\b|"
+    # "she is at the hospital now with her husband, doctors are on it", "she has been sorted at
+    # the hospital", "they found a fracture in her spine"
+    r"\b(?:is|are|was|were) (?:now |still )?at (?:the )?hospital\b|\bdoctors? (?:are|is|were|was) "
+    r"(?:on it|with (?:him|her|them)|looking after)\b|\b(?:been|got|was|were|is|are) (?:all )?"
+    r"sorted (?:out )?(?:at|by|in) (?:the )?(?:hospital|doctors?|a and e|gp)\b|"
+    r"\b(?:they|the doctors?|the hospital|the x-?ray|the scan|the mri) (?:\S+ )?(?:found|showed|"
+    r"confirmed|diagnosed)\b|" + IN_SOMEONES_CARE
 )
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
@@ -620,7 +646,9 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
     )
     if _VET.search(analysed.text) and not _PERSON_WORD.search(analysed.text):
         return []  # "the vet says my spaniel might lose control of his bladder": the dog's
-    written_for = bool(ON_BEHALF.match(analysed.text))
+    # a form or note about the patient counts as written for them: "HR incident log -
+    # employee (warehouse operative, 34) reported lower back pain … she wet herself"
+    written_for = bool(ON_BEHALF.match(analysed.text) or _REPORT_SUBJECT.search(analysed.text))
     # a friend's or a colleague's past story ("my mate at work had bladder problems after his
     # back op, put me right off"): nobody here needs care now (thoughts of suicide still count)
     strangers_story = (
@@ -629,6 +657,14 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         and not _FAMILY_WORD.search(analysed.text)
         and not _happening_now(analysed.text)
         and not _STILL_GOING.search(analysed.text)
+    )
+    # someone outside the family whose thoughts of suicide are already in other hands: "someone
+    # in my support group talked about suicide … she has got help now"
+    stranger_helped = (
+        not written_for
+        and bool(_NOT_IN_THEIR_CARE.search(analysed.text))
+        and not _FAMILY_WORD.search(analysed.text)
+        and bool(_GOT_HELP.search(analysed.text))
     )
     theirs = analysed.about_other_person()
     # written for them ("Typing for my great-uncle, he is 87"): they are the patient, so the
@@ -646,7 +682,10 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
             and not ((strangers_story or recovered) and f.category != "crisis")
             and not (
                 f.category == "crisis"
-                and all(_THEIR_SUICIDE.search(e) for e in f.evidence if not e.startswith("("))
+                and (
+                    stranger_helped
+                    or all(_THEIR_SUICIDE.search(e) for e in f.evidence if not e.startswith("("))
+                )
             )
             and (
                 describes_back
@@ -786,7 +825,14 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     sensory = a.active("limb_sensory")
     progression = [m for m in a.active("progression") if not _compared_and_stable(a, m)]
     deficits = weakness + foot_drop + sensory
-    progressive = _near(a, deficits, progression)
+    progressive = _near(a, deficits, progression) or [
+        # the spread told in the next sentence: "The numb patch started on my little toe on
+        # Monday. Now it goes up the outside of my leg to my knee."
+        d
+        for d in deficits
+        for p in progression
+        if p.text.startswith("now it") and a.sentence_of(p.start) == a.sentence_of(d.start) + 1
+    ]
     if progressive:
         out.append(
             Finding(
@@ -990,7 +1036,12 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     # --- malignancy (NICE NG234; Downie et al. 2013) ---------------------------------------------
     cancer_src = ("NICE NG234", "Downie 2013", *core)
     cancer = a.active("cancer")
-    new_pain = pain and a.has("new_onset")
+    # long-standing pain that has changed counts as new: "I have the back pain since years, I
+    # know it, but now it is different, stronger and in other place" (NICE NG234: new or
+    # changed pain in someone who has had cancer)
+    changed = [m for m in a.mentions if m.concept == "new_onset" and _CHANGED.fullmatch(m.text)]
+    own_pain = [m for m in a.mentions if m.concept == "pain" and not (m.negated or m.hypothetical)]
+    new_pain = (pain and a.has("new_onset")) or bool(changed and own_pain)
     # (not "the same old ache I've had since my 30s, nothing changed")
     usual_pain = any(_SAME_PAIN.search(_sentence_text(a, m)) for m in pain)
     if (cancer or profile.cancer_history) and new_pain and not usual_pain:
