@@ -220,6 +220,19 @@ DOSE_ASKED_BEFORE = (
     r"(?<!can i )(?<!could i )(?<!should i )(?<!do i )(?<!is it ok to )(?<!is it okay to )"
     r"(?<!is it safe to )"
 )
+# Pain that has changed, which counts as new pain even in someone with long-standing pain
+# (triage.py, after cancer): "it is different, stronger and in other place"
+CHANGED_PAIN = (
+    r"(?:pain|ache|it) (?:has |have )?changed|(?:different|new) (?:kind|type|sort) of pain|"
+    r"(?:in )?(?:a )?(?:different|new|other) (?:place|spot)"
+)
+# The worst of the day is not how bad it is: "back ache worst after standing"
+WORST = r"worst(?! (?:after|when|in the|at|first thing|by|during|if|on|while)\b)"
+# A condition, not a report: "mentioned injections if it does not settle"
+IF_NOT_BEFORE = (
+    r"(?<!\bif it )(?<!\bif this )(?<!\bif the pain )(?<!\bunless it )(?<!\bif it does )"
+    r"(?<!\bif it will )"
+)
 # Lifting asked about, not an injury told: "any tips for lifting safely?"
 LIFT_ASKED_BEFORE = r"(?<!tips for )(?<!tips on )(?<!advice on )(?<!advice about )"
 LIFT_ASKED_AFTER = r"(?! (?:safely|properly|correctly|technique|tips|advice))"
@@ -1083,9 +1096,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:nothing|not anything|no painkiller\w*|no medication|no tablets?) (?:\S+ "
                 r"){0,3}?"
                 r"(?:helps?|eases?|relieves?|works?|touches it|takes it away|takes the edge off)|"
-                # (a condition, not a report: "mentioned injections if it does not settle")
-                r"(?<!\bif it )(?<!\bif this )(?<!\bif the pain )(?<!\bunless it )(?<!\bif it does )(?<!\bif it will )"
-                r"(?:does not|do not|did not|will not|never|not|cannot) (?:\S+ ){0,2}?(?:ease|"
+                + IF_NOT_BEFORE
+                + r"(?:does not|do not|did not|will not|never|not|cannot) (?:\S+ ){0,2}?(?:ease|"
                 r"eases|"
                 r"easing|let up|lets up|settle|settles|go away|goes away|stop|stops|change|changes|"
                 r"improve|improves|get better|gets better)|"
@@ -1145,9 +1157,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "severe",
         (
             _core(
-                # (when it is at its worst is not how bad it is: "back ache worst after standing")
-                r"severe|terrible|excruciating|agony|agonising|agonizing|"
-                r"worst(?! (?:after|when|in the|at|first thing|by|during|if|on|while)\b)|"
+                r"severe|terrible|excruciating|agony|agonising|agonizing|" + WORST + r"|"
                 r"unbearable|extreme|"
                 r"intense|(?:very|so|extremely|really|terribly) bad|awful|horrible|(?:9|10)/10|"
                 r"(?:9|10) out of 10|off the (?:scale|charts?)|on another level|"
@@ -1297,9 +1307,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"new|started|starting|began|begun|came on|coming on|recent\w*|lately|since|"
                 r"this week|for (?:\S+ )?(?:days|weeks)|(?:\d+|a few|few|two|three|four|couple of) "
                 r"(?:days|weeks)|getting worse|worse|worsening|(?:will|does|did|would) not go away|"
-                r"not going away|for no reason|no reason|out of nowhere|now|"
-                r"(?:pain|ache|it) (?:has |have )?changed|(?:different|new) (?:kind|type|sort) of pain|"
-                r"(?:in )?(?:a )?(?:different|new|other) (?:place|spot)"
+                r"not going away|for no reason|no reason|out of nowhere|now|" + CHANGED_PAIN
             ),
         ),
     ),

@@ -52,6 +52,7 @@ from spinewise.assistant.concepts import (
     DOSE_ASKED_BEFORE,
     DOSE_TIMING_NOT,
     DRUG_RELAPSE,
+    IF_NOT_BEFORE,
     IMMUNO_WORDS,
     INJECTING,
     LIFT_ASKED_AFTER,
@@ -69,6 +70,7 @@ from spinewise.assistant.concepts import (
     WALKING_LIMITED_BY_ACHE,
     WEIGHT_DROP,
     WEIGHT_LOSS_TREATMENT,
+    WORST,
     AnalysedText,
     TimeKind,
     mention_context,
@@ -580,8 +582,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         False,
     ),
     "severe": (
-        r"severe\w*|terrible|excruciating|agony|agonis\w*|agoniz\w*|"
-        r"worst(?! (?:after|when|in the|at|first thing|by|during|if|on|while)\b)|unbearable|"
+        r"severe\w*|terrible|excruciating|agony|agonis\w*|agoniz\w*|" + WORST + r"|unbearable|"
         r"extreme\w*|intense\w*|very bad|awful|horrible|horrendous|10/10|10 out of 10|"
         r"screaming|crippl\w*|blinding|killing me|can not breathe|cannot bear|"
         r"like nothing before|sharp",
@@ -957,9 +958,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"medication|paracetamol|ibuprofen|codeine|morphine|tramadol|co-?codamol|naproxen) "
         r"(?:\S+ ){0,2}?(?:do|does|did|are doing|is doing) (?:absolutely )?nothing|"
         r"(?:do|does|did) not (?:even )?(?:touch|help|ease|shift|work)|no relief|"
-        # (a condition, not a report: "mentioned injections if it does not settle")
-        r"(?<!\bif it )(?<!\bif this )(?<!\bif the pain )(?<!\bunless it )(?<!\bif it does )(?<!\bif it will )"
-        r"(?:never|does not|do not|will not|did not|not) (?:\S+ ){0,2}?(?:ease|eases|easing|"
+        + IF_NOT_BEFORE
+        + r"(?:never|does not|do not|will not|did not|not) (?:\S+ ){0,2}?(?:ease|eases|easing|"
         r"let up|lets up|settle|settles|go away|goes away|stop|stops|improve|improves|"
         r"get better|gets better|budge|budges|shift|shifts)|"
         r"constant\w*|unrelenting|relentless|non[- ]?stop|no matter what|whatever i do|"
@@ -2069,8 +2069,6 @@ def stress_incontinence(text: str) -> bool:
     )
 
 
-# a night spent on something else: "spent all night on Google", "up all night with him" (a
-# poorly child)
 # Bowels that are loose but felt coming ("loose after anything fatty … I always feel it
 # coming", after a gastric bypass): diarrhoea with warning, not the lost sensation of cauda
 # equina. Orlistat's oily leaks are the medicine's known effect.
@@ -2080,6 +2078,8 @@ _KNOWN_LOOSE = re.compile(
     r"diarrh\w*|runny|the runs)\b)"
 )
 _FAT_LEAK = re.compile(r"\b(?:orlistat|xenical|alli)\b")
+# a night spent on something else: "spent all night on Google", "up all night with him" (a
+# poorly child)
 _NIGHT_SPENT = re.compile(
     r" (?:on|reading|googling|scrolling|worrying|looking|searching|with (?:him|her|them|the "
     r"(?:baby|kids?|children)|my (?:son|daughter|baby|little one|kids?|children)))\b"

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from spinewise.assistant.concepts import (
+    CHANGED_PAIN,
     FAMILY,
     ON_BEHALF,
     SIDE_EFFECT_SAID,
@@ -392,11 +393,9 @@ _THEIR_NERVES = re.compile(
     r"backside|groin|calf|shin|toes?) (?:is |are |has |have |feels? |went |gone |going |keeps? )"
     r"(?:\S+ )?(?:numb|weak|dead|tingl\w*|giving way|gave way|buckl\w*|dragg\w*|catch\w*)"
 )
+# Pain said to have changed (a mention of the concept "new_onset")
+_CHANGED = re.compile(CHANGED_PAIN)
 # Words that explain a weight loss from a sentence away: "Slimming World weigh-in: 'lost 8kg!'"
-_CHANGED = re.compile(
-    r"(?:pain|ache|it) (?:has |have )?changed|(?:different|new) (?:kind|type|sort) of pain|"
-    r"(?:in )?(?:a )?(?:different|new|other) (?:place|spot)"
-)
 _DIETING = re.compile(
     r"slimming|weight ?watchers|on purpose|intentional|deliberate|calori|fasting|ozempic|"
     r"wegovy|mounjaro|semaglutide|tirzepatide|weigh-?in|" + WEIGHT_LOSS_TREATMENT
