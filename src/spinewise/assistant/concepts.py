@@ -56,6 +56,12 @@ _NO_OTHER_PART_GAP = (
     r"[^\s.!?;:]+){0,6}?\s+"
 )
 NUMB_WORD = r"numb(?!ers?\b)\w*"
+# Ants under the skin (formication), in English and in French: "like ants walking in my leg",
+# "my legs have the ants (fourmis)"
+FORMICATION = (
+    r"(?:like )?ants (?:are )?(?:walking|crawling|running|marching)|(?:have|has|having|got) (?:the )?"
+    r"ants\b|fourmis|fourmill\w*"
+)
 
 # Walking limited by aching or distance, not legs that cannot walk: "cannot walk round the
 # supermarket without my legs aching" (neurogenic claudication), "can't stand without a rest",
@@ -80,10 +86,13 @@ NUMB = (
     r"(?:feels?|felt) like (?:\S+ ){0,3}?(?:someone else|somebody else|not mine|not my own|"
     r"cardboard|cotton wool|rubber|wood|a stranger)|"
     r"dead|asleep|"
-    r"(?:like )?ants (?:are )?(?:walking|crawling|running|marching)|"
+    # a learner's "my left leg is sleeping since" (French "ma jambe dort")
+    r"(?:is|are) (?:still )?sleeping(?= (?:since|all (?:the )?(?:time|day))\b|\s*[.,;!]|\s*$)|"
+    + FORMICATION
+    + r"|"
     r"(?:is|are|feels?|felt|(?:has |have )?gone|went) like (?:a )?(?:wood|wooden|cardboard|plank)|"
-    r"like (?:\S+ )?after (?:the |an |a )?"
-    r"(?:injection|anaesthetic|anesthetic|jab) (?:at|from) (?:the )?dentist)"
+    r"(?:is|are|feels?) like sleeping|like (?:\S+ )?after (?:the |an |a )?"
+    r"(?:injection|anaesthetic|anesthetic|jab) (?:at|from|of) (?:the )?dentist)"
 )
 SADDLE = (
     r"(?:saddle|groin|genitals?|genital area|private (?:parts?|area)|privates|down there|"
@@ -131,6 +140,8 @@ DIFFICULTY = (
 )
 LEGS_PLURAL = (
     r"(?:both (?:of )?(?:my |the )?(?:legs?|sides|thighs|calves|feet|buttocks|hips)|"
+    # a learner's "my two inferior members"
+    r"(?:two|both) (?:of )?(?:my |the )?(?:inferior|lower) (?:members|limbs)|"
     r"legs\b|feet\b|thighs\b|calves\b|(?:left and right|right and left) (?:legs?|sides?)|"
     r"each leg|one leg then the other|alternat\w* (?:between )?(?:legs|sides))"
 )
@@ -139,10 +150,13 @@ RADICULAR = (
     + NUMB_WORD
     + r"|tingl\w*|pins and needles|"
     r"weak\w*|giv\w* way|gave way|(?:no|lost|loss of|reduced) (?:feeling|sensation)|"
-    r"cannot feel|nerve pain)"
+    r"cannot feel|nerve pain|" + FORMICATION + r")"
 )
 ACHE = r"(?:pain\w*|hurt\w*|ach\w*|sore)"
-LIMB = r"(?:legs?|foot|feet|knees?|ankles?|thighs?|toes?|calf|calves|hips?)"
+LIMB = (
+    r"(?:legs?|foot|feet|knees?|ankles?|thighs?|toes?|calf|calves|hips?|heels?|(?:inferior|lower) "
+    r"(?:members|limbs))"
+)
 WEAK = (
     # ("my knee gives a bit going down steps": the thigh muscle failing)
     r"(?:weak\w*|giv\w* way|gave way|gives a bit|buckl\w*|paralys\w*|paralyz\w*|"
@@ -187,6 +201,8 @@ VEHICLE_OVER = (
 # "I have been injecting insulin for years")
 INJECTING = (
     r"\b(?:iv|intravenous) (?:drug )?users?\b|\bivdu\b|\bpwid\b|"
+    # heroin slang: "i shoot the brown on weekends"
+    r"\bshoot(?:ing)? (?:up )?(?:the )?brown\b|"
     r"(?:been|started|starting|am|still|began) injecting\b(?! (?:\S+ )?(?:insulin|medicine|"
     r"medication|methotrexate|heparin|vitamin|b12|fertility|hormones?|testosterone|humira|"
     r"adalimumab|my |the |it\b|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|enoxaparin|"
@@ -236,6 +252,8 @@ IF_NOT_BEFORE = (
 # Lifting asked about, not an injury told: "any tips for lifting safely?"
 LIFT_ASKED_BEFORE = r"(?<!tips for )(?<!tips on )(?<!advice on )(?<!advice about )"
 LIFT_ASKED_AFTER = r"(?! (?:safely|properly|correctly|technique|tips|advice))"
+# Pain as a thing the app records, not felt now: "how do I log pain for yesterday"
+PAIN_LOGGED_NOT = r"(?<!log )(?<!logging )(?<!logged )(?<!record )(?<!recording )(?<!track )"
 # Weight lost by surgery or a prescribed weight-loss medicine: "lost 5 stone since my sleeve"
 WEIGHT_LOSS_TREATMENT = (
     r"sleeve|gastric (?:band|bypass|balloon)|bypass|bariatric|weight[- ]loss (?:surgery|op\w*|"
@@ -272,7 +290,8 @@ BACK_FINE = (
     r"no pain (?:in|with) my back|(?:back|back pain) (?:is not|is no|not) (?:\S+ )?bad at all|"
     # "my back's actually been fine" (the possessive-looking "'s" is dropped)
     r"(?:back|spine) (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
-    r"(?:back|spine) (?:actually |is |now )?(?:fine|all good|good|grand|ok|okay) now\b|"
+    r"(?:back|spine) (?:actually |is |now )?(?:totally |completely |absolutely )?(?:fine|all good|"
+    r"good|grand|ok|okay) now\b|"
     # "backs been fine for weeks", "got a temperature, back fine, still do exercises?",
     # "my back is no different from normal, i.e. fine"
     r"backs (?:\S+ )?been (?:\S+ )?(?:fine|ok|okay|good|great|better|grand|normal)|"
@@ -407,7 +426,7 @@ SYNCOPE_PHRASES = (
     r"(?:he|she|they) (?:has |have |had )?(?:come|came) (?:round|around|to)(?= *(?:[,.;!]|$| "
     r"(?:quickly|now|but|again|straight away|within|in a few)\b))|lost consciousness|unconscious\b|"
     # a learner's "he was white and without consciousness for few seconds"
-    r"(?:without|no) consciousness|out cold|conked out|hit the deck|"
+    r"(?:without|no) consciousness|(?:lost|without) (?:the )?conscience|out cold|conked out|hit the deck|"
     r"went down like (?:a |an )?\w+|(?:found|(?:woke|wake|waking|woken)(?: up)?|came round) (?:\S+ ){0,3}?"
     r"on (?:the )?(?:floor|"
     r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
@@ -451,6 +470,9 @@ CANCER_MEDICINES = (
     r"epirubicin|doxorubicin|capecitabine|oxaliplatin|gemcitabine|carboplatin|cisplatin"
 )
 IMMUNO_WORDS = (
+    # (not a treatment stopped: "stopped my biologic at 24 weeks as planned")
+    r"(?<!stopped )(?<!stopped my )(?<!stopped the )(?<!came off )(?<!came off my )(?<!off my )"
+    r"(?<!paused my )(?<!paused )(?:"
     r"immuno ?suppress\w*|immuno ?compromised|immune ?suppress\w*|transplant\w*|"
     # chemotherapy by its regimen or drug: "day 10 of my FEC cycle"
     r"(?:fec|folfox|folfiri|capox|xelox|r-?chop|abvd|ec|ac|tc)(?= (?:chemo\w*|cycle|cycles|"
@@ -463,13 +485,14 @@ IMMUNO_WORDS = (
     r"vedolizumab|cyclophosphamide|leflunomide|jak inhibitors?|tofacitinib|baricitinib|"
     r"upadacitinib|low immun\w*|weak(?:ened)? immune|immune system is (?:weak|low|suppressed|"
     r"compromised)|neutropeni\w*|low white (?:blood )?cells?"
+    r")"
 )
 # "fell from the top of the stairs", "off the second rung of a ladder", "down a flight of"
 HEIGHT_PART = (
     r"(?:(?:very |right )?(?:top|middle|edge|side|half ?way(?: down| up)?|landing|top step|"
     r"top rung|\w+ rung|flight|whole flight|full flight) (?:of |on |up )?(?:a |the |my |our )?)?"
 )
-SEX_SITE = r"(?:sex|intercourse|penis|vagina|genitals?|clitoris)"
+SEX_SITE = r"(?:sex|intercourse|penis|vagina|genitals?|clitoris|zizi)"
 
 
 @dataclass(frozen=True)
@@ -528,6 +551,11 @@ CONCEPTS: tuple[Concept, ...] = (
         "bladder_bowel_dysfunction",
         (
             _core(DIFFICULTY + _gap(3) + VOID),
+            # "since this morning the pipi refuse to come out"
+            _core(
+                r"(?:pee|wee|urine|water) (?:refuses?|refused|will not|would not|does not want) (?:to )?"
+                r"come(?: out)?"
+            ),
             # "only trickles when I go now … it still feels like there's more in there"
             _core(
                 r"only (?:a )?trickles? (?:out )?when i (?:go|pee|wee)|(?:still )?feels? like there is "
@@ -721,6 +749,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"during sex)"
             ),
             SEX_SITE + _gap(3) + _core(NUMB),
+            # "I don't feel nothing on the zizi when she touch"
+            _core(NUMB) + _gap(2) + r"(?:on|in|around) (?:the |my )?" + SEX_SITE,
             _core(NUMB) + _gap(3) + r"(?:during|in|with|when having) (?:sex|intercourse)",
             _core(
                 r"(?:orgasms?|climax\w*|ejaculat\w*)(?: \S+){0,2}? (?:feels? |is |are )?(?:muted|"
@@ -819,6 +849,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 # Now it goes up the outside of my leg to my knee"
                 r"now (?:it )?(?:goes|has gone|has moved|reaches|has crept|creeps|is going) "
                 r"(?:all the way )?(?:up|down)\b|"
+                # "… After, it was the calf. Now it arrived to the knee. It is climbing."
+                r"now it (?:arrived|arrives|reached|reaches|got|gets|came) (?:up )?to (?:the|my)\b|"
+                r"it is (?:climbing|creeping up|moving up)|"
                 # an ability fading day by day: "yesterday I just about could"
                 r"yesterday i (?:just about|only just|barely|could barely|could only just) could"
             ),
@@ -852,6 +885,11 @@ CONCEPTS: tuple[Concept, ...] = (
                 + r"(?:\S+ )?(?:ladder|roof|height|stairs?|"
                 r"staircase|steps|horse|scaffold\w*|tree|wall|balcony|window|cliff|building|bike|"
                 r"trampoline)|"
+                # "I fell, two meters maybe", "fell off the okada", "I rolled maybe 10 steps"
+                r"(?:fell|fall\w*),? (?:from )?(?:about |around |over |maybe )?(?:one|two|three|four|"
+                r"five|six|seven|eight|nine|ten) (?:m|meters?|metres?|feet|foot)\b|"
+                r"fell off (?:the |a |my )?(?:okada|boda(?:-boda)?|moto|motorbike|motorcycle|scooter)|"
+                r"rolled (?:down )?(?:maybe |about |around )?(?:\d+|ten|twelve|several) (?:steps|stairs)|"
                 r"(?:fell|fall\w*) (?:from )?(?:about |around |over )?\d+(?:\.\d+)? ?"
                 r"(?:m|meters?|metres?|feet|ft|foot)\b|"
                 r"landed (?:hard |heavily )?on (?:my )?(?:back|head|neck|tailbone|coccyx)|"
@@ -893,7 +931,7 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"fell(?! asleep| in love| ill| pregnant)|(?:a|my|the) (?:\S+ )?fall\b|slipp?ed|"
                 r"tripp?ed|"
-                r"sat down (?:heavily|hard|awkwardly)|felt (?:my |a |something )?(?:\S+ )?"
+                r"sat (?:down )?(?:heavily|hard|awkwardly)|felt (?:my |a |something )?(?:\S+ )?"
                 r"(?:crunch|crack|snap|pop|give|go)\w*|crunch\w*|"
                 r"stumbled|lost my (?:balance|footing)|landed (?:\S+ )?on|landed (?:hard|heavily|"
                 r"badly|awkwardly)|missed (?:a|the) (?:\S+ )?step|went flying|fell (?:backwards|"
@@ -996,7 +1034,8 @@ CONCEPTS: tuple[Concept, ...] = (
         (
             _core(
                 r"(?:spinal|spine|back|epidural|facet|disc|lumbar) (?:\S+ )?(?:injection|surgery|"
-                r"operation|op|procedure|fusion|decompression)|epidural|discectomy|laminectomy|"
+                r"operation|op|procedure|fusion|decompression|infiltration)|epidural|discectomy|"
+                r"laminectomy|infiltration in (?:the|my) (?:back|spine)|"
                 # an implanted spinal cord stimulator and its battery
                 r"(?:spinal cord |nerve )?stimulator|battery pocket"
             ),
@@ -1011,7 +1050,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"bump|skin|swelling)|"
                 # the words between may not deny it: "scar fine, no redness, nothing leaking"
                 r"(?:wound|scar|injection site|the spot|incision|stitches|site|battery pocket|"
-                r"pocket|generator) "
+                r"pocket|generator|place of the needle|needle site) "
                 r"(?:(?!(?:no|not|nothing|never|fine|ok|okay|normal|good|healed|clean)\b)\S+ ){0,6}?"
                 r"(?:red|hot|swollen|ooz\w*|leak\w*|pus|discharg\w*|weep\w*|infected)"
             ),
@@ -1042,9 +1081,10 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"down|went down|keeps (?:going down|dropping))|"
                 r"(?:dropped|gone down|lost|down) (?:\S+ ){0,2}?(?:dress|trouser|clothes|clothing|"
                 r"jeans?|belt|waist) sizes?|"
-                r"(?:clothes|trousers|jeans|belt|rings?) (?:\S+ ){0,3}?(?:loose|looser|baggy|too "
-                r"big|"
-                r"falling off)|getting (?:very )?(?:thin|thinner|skinny)|wasting away"
+                r"(?:clothes|trousers|jeans|belt|rings?|pagne) (?:\S+ ){0,3}?(?:loose|looser|baggy|too "
+                r"big|too large|"
+                r"falling off)|(?:getting|became|become|becoming) (?:very )?(?:thin|thinner|skinny)|"
+                r"wasting away"
             ),
         ),
     ),
@@ -1095,14 +1135,14 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"changes? (?:it|anything))|"
                 r"(?:nothing|not anything|no painkiller\w*|no medication|no tablets?) (?:\S+ "
                 r"){0,3}?"
-                r"(?:helps?|eases?|relieves?|works?|touches it|takes it away|takes the edge off)|"
+                r"(?:helps?|eases?|relieves?|works?|touches it|takes it away|takes the edge off|calms?)|"
                 + IF_NOT_BEFORE
                 + r"(?:does not|do not|did not|will not|never|not|cannot) (?:\S+ ){0,2}?(?:ease|"
                 r"eases|"
                 r"easing|let up|lets up|settle|settles|go away|goes away|stop|stops|change|changes|"
                 r"improve|improves|get better|gets better)|"
                 r"constant\w*|unrelenting|relentless|non[- ]?stop|no matter what|whatever i do|"
-                r"nothing i do|all the time|"
+                r"nothing i do|all the time|(?:i )?(?:tried|try|have tried) everything|"
                 r"(?:pain|it|ache|hurts?)(?: \S+){0,4}? all night|"
                 r"(?:wakes?|woken|waking) (?:me )?(?:\S+ ){0,3}?every night|"
                 r"(?:does not|do not|did not|never|will not) (?:even )?touch (?:it|the pain)|"
@@ -1248,6 +1288,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:want|wanna|wish|wishing|would like|going) (?:\S+ )?to (?:go to )?sleep (?:forever|"
                 r"for ever|and never wake)|"
                 # learners and aphasia: "want die", "better I am not alive"
+                # "I ask God to take me", "I don't want wake up", "better I die than live like this"
+                r"(?:ask\w*|pray\w*|beg\w*) (?:god|allah|jesus|the lord|him|nzambe) to take me\b|"
+                r"(?:do not|does not) want (?:to )?wake up\b|better (?:that |if )?i (?:die|died)\b|"
                 r"(?:want|wants|wanna|wish) die\b|better (?:that )?i (?:am|was|were) not (?:alive|"
                 r"here|around)|better (?:that |if )?i (?:am|was|were) dead|"
                 r"(?:want|wanted|wish|wishing|going) (?:\S+ ){0,2}?(?:to die|to be dead|i was dead|"
@@ -1257,7 +1300,15 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:hurt|harm)(?:ing)? myself|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
                 r"do not want to (?:live|be alive|be here)|"
                 # passive wishes: "it would be easier to not be alive", "better to die than"
-                r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
+                r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:am|was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
+            ),
+            # a means looked at: "looking at the rope for the hammock and thinking about using
+            # it on myself"
+            r"(?:rope|noose|cord|cable|flex|belt|knife|blade|razor|gun|shotgun|rifle),?"
+            + _gap(8)
+            + _core(
+                r"(?:thinking about|thought about|tempted to|want to|going to|could) (?:\S+ ){0,2}?"
+                r"(?:us(?:e|ing)|tak(?:e|ing)) (?:it|them|that) (?:on|to) myself"
             ),
             # a drop looked at: "staring at the balcony all night thinking it would be easier
             # to just go over it. 11th floor."
@@ -1287,7 +1338,7 @@ CONCEPTS: tuple[Concept, ...] = (
         "pain",
         (
             _core(
-                r"pain(?!killer)\w*(?! " + APP_RECORD + r")|"
+                PAIN_LOGGED_NOT + r"pain(?!killer)\w*(?! " + APP_RECORD + r")|"
                 r"hurt\w*|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|"
                 r"throbb\w*|"
                 r"sciatica|lumbago|killing me|spasm\w*|stabbing|" + BACK_BAD
@@ -1824,9 +1875,10 @@ _HEALED_START = re.compile(
     r"(?:on|later),? )?"
     r"(?:(?:it|that|this|all|both|everything|i) (?:is |was |am |has |have )?(?:been )?)?"
     r"(?:all |fully |completely |totally |absolutely |perfectly |long )?(?:healed|sorted|recovered|"
-    r"resolved|mended|(?<=completely )gone|(?<=totally )gone|(?<=all )gone|(?:fine|well|normal|ok|okay|good) (?:ever )?since(?! (?:this|yesterday|last "
+    r"resolved|mended|(?<=completely )gone|(?<=totally )gone|(?<=all )gone|fine after(?:wards)?|(?:fine|well|normal|ok|okay|good) (?:ever )?since(?! (?:this|yesterday|last "
     r"night|today|the weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)))"
-    r"(?: up| fine| well| now| long ago| years ago| then| that| the (?:op|operation|surgery))*"
+    r"(?: up| fine| well| now| long ago| years ago| then| that| the (?:op|operation|surgery)| after"
+    r"(?:wards)?)*"
     r"(?= *(?:[.!,;]|$))"
 )
 _HYPOTHETICAL = re.compile(
@@ -1843,7 +1895,8 @@ _HYPOTHETICAL = re.compile(
     r"has|lost|lose|could not|cannot)\b|"
     # "want to avoid getting a bad back from the laptop"
     r"\bavoid (?:getting|having|developing)\b|"
-    r"what happens if|what (?:would|will|could|might) happen (?:to me )?if|in case|"
+    r"what happens if|what (?:would|will|could|might) happen (?:to (?:me|us|the baby) )?(?:if|in|"
+    r"during)\b|in case|what (?:counts|would count|is classed|classes) as|"
     # "suppose I lose feeling …", not the hedge "expected, I suppose"
     r"hypothetical\w*|(?<!i )suppose(?= (?:i|you|my|that|it|we|one|if|she|he|they)\b)|supposing|just curious|"
     # "if one day I have numbness …", "like if I couldn't pee": the finding follows at once
@@ -2138,6 +2191,18 @@ def _contextualise(
         or _asked_and_denied(text, clauses, clause.sentence, start)
         # "i literally can't feel my legs after that spin class (joking, they're just wrecked)"
         or bool(_JOKING.match(text, end))
+        # a list answered no as a whole: "I ticked no to all the red flag questions, bladder,
+        # bowel, numbness, fever"
+        or bool(
+            _NO_TO_ALL.search(
+                text,
+                # (the list may follow a colon: "I answered no to all of them: bladder, …")
+                _sentence_start(clauses, clause.sentence - 1)
+                if clause.sentence and text[:sentence_start].rstrip().endswith(":")
+                else sentence_start,
+                start,
+            )
+        )
         # the feeling a stimulator is meant to give: "the buzzing feeling down my legs from
         # the stimulator when it is on … it goes when I switch it off" (not "it is there even
         # with it switched off")
@@ -2232,21 +2297,28 @@ def _none_of_those(text: str, clauses: tuple[Clause, ...], sentence: int) -> boo
     return any(_NONE_OF_THOSE.match(text, at) for at in starts if at is not None)
 
 
+# An answer taken back: "I said no, but actually last winter I did" ("the answer is no, but I
+# am very low" stays an answer)
+TAKEN_BACK_NOT = (
+    r"(?![^.!?]*\bbut (?:actually|in fact|really|honestly|then|last|sometimes|yes|i (?:did|do|have|"
+    r"had|was))\b)"
+)
 _ASKED_IF = re.compile(
     r"\basked (?:\S+ ){0,3}?(?:if|whether)\b|"
     # a question put to the writer: "keeps asking me 'any saddle anaesthesia?' … No."
-    r"\b(?:asked|asking|asks) (?:me|us)\b(?=[^.!]*\?)"
+    r"\b(?:asked|asking|asks) (?:me|us)\b(?=[^.!]*\?)|"
+    # "the app read out the question about thoughts of harming myself, the answer is no"
+    r"\b(?:read out|asked|asks|asking) (?:\S+ ){0,2}?(?:the |a |your )?question (?:about|on|of)\b"
 )
 # "… whether she'd had any thoughts of hurting herself and she said no"
 _SAID_NO = re.compile(
-    r"\b(?:and |but )?(?:she|he|they|i) (?:said|says|answered|told me) (?:no|not|never|she has not|"
-    r"he has not|they have not|she had not|he had not)\b"
-    # (not an answer then taken back: "I said no, but actually last winter I did")
-    r"(?![^.!?]*\bbut\b)"
+    r"(?:\b(?:and |but )?(?:she|he|they|i) (?:said|says|answered|told me) (?:no|not|never|she has "
+    r"not|he has not|they have not|she had not|he had not)\b|\bthe answer (?:is|was) no\b)"
+    + TAKEN_BACK_NOT
 )
 _DENIAL_START = re.compile(
     r"\W*(?:no\b|nope\b|never\b|not at all\b|i (?:am|was|have|had|do|did) not\b|i said no\b|"
-    r"i told (?:her|him|them) no\b)"
+    r"i told (?:her|him|them) no\b)" + TAKEN_BACK_NOT
 )
 
 
@@ -2365,6 +2437,9 @@ _QUESTION_START = re.compile(
     r"(?:what|how|is|are|can|could|does|do|should|why|when|which|will|would|may|who)\b"
 )
 _THAN = re.compile(r" than\b")
+_NO_TO_ALL = re.compile(
+    r"\b(?:ticked|answered|said|put|clicked|pressed|chose|selected) no (?:to|for) (?:all|every|each)\b"
+)
 _DEVICE_FELT = frozenset(
     {"limb_sensory", "bilateral_leg_symptoms", "sensation", "radicular", "radicular_one_leg"}
 )
@@ -2593,7 +2668,9 @@ _PASSES = re.compile(
     r"\b(?:fine|ok|okay|normal|back to normal|gone|better|right as rain|all right|alright) "
     r"(?:again )?(?:once|when|as soon as|"
     r"after|the moment|the minute) i (?:got|get|stood|stand|moved|move|walked|walk|shifted|"
-    r"shift|changed|change)\b|\b(?:walked|walk|shook|shake) it off\b"
+    r"shift|changed|change)\b|\b(?:walked|walk|shook|shake) it off\b|"
+    # "… from sitting cross-legged, it's completely back to normal now"
+    r"\b(?:it is|its|is|was) (?:now )?(?:completely |totally |all )?back to normal\b"
 )
 
 
@@ -2644,7 +2721,8 @@ def _past(
         following = clauses[index + 1]
         nxt = text[following.start : following.end]
         if following.sentence == clause.sentence and _ANAPHOR_START.match(nxt):
-            resolved = bool(_RESOLVED.search(nxt))
+            # ("… had a catheter, all fine after")
+            resolved = bool(_RESOLVED.search(nxt) or _HEALED_START.match(nxt))
         elif following.sentence == clause.sentence:
             resolved = bool(_HEALED_START.match(nxt))
     after = _start_of(clauses, clause.sentence + 1)

@@ -58,6 +58,7 @@ from spinewise.assistant.concepts import (
     LIFT_ASKED_AFTER,
     LIFT_ASKED_BEFORE,
     NUMB_WORD,
+    PAIN_LOGGED_NOT,
     RULED_OUT,
     SIDE_EFFECT_SAID,
     SUICIDE_EUPHEMISM,
@@ -879,7 +880,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "pain": (
         # not "the bright screen hurts my eyes"
         # (not "my oncologist is a pain in the backside")
-        r"pain\w*(?! " + APP_RECORD + r")(?! in the (?:backside|neck|arse|ass|bum|butt)\b)|"
+        PAIN_LOGGED_NOT + r"pain\w*(?! " + APP_RECORD + r")(?! in the (?:backside|neck|arse|ass|"
+        r"bum|butt)\b)|"
         r"hurt\w*(?! (?:my|your|his|her) (?:eyes?|ears?|teeth|tooth|feelings|pride|"
         r"wallet|head))|ache\w*|aching|achy|sore\w*|agony|twinge\w*|backache|sciatica|"
         r"lumbago|killing me|spasm\w*|stabbing|throbb\w*|tender\w*|in bits|niggl\w*|"
@@ -1523,8 +1525,12 @@ _PART_FINE = re.compile(
     r"(?:legs?|feet)\b|"
     # a strength test passed: "physio tested my leg strength today and it's all 5/5 now"
     r"\b(?:strength|power|reflexes)\b(?: \S+){0,5} (?:5/5|normal|full|fine|good|strong)\b|"
-    # a rule of thumb someone repeated: "my mate said if its in both legs its an emergency"
-    r"\b(?:said|says|say|told me|reckons) (?:that )?if (?:it is|its|it|you|your|they)\b"
+    # a rule of thumb someone repeated: "my mate said if its in both legs its an emergency", "my
+    # cousin told me that a back problem can make the foot fall"
+    r"\b(?:said|says|say|told me|reckons) (?:that )?if (?:it is|its|it|you|your|they)\b|"
+    r"\b(?:said|says|told me|reckons|read) (?:that )?(?:\S+ ){0,4}?can (?:make|cause|give|lead)\b|"
+    # a checklist item answered: "problems weeing, no."
+    r",\s*(?:no|nope|none|negative|nil)\W*$"
 )
 # An injury denied: "nothing happened to cause it, no falls", "she hasn't fallen"
 _NO_INJURY = re.compile(
@@ -1705,6 +1711,8 @@ def broad_hits(
             continue  # clothes show wetness, not feeling: "numb patch worse in tight jeans"
         if _sweat_soaked(s, dys, site):
             continue  # "sheets soaked with sweat": night sweats (the fever family), not urine
+        if _PAIN_WONT_GO.match(s.text, max(0, dys.start - 5)):
+            continue  # "no bladder stuff, just won't go": the ache won't go
         if _KNOWN_LOOSE.search(_sentence_of(s, dys.start)) or _FAT_LEAK.search(s.text):
             continue  # loose stools the writer feels coming, or orlistat's oily leaks
         elim += [dys, site]
@@ -2077,6 +2085,7 @@ _KNOWN_LOOSE = re.compile(
     r"when)\b)|\b(?:always|can|still|do) (?:\S+ )?feel (?:it|them|when)\b(?=.*\b(?:loose|"
     r"diarrh\w*|runny|the runs)\b)"
 )
+_PAIN_WONT_GO = re.compile(r"just (?:will|would) not go\b")
 _FAT_LEAK = re.compile(r"\b(?:orlistat|xenical|alli)\b")
 # a night spent on something else: "spent all night on Google", "up all night with him" (a
 # poorly child)

@@ -376,7 +376,10 @@ _EASED_BY_MOVING = re.compile(
     r"\b(?:after|when|once|if) i (?:walk|move|get up|stretch|get going)\w*(?: \S+){0,2}? (?:it )?"
     r"(?:goes|eases|gets better|settles|improves|disappears|wears off)\b|\b(?:goes|eases|settles|"
     r"improves|wears off) (?:away )?(?:when|once|after|as soon as) i (?:walk|move|get up|get going|"
-    r"stretch)"
+    r"stretch)|"
+    # … or a position: "when I put the pillow under the knees it calms"
+    r"\b(?:when|if|once|after) i\b[^.]{0,60}?\bit (?:calms|eases|settles|goes|stops|improves|gets "
+    r"better)\b"
 )
 _MOVING_IN_BED = re.compile(
     r"\b(?:roll\w*|turn\w*) over|\bwhen i (?:move|turn|roll)|\bmoving in bed|"
@@ -391,7 +394,8 @@ _OTHER_SIDE_FINE = re.compile(OTHER_SIDE_FINE)
 _STRENGTH_KEPT = re.compile(
     r"\b(?<!not )(?<!no longer )(?:legs?|feet|foot)(?: (?:is|are|feel|feels|still|both|all))*"
     r" (?:(?:still |totally |perfectly |really )?strong|work(?:s|ing)? (?:fine|ok|okay|normally))"
-    r"\b(?! but)|\bcan still (?:go|get|stand|walk|rise|push|lift) (?:\S+ ){0,3}?(?:toes|tiptoes?|"
+    # ("I can still stand on my toes and heels fine")
+    r"\b(?! but)|\bcan still (?:go|get|stand|walk|rise|push|lift) (?:\S+ ){0,5}?(?:toes|tiptoes?|"
     r"heels)\b(?:,? (?:no bother|no problem|fine|ok|okay|easily|normally))"
 )
 

@@ -307,6 +307,13 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"pen[- ]?ol", "bottom"),
     (r"tad-?cu|taid", "grandad"),
     (r"mam-?gu|nain", "grandma"),
+    # French words francophone writers mix in: "Bladder changes? Non.", "pain on the poitrine",
+    # "la jambe"
+    (r"(?<=\? )non(?=\W*$|[.!,])", "no"),
+    (r"pipi", "pee"),
+    (r"(?:la )?poitrine", "chest"),
+    (r"(?:les )?jambes", "legs"),
+    (r"(?:la )?jambe", "leg"),
     # parenting-forum acronyms: "DH", "DS2", "MIL", "my OH"
     (r"dh|dp", "husband"),
     (r"ds\d?", "son"),

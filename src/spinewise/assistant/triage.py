@@ -227,6 +227,8 @@ _AGE_IN_TEXT = re.compile(
     r"\b(?:i am|aged?|age(?: is)?) (\d{2,3})\b(?!\.\d)(?! (?:kg|kilos?|percent|minutes|mins|hours|days|"
     r"weeks|months|times|cm|mm|km|miles|degrees|years? ago|stone|pounds))"
     r"|\b(\d{2,3})[- ]?(?:years?|yrs?)[- ](?:old|young)\b|\b(\d{2,3}) ?(?:yo|y/o)\b"
+    # a French speaker's "I have 56 years", "she has 81 years"
+    r"|\b(?:i|he|she) (?:have|has) (\d{2,3}) years\b(?! ago)"
     # a message that opens with the age: "58, first time I've ever had back trouble"
     r"|^(\d{2})(?=, | - | and )"
     # "my nan (88)", "husband 66 collapsed", "(she is 70)": a relative's age
@@ -269,12 +271,18 @@ _SAME_PAIN = re.compile(
 _USUAL_PAIN = re.compile(
     r"\b(?:for (?:many |several |a few |\d+ |two |three |ten |twenty )?(?:years|decades)|"
     r"always (?:had|been|have)|all my life|same (?:old|as always|as ever|as usual)|as usual|"
-    r"(?:nothing|no) (?:new|different|change)|usual (?:back )?(?:pain|ache)|long[- ]standing|"
+    r"(?:nothing|no) (?:new|different|change)|usual (?:\S+ )?(?:pain|ache)|long[- ]standing|"
     r"nothing (?:has )?changed|unchanged|(?:has |have |is )(?:reduced|improved|eased)|"
     r"(?<!not )getting better|much better|"
     r"(?:from|after|since) (?:the |my |some |a |doing )?(?:\S+ )?(?:gardening|lifting|"
     r"decorating|painting|moving (?:house|furniture)|the gym|gym|work|sitting|hoovering|"
     r"cleaning|digging|carrying|exercis\w*|workout|training|running|a long drive|driving))\b"
+)
+
+
+_NEW_PAIN = re.compile(
+    r"\bnew (?:\S+ ){0,2}?(?:pain|ache|backache)\b|\b(?:pain|ache) (?:\S+ ){0,3}?(?:started|began|came "
+    r"on) (?:last|this|on|yesterday|\d)"
 )
 
 
@@ -451,6 +459,10 @@ _LIFTING = re.compile(
 _THEIR_SUICIDE = re.compile(
     r"\b(?:killed|topped|hanged|hung) (?:him|her|them)sel(?:f|ves)\b|\btook (?:his|her|their) own "
     r"life\b"
+)
+# said at the end: "… He is awake now, he says it's nothing. I write for him."
+_WRITE_FOR_THEM = re.compile(
+    r"\bi (?:write|am writing|type|am typing) (?:this )?for (?:him|her|them)\b"
 )
 _REPORT_SUBJECT = re.compile(
     r"\b(?:employee|claimant|injured party|member of staff|staff member|service user)\b"
@@ -647,7 +659,11 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
         return []  # "the vet says my spaniel might lose control of his bladder": the dog's
     # a form or note about the patient counts as written for them: "HR incident log -
     # employee (warehouse operative, 34) reported lower back pain … she wet herself"
-    written_for = bool(ON_BEHALF.match(analysed.text) or _REPORT_SUBJECT.search(analysed.text))
+    written_for = bool(
+        ON_BEHALF.match(analysed.text)
+        or _REPORT_SUBJECT.search(analysed.text)
+        or _WRITE_FOR_THEM.search(analysed.text)
+    )
     # a friend's or a colleague's past story ("my mate at work had bladder problems after his
     # back op, put me right off"): nobody here needs care now (thoughts of suicide still count)
     strangers_story = (
@@ -825,12 +841,13 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     progression = [m for m in a.active("progression") if not _compared_and_stable(a, m)]
     deficits = weakness + foot_drop + sensory
     progressive = _near(a, deficits, progression) or [
-        # the spread told in the next sentence: "The numb patch started on my little toe on
+        # the spread told in the next sentences: "The numb patch started on my little toe on
         # Monday. Now it goes up the outside of my leg to my knee."
         d
         for d in deficits
         for p in progression
-        if p.text.startswith("now it") and a.sentence_of(p.start) == a.sentence_of(d.start) + 1
+        if p.text.startswith(("now it", "it is"))
+        and 0 < a.sentence_of(p.start) - a.sentence_of(d.start) <= 3
     ]
     if progressive:
         out.append(
@@ -992,7 +1009,11 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     # check even without a fever.
     immune_risk = immuno or steroids
     # "for years" must be about the pain: "on steroid tablets for years. New back pain …"
-    usual = any(_USUAL_PAIN.search(_sentence_text(a, m)) for m in pain)
+    # (and a pain called new is new: "on pred for 2 years … now there's a new nagging pain")
+    usual = any(
+        _USUAL_PAIN.search(_sentence_text(a, m)) and not _NEW_PAIN.search(_sentence_text(a, m))
+        for m in pain
+    )
     # … nor a side effect the writer names ("capecitabine is making my feet sore")
     usual = usual or all(SIDE_EFFECT_SAID.search(_sentence_text(a, m)) for m in pain)
     if immune_risk and pain and not usual and not fever and not a.has("back_fine"):
