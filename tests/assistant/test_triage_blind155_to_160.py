@@ -202,3 +202,50 @@ def test_a_french_speakers_age_and_a_note_written_for_a_relative_are_read() -> N
         )
         == "emergency"
     )
+
+
+# --- more of round 22's red flags the rules now read (the screen caught them on first reading) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("I no longer get the 'I need a pee' feeling, I go by the clock", "ces_bladder_bowel"),
+        (
+            "both my legs feel as if they are full of pins and needles below the knee",
+            "ces_bilateral_sciatica",
+        ),
+        (
+            "my son noticed a lump in my belly that's beating with my heart, my back aches",
+            "aaa_pulsatile_mass",
+        ),
+        (
+            "lost my footing at my aunt's, she has steep stairs, and went down the whole flight on my back",
+            "fracture_significant_trauma",
+        ),
+        (
+            "a cyclist came round the corner and knocked me flat onto the pavement, back hurts",
+            "fracture_significant_trauma",
+        ),
+        (
+            "I had a spinal for the caesarean and the puncture spot is red and weeping",
+            "infection_after_procedure",
+        ),
+        (
+            "I made an attempt on my life years ago; I'm fine now but the pain is getting to me",
+            "suicide_mentioned",
+        ),
+        ("used to inject, relapsed at Christmas, back is agony this week", "infection_iv_drug_use"),
+        (
+            "treated for bowel ca two years ago, now a new ache in my upper back",
+            "malignancy_cancer_history",
+        ),
+        (
+            "started Olumiant a month ago and now a new pain low in my back",
+            "infection_immunosuppressed",
+        ),
+        ("teeth chattering under the blankets and my back is in agony", "infection_fever"),
+    ],
+)
+def test_more_red_flags_in_other_words_are_found(text: str, code: str) -> None:
+    assert code in codes(text)

@@ -399,7 +399,8 @@ DRUG_RELAPSE = (
     r"gear|smack|injecting)(?: \S+){0,6}? (?:but|until|then|and) (?:i )?(?:have |had )?"
     r"(?:slipped|fell|went|started|got|am) (?:\S+ )?(?:back|again)|"
     r"(?:am|been|started|starting|begun|began|i|back to) (?:\S+ )?(?:injecting|shooting up|"
-    r"using) again\b(?! (?:the|my|a|an|it|this|that)\b)|relapsed (?:on|with|into) (?:\S+ )?"
+    r"using) again\b(?! (?:the|my|a|an|it|this|that)\b)|used to inject,? (?:\S+ )?relapsed\b|"
+    r"relapsed (?:on|with|into) (?:\S+ )?"
     r"(?:heroin|drugs|smack|crack|opiates|the needle)|back on (?:the )?(?:heroin|smack|brown|"
     r"needle|needles|gear)|"
     # "slipped back into using, injecting, after 4 yrs clean", "slipped up last month and
@@ -483,7 +484,8 @@ IMMUNO_WORDS = (
     r"tacrolimus|ciclosporin|cyclosporin\w*|mycophenolate|anti-? ?rejection|rituximab|"
     r"infliximab|adalimumab|humira|etanercept|enbrel|tocilizumab|secukinumab|ustekinumab|"
     r"vedolizumab|cyclophosphamide|leflunomide|jak inhibitors?|tofacitinib|baricitinib|"
-    r"upadacitinib|low immun\w*|weak(?:ened)? immune|immune system is (?:weak|low|suppressed|"
+    r"upadacitinib|rinvoq|olumiant|xeljanz|cimzia|simponi|cosentyx|taltz|stelara|remicade|benepali|"
+    r"amgevita|hyrimoz|imraldi|orencia|actemra|roactemra|kevzara|benlysta|low immun\w*|weak(?:ened)? immune|immune system is (?:weak|low|suppressed|"
     r"compromised)|neutropeni\w*|low white (?:blood )?cells?"
     r")"
 )
@@ -580,7 +582,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:the |that |any )?(?:feeling|urge|sensation) (?:that |of )?(?:i )?(?:need|needing) "
                 r"(?:the loo|the toilet|to (?:go|pee|wee|urinate))|"
                 r"(?:do not|does not|cannot|can not|no longer|not) (?:\S+ ){0,2}?(?:get|feel|have) "
-                r"(?:the |that )?i need (?:the loo|the toilet|to (?:go|pee|wee)) (?:feeling|urge|"
+                r"(?:the |that )?i need (?:a wee|a pee|the loo|the toilet|to (?:go|pee|wee)) (?:feeling|urge|"
                 r"sensation)"
             ),
             _core(
@@ -698,7 +700,7 @@ CONCEPTS: tuple[Concept, ...] = (
             # (not across another body part: "tingling in both hands in the mornings, legs are
             # fine")
             _core(RADICULAR) + _NO_OTHER_PART_GAP + LEGS_PLURAL,
-            LEGS_PLURAL + _gap(5) + _core(RADICULAR),
+            LEGS_PLURAL + _gap(7) + _core(RADICULAR),
             r"both (?:of )?(?:my |the )?(?:legs?|sides|thighs|calves)"
             + _gap(4)
             + _core(ACHE + r"|like sciatica"),
@@ -904,7 +906,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:fell|fall|falled|fallen|falling) (?:down )?stairs|down (?:the )?stairs all "
                 r"(?:the )?way|"
                 # "went down a whole flight of stairs", "went down about 10 steps on my back"
-                r"went down (?:a |the )?(?:whole |full |entire )?flight of (?:stairs|steps)|"
+                r"went down (?:a |the )?(?:whole |full |entire )?flight(?: of (?:stairs|steps))?(?: on my "
+                r"(?:back|bum|bottom|backside))?|"
                 r"(?:went|fell|came) down (?:about |around |over )?(?:\d+|ten|twelve|fifteen|several|"
                 r"a dozen) (?:stairs|steps)|"
                 r"(?:struck|hit|knocked (?:down|over)) by (?:a |an |the )?(?:\S+ )?(?:forklift|"
@@ -914,7 +917,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 # (the vehicle in the core: "our coach went off the road" is not about a coach)
                 r"(?:(?:coach|bus|minibus|car|van|taxi|lorry) )?(?:went|gone|came|veered|ran|run) off "
                 r"the road|(?:coach|bus|car|van|lorry) "
-                r"(?:overturned|rolled over|crashed)"
+                r"(?:overturned|rolled over|crashed)|"
+                r"(?:car|van|bus|cyclist|scooter|e-scooter|motorbike|lorry)(?: \S+){0,8}? knocked me "
+                r"(?:flat|down|over)|came off (?:our|the|my|a) (?:tandem|bike|motorbike) at speed"
             ),
             # a heavy player landing on the writer: "one player fell with all his weight on my
             # back", "big guy jump on my back and I fell hard" (the core leaves out the player)
@@ -1037,7 +1042,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"operation|op|procedure|fusion|decompression|infiltration)|epidural|discectomy|"
                 r"laminectomy|infiltration in (?:the|my) (?:back|spine)|"
                 # an implanted spinal cord stimulator and its battery
-                r"(?:spinal cord |nerve )?stimulator|battery pocket"
+                r"(?:spinal cord |nerve )?stimulator|battery pocket|(?:had|have|got) a spinal\b|spinal "
+                r"(?:anaesthetic|anesthetic|block)"
             ),
         ),
         time="event",
@@ -1050,7 +1056,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"bump|skin|swelling)|"
                 # the words between may not deny it: "scar fine, no redness, nothing leaking"
                 r"(?:wound|scar|injection site|the spot|incision|stitches|site|battery pocket|"
-                r"pocket|generator|place of the needle|needle site) "
+                r"pocket|generator|place of the needle|needle site|puncture (?:spot|site|mark)) "
                 r"(?:(?!(?:no|not|nothing|never|fine|ok|okay|normal|good|healed|clean)\b)\S+ ){0,6}?"
                 r"(?:red|hot|swollen|ooz\w*|leak\w*|pus|discharg\w*|weep\w*|infected)"
             ),
@@ -1065,7 +1071,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"stomach|ovarian|cervical|pancreatic|bladder|blood|bone|liver|testicular|womb|"
                 r"uterine|oesophageal|esophageal|throat|mouth|brain) )?cancer|chemo\w*|"
                 r"radiotherapy|radiation (?:therapy|treatment)|metasta\w*|myeloma|lymphoma|"
-                r"leuka?emia|carcinoma|melanoma|sarcoma|malignan\w*|tumou?rs?|oncolog\w*"
+                r"leuka?emia|carcinoma|melanoma|sarcoma|malignan\w*|tumou?rs?|oncolog\w*|"
+                r"(?:breast|prostate|lung|bowel|colon|ovarian|skin) ca\b"
             ),
         ),
         time="history",
@@ -1262,6 +1269,7 @@ CONCEPTS: tuple[Concept, ...] = (
                 # someone else's attempt, read for the patient by a relative (triage.py)
                 r"(?:tried|attempted|trying) to (?:kill|end|take) (?:him|her|them)(?:self|selves)|"
                 r"(?:tried|attempted|trying) to (?:end|take) (?:his|her|their) (?:own )?life|"
+                r"(?:made|make|making) an attempt on my (?:own )?life|"
                 # about people in general ("does anyone kill themselves over back pain?"): a
                 # general question unless the writer makes it their own (danger.py)
                 r"(?:kill|killing|killed|end|ending) themselves|"
@@ -2019,6 +2027,9 @@ OTHER_PERSON = re.compile(
     r"(?! here\b))\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|mine)\b")
+_OBSERVED = re.compile(
+    r"\s*(?:see|saw|seen|notice\w*|spot\w*)\b(?! (?:that )?(?:he|she|they|his|her)\b)"
+)
 _MY_BODY = re.compile(
     r"\bme\b|\bmy (?:lower |upper )?(?:back|spine|neck|head|tailbone|coccyx|bum|bottom|legs?|side|"
     r"body)\b"
@@ -3092,4 +3103,6 @@ def _other_person(sentence_before: str) -> bool:
     if last is None:
         return False
     after = sentence_before[last.end() :]
+    if _OBSERVED.match(after):
+        return False  # "… said she could see a lump there that's beating": she looked at mine
     return not _FIRST_PERSON.search(_THEIR_PLACE.sub(" ", after, count=1))

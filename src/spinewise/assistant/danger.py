@@ -801,7 +801,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"reading )?(?:3[7-9]|4[0-2])|\b3[89](?:[.,]\d)? ?(?:degrees|deg|c|°c?)\b|"
         + TEMPERATURE_READING
         + r"|"
-        r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly(?! bin)|rigou?rs|"
+        r"\b10[0-4](?:\.\d)? ?(?:degrees|f|°f?)\b|chills?|chilly(?! bin)|rigou?rs|teeth chattering|"
+        r"chattering teeth|"
         r"shiver\w*(?! (?:down|up) (?:my|the) spine)|"
         r"(?<!hands )(?<!hand )(?<!hands are )(?<!hands keep )shak(?:ing|es|y)|hot and cold|cold and hot|"
         r"hot then cold|"
