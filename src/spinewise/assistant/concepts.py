@@ -2209,7 +2209,8 @@ def _contextualise(
                 text,
                 # (the list may follow a colon: "I answered no to all of them: bladder, …")
                 _sentence_start(clauses, clause.sentence - 1)
-                if clause.sentence and text[:sentence_start].rstrip().endswith(":")
+                if clause.sentence
+                and text[max(0, sentence_start - 3) : sentence_start].rstrip().endswith(":")
                 else sentence_start,
                 start,
             )

@@ -1686,12 +1686,14 @@ def broad_hits(
     for dys, site in s.pairs(s.active("elim_dys"), elim_sites, 12):
         if dys.text == "nothing" and s.text.startswith(" since", dys.end):
             continue  # "a wee accident once …, nothing since"
-        if (
+        if _PAIN_WONT_GO.match(s.text, max(0, dys.start - 5)) or (
             site.negated
             and _NO_BEFORE.search(s.text, max(0, site.start - 20), site.start)
             and s.distance(dys, site) > 3
         ):
-            continue  # "no bladder problems no fever it just won't go": the pain won't go
+            # "no bladder problems no fever it just won't go", "no bladder stuff, just won't
+            # go": the pain won't go
+            continue
 
         if stress and WETTING.search(dys.text):
             continue  # leaking with a laugh or cough after a birth: the pelvic floor
@@ -1712,9 +1714,8 @@ def broad_hits(
             continue  # clothes show wetness, not feeling: "numb patch worse in tight jeans"
         if _sweat_soaked(s, dys, site):
             continue  # "sheets soaked with sweat": night sweats (the fever family), not urine
-        if _PAIN_WONT_GO.match(s.text, max(0, dys.start - 5)):
-            continue  # "no bladder stuff, just won't go": the ache won't go
-        if _KNOWN_LOOSE.search(_sentence_of(s, dys.start)) or _FAT_LEAK.search(s.text):
+        sentence = _sentence_of(s, dys.start)
+        if (_LOOSE.search(sentence) and _FELT_COMING.search(sentence)) or _FAT_LEAK.search(s.text):
             continue  # loose stools the writer feels coming, or orlistat's oily leaks
         elim += [dys, site]
     if elim:
@@ -2081,11 +2082,8 @@ def stress_incontinence(text: str) -> bool:
 # Bowels that are loose but felt coming ("loose after anything fatty … I always feel it
 # coming", after a gastric bypass): diarrhoea with warning, not the lost sensation of cauda
 # equina. Orlistat's oily leaks are the medicine's known effect.
-_KNOWN_LOOSE = re.compile(
-    r"\b(?:loose|diarrh\w*|runny|the runs)\b(?=.*\b(?:always|can|still|do) (?:\S+ )?feel (?:it|them|"
-    r"when)\b)|\b(?:always|can|still|do) (?:\S+ )?feel (?:it|them|when)\b(?=.*\b(?:loose|"
-    r"diarrh\w*|runny|the runs)\b)"
-)
+_LOOSE = re.compile(r"\b(?:loose|diarrh\w*|runny|the runs)\b")
+_FELT_COMING = re.compile(r"\b(?:always|can|still|do) (?:\S+ )?feel (?:it|them|when)\b")
 _PAIN_WONT_GO = re.compile(r"just (?:will|would) not go\b")
 _FAT_LEAK = re.compile(r"\b(?:orlistat|xenical|alli)\b")
 # a night spent on something else: "spent all night on Google", "up all night with him" (a
