@@ -22,6 +22,7 @@ from spinewise.assistant.evaluation import (
     evaluate_triage,
     load_retrieval_set,
     load_triage_set,
+    packaged_ask_figures,
     packaged_split_figures,
     run_all,
     score_triage_file,
@@ -106,7 +107,14 @@ def test_every_packaged_set_is_evaluated_unless_some_are_named() -> None:
         chosen_splits(["blind61"])
 
 
-@pytest.mark.parametrize("split", LEARNED_SCREEN_SPLITS)
+# Each set's two tests run on the same test worker (``--dist loadgroup``), so that the slow one
+# carries on from the rules + screen results the first one computed (``packaged_ask_figures``).
+PER_SET = [
+    pytest.param(split, marks=pytest.mark.xdist_group(split)) for split in LEARNED_SCREEN_SPLITS
+]
+
+
+@pytest.mark.parametrize("split", PER_SET)
 def test_the_rules_and_learned_screen_meet_the_targets_on_every_set(split: str) -> None:
     # fitted: the screen is trained on these sets (what `ask` adds is asserted below, slow)
     _, report = packaged_split_figures(split)
@@ -257,12 +265,12 @@ def assistant_with_net():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("split", LEARNED_SCREEN_SPLITS)
+@pytest.mark.parametrize("split", PER_SET)
 def test_what_ask_does_meets_the_targets_on_every_set(
     split: str,
     assistant_with_net,  # type: ignore[no-untyped-def]
 ) -> None:
-    report = ask_levels(assistant_with_net, load_triage_set(split))
+    report = packaged_ask_figures(assistant_with_net, split)
     assert report["missed"] == [] and report["missed_emergency"] == []
     assert report["benign_specificity"] >= TARGETS["benign_specificity"], report["over_triaged"]
 
@@ -280,3 +288,15 @@ def test_triaging_a_whole_set_at_once_decides_exactly_as_message_by_message(
             one.level,
             [f.code for f in one.findings],
         ), item.id
+
+
+@pytest.mark.slow
+def test_carrying_on_from_the_rules_and_screen_results_decides_exactly_as_triage_many(
+    assistant_with_net,  # type: ignore[no-untyped-def]
+) -> None:
+    # the per-set tests (and `evaluate`) add the net to the results packaged_split_figures
+    # computed; the figures must be those of triage_many, which `ask` runs
+    for split in ("blind80", "blind160"):
+        assert packaged_ask_figures(assistant_with_net, split) == ask_levels(
+            assistant_with_net, load_triage_set(split)
+        )

@@ -142,7 +142,9 @@ def test_random_faults_patients_and_protocols_never_break_the_limits(
     check_scenario(scenario)
 
 
+# the same paths as the test above, twenty times over: coverage tracing would only slow it down
 @pytest.mark.slow
+@pytest.mark.no_cover
 @given(scenarios())
 @settings(
     max_examples=400,

@@ -151,21 +151,38 @@ class Assistant:
         """Triage many messages: the learned screen scores them in one call and the safety net
         encodes their sentences in one call (evaluating labelled sets); each message is decided
         on its own."""
+        return self.with_safety_net(self.screened_many(messages, profiles), messages)
+
+    def screened_many(
+        self, messages: Sequence[str], profiles: Sequence[PatientProfile | None]
+    ) -> list[TriageResult]:
+        """The first two steps of :meth:`triage_many`: the rules, then the learned screen."""
         results = [triage(m, p) for m, p in zip(messages, profiles, strict=True)]
-        if self.learned_screen:
-            scores = default_classifier().score(list(messages), list(profiles))
-            results = [
-                screened(r, m, p, score=s)
-                for r, m, p, s in zip(results, messages, profiles, scores, strict=True)
-            ]
+        if not self.learned_screen:
+            return results
+        scores = default_classifier().score(list(messages), list(profiles))
+        return [
+            screened(r, m, p, score=s)
+            for r, m, p, s in zip(results, messages, profiles, scores, strict=True)
+        ]
+
+    def with_safety_net(
+        self, results: Sequence[TriageResult], messages: Sequence[str]
+    ) -> list[TriageResult]:
+        """The last step of :meth:`triage_many`: the safety net may raise what the rules and
+        the screen decided (``results``, from :meth:`screened_many`) below emergency.
+
+        Apart so that an evaluation that has already read a set with the rules and the screen
+        does not read it again."""
+        out = list(results)
         net = self._safety_net()
         if net is None:
-            return results
-        below = [i for i, r in enumerate(results) if r.level != "emergency"]
+            return out
+        below = [i for i, r in enumerate(out) if r.level != "emergency"]
         net.prime([messages[i] for i in below])
         for i in below:
-            results[i] = combine(results[i], net.findings(messages[i]))
-        return results
+            out[i] = combine(out[i], net.findings(messages[i]))
+        return out
 
     def reply(self, message: str, profile: PatientProfile | None = None) -> AssistantReply:
         result = self.triage(message, profile)
