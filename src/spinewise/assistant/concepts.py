@@ -1337,7 +1337,11 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"(?:number|phone number|contact details|details) (?:for|of) (?:a |the )?(?:suicide|"
                 r"crisis) (?:helpline|hotline|line)\b|(?:number|phone number) (?:for|of) (?:the )?"
-                r"samaritans\b"
+                r"samaritans\b|"
+                # "Where in the app is the suicide crisis line?", "how do I call a crisis line"
+                r"\b(?:where|how)\b[^.?!]{0,40}?\b(?:suicide|crisis)(?: crisis)? (?:helpline|"
+                r"hotline|line)\b|(?:find|call|ring|reach|phone|text) (?:a |the )?(?:suicide|"
+                r"crisis)(?: crisis)? (?:helpline|hotline|line)\b"
             ),
         ),
     ),
@@ -2107,6 +2111,18 @@ _PHRASE_FIXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "my bowels",
         ),
         (r"\bmy tommy\b", "my tummy"),
+        # a form's question answered yes: "Q: Any thoughts of ending your life? A: Yes."
+        (
+            r"\b(?:q: ?)?(?:any |have you had any |do you have any |are you having any )?"
+            r"(?:thoughts?|ideas?) (?:of|about) (ending|taking) your (?:own )?life\?\W{0,3}"
+            r"(?:a: ?)?(?:yes|yeah|yep)\b",
+            r"i have thoughts of \1 my life",
+        ),
+        (
+            r"\b(?:q: ?)?(?:any )?suicidal (thoughts|ideas|feelings)\?\W{0,3}(?:a: ?)?"
+            r"(?:yes|yeah|yep)\b",
+            r"i have suicidal \1",
+        ),
         # not findings: "the app keeps crashing", "I work on an oncology ward"
         (
             r"\b(app|phone|computer|laptop|pc|server|console|website|site|videos?|screen|browser|"

@@ -218,7 +218,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # not the figure of speech "laughed so hard I nearly wet myself"
         r"incontinen\w*|(?<!nearly )(?<!almost )(?:wet|wets|wetting|peed|pee\w*|weed|weeing|pissed|pissing|soiled|"
         r"soiling|pooed|pooped|pooing|messed|shat|shit|crapped|leaked|leaking|wetted) "
-        r"(?:(?:myself|my ?self)(?! laughing| with laughter| from laughing)|himself|herself|"
+        # ("pooped in my pants in sleep last night")
+        r"(?:in )?(?:(?:myself|my ?self)(?! laughing| with laughter| from laughing)|himself|herself|"
         r"themselves|the bed|my bed|my (?:pants|knickers|trousers|underwear|undies|"
         r"boxers|jeans|pad|sheets))|"
         r"accidents? (?:in|on) (?:my |the )?(?:pants|bed|knickers|underwear|trousers|sheets)|"
@@ -606,7 +607,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
     "chest_quality": (
         r"(?:has not|have not|did not|will not|does not) (?:\S+ )?(?:stopped|stop|eased|gone|go away)|"
         r"pain\w*|tight\w*|band|pressure|heav\w*|squeez\w*|crush\w*|weight|elephant|vi[cs]e|"
-        r"clamp\w*|ach\w*|hurt\w*|burn\w*|sitting on|strapped|bursting|gripp\w*|"
+        r"clamp\w*|ach\w*|hurt\w*|burn\w*|sitting on|strapped|bursting|gripp\w*|discomfort|"
+        # "my chest feels like someone sat on it"
+        r"(?:someone|somebody|something|an? \w+) (?:sat|sitting|is sitting|standing|stood) on|"
         # sore on exertion: "chest sore when walk up hill" (not a chest sore from coughing)
         r"sore\w*(?= (?:\S+ ){0,2}?(?:when|on|with|while|going|if) (?:i )?(?:walk\w*|climb\w*|"
         r"go\w* up|exercis\w*|exert\w*|run\w*|stairs|hills?|up hill))",

@@ -78,6 +78,8 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
         r"\1 had ",
     ),
     (r"i'd", "i would"),
+    # "od'd last year … ended up in hospital": an overdose (without the apostrophe, "odd")
+    (r"od(?:'d|'ed|-ed|ed)", "overdosed"),
     (r"i'll", "i will"),
     (r"it's", "it is"),
     (r"that's", "that is"),
