@@ -98,3 +98,36 @@ def test_a_denied_discomfort_or_a_pet_on_the_chest_is_not(text: str) -> None:
 def test_soiling_or_wetting_in_the_pants_or_bed_is_a_bowel_or_bladder_red_flag(text: str) -> None:
     assert "ces_bladder_bowel" in codes(text)
     assert level(text) == "emergency"
+
+
+# --- red flags the rules alone missed (the screen caught them) ----------------------------------
+
+
+def test_a_relatives_thoughts_of_ending_their_life_are_a_red_flag() -> None:
+    assert level("typing for my sister: she told me she keeps thinking about ending her life") == (
+        "emergency"
+    )
+    # a death told is not thoughts of suicide
+    assert "suicidal_thoughts" not in codes("a man from my old job took his own life in May")
+
+
+def test_tripping_over_one_named_foot_is_a_foot_drop() -> None:
+    assert "foot_drop" in codes("keep tripping over my right foot today, it is not lifting")
+    assert level("tripped over my left foot once on the stairs two years ago") == "self_care"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have not been able to start a stream since this morning although I need to go",
+        "unable to initiate urinary flow for eight hours; known disc herniation",
+    ],
+)
+def test_a_stream_that_will_not_start_is_retention(text: str) -> None:
+    assert "ces_bladder_bowel" in codes(text)
+
+
+def test_a_fall_from_the_top_of_a_warehouse_stack_is_significant_trauma() -> None:
+    text = "came off the top of the racking at work onto the concrete floor, back very sore"
+    assert "fracture_significant_trauma" in codes(text)
+    assert level("I stack pallets all day and my back aches by the evening") == "self_care"

@@ -1269,6 +1269,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 # someone else's attempt, read for the patient by a relative (triage.py)
                 r"(?:tried|attempted|trying) to (?:kill|end|take) (?:him|her|them)(?:self|selves)|"
                 r"(?:tried|attempted|trying) to (?:end|take) (?:his|her|their) (?:own )?life|"
+                # (not "took his own life", a death: triage.py _THEIR_SUICIDE)
+                r"(?:thinking|thought|thoughts|talk\w*|spoke|spoken) (?:about|of) (?:ending|taking) "
+                r"(?:his|her|their) (?:own )?life|"
                 r"(?:made|make|making) an attempt on my (?:own )?life|"
                 # about people in general ("does anyone kill themselves over back pain?"): a
                 # general question unless the writer makes it their own (danger.py)

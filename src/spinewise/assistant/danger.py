@@ -229,6 +229,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:bladder|bowel|waterworks|urinary|toilet) (?:problems?|issues?|trouble|changes?|"
         r"dysfunction|symptoms?|accidents?)|lost control (?:down there|of myself)|"
         r"(?:cannot|can not|could not|unable to) (?:\S+ )?(?:pee|wee|piss|urinate|poo)\b|"
+        # "unable to initiate a stream despite a clear sense of need"
+        r"(?:cannot|can not|could not|unable to|not able to) (?:\S+ )?(?:initiate|start|get going)"
+        r" (?:a |the |my )?(?:urine |urinary )?(?:stream|flow)\b|"
         # sign-language word order: "pee cannot at all", "poo come out, me not feel it"
         r"(?:pee|wee|urine|poo) (?:\S+ )?(?:cannot|can not)\b|"
         # wet without knowing: "I only discover I needed to go when I find I have already gone"
@@ -414,7 +417,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "Dad's leg is getting worse by the day, he's dragging it now"
         r"(?:leg|foot) (?:\S+ ){0,10}?(?:dragging|drags|dragged) it\b|"
         r"(?:trip\w*|stumbl\w*) (?:over|on) "
-        r"(?:my )?(?:own )?(?:foot|feet|toes)|foot ?drop|drop ?foot|lift my (?:knee|leg) "
+        r"(?:my )?(?:own )?(?:(?:left|right) )?(?:foot|feet|toes)|foot ?drop|drop ?foot|"
+        r"lift my (?:knee|leg) "
         r"(?:up )?(?:high|higher|really high)",
         "current",
         False,
@@ -498,7 +502,9 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"window|loft|attic|cliff|"
         r"heights?|bunk|trampoline|horse|pony|bike|motorbike|motorcycle|quad|stage|platform|"
         r"lorry|truck|trailer|building|rocks?|hayloft|shed|step ?ladder|chair lift|climbing wall|"
-        r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board)|"
+        r"zip ?wire|bridge|ramp|skateboard|scooter|surfboard|board|"
+        # a warehouse: "fell off the top of the pallet stack"
+        r"(?:pallet )?stack|racking|mezzanine)|"
         r"(?:went|fell|ended up|landed|tumbled|slid|bounced|rolled|came|slipped|flew) "
         r"(?:\S+ ){0,4}?(?:to|at) the (?:very )?bottom of (?:the |a |our |my )?(?:whole )?"
         r"(?:stairs|steps|staircase|flight|ladder|slope|ravine|embankment|bank)|"
