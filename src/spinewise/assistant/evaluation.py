@@ -213,16 +213,9 @@ def _rules_and_screened(
     items: Sequence[LabelledMessage],
 ) -> tuple[list[TriageResult], list[TriageResult]]:
     """What the rules decide on each message, and what the rules + learned screen decide."""
-    from spinewise.assistant.classifier import default_classifier, screened
+    from spinewise.assistant.classifier import rules_then_screen
 
-    # one call of the screen for the whole set (the same scores, far faster)
-    scores = default_classifier().score([m.text for m in items], [m.profile for m in items])
-    rules = [triage(item.text, item.profile) for item in items]
-    learned = [
-        screened(result, item.text, item.profile, score=score)
-        for item, result, score in zip(items, rules, scores, strict=True)
-    ]
-    return rules, learned
+    return rules_then_screen([m.text for m in items], [m.profile for m in items])
 
 
 def _scored(items: Sequence[LabelledMessage], results: Sequence[TriageResult]) -> dict[str, Any]:

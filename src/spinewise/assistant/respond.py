@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from spinewise.assistant.classifier import default_classifier, screened
+from spinewise.assistant.classifier import rules_then_screen
 from spinewise.assistant.intents import Intent, parse_intents
 from spinewise.assistant.knowledge import KnowledgeBase, load_knowledge_base
 from spinewise.assistant.llm import LLMConfig, LLMError, generate_answer
@@ -157,14 +157,9 @@ class Assistant:
         self, messages: Sequence[str], profiles: Sequence[PatientProfile | None]
     ) -> list[TriageResult]:
         """The first two steps of :meth:`triage_many`: the rules, then the learned screen."""
-        results = [triage(m, p) for m, p in zip(messages, profiles, strict=True)]
         if not self.learned_screen:
-            return results
-        scores = default_classifier().score(list(messages), list(profiles))
-        return [
-            screened(r, m, p, score=s)
-            for r, m, p, s in zip(results, messages, profiles, scores, strict=True)
-        ]
+            return [triage(m, p) for m, p in zip(messages, profiles, strict=True)]
+        return rules_then_screen(messages, profiles)[1]
 
     def with_safety_net(
         self, results: Sequence[TriageResult], messages: Sequence[str]
