@@ -221,6 +221,8 @@ def demo_env(workdir: Path) -> dict[str, str]:
         "SPINEWISE_SECRET_KEY": DEMO_SECRET,
         "SPINEWISE_ENV": "development",
         "SPINEWISE_LOG_JSON": "true",
+        # test servers prepare the assistant only where a test asks it questions (CPU)
+        "SPINEWISE_ASSISTANT_WARM_UP": "false",
     }
 
 

@@ -28,6 +28,7 @@ from spinewise.accounts import pages as accounts_pages
 from spinewise.assistant import api as assistant_api
 from spinewise.assistant import pages as assistant_pages
 from spinewise.assistant import service as assistant_service
+from spinewise.assistant.deps import start_warm_up as start_assistant_warm_up
 from spinewise.config import Settings
 from spinewise.consults import api as consults_api
 from spinewise.consults import pages as consults_pages
@@ -110,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         device_background = start_device_background(app)  # MQTT ingestion, raw archive
         reminder_scheduler = start_scheduler(app)  # embedded, persisted in the database
         if getattr(app.state, "long_lived", False):
+            if settings.assistant_warm_up:
+                start_assistant_warm_up(app.state)  # the first question need not wait
             tune_for_long_lived_process()  # after start-up: see core.gc_tuning
         yield
         if reminder_scheduler is not None:

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     # language model (an OpenAI-compatible API base, e.g. http://127.0.0.1:8080/v1) writes
     # routine/self-care answers from the retrieved passages only; empty = off.
     assistant_retrieval: Literal["hybrid", "bm25"] = "hybrid"
+    # A long-running server (`spinewise serve`) prepares the assistant when it starts: it trains
+    # the learned red-flag screen (about 16 s) and loads the model, so that the first question
+    # does not wait for them. False leaves that to the first question.
+    assistant_warm_up: bool = True
     llm_url: str = ""
     llm_model: str = "default"
     llm_api_key: str = ""

@@ -112,6 +112,39 @@ def test_the_packaged_screen_is_trained_on_every_asserted_set() -> None:
     assert screen.n_features > 1000
 
 
+def test_questions_that_arrive_while_the_screen_trains_wait_for_that_one_training(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a server's warm-up and the first patients' questions all ask for the screen at once:
+    # one 16-second training, not one each (lru_cache alone lets every caller start its own)
+    import threading
+    import time
+    from functools import lru_cache
+
+    from spinewise.assistant import classifier
+
+    trainings: list[int] = []
+
+    @lru_cache(maxsize=1)
+    def slow_training() -> RedFlagClassifier:
+        trainings.append(1)
+        time.sleep(0.3)
+        return RedFlagClassifier()
+
+    monkeypatch.setattr(classifier, "_trained_classifier", slow_training)
+    got: list[RedFlagClassifier] = []
+    callers = [
+        threading.Thread(target=lambda: got.append(classifier.default_classifier()))
+        for _ in range(4)
+    ]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert len(trainings) == 1
+    assert len(got) == 4 and all(screen is got[0] for screen in got)
+
+
 def test_cross_validation_scores_each_set_with_a_screen_that_never_saw_it() -> None:
     splits = ("dev", "heldout", "heldout2")
     report = cross_validate_learned_screen(splits)

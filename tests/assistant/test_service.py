@@ -436,3 +436,28 @@ def test_the_first_answers_never_wait_for_the_embedding_model(monkeypatch, knowl
     release.set()
     assert provider.wait_ready(10) is True
     assert provider.get() is not first and provider.get().retriever.mode == "hybrid"
+
+
+@pytest.mark.parametrize(
+    ("long_lived", "warm_up", "started"),
+    [(True, True, True), (True, False, False), (False, True, False)],
+    ids=["served", "served-warm-up-off", "test-app"],
+)
+def test_a_running_server_prepares_the_assistant_when_it_starts(  # type: ignore[no-untyped-def]
+    settings, monkeypatch, long_lived: bool, warm_up: bool, started: bool
+) -> None:
+    # `spinewise serve` marks its app long-lived; the first question then need not wait for
+    # the screen's training and the model (AssistantProvider.warm_up)
+    from fastapi.testclient import TestClient
+
+    import spinewise.app as app_module
+
+    calls: list[object] = []
+    monkeypatch.setattr(app_module, "start_assistant_warm_up", calls.append)
+    monkeypatch.setattr(app_module, "tune_for_long_lived_process", lambda: None)
+    app = app_module.create_app(settings.model_copy(update={"assistant_warm_up": warm_up}))
+    app.state.long_lived = long_lived
+    with TestClient(app):
+        pass
+    app.state.engine.dispose()
+    assert calls == ([app.state] if started else [])

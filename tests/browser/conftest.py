@@ -48,9 +48,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve_demo(template: Path, workdir: Path) -> Iterator[str]:
-    """Serve a copy of the seeded demo (``demo_template``) from ``workdir``; yields the URL."""
+def serve_demo(template: Path, workdir: Path, *, warm_up_assistant: bool = False) -> Iterator[str]:
+    """Serve a copy of the seeded demo (``demo_template``) from ``workdir``; yields the URL.
+
+    ``warm_up_assistant``: prepare the assistant when the server starts, as ``serve`` does by
+    default (off for servers no test asks a question of: it costs half a minute of CPU)."""
     env = copy_demo(template, workdir)
+    env["SPINEWISE_ASSISTANT_WARM_UP"] = str(warm_up_assistant).lower()
     port = _free_port()
     log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
@@ -79,7 +83,7 @@ def serve_demo(template: Path, workdir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def live_server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve_demo(demo_template, tmp_path_factory.mktemp("live")) as url:
+    with serve_demo(demo_template, tmp_path_factory.mktemp("live"), warm_up_assistant=True) as url:
         yield url
 
 

@@ -34,6 +34,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "SPINEWISE_SECRET_KEY": "browser-test-secret-" + "d" * 32,
         "SPINEWISE_ENV": "development",
         "SPINEWISE_LOG_JSON": "true",
+        "SPINEWISE_ASSISTANT_WARM_UP": "false",  # no question is asked here (CPU)
     }
     port = _free_port()
     log_path = workdir / "demo.log"

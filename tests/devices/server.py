@@ -49,6 +49,7 @@ class ServerProcess:
             "SPINEWISE_SECRET_KEY": "server-test-secret-" + "s" * 32,
             "SPINEWISE_ENV": "test",
             "SPINEWISE_LOG_JSON": "true",
+            "SPINEWISE_ASSISTANT_WARM_UP": "false",  # no test here asks the assistant
             "SPINEWISE_DATA_DIR": str(self.workdir / "data"),
             **(env or {}),
         }

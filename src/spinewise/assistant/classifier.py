@@ -18,9 +18,9 @@ word boundaries, terms seen in at least two messages, sublinear term frequency) 
 regressions (L2, C = 4, balanced class weights, Fan et al. 2008 / scikit-learn): P(red flag),
 a message labelled ``urgent`` or ``emergency``, and P(emergency). A message with
 P(red flag) >= 0.5 is raised to ``urgent``, and to ``emergency`` when P(emergency) >= 0.6 as
-well. Training takes about a second, so the model is trained from the packaged sets the
-first time it is needed in a process (nothing pickled, nothing to go stale): the same sets and
-the same library version give the same model.
+well. The model is trained from the packaged sets the first time it is needed in a process
+(nothing pickled, nothing to go stale): the same sets and the same library version give the
+same model. That takes about 16 s for 27,635 messages, so a server starts it when it starts.
 
 What it is not. It cannot say *which* warning sign it saw; it sees the profile only as a few
 words (the rules read age, cancer history, osteoporosis and steroids properly); its training
@@ -34,6 +34,7 @@ cross-validate``) gives the figures and the limits.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -213,13 +214,23 @@ class RedFlagClassifier:
         ]
 
 
-@lru_cache(maxsize=1)
+_TRAINING = threading.Lock()
+
+
 def default_classifier() -> RedFlagClassifier:
     """The classifier trained on ``evaluation.LEARNED_SCREEN_SPLITS`` (every asserted set, the
     blind sets already read, and ordinary messages).
 
-    Trained once per process, on first use (about a second).
+    Trained once per process, on first use: 16 s for 27,635 messages on one core of the test
+    machine (a server starts it in the background when it starts, ``service.AssistantProvider``).
+    Callers that arrive during training wait for that one training rather than start their own.
     """
+    with _TRAINING:
+        return _trained_classifier()
+
+
+@lru_cache(maxsize=1)
+def _trained_classifier() -> RedFlagClassifier:
     from spinewise.assistant.evaluation import training_messages
 
     messages = training_messages()

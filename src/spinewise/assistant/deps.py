@@ -13,6 +13,7 @@ import threading
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from starlette.datastructures import State
 
 from spinewise.assistant import service
 from spinewise.assistant.models import AssistantConversation
@@ -22,8 +23,8 @@ from spinewise.core.deps import SAFE_METHODS, CurrentActor, SessionDep
 _BUILD_LOCK = threading.Lock()
 
 
-def get_assistant(request: Request) -> Assistant:
-    state = request.app.state
+def assistant_provider(state: State) -> service.AssistantProvider:
+    """The app's one provider (``state`` is ``app.state``), built on first use."""
     provider: service.AssistantProvider | None = getattr(state, "assistant_provider", None)
     if provider is None:
         with _BUILD_LOCK:
@@ -31,7 +32,19 @@ def get_assistant(request: Request) -> Assistant:
             if provider is None:
                 provider = service.AssistantProvider(state.settings)
                 state.assistant_provider = provider
-    return provider.get()
+    return provider
+
+
+def get_assistant(request: Request) -> Assistant:
+    return assistant_provider(request.app.state).get()
+
+
+def start_warm_up(state: State) -> None:
+    """For a server when it starts: prepare the assistant before the first question, off the
+    event loop (parsing the knowledge base alone takes a few seconds)."""
+    threading.Thread(
+        target=lambda: assistant_provider(state).warm_up(), name="assistant-start", daemon=True
+    ).start()
 
 
 # 64-bit ids: a larger number cannot be bound on SQLite (an OverflowError, i.e. a 500).

@@ -100,11 +100,15 @@ def build_assistant(settings: Settings, *, retrieval: str | None = None) -> Assi
 class AssistantProvider:
     """The process's assistant, never making a patient wait for the embedding model.
 
-    Loading all-MiniLM-L6-v2 takes seconds (tens of seconds on a busy small machine). So the
-    first request gets a BM25 assistant at once, with the triage rules, and a background
-    thread builds the hybrid one (model, passage embeddings, semantic safety net) and swaps
-    it in when ready. Until then answers come from BM25 retrieval and the rules alone; the
-    safety net can only raise a level, so nothing an answer says becomes less safe.
+    Every answer needs the learned red-flag screen, which is trained when first needed (about
+    16 s, ``classifier.default_classifier``); loading all-MiniLM-L6-v2 takes seconds more (tens
+    of seconds on a busy small machine). So :meth:`warm_up` (called on first use, and by a
+    long-running server when it starts) trains the screen in a background thread, then builds
+    the hybrid assistant (model, passage embeddings, semantic safety net) and swaps it in. A
+    question that arrives before the screen is ready waits for that one training; after that it
+    gets the BM25 assistant with the rules and the screen at once. Until the hybrid one is in
+    place answers come from BM25 retrieval; the safety net can only raise a level, so nothing an
+    answer says becomes less safe.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -114,16 +118,27 @@ class AssistantProvider:
         self._warming: threading.Thread | None = None
 
     def get(self) -> Assistant:
-        if self._settings.assistant_retrieval == "hybrid" and self._warming is None:
+        self.warm_up()
+        return self._current
+
+    def warm_up(self) -> None:
+        """Start preparing what answers need in the background (once per process)."""
+        if self._warming is None:
             with self._lock:
                 if self._warming is None:
                     self._warming = threading.Thread(
-                        target=self._warm, name="assistant-model", daemon=True
+                        target=self._warm, name="assistant-warm-up", daemon=True
                     )
                     self._warming.start()
-        return self._current
 
     def _warm(self) -> None:
+        try:
+            self._current.triage("back pain")  # trains the learned screen before anything else
+        except Exception:  # the first question will meet (and report) the same error
+            logger.exception("assistant: the learned screen could not be trained")
+            return
+        if self._settings.assistant_retrieval != "hybrid":
+            return
         try:
             hybrid = build_assistant(self._settings, retrieval="hybrid")
             hybrid.retriever.search("back pain", k=1)  # loads the model, embeds the passages
