@@ -306,8 +306,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """``no_cover`` that also holds in xdist workers.
 
     pytest-cov pauses its own controller for a ``no_cover`` test, which measured no effect in
-    the workers of ``make test`` (the 400-scenario robotics property: 124 s with ``-n 2`` and
-    39 s in one process). Stopping every coverage tracer this process has running does.
+    the workers of ``make coverage`` (the 400-scenario robotics property: 124 s with ``-n 2``
+    and 39 s in one process). Stopping every coverage tracer this process has running does.
     """
     if item.get_closest_marker("no_cover") is None:
         yield

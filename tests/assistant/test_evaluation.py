@@ -270,8 +270,11 @@ def test_what_ask_does_meets_the_targets_on_every_set(
     split: str,
     assistant_with_net,  # type: ignore[no-untyped-def]
 ) -> None:
-    report = packaged_ask_figures(assistant_with_net, split)
-    assert report["missed"] == [] and report["missed_emergency"] == []
+    # The net only raises levels (test_combine_only_ever_raises_the_level), so on red flags
+    # `ask` escalates whatever the rules + screen escalate (asserted above, every set); what it
+    # can change is over-triage, measured here. `evaluate` reports every message's figures.
+    report = packaged_ask_figures(assistant_with_net, split, benign_only=True)
+    assert report["red_flag_messages"] == 0 and report["benign_messages"] > 0
     assert report["benign_specificity"] >= TARGETS["benign_specificity"], report["over_triaged"]
 
 
@@ -288,6 +291,17 @@ def test_triaging_a_whole_set_at_once_decides_exactly_as_message_by_message(
             one.level,
             [f.code for f in one.findings],
         ), item.id
+
+
+@pytest.mark.slow
+def test_the_benign_messages_alone_get_the_decisions_they_get_within_their_set(
+    assistant_with_net,  # type: ignore[no-untyped-def]
+) -> None:
+    whole = packaged_ask_figures(assistant_with_net, "blind80")
+    benign = packaged_ask_figures(assistant_with_net, "blind80", benign_only=True)
+    assert benign["benign_messages"] == whole["benign_messages"]
+    assert benign["over_triaged"] == whole["over_triaged"]
+    assert benign["benign_specificity"] == whole["benign_specificity"]
 
 
 @pytest.mark.slow
