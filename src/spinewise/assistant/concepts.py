@@ -432,6 +432,9 @@ SYNCOPE_PHRASES = (
     r"on (?:the )?(?:floor|"
     r"ground|grass|pavement)|(?:found|find) (?:me|myself) (?:lying )?on the (?:floor|ground)|"
     r"(?:must|might) have (?:passed out|fainted|blacked out|collapsed)|"
+    # "went dizzy at the pumps and next thing I'm on the floor with a bloke asking if I'm ok"
+    r"next thing (?:i (?:know|knew),? )?(?:i am|i was|i'm) (?:\S+ ){0,2}?on the (?:floor|ground|deck|"
+    r"pavement|forecourt)|"
     # "when I stood up everything went black and I fell"
     r"everything (?:went|goes|turned|going) (?:black|dark)\b|"
     # the clinical word: "a syncopal episode in the bathroom"
@@ -847,6 +850,10 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"worse and worse|worsening|"
                 r"progress\w*|spread\w*|more and more|day by day|by the hour|increasing\w*|"
                 r"deteriorat\w*|worse today|now (?:also|even)|"
+                # "worse than yesterday and yesterday was worse than Sunday"
+                r"(?:worse|weaker|more numb) than (?:it was |they were )?(?:yesterday|last night|"
+                r"this morning|the day before|last week|(?:on |last )?(?:mon|tues|wednes|thurs|fri|"
+                r"satur|sun)day)\b|"
                 # spreading told by where it reaches now: "started on my little toe on Monday.
                 # Now it goes up the outside of my leg to my knee"
                 r"now (?:it )?(?:goes|has gone|has moved|reaches|has crept|creeps|is going) "
@@ -1276,6 +1283,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 # about people in general ("does anyone kill themselves over back pain?"): a
                 # general question unless the writer makes it their own (danger.py)
                 r"(?:kill|killing|killed|end|ending) themselves|"
+                # "do people with back pain like mine ever end up taking their own life?"
+                r"(?:take|taking|end|ending) their (?:own )?li(?:fe|ves)\b|"
                 r"(?<!not )worth (?:going on|carrying on|living)\b(?! (?:the|a|an|with|to|for|in)\b| at (?!all\b))|"
                 # a farewell: "this is goodbye. cannot work, cannot pay the bills"
                 r"this is (?:my )?goodbye(?! to\b)|"

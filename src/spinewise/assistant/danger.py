@@ -604,6 +604,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # pain goes to the arm or jaw ("tightness in the breast … goes to the left arm")
         r"heart (?:region|area|place|part)|breast\b(?=.{0,60}\b(?:left arm|into (?:my |the )?arm|"
         r"jaw))|"
+        # the chest wall named by what is above it: "sharp stabby pain under my boob on the left"
+        r"(?:under|underneath|beneath|below) (?:my |her |the )?(?:left |right )?(?:boob|breast|tit)s?\b|"
         r"(?<!nearly had a )(?<!almost had a )(?<!gave me a )(?<!give me a )(?<!near )"
         r"(?<!thought i was having a )(?<!thought it was a )heart attack|(?:left )?arm and (?:my )?jaw|"
         r"(?:into|down|up) (?:my )?(?:left )?(?:arm|jaw)",
@@ -1284,7 +1286,11 @@ _SYNCOPE = re.compile(
 )
 _GENERAL_CRISIS = re.compile(
     r"\b(?:people|someone|somebody|patients|anyone|a person|you) (?:\S+ ){0,4}?(?:suicid\w*|"
-    r"want to die|kill themselves)"
+    r"want to die)|"
+    # the third person leaves no doubt over a longer span: "do people with back pain like mine
+    # ever end up taking their own life?"
+    r"\b(?:people|someone|somebody|patients|anyone|a person) (?:\S+ ){0,9}?(?:kill themselves|"
+    r"(?:take|taking|end|ending) their (?:own )?li(?:fe|ves)\b)"
 )
 
 

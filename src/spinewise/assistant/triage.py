@@ -299,6 +299,21 @@ def _evidence(*mentions: Mention) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.text for m in mentions))
 
 
+def _continues_the_deficit(a: AnalysedText, deficit: Mention, progression: Mention) -> bool:
+    """A progression told in a sentence after the deficit's: the spread ("The numb patch
+    started on my little toe on Monday. Now it goes up the outside of my leg to my knee."), or
+    a comparison that opens the very next sentence and so has the deficit for its subject ("Ma
+    leg's went that weak it gave way on me in Tesco. Worse than yesterday …")."""
+    gap = a.sentence_of(progression.start) - a.sentence_of(deficit.start)
+    if progression.text.startswith(("now it", "it is")):
+        return 0 < gap <= 3
+    if not (gap == 1 and progression.text.startswith(("worse than", "weaker than"))):
+        return False
+    sentence = a.sentence_of(progression.start)
+    opens = min(c.start for c in a.clauses if c.sentence == sentence)
+    return not a.text[opens : progression.start].strip(" ,.;:!?-")
+
+
 def _near(analysed: AnalysedText, a: list[Mention], b: list[Mention]) -> list[Mention]:
     """Mentions of ``a`` sharing a sentence with some mention of ``b``."""
     return [x for x in a if any(analysed.same_sentence(x, y) for y in b)]
@@ -841,13 +856,7 @@ def _findings(a: AnalysedText, profile: PatientProfile) -> list[Finding]:
     progression = [m for m in a.active("progression") if not _compared_and_stable(a, m)]
     deficits = weakness + foot_drop + sensory
     progressive = _near(a, deficits, progression) or [
-        # the spread told in the next sentences: "The numb patch started on my little toe on
-        # Monday. Now it goes up the outside of my leg to my knee."
-        d
-        for d in deficits
-        for p in progression
-        if p.text.startswith(("now it", "it is"))
-        and 0 < a.sentence_of(p.start) - a.sentence_of(d.start) <= 3
+        d for d in deficits for p in progression if _continues_the_deficit(a, d, p)
     ]
     if progressive:
         out.append(
