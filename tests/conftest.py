@@ -221,8 +221,6 @@ def demo_env(workdir: Path) -> dict[str, str]:
         "SPINEWISE_SECRET_KEY": DEMO_SECRET,
         "SPINEWISE_ENV": "development",
         "SPINEWISE_LOG_JSON": "true",
-        # test servers prepare the assistant only where a test asks it questions (CPU)
-        "SPINEWISE_ASSISTANT_WARM_UP": "false",
     }
 
 
@@ -299,30 +297,3 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def session_factory(app: FastAPI):  # type: ignore[no-untyped-def]
     return app.state.session_factory
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """``no_cover`` that also holds in xdist workers.
-
-    pytest-cov pauses its own controller for a ``no_cover`` test, which measured no effect in
-    the workers of ``make coverage`` (the 400-scenario robotics property: 124 s with ``-n 2``
-    and 39 s in one process). Stopping every coverage tracer this process has running does.
-    """
-    if item.get_closest_marker("no_cover") is None:
-        yield
-        return
-    try:
-        import coverage
-    except ImportError:
-        yield
-        return
-    stopped = []
-    while (current := coverage.Coverage.current()) is not None:
-        current.stop()
-        stopped.append(current)
-    try:
-        yield
-    finally:
-        for cov in reversed(stopped):
-            cov.start()

@@ -256,14 +256,14 @@ def packaged_ask_figures(
     raise a level (``triage.combine``), so on red-flag messages ``ask`` escalates at least what
     the rules + screen escalate; over-triage is what it can change, and measuring only that
     saves the net's reading of the red-flag messages (a quarter of the per-set tests' time)."""
+
+    def wanted(item: LabelledMessage) -> bool:
+        return not (benign_only and item.level in RED_FLAG_LEVELS)
+
     if not assistant.learned_screen:
-        items = load_triage_set(split)
-        return ask_levels(
-            assistant,
-            [m for m in items if m.level not in RED_FLAG_LEVELS] if benign_only else items,
-        )
+        return ask_levels(assistant, filter(wanted, load_triage_set(split)))
     read = _read_split(split)
-    keep = [i for i, m in enumerate(read.items) if not (benign_only and m.level in RED_FLAG_LEVELS)]
+    keep = [i for i, item in enumerate(read.items) if wanted(item)]
     return _scored(
         [read.items[i] for i in keep],
         assistant.with_safety_net([read.learned[i] for i in keep], [read.texts[i] for i in keep]),
