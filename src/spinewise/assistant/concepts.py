@@ -203,6 +203,8 @@ INJECTING = (
     r"\b(?:iv|intravenous) (?:drug )?users?\b|\bivdu\b|\bpwid\b|"
     # heroin slang: "i shoot the brown on weekends"
     r"\bshoot(?:ing)? (?:up )?(?:the )?brown\b|"
+    # "been using IV on and off" (not "IV antibiotics")
+    r"\busing iv\b(?! (?:fluids?|antibiotics?|iron|drips?|lines?|paracetamol|medicines?))|"
     r"(?:been|started|starting|am|still|began) injecting\b(?! (?:\S+ )?(?:insulin|medicine|"
     r"medication|methotrexate|heparin|vitamin|b12|fertility|hormones?|testosterone|humira|"
     r"adalimumab|my |the |it\b|ozempic|wegovy|mounjaro|semaglutide|tirzepatide|enoxaparin|"
@@ -354,12 +356,12 @@ SUICIDE_METHOD = (
 )
 # Leaving life in other words, for the writer or the person they write about: a literal
 # translation ("уйти из жизни": "tried to go away from life"), gaming and computing words
-# ("logging off permanently. not the app. me.")
+# ("logging off permanently. not the app. me.", "not from work, from everything")
 SUICIDE_EUPHEMISM = (
     r"(?:go|went|gone|going|leave|left|leaving) (?:away )?from (?:this )?life\b|"
     r"(?:log|logg?ing|logged|sign|signing|signed) (?:off|out) (?:permanently|for good|"
     r"for ever|forever)\b(?=.{0,25}\bnot (?:from )?(?:the|this) (?:app|game|server|"
-    r"account|chat|site)\b)|(?:log|logg?ing|logged) (?:off|out) (?:of|from) life\b"
+    r"account|chat|site|work)\b|.{0,40}\bfrom (?:everything|it all|life|the world|this world)\b)|(?:log|logg?ing|logged) (?:off|out) (?:of|from) life\b"
 )
 BACK_BAD = (
     r"(?:back|spine) (?:has been |is |was |keeps |has |had )?(?:getting |got |gone |going |"
@@ -368,9 +370,10 @@ BACK_BAD = (
     r"trouble|gyp|jip|bother))|"
     # "laid up with her back for a week"
     r"laid up (?:with|by) (?:his |her |their |my |a )?(?:bad |sore )?back|"
-    # "his back has been killing him", "moaning about his back"
+    # "his back has been killing him", "moaning about his back", "complaining from her back"
     r"(?:back|spine) (?:has been |is |was |keeps )?killing (?:him|her|them)|"
-    r"moan\w* (?:about|with) (?:his |her |their |my )?(?:lower |upper |bad )?back|"
+    r"(?:moan|complain)\w* (?:about|with|of|from) (?:his |her |their |my )?(?:lower |upper |bad )?"
+    r"back|"
     # "lower back is screaming"
     r"(?:back|spine) (?:is |was )(?:absolutely |just )?screaming|"
     # "says his back and stomach are unbearable"
@@ -1098,7 +1101,15 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:clothes|trousers|jeans|belt|rings?|pagne) (?:\S+ ){0,3}?(?:loose|looser|baggy|too "
                 r"big|too large|"
                 r"falling off)|(?:getting|became|become|becoming) (?:very )?(?:thin|thinner|skinny)|"
-                r"wasting away"
+                r"wasting away|"
+                # "weight has been dropping", "my clothes becoming big on me", "clothes are
+                # hangin off me", "mum has got really thin"
+                r"weight (?:has been|had been|keeps|is|was) (?:\S+ )?(?:dropping|falling|going "
+                r"down)|(?:clothes|trousers|jeans|skirts?|dress\w*) (?:are |is )?(?:\S+ )?(?:becoming|"
+                r"getting|gone|going|feel|feeling|are|is) (?:too |so |very )?(?:big|huge|large) on "
+                r"(?:me|him|her|them)\b|(?:clothes|trousers|jeans|skirts?|dress\w*) (?:are |is )?"
+                r"hang\w* off (?:me|him|her|them)\b|(?:has|have|had) (?:got|gone|become) (?:really |very "
+                r"|so |quite |that )?(?:thin|skinny|thinner|skinnier)\b"
             ),
         ),
     ),
@@ -1124,7 +1135,9 @@ CONCEPTS: tuple[Concept, ...] = (
             _core(
                 r"without trying|not trying|not (?:on a )?diet\w*|no diet|do not know why|"
                 r"for no reason|no reason|unexplained|unintentional\w*|no idea why|not sure why|"
-                r"not eating less|eating normally|eating the same"
+                r"not eating less|eating normally|eating the same|"
+                r"without (?:any |a )?diet\w*|i (?:eat|am eating) normal(?:ly)?\b|(?:she|he|they) "
+                r"(?:eats?|is eating|are eating) (?:the same|normal(?:ly)?|as usual|as much)"
             ),
         ),
     ),
@@ -1310,6 +1323,14 @@ CONCEPTS: tuple[Concept, ...] = (
                 # learners and aphasia: "want die", "better I am not alive"
                 # "I ask God to take me", "I don't want wake up", "better I die than live like this"
                 r"(?:ask\w*|pray\w*|beg\w*) (?:god|allah|jesus|the lord|him|nzambe) to take me\b|"
+                # "I wish God take my soul and finish", "Allah please take my life"
+                r"wish\w* (?:that )?(?:god|allah|jesus|the lord) (?:would |will |to |could |can )?"
+                r"(?:just )?take (?:me|my soul|my life)\b|(?:god|allah|lord),? (?:please |just )?take "
+                r"(?:my soul|my life)\b|"
+                # a relative's threat relayed: "he will take all his tablets at once"
+                r"(?:will|would|going to|threaten\w* to|wants? to|talk\w* (?:about|of)) (?:\S+ )?"
+                r"tak(?:e|ing) all (?:of )?(?:his|her|their) (?:\S+ )?(?:tablets|pills|meds|"
+                r"painkillers)\b" + DOSE_TIMING_NOT + r"|"
                 r"(?:do not|does not) want (?:to )?wake up\b|better (?:that |if )?i (?:die|died)\b|"
                 r"(?:want|wants|wanna|wish) die\b|better (?:that )?i (?:am|was|were) not (?:alive|"
                 r"here|around)|better (?:that |if )?i (?:am|was|were) dead|"
@@ -1319,6 +1340,11 @@ CONCEPTS: tuple[Concept, ...] = (
                 r")?"
                 r"(?:hurt|harm)(?:ing)? myself|no (?:reason|point) (?:to|in) (?:live|living|going on)|"
                 r"do not want to (?:live|be alive|be here)|"
+                # relayed: "mum says she doesnt want to be alive anymore", "she wishes she would
+                # just die", "he wants to be dead"
+                r"(?:does not|did not) want to (?:live|be alive|be here)(?: any ?more| any longer)|"
+                r"wish(?:es|ed)? (?:that )?(?:i|he|she|they) (?:would|could) (?:just )?(?:die|be dead)\b|"
+                r"wants (?:\S+ )?to (?:die|be dead)\b(?! (?:his|her|my|their|your) hair)|"
                 # passive wishes: "it would be easier to not be alive", "better to die than"
                 r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:am|was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
             ),

@@ -666,7 +666,8 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         + r"|self[- ]?harm\w*|(?:hurt|harm)(?:ing)? myself|cut(?:ting)? myself|"
         r"nothing (?:left )?to live for|give up on (?:life|everything)|"
         r"everyone would be better|(?:nobody|no one|no-one) (?:would|will|is going to|gonna) "
-        r"(?:miss|care|notice)|burden to (?:everyone|my family)|jump (?:off|in front)|"
+        r"(?:miss|care|notice)|(?:a |the |only |just )?burden (?:to|on|for) (?:everyone|everybody|"
+        r"my family|my (?:wife|husband|partner|kids|children))|jump (?:off|in front)|"
         # not "my back is killing me … I just want it to stop" (the pain)
         r"(?:it all|everything|things|life) to (?:end|stop|be over)|it to (?:end|be over)|"
         r"stockpil\w*|"
@@ -1289,7 +1290,7 @@ _GENERAL_CRISIS = re.compile(
     r"want to die)|"
     # the third person leaves no doubt over a longer span: "do people with back pain like mine
     # ever end up taking their own life?"
-    r"\b(?:people|someone|somebody|patients|anyone|a person) (?:\S+ ){0,9}?(?:kill themselves|"
+    r"\b(?:people|folks?|someone|somebody|patients|anyone|a person) (?:\S+ ){0,9}?(?:kill(?:ing)? themselves|"
     r"(?:take|taking|end|ending) their (?:own )?li(?:fe|ves)\b)"
 )
 
@@ -1338,12 +1339,14 @@ def general_crisis_question(text: str, start: int, end: int) -> bool:
 # any intent.
 _SHORT_OF_INTENT = re.compile(
     r"how many .*|"
-    r"burden to (?:everyone|my family)|everyone would be better|no future|what is the point|"
+    r"(?:a |the |only |just )?burden (?:to|on|for) (?:everyone|everybody|my family|my (?:wife|"
+    r"husband|partner|kids|children))|everyone would be better|no future|what is the point|"
     r"(?:nobody|no one|no-one) (?:would|will|is going to|gonna) (?:miss|care|notice)"
 )
 _INTENT_DENIED = re.compile(
-    r"\b(?:not|never|would not|will not|wouldnt|wont) (?:going to |gonna )?(?:do|try) "
-    r"(?:anything|something) (?:stupid|silly|daft|drastic)|\bnot (?:feeling )?suicidal\b|"
+    r"\b(?:not|never|would not|will not|wouldnt|wont|not that i (?:would|will|am going to)) "
+    r"(?:ever )?(?:going to |gonna )?(?:do|try) (?:anything|something) (?:stupid|silly|daft|"
+    r"drastic)|\bnot (?:feeling )?suicidal\b|"
     r"\b(?:would|will) never (?:do anything to|hurt|harm|kill) myself\b|"
     r"\bno (?:plans?|intention) (?:to|of) (?:hurt|harm|kill|end)|\bnot planning (?:anything|"
     r"to do anything|on doing anything)\b"
@@ -1419,11 +1422,21 @@ _NEARLY = re.compile(
 _FAINT_COUNT = re.compile(r" (?:two|three|four|\d+|several|many) times?\b| twice\b| again\b")
 
 
+# learners' present for a past faint: "my mum just pass out for a moment" (not "going to pass
+# out", "feel like I might pass out")
+_PASS_OUT_TOLD = re.compile(r"\b(?:just|suddenly) \Z| for a (?:moment|second|sec|minute|few)\b")
+
+
 def is_syncope(text: str, start: int, words: str) -> bool:
     """True for an actual faint or collapse ("I fainted", "passed out", "collapsed in the
     kitchen"), not feeling faint or dizzy, and not a leg or disc that collapsed."""
     if _NEARLY.search(text, 0, start):
         return False
+    if words == "pass out":
+        return bool(
+            _PASS_OUT_TOLD.search(text, max(0, start - 12), start)
+            or _PASS_OUT_TOLD.match(text, start + len(words))
+        )
     if not _SYNCOPE.match(words):
         # learner English: "he faint. now he wake up" (fainted), not "I feel faint"
         return words == "faint" and bool(

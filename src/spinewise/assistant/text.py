@@ -266,9 +266,11 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     # Philippine English politeness particle: "her back is very painful po"
     (r"po(?= *(?:[.,!?]|and|she|he|i|my|no|$))", ""),
     (r"roond", "round"),
-    (r"masel|mysel", "myself"),
-    (r"hissel|himsel", "himself"),
+    # dialect reflexives (Scots, West Country, Norfolk, Yorkshire): "killin theirselves"
+    (r"masel|mysel|meself|mesel", "myself"),
+    (r"hissel|himsel|hisself|hisselves", "himself"),
     (r"hersel", "herself"),
+    (r"theirselves|theirsels|theirsel|themsels|themsel", "themselves"),
     (r"withoot", "without"),
     (r"aff", "off"),
     (r"wis", "was"),

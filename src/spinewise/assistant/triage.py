@@ -582,6 +582,11 @@ _ALREADY_IN_HOSPITAL = re.compile(
     r"\b(?:they|the doctors?|the hospital|the x-?ray|the scan|the mri) (?:\S+ )?(?:found|showed|"
     r"confirmed|diagnosed)\b|" + IN_SOMEONES_CARE
 )
+# A relative's chest pain already in a doctor's hands or long past: "he's seeing the
+# cardiologist tomorrow", "my dad died of a heart attack at 60"
+_CHEST_IN_HAND = re.compile(
+    r"\b(?:cardiolog\w*|heart (?:doctor|specialist|clinic)|ambulance|paramedics?|died|passed away)\b"
+)
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
     r"article|episode|story)\b (?:\S+ ){0,3}?(?:where|in which|about|when)\b|"
@@ -721,8 +726,17 @@ def _their_findings(analysed: AnalysedText, profile: PatientProfile) -> list[Fin
                 describes_back
                 or written_for
                 # thoughts of suicide need no back ("my dad sometimes feels like ending it
-                # all"), nor does a spreading or traumatic nerve deficit in their legs
+                # all"), nor does a spreading or traumatic nerve deficit in their legs, nor a
+                # relative's chest pain now ("my nan says her chest feels heavy like an
+                # elephant is sitting on it")
                 or f.category == "crisis"
+                or (
+                    f.code == "chest_pain"
+                    and bool(_FAMILY_WORD.search(analysed.text))
+                    and bool(_STILL_GOING.search(analysed.text))
+                    and not _ALREADY_IN_HOSPITAL.search(analysed.text)
+                    and not _CHEST_IN_HAND.search(analysed.text)
+                )
                 or (
                     (f.category == "neuro_deficit" or f.code == "trauma_with_neuro_deficit")
                     # (a friend's counts when it is happening now: "my friend is with me now,
