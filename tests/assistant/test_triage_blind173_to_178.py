@@ -184,3 +184,82 @@ def test_iv_antibiotics_are_not() -> None:
     assert "infection_iv_drug_use" not in codes(
         "I had IV antibiotics in hospital last year, the nurses were using IV lines. Back stiff"
     )
+
+
+# --- over-triage: a denial in West Country and East Anglian "ent" ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "proper fed up with this back but I ent thinking of doing meself in, nothing like that",
+        "the GP asked if I'd thought of ending it. I ent, and I wouldn't. Just low with my back",
+    ],
+)
+def test_ent_denies_thoughts_of_suicide(text: str) -> None:
+    assert level(text) == "routine"
+
+
+def test_the_ent_clinic_is_not_a_denial() -> None:
+    assert level("got an ENT appointment next week about my ears, back is fine today") == (
+        "self_care"
+    )
+
+
+def test_a_double_negative_with_ent_still_tells_the_symptom() -> None:
+    text = "since my back went I ent got no feeling down below at all, it's all gone numb"
+    assert level(text) == "emergency"
+
+
+# --- over-triage: blind176's detached and imagined messages ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If numbness down below ever came on, would that mean ringing 999? Just asking ahead",
+        "should I stop the stretches if chest pain ever started during them? none so far",
+        "what does the physio say, is it serious if back pain ever comes with a temperature?",
+    ],
+)
+def test_a_symptom_imagined_with_if_ever_is_not_present(text: str) -> None:
+    assert level(text) not in ("urgent", "emergency")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The wife's in hospital with chest pains, so the reminders can wait. Back is fine",
+        "Saw a thread where somebody described saddle numbness. Checked, all normal down there",
+    ],
+)
+def test_a_spouse_or_a_stranger_named_the_detached_way_is_someone_else(text: str) -> None:
+    assert level(text) not in ("urgent", "emergency")
+
+
+def test_the_spouse_named_the_detached_way_can_still_report_the_writers_emergency() -> None:
+    assert level("The wife says I've gone numb down below and I can't pee, back agony") == (
+        "emergency"
+    )
+
+
+def test_nothing_getting_weaker_is_not_nothing_coming_out() -> None:
+    text = "legs ache walking, ease sitting. no numbness down below, bladder fine, nothing getting worse"
+    assert "ces_bladder_bowel" not in codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since the tramadol was started nothing has moved in the bowel department, 5 days now",
+        "on co-codamol and I have not opened my bowels for four days",
+    ],
+)
+def test_constipation_on_an_opioid_is_a_side_effect_not_cauda_equina(text: str) -> None:
+    assert level(text) not in ("urgent", "emergency")
+
+
+def test_bowels_not_opened_and_no_urine_passed_is_an_emergency() -> None:
+    assert level("not opened my bowels or passed urine since yesterday, back agony") == (
+        "emergency"
+    )

@@ -598,7 +598,9 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"(?:peeing|urinating|weeing|passing urine|passing water|going for a wee) "
                 r"(?:is|has been|feels?|became|got) (?:\S+ )?(?:difficult|hard|a struggle|"
                 r"impossible|slow|strange|different)|"
-                r"(?:have not|did not|not) (?:\S+ )?(?:peed|urinated|weed|passed urine|passed "
+                # (also after the bowels: "not opened my bowels or passed urine since yesterday")
+                r"(?:have not|did not|not) (?:\S+ )?(?:opened (?:my |his |her )?bowels? (?:or|and|nor) )?"
+                r"(?:peed|urinated|weed|passed urine|passed "
                 r"water|"
                 r"had a wee|been for a wee)(?! \S+ (?:normally|fine))|"
                 r"bladder (?:will not|does not|would not|is not|cannot|not) (?:\S+ )?empty\w*|"
@@ -1940,7 +1942,10 @@ _HYPOTHETICAL = re.compile(
     r"what (?:\S+ ){1,3}?(?:to )?do (?:if|when)|"
     r"(?<!know )(?<!sure )(?<!wonder )(?<!ask )(?<!asked )(?<!see )(?<!check )if (?:he|she|his \w+|her \w+)"
     r"(?: ever)?(?: (?:fell|falls|fall|had a fall|were to fall|was to fall)|(?= ?\Z))|"
-    # "if he ever went numb down below", "if my husbands back pain ever went down both legs"
+    # "if he ever went numb down below", "if my husbands back pain ever went down both legs",
+    # "if back pain ever comes with a fever"
+    r"\bif (?:\S+ ){1,3}?ever (?:came|comes|come|went|goes|got|gets|turned|turns) "
+    r"(?:with|along|on|together)\b|"
     r"\bif (?:he|she|they|his \w+|her \w+|my \w+)(?: \w+){0,3}? ever (?:came|come|comes|went|go|goes|got|gets|had|"
     r"has|lost|lose|could not|cannot)\b|"
     # "want to avoid getting a bad back from the laptop"
@@ -2049,7 +2054,9 @@ OTHER_PERSON = re.compile(
     r"person|people|patient|"
     r"girl|boy|gentleman|gent|resident|client|service user|lad|lass|bloke|fella|chap|kid)s?|"
     r"(?:someone|somebody|people|everyone) (?:who|whose|with|i know|at work|in my|from my|on my|"
-    r"at my)|"
+    r"at my|(?:\S+ )?(?:described|mentioned|posted|wrote|was describing|was talking about))|"
+    # a spouse named the detached way: "The husband's in hospital with chest pains"
+    r"(?:^|(?<=[.!?] ))the (?:husband|wife|missus|missis|hubby|other half|old man)\b|"
     # their body: "now her back is very painful", "his wee is only a trickle"
     r"(?:his|her|their) (?:own |lower |upper |bad |poor |left |right |both |inner |outer )?"
     r"(?:back|spine|legs?|feet|foot|bum|"
@@ -2291,6 +2298,10 @@ def _contextualise(
         _HYPOTHETICAL.search(_after_contrast(sentence_before).lstrip())
     ) or _general_question(text, clauses, clause.sentence)
     if not hypothetical:
+        hypothetical = bool(_IF_BEFORE.search(sentence_before)) and bool(
+            _EVER_HAPPENS.match(text, end)
+        )
+    if not hypothetical:
         # a counterfactual asked about: "if I had numbness in my inner thighs would that be an
         # emergency?"
         hypothetical = bool(_IF_I_HAD.search(sentence_before)) and bool(
@@ -2526,6 +2537,13 @@ _IF_I_HAD = re.compile(
     r"(?:\s+[^\s.!?]+){0,6}?\s*\Z"
 )
 _WOULD_THAT = re.compile(r"[^.!?]{0,80}?\b(?:would|could|should) (?:that|it|this|i|you)\b")
+# A symptom as the subject of an imagined "if … ever": "If chest pain ever came on while doing
+# the exercises, should they be stopped?", "if back pain ever comes with a fever"
+_IF_BEFORE = re.compile(r"\bif (?:a |any |the |some |my |your )?(?:\S+ )?\Z")
+_EVER_HAPPENS = re.compile(
+    r"(?: \S+){0,2}? ever (?:came|comes|come|started|starts|start|happened|happens|happen|"
+    r"appeared|appears|showed|shows|turned|turns|went|goes|got|gets)\b"
+)
 _FIRST_PERSON_ANY = re.compile(r"\b(?:i|me|my|mine|myself|im)\b")
 # An injury only imagined or feared: "I'm worried I could fall off the ladder".
 _MODAL_BEFORE = re.compile(

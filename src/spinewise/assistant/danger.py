@@ -152,6 +152,7 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         # "nothing comes out", "I try and nothing"; not "nothing in my legs", "nothing now"
         # not a symptom denied: "nothing is numb"
         r"nothing(?! (?:is|was|feels?|felt|seems?|has been|lifted|heavy|new|else|wrong|to |much|serious|"
+        r"getting|"
         r"makes?|made|helps?|helped|works?|worked|eases?|eased|touches|touched|shifts?|dramatic|"
         r"major|unusual|different|changed|going|scary|worrying|to report|"
         r"goes|radiat\w*|shoot\w*|travel\w*|spread\w*|down |into |at rest|when (?:i )?rest|"
@@ -1010,7 +1011,11 @@ LEXICON: dict[str, tuple[str, TimeKind, bool]] = {
         r"(?:have not|has not|had not|not) (?:pooed|pooped|(?:been|gone|had|managed|done) (?:for )?"
         r"(?:a )?(?:proper |decent |real |good )?"
         r"(?:poo|number two|bowel movement|bm|dump)) (?:in|for) (?:\d+|a few|several|two|three|"
-        r"four|five|six|seven) days",
+        r"four|five|six|seven) days|"
+        # "nothing has moved in the bowel department", "not been able to open my bowels"
+        r"nothing (?:has )?(?:moved|shifted|budged)(?= (?:in|down) (?:the |my |his |her )?"
+        r"(?:bowel|back passage|poo|number two))|(?:not|never) (?:\S+ ){0,3}?open(?:ed)? "
+        r"(?:my |his |her |their |the )?bowels?",
         "current",
         False,
     ),

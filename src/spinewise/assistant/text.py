@@ -45,6 +45,12 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
     ),
     # "my mum's had", "the pain's been", "the fever's gone": has, not a possessive
     (r"([a-z]+)'s (had|been|gone)", r"\1 has \2"),
+    # "the husband's in hospital", "mum's in agony": is, not a possessive
+    (
+        r"([a-z]+)'s (in (?:hospital|a&e|the hospital|intensive care|bed|pain|agony|a bad way)"
+        r"|still|now)\b",
+        r"\1 is \2",
+    ),
     (r"can'?t", "cannot"),
     (r"can not", "cannot"),
     (r"won't", "will not"),
@@ -271,6 +277,14 @@ _DIALECT: tuple[tuple[str, str], ...] = (
     (r"hissel|himsel|hisself|hisselves", "himself"),
     (r"hersel", "herself"),
     (r"theirselves|theirsels|theirsel|themsels|themsel", "themselves"),
+    # West Country and East Anglian "ent" (ain't), only after a pronoun or before a participle,
+    # so that the ENT clinic stays: "I ent thinkin of doin meself in", "I ent dieted"
+    # (a double negative is one: "I ent got no feelin down there" has no feeling)
+    (r"(?<=\bi )ent(?= (?:got|had) (?:no|nothing|nothin)\b)", "have"),
+    (r"(?<=\bi )ent(?= (?:been|had|got|dieted|seen|done|never|tried|felt|lost))", "have not"),
+    (r"(?<=\bi )ent", "am not"),
+    (r"(?<=\bit )ent|(?<=\bhe )ent|(?<=\bshe )ent|(?<=\bthat )ent(?= [a-z])", "is not"),
+    (r"(?<=\bwe )ent|(?<=\bthey )ent|(?<=\byou )ent", "are not"),
     (r"withoot", "without"),
     (r"aff", "off"),
     (r"wis", "was"),

@@ -583,9 +583,11 @@ _ALREADY_IN_HOSPITAL = re.compile(
     r"confirmed|diagnosed)\b|" + IN_SOMEONES_CARE
 )
 # A relative's chest pain already in a doctor's hands or long past: "he's seeing the
-# cardiologist tomorrow", "my dad died of a heart attack at 60"
+# cardiologist tomorrow", "The husband's in hospital with chest pains", "my dad died of a
+# heart attack at 60"
 _CHEST_IN_HAND = re.compile(
-    r"\b(?:cardiolog\w*|heart (?:doctor|specialist|clinic)|ambulance|paramedics?|died|passed away)\b"
+    r"\b(?:cardiolog\w*|heart (?:doctor|specialist|clinic)|ambulance|paramedics?|died|passed "
+    r"away|in (?:hospital|a&e|a and e|intensive care|icu|the hospital))\b"
 )
 _FICTION = re.compile(
     r"\b(?:tv|television|drama|film|movie|show|series|soap|documentary|video|book|novel|podcast|"
