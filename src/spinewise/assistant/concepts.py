@@ -523,6 +523,16 @@ def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(rf"(?<![a-z0-9])(?:{p})(?![a-z0-9])") for p in patterns)
 
 
+# A leg's strength named, then said to be falling further on in the message (a measured
+# decline: "right leg strength: Monday 10 sit-to-stands, Wednesday 6, today 3. Clear downward
+# trend"): a weakness that is getting worse
+LEG_STRENGTH_FALLING = (
+    r"(?:leg|legs|foot|ankle|knee|quads?|calf|thigh) (?:strength|power)\b(?=[^?]{0,160}?\b"
+    r"(?<!no )(?<!not )(?<!not a )(?<!is not )(?:downward trend|trending down\w*|declin\w*|steadily (?:dropping|falling)|going down "
+    r"(?:every|each|day))\b)"
+)
+
+
 def _core(pattern: str) -> str:
     return f"(?P<core>{pattern})"
 
@@ -559,6 +569,12 @@ CONCEPTS: tuple[Concept, ...] = (
         "bladder_bowel_dysfunction",
         (
             _core(DIFFICULTY + _gap(3) + VOID),
+            # "Flow rate's gone from a decent stream to about 2 ml/s"
+            _core(
+                r"(?:flow|flow rate|stream|wee|pee) (?:has |is )?(?:gone|dropped|fallen|slowed) "
+                r"(?:right )?(?:down )?from (?:a |my )?(?:\S+ )?(?:decent|good|normal|strong|proper|"
+                r"healthy|full)\b"
+            ),
             # "since this morning the pipi refuse to come out"
             _core(
                 r"(?:pee|wee|urine|water) (?:refuses?|refused|will not|would not|does not want) (?:to )?"
@@ -721,6 +737,16 @@ CONCEPTS: tuple[Concept, ...] = (
                 + r" (?:(?!(?:nothing|not|never|no|but)\b)\S+ ){0,3}?(?:down|into) (?:my |the )?legs"
             ),
             _core(ACHE) + _gap(8) + r"both (?:of )?(?:my |the )?(?:legs|thighs|calves|feet)",
+            # "a hot wire from each buttock down the back of the thigh", "down each leg"; "used
+            # to be the right leg only. As of last night it's both"
+            _core(
+                r"(?:from|down|in|into|through) each (?:buttock|bum cheek|leg|thigh|calf|hip)\b"
+                r"(?= [^.?!]{0,40}?\b(?:down|to|into)\b)|down each (?:leg|thigh|calf)\b"
+            ),
+            _core(
+                r"(?:leg|side) only\W+(?:\S+ ){0,6}?(?:it is|now|now it is) both\b"
+                r"(?! (?:knees|hands|arms|shoulders|elbows|wrists|hips)\b)"
+            ),
             # where the pain goes: "Answer: BOTH legs now, right down the back of each one"
             _core(
                 r"both (?:of )?(?:my |the )?legs(?:\s+[^\s.!?;:]+){0,2}?\s+(?:right |all the way )?down "
@@ -777,6 +803,9 @@ CONCEPTS: tuple[Concept, ...] = (
             LIMB + _gap(4) + _core(WEAK),
             _core(r"legs? (?:will not|do not|does not|would not) (?:work|move|hold me)"),
             _core(r"keeps? (?:stumbling|tripping)|keep (?:stumbling|tripping)"),
+            # strength measured falling: "Tracking right leg strength: Monday 10 sit-to-stands,
+            # Wednesday 6, today 3 … Clear downward trend"
+            _core(LEG_STRENGTH_FALLING),
             # plantar flexion: "right ankle won't push down properly"
             _core(
                 r"(?:ankle|foot|toes) (?:will not|would not|does not|cannot|can not) (?:\S+ )?push "
@@ -867,7 +896,8 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"now it (?:arrived|arrives|reached|reaches|got|gets|came) (?:up )?to (?:the|my)\b|"
                 r"it is (?:climbing|creeping up|moving up)|"
                 # an ability fading day by day: "yesterday I just about could"
-                r"yesterday i (?:just about|only just|barely|could barely|could only just) could"
+                r"yesterday i (?:just about|only just|barely|could barely|could only just) could|"
+                + LEG_STRENGTH_FALLING
             ),
         ),
     ),
@@ -1349,6 +1379,15 @@ CONCEPTS: tuple[Concept, ...] = (
                 r"wants (?:\S+ )?to (?:die|be dead)\b(?! (?:his|her|my|their|your) hair)|"
                 # passive wishes: "it would be easier to not be alive", "better to die than"
                 r"(?:easier|better) (?:to die|off dead|dead)(?: than)?|(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all) )?(?:\S+ ){0,2}?(?:to not be|not to be|if i (?:am|was|were) not|if i (?:was|were)(?:n not)?) (?:alive|here|around|dead|gone)|not (?:be|being) alive|(?:rather|prefer to) not (?:be|exist)"
+            ),
+            # a denial taken back: "The nurse asked if I had thoughts of ending my life and I said
+            # no because I wanted to go home. Truth is I do, most nights"
+            r"(?:thoughts? (?:of|about)|thinking (?:of|about)|thought (?:of|about)) (?:ending|"
+            r"taking|killing|hurting|harming) (?:my|it|myself|things)\b[^?]{0,160}?\b(?:said|told "
+            r"(?:her|him|them|the \w+)|answered|ticked|put) (?:no|not at all)\b[^?]{0,120}?"
+            + _core(
+                r"(?:the )?truth is,? i (?:do|have|did|am)\b|i (?:lied|was lying|was not honest)\b|"
+                r"(?:but )?(?:actually|really|honestly),? i (?:do|have)\b(?! not\b)"
             ),
             # a means looked at: "looking at the rope for the hammock and thinking about using
             # it on myself"
