@@ -20,7 +20,7 @@ a message labelled ``urgent`` or ``emergency``, and P(emergency). A message with
 P(red flag) >= 0.5 is raised to ``urgent``, and to ``emergency`` when P(emergency) >= 0.6 as
 well. The model is trained from the packaged sets the first time it is needed in a process
 (nothing pickled, nothing to go stale): the same sets and the same library version give the
-same model. That takes about 16 s for 29,395 messages, so a server starts it when it starts.
+same model. That takes about 16 s for 30,355 messages, so a server starts it when it starts.
 
 What it is not. It cannot say *which* warning sign it saw; it sees the profile only as a few
 words (the rules read age, cancer history, osteoporosis and steroids properly); its training
@@ -221,7 +221,7 @@ def default_classifier() -> RedFlagClassifier:
     """The classifier trained on ``evaluation.LEARNED_SCREEN_SPLITS`` (every asserted set, the
     blind sets already read, and ordinary messages).
 
-    Trained once per process, on first use: 16 s for 29,395 messages on one core of the test
+    Trained once per process, on first use: 16 s for 30,355 messages on one core of the test
     machine (a server starts it in the background when it starts, ``service.AssistantProvider``).
     Callers that arrive during training wait for that one training rather than start their own.
     """
