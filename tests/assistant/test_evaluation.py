@@ -130,15 +130,27 @@ def test_the_once_unseen_sets_are_ordinary_asserted_sets() -> None:
     assert len(load_triage_set("blind")) == 160
 
 
-def test_no_latest_blind_set_is_configured_and_evaluate_says_so(
-    knowledge: KnowledgeBase,
+def test_the_latest_blind_round_is_neither_trained_on_nor_asserted() -> None:
+    from spinewise.assistant import evaluation
+
+    # the lead adds the next round and scores it once; until it joins, nothing learns from it
+    assert evaluation.LATEST_BLIND
+    assert not set(evaluation.LATEST_BLIND) & set(evaluation.LEARNED_SCREEN_SPLITS)
+    assert not set(evaluation.LATEST_BLIND) & set(evaluation.SCREEN_TRAINING_SPLITS)
+    paths = evaluation.latest_blind_paths()
+    assert [p.name for p in paths] == [f"triage_{name}.json" for name in evaluation.LATEST_BLIND]
+    assert all(len(load_triage_set(p)) == 160 for p in paths)
+
+
+def test_without_a_latest_blind_round_evaluate_says_every_figure_is_fitted(
+    knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from typer.testing import CliRunner
 
     from spinewise.assistant import evaluation
     from spinewise.assistant.cli import app
 
-    assert evaluation.LATEST_BLIND is None  # the lead adds the next one and scores it once
+    monkeypatch.setattr(evaluation, "LATEST_BLIND", ())
     report = run_all(
         bm25_only=True,
         retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
@@ -147,7 +159,7 @@ def test_no_latest_blind_set_is_configured_and_evaluate_says_so(
     assert report["triage_latest_blind"] is None
     result = CliRunner().invoke(app, ["evaluate", "--bm25-only", "--only", "dev"])
     assert result.exit_code == 0, result.output
-    assert "latest blind set: none configured" in result.output
+    assert "latest blind round: none configured" in result.output
     assert "fitted" in result.output
 
 
@@ -164,7 +176,7 @@ def test_each_blind_set_shared_no_red_flag_message_with_the_sets_written_before_
     assert all(m.level in {"self_care", "routine"} for m in shared)
 
 
-def test_the_latest_blind_set_is_reported_separately_and_not_asserted(
+def test_the_latest_blind_round_is_reported_separately_and_not_asserted(
     knowledge: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from typer.testing import CliRunner
@@ -173,30 +185,50 @@ def test_the_latest_blind_set_is_reported_separately_and_not_asserted(
     from spinewise.assistant.cli import app
 
     blind = _write_set(tmp_path)  # one red flag the rules miss: 50 % sensitivity
-    monkeypatch.setattr(evaluation, "LATEST_BLIND", str(blind))
+    monkeypatch.setattr(evaluation, "LATEST_BLIND", (str(blind),))
     report = run_all(
         bm25_only=True,
         retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
         only=("dev",),
     )
     figures = report["triage_latest_blind"]
-    assert figures["set"] == blind.name
+    assert figures["sets"] == [blind.name]
     assert figures["rules"]["red_flag_sensitivity"] == pytest.approx(1 / 2)
     assert figures["rules_and_learned_screen"]["messages"] == 3
     assert figures["ask"] is None  # --bm25-only: no net
     assert blind.name not in report["triage"]
-    # a miss on the blind set is reported, never counted towards the targets
+    # a miss on the blind round is reported, never counted towards the targets
     without = run_all(
         bm25_only=True,
         retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
-        latest_blind="",
+        latest_blind=(),
         only=("dev",),
     )
+    assert without["triage_latest_blind"] is None
     assert report["targets_met"] == without["targets_met"]
     result = CliRunner().invoke(app, ["evaluate", "--bm25-only", "--only", "dev"])
     assert result.exit_code == 0, result.output
-    assert f"LATEST BLIND set {blind.name}, rules: red-flag sensitivity 50.0 %" in result.output
+    name = blind.stem.removeprefix("triage_")
+    assert f"LATEST BLIND round ({name}), rules: red-flag sensitivity 50.0 %" in result.output
     assert "not asserted" in result.output
+
+
+def test_a_blind_round_of_several_sets_is_scored_as_one(
+    knowledge: KnowledgeBase, tmp_path: Path
+) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = _write_set(tmp_path / "a")
+    second = _write_set(tmp_path / "b")
+    report = run_all(
+        bm25_only=True,
+        retriever_factory=lambda mode: HybridRetriever(knowledge, mode="bm25"),
+        latest_blind=(str(first), str(second)),
+        only=("dev",),
+    )
+    figures = report["triage_latest_blind"]
+    assert figures["rules"]["messages"] == 6
+    assert figures["rules"]["red_flag_sensitivity"] == pytest.approx(1 / 2)
 
 
 def test_a_malformed_set_is_refused(tmp_path: Path) -> None:

@@ -200,24 +200,27 @@ def evaluate(
     blind = report.get("triage_latest_blind")
     if blind is None:
         typer.echo(
-            "latest blind set: none configured (evaluation.LATEST_BLIND) - every set above has "
+            "latest blind round: none configured (evaluation.LATEST_BLIND) - every set above has "
             "been used to extend the rules or to train the learned screen, so these figures are "
             "fitted, not an estimate for unseen messages (see docs/assistant.md for first "
             "scores)"
         )
     else:
+        names = ", ".join(
+            name.removeprefix("triage_").removesuffix(".json") for name in blind["sets"]
+        )
         for variant in ("rules", "rules_and_learned_screen", "ask"):
             figures = blind[variant]
             if figures is None:
-                typer.echo(f"LATEST BLIND set {blind['set']}, {variant}: not scored")
+                typer.echo(f"LATEST BLIND round ({names}), {variant}: not scored")
                 continue
             typer.echo(
-                f"LATEST BLIND set {blind['set']}, {variant}: red-flag sensitivity "
+                f"LATEST BLIND round ({names}), {variant}: red-flag sensitivity "
                 f"{_pct(figures['red_flag_sensitivity'])} ({figures['red_flag_messages']} msgs), "
                 f"emergency sensitivity {_pct(figures['emergency_sensitivity'])}, benign "
                 f"specificity {_pct(figures['benign_specificity'])} "
                 f"({figures['benign_messages']} msgs) - not asserted; an estimate for unseen "
-                "messages only if no rule has been changed because of this set"
+                "messages only if no rule has been changed because of this round"
             )
     for mode, splits in report["retrieval"].items():
         for split, figures in splits.items():

@@ -78,12 +78,15 @@ TRIAGE_SPLITS = (
     "blind21",
     "blind22",
 )
-# The latest blind set: a file in data/ (e.g. "triage_blind2.json") written by someone who has
-# seen neither the rules nor the other sets. ``evaluate`` prints it separately and nothing
-# asserts it: its FIRST score, before any change made because of it, is the estimate for
-# messages nobody has seen. Once its misses have been read it joins TRIAGE_SPLITS (or
-# SCREEN_TRAINING_SPLITS) and a new blind set takes its place. None: no unseen set is available at the moment.
-LATEST_BLIND: str | None = None
+# The latest blind round: sets in data/ written by authors who had seen neither the rules nor
+# any other set, and that nothing has been changed for. ``evaluate`` scores them together,
+# prints them apart from everything else and asserts nothing about them: as long as no rule
+# is changed because of them and the screen does not train on them, every run reproduces
+# their FIRST score, the estimate for messages nobody has seen. Once their misses have been
+# read they join SCREEN_TRAINING_SPLITS (LAST_JOINED_BLIND) and a new round takes their place.
+# Round 27 (blind185-blind190, written 2026-11-30, scored with the screen trained up to
+# blind184; docs/assistant.md). Empty: no unseen round is available.
+LATEST_BLIND: tuple[str, ...] = tuple(f"blind{n}" for n in range(185, 191))
 # Sets the learned red-flag screen (classifier.py) is trained on besides TRIAGE_SPLITS, which
 # the rules were NOT extended on: blind sets whose first scores have been read, and ordinary
 # (non-red-flag) messages that teach the screen what the everyday bulk of messages looks like.
@@ -449,14 +452,15 @@ def evaluate_retrieval(
 TARGETS = {"red_flag_sensitivity": 1.0, "benign_specificity": 0.9, "recall_at_3": 0.9}
 
 
-def latest_blind_path(name: str | None = None) -> Path | None:
-    """The file of the latest blind set (``LATEST_BLIND`` unless ``name`` is given): a name in
-    ``data/`` or a path; None when no blind set is configured."""
-    name = LATEST_BLIND if name is None else name
-    if not name:
-        return None
-    path = Path(name)
-    return path if path.is_absolute() or path.exists() else _data_path(name)
+def latest_blind_paths(names: Sequence[str] | None = None) -> list[Path]:
+    """The files of the latest blind round (``LATEST_BLIND`` unless ``names`` is given): names
+    in ``data/`` or paths; empty when no round is configured."""
+    chosen = LATEST_BLIND if names is None else names
+    paths = [Path(name) for name in chosen if name]
+    return [
+        p if p.is_absolute() or p.exists() or p.suffix else _data_path(f"triage_{p.name}.json")
+        for p in paths
+    ]
 
 
 def chosen_splits(only: Iterable[str] = ()) -> tuple[str, ...]:
@@ -479,7 +483,7 @@ def run_all(
     bm25_only: bool = False,
     extra_triage_sets: Iterable[Path] = (),
     retriever_factory: Callable[[str], Any] | None = None,
-    latest_blind: str | None = None,
+    latest_blind: Sequence[str] | None = None,
     only: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Every figure printed by ``spinewise assistant evaluate``.
@@ -488,8 +492,8 @@ def run_all(
     rules have been extended on after their first scoring) and for the rules + learned screen
     and ``ask`` on every set of ``LEARNED_SCREEN_SPLITS`` (which the screen is trained on): these
     are fitted figures. The latest blind
-    set (``LATEST_BLIND``, or ``latest_blind``) is reported separately under
-    ``triage_latest_blind`` and never counts towards ``targets_met``.
+    round (``LATEST_BLIND``, or ``latest_blind``) is reported separately, all its messages
+    together, under ``triage_latest_blind`` and never counts towards ``targets_met``.
 
     ``retriever_factory(mode)`` builds the retriever for ``"hybrid"`` or ``"bm25"`` (tests pass
     a fake encoder through it); by default the bundled knowledge base and model are used.
@@ -510,12 +514,13 @@ def run_all(
             load_triage_set(Path(path))
         )
     other_language = {split: packaged_split_figures(split)[1] for split in OTHER_LANGUAGE_SPLITS}
-    blind_path = latest_blind_path(latest_blind)
+    blind_paths = latest_blind_paths(latest_blind)
+    blind_messages = [m for path in blind_paths for m in load_triage_set(path)]
     blind_report: dict[str, Any] | None = None
-    if blind_path is not None:
-        rules, learned = _rules_and_learned_screen(load_triage_set(blind_path))
+    if blind_messages:
+        rules, learned = _rules_and_learned_screen(blind_messages)
         blind_report = {
-            "set": blind_path.name,
+            "sets": [path.name for path in blind_paths],
             "rules": rules,
             "rules_and_learned_screen": learned,
             "ask": None,
@@ -535,10 +540,9 @@ def run_all(
     for mode in ("bm25",) if bm25_only else ("hybrid", "bm25"):
         retriever = retriever_factory(mode)
         if mode == "hybrid":
-            extra = [*extra_triage_sets, *([blind_path] if blind_path else [])]
-            semantic_report = _ask_triage(retriever, splits, extra)
-            if semantic_report is not None and blind_report is not None and blind_path:
-                blind_report["ask"] = semantic_report.pop(blind_path.name)
+            semantic_report = _ask_triage(retriever, splits, extra_triage_sets, blind_messages)
+            if semantic_report is not None and blind_report is not None:
+                blind_report["ask"] = semantic_report.pop(_LATEST_BLIND_KEY)
 
         def search_many(questions: list[str], k: int, r: Any = retriever) -> list[list[str]]:
             return [[x.article_id for x in found] for found in r.search_many(questions, k)]
@@ -628,11 +632,17 @@ def score_triage_file(
     }
 
 
+_LATEST_BLIND_KEY = "(latest blind round)"
+
+
 def _ask_triage(
-    retriever: Any, splits: Sequence[str], extra_triage_sets: Iterable[Path]
+    retriever: Any,
+    splits: Sequence[str],
+    extra_triage_sets: Iterable[Path],
+    blind_messages: Sequence[LabelledMessage] = (),
 ) -> dict[str, Any] | None:
     """Triage figures of ``assistant ask`` (rules, learned screen and semantic safety net),
-    when the real embedding model is loaded."""
+    when the real embedding model is loaded; the latest blind round's under its own key."""
     from spinewise.assistant.respond import Assistant
 
     assistant = Assistant(retriever.knowledge, retriever)
@@ -642,4 +652,6 @@ def _ask_triage(
     report = {s: packaged_ask_figures(assistant, s) for s in splits}
     for path in extra_triage_sets:
         report[Path(path).name] = ask_levels(assistant, load_triage_set(Path(path)))
+    if blind_messages:
+        report[_LATEST_BLIND_KEY] = ask_levels(assistant, blind_messages)
     return report
