@@ -237,6 +237,9 @@ def test_the_player_tracks_a_drawn_figure_through_the_fake_camera_and_counts_it(
         current.locator(f"label:has({radio})").click()
         if n < page.locator("li.step").count() - 1:
             page.get_by_role("button", name="Next exercise").click()
+            # The player glides back to the top: tap only once it has arrived, as a person
+            # would (a tap during the glide landed off the label under CI load).
+            page.wait_for_function("() => window.scrollY === 0")
     page.get_by_role("button", name="Finish and save").click()
     expect(page.locator("#save-status")).to_contain_text("Session saved")
 

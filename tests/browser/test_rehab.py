@@ -77,6 +77,9 @@ def _run_session(page) -> int:  # type: ignore[no-untyped-def]
             expect(step.locator(radio)).to_be_checked()
         if n < count - 1:
             page.get_by_role("button", name="Next exercise").click()
+            # The player glides back to the top: tap only once it has arrived, as a person
+            # would (a tap during the glide landed off the label under CI load).
+            page.wait_for_function("() => window.scrollY === 0")
     return count
 
 

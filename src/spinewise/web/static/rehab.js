@@ -318,7 +318,10 @@
         step.dataset.coached = "1";
         setupCoach(step);
       }
-      window.scrollTo({ top: 0, behavior: "smooth" });
+      // The next exercise starts at the top; without the glide for people who asked for less
+      // motion (a tap made during the glide can land on the wrong control).
+      const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      window.scrollTo({ top: 0, behavior: still ? "auto" : "smooth" });
     }
     back.addEventListener("click", () => show(index - 1));
     next.addEventListener("click", () => show(index + 1));
